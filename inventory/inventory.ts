@@ -1,0 +1,109 @@
+// Loads inventory/*.yaml into one typed, validated Inventory, or reports every problem at once.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
+import { crossCheck, type InventoryFile } from './crosscheck.ts';
+import { type Finding, sortFindings } from './findings.ts';
+import { issueFindings } from './issues.ts';
+import { type Network, networksFileSchema } from './networks.schema.ts';
+import { type Org, orgSchema } from './org.schema.ts';
+import { type Site, sitesFileSchema } from './sites.schema.ts';
+import { SourceFile } from './source.ts';
+import { type Vm, vmsFileSchema } from './vms.schema.ts';
+
+export interface Inventory {
+  readonly org: Org;
+  readonly sites: readonly Site[];
+  readonly networks: readonly Network[];
+  readonly clusters: readonly Cluster[];
+  readonly vms: readonly Vm[];
+}
+
+export interface LoadResult {
+  /** Present only when there are no errors. */
+  readonly inventory?: Inventory;
+  readonly errors: readonly Finding[];
+  readonly warnings: readonly Finding[];
+  /** The parsed files, for tools that locate their own findings (catalog, members). */
+  readonly sources: ReadonlyMap<InventoryFile, SourceFile>;
+}
+
+const FILES: { readonly [K in InventoryFile]: { file: string; schema: z.ZodType; what: string } } = {
+  org: { file: 'org.yaml', schema: orgSchema, what: 'organisation settings' },
+  sites: { file: 'sites.yaml', schema: sitesFileSchema, what: 'a "sites:" list' },
+  networks: { file: 'networks.yaml', schema: networksFileSchema, what: 'a "networks:" list' },
+  clusters: { file: 'clusters.yaml', schema: clustersFileSchema, what: 'a "clusters:" list' },
+  vms: { file: 'vms.yaml', schema: vmsFileSchema, what: 'a "vms:" list' },
+};
+
+/** YAML files other tools own; the loader leaves them alone instead of warning. */
+const OTHER_FILES = new Set(['members.yaml', 'services.yaml', 'dns.yaml']);
+
+export function loadInventory(dir: string): LoadResult {
+  const errors: Finding[] = [];
+  const warnings: Finding[] = [];
+  const sources = new Map<InventoryFile, SourceFile>();
+  const data = new Map<InventoryFile, unknown>();
+
+  if (!existsSync(dir)) {
+    errors.push({
+      severity: 'error',
+      file: dir,
+      line: 1,
+      col: 1,
+      path: '(directory)',
+      message: 'does not exist; expected the inventory directory',
+    });
+    return { errors, warnings, sources };
+  }
+  const known = new Set(Object.values(FILES).map((f) => f.file));
+  for (const entry of readdirSync(dir).sort()) {
+    if (/\.ya?ml$/.test(entry) && !known.has(entry) && !OTHER_FILES.has(entry)) {
+      warnings.push({
+        severity: 'warning',
+        file: join(dir, entry),
+        line: 1,
+        col: 1,
+        path: '(file)',
+        message: `is not read; inventory files are ${[...known].join(', ')}`,
+      });
+    }
+  }
+
+  for (const [key, spec] of Object.entries(FILES) as [InventoryFile, (typeof FILES)[InventoryFile]][]) {
+    const path = join(dir, spec.file);
+    if (!existsSync(path)) {
+      errors.push({
+        severity: 'error',
+        file: path,
+        line: 1,
+        col: 1,
+        path: '(file)',
+        message: `is missing; expected ${spec.what}`,
+      });
+      continue;
+    }
+    const { source, findings } = SourceFile.read(path, path);
+    sources.set(key, source);
+    errors.push(...findings);
+    if (findings.length > 0) continue;
+    const raw = source.toJS();
+    const parsed = spec.schema.safeParse(raw ?? {}, { reportInput: true });
+    if (parsed.success) data.set(key, parsed.data);
+    else for (const issue of parsed.error.issues) errors.push(...issueFindings(issue, source, spec.schema));
+  }
+
+  if (errors.length > 0) return { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };
+
+  const inventory: Inventory = {
+    org: data.get('org') as Org,
+    sites: (data.get('sites') as { sites: Site[] }).sites,
+    networks: (data.get('networks') as { networks: Network[] }).networks,
+    clusters: (data.get('clusters') as { clusters: Cluster[] }).clusters,
+    vms: (data.get('vms') as { vms: Vm[] }).vms,
+  };
+  for (const f of crossCheck(inventory, sources)) (f.severity === 'error' ? errors : warnings).push(f);
+  if (errors.length > 0) return { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };
+  return { inventory, errors, warnings: sortFindings(warnings), sources };
+}
