@@ -1,0 +1,221 @@
+// One inventory VM on Proxmox: the VM itself, its cloud-init snippet, firewall, and HA registration.
+import { Construct } from 'constructs';
+import { Haresource } from '../.gen/providers/proxmox/haresource/index.ts';
+import { Harule } from '../.gen/providers/proxmox/harule/index.ts';
+import { VirtualEnvironmentFile } from '../.gen/providers/proxmox/virtual-environment-file/index.ts';
+import { VirtualEnvironmentFirewallOptions } from '../.gen/providers/proxmox/virtual-environment-firewall-options/index.ts';
+import { VirtualEnvironmentFirewallRules } from '../.gen/providers/proxmox/virtual-environment-firewall-rules/index.ts';
+import {
+  VirtualEnvironmentVm,
+  type VirtualEnvironmentVmInitializationIpConfig,
+} from '../.gen/providers/proxmox/virtual-environment-vm/index.ts';
+
+export interface VmNic {
+  /** Linux bridge on the node. */
+  readonly bridge: string;
+  /** 802.1Q tag. @default untagged */
+  readonly vlan?: number;
+  /** Address with prefix length, e.g. `2001:db8:100::10/64`. */
+  readonly ipv6?: string;
+  readonly gateway6?: string;
+  readonly ipv4?: string;
+  readonly gateway4?: string;
+}
+
+export interface VmDisk {
+  readonly storage: string;
+  /** GiB. */
+  readonly size: number;
+}
+
+export interface VmFirewallRule {
+  readonly proto: 'tcp' | 'udp' | 'icmp' | 'ipv6-icmp';
+  /** Port or range (`10000:20000`); absent for ICMP. */
+  readonly dport?: string;
+  /** CIDR, ipset (`+management`) or absent for anywhere. */
+  readonly source?: string;
+  readonly comment: string;
+}
+
+export interface DebianVmProps {
+  /** VM name: the hostname, and the Terraform name of every resource of this VM. */
+  readonly name: string;
+  /** Proxmox VMID. */
+  readonly vmId: number;
+  /** Preferred node. */
+  readonly node: string;
+  readonly cores: number;
+  /** RAM in GiB. */
+  readonly memoryGiB: number;
+  /** The first disk boots and is imported from `bootImage`. */
+  readonly disks: readonly VmDisk[];
+  readonly nics: readonly VmNic[];
+  /** Volume id of the cloud image the boot disk is imported from; absent for non-Debian VMs. */
+  readonly bootImage?: string;
+  /** The `#cloud-config` text; absent for non-Debian VMs. */
+  readonly userData?: string;
+  /** Storage for the cloud-init snippet (needs `snippets` content). */
+  readonly snippetStorage: string;
+  /** DNS search domain. */
+  readonly domain: string;
+  /** Proxmox tags. @default none */
+  readonly tags?: readonly string[];
+  /** Resource pool. @default none */
+  readonly pool?: string;
+  readonly description?: string;
+  /** Register with HA and prefer `node`. @default false */
+  readonly ha?: boolean;
+  /** `prevent_destroy` in Terraform and Proxmox's own protection flag. @default false */
+  readonly protected?: boolean;
+  /** Inbound rules; everything else is dropped. @default none */
+  readonly firewallRules?: readonly VmFirewallRule[];
+}
+
+export class DebianVm extends Construct {
+  readonly vm: VirtualEnvironmentVm;
+  /** The HA resource id (`vm:<id>`) when HA-managed. */
+  readonly haResourceId?: string;
+  /** The HA registration, so rules that name this VM can depend on it. */
+  readonly haResource?: Haresource;
+
+  constructor(scope: Construct, id: string, props: DebianVmProps) {
+    super(scope, id);
+    const tags = [...new Set(props.tags ?? [])].sort();
+    const ha = props.ha ?? false;
+    const isProtected = props.protected ?? false;
+    const rules = props.firewallRules ?? [];
+    if (props.disks.length === 0) throw new Error(`VM ${props.name}: expected at least one disk`);
+    if (props.nics.length === 0) throw new Error(`VM ${props.name}: expected at least one NIC`);
+
+    let userDataFileId: string | undefined;
+    if (props.userData !== undefined) {
+      const snippet = new VirtualEnvironmentFile(this, 'user-data', {
+        nodeName: props.node,
+        datastoreId: props.snippetStorage,
+        contentType: 'snippets',
+        sourceRaw: { fileName: `${props.name}-user-data.yaml`, data: props.userData },
+      });
+      snippet.overrideLogicalId(`${props.name}-user-data`);
+      userDataFileId = snippet.id;
+    }
+
+    // Only the first NIC of each family carries the default gateway.
+    let gateway6Given = false;
+    let gateway4Given = false;
+    const ipConfig: VirtualEnvironmentVmInitializationIpConfig[] = props.nics.map((nic) => {
+      const gateway6 = !gateway6Given && nic.ipv6 ? nic.gateway6 : undefined;
+      const gateway4 = !gateway4Given && nic.ipv4 ? nic.gateway4 : undefined;
+      if (gateway6) gateway6Given = true;
+      if (gateway4) gateway4Given = true;
+      return {
+        ...(nic.ipv6 ? { ipv6: { address: nic.ipv6, ...(gateway6 ? { gateway: gateway6 } : {}) } } : {}),
+        ...(nic.ipv4 ? { ipv4: { address: nic.ipv4, ...(gateway4 ? { gateway: gateway4 } : {}) } } : {}),
+      };
+    });
+
+    const [boot] = props.disks;
+    this.vm = new VirtualEnvironmentVm(this, 'vm', {
+      name: props.name,
+      nodeName: props.node,
+      vmId: props.vmId,
+      description: props.description,
+      tags,
+      poolId: props.pool,
+      onBoot: true,
+      started: true,
+      // Destroy asks the guest to shut down cleanly through the agent instead of pulling the plug.
+      stopOnDestroy: false,
+      timeoutShutdownVm: 300,
+      protection: isProtected,
+      agent: { enabled: true, trim: true },
+      cpu: { cores: props.cores, type: 'x86-64-v2-AES' },
+      memory: { dedicated: Math.round(props.memoryGiB * 1024) },
+      operatingSystem: { type: 'l26' },
+      scsiHardware: 'virtio-scsi-single',
+      serialDevice: [{ device: 'socket' }],
+      vga: { type: 'serial0' },
+      disk: props.disks.map((disk, i) => ({
+        interface: `virtio${i}`,
+        datastoreId: disk.storage,
+        size: disk.size,
+        discard: 'on',
+        iothread: true,
+        ...(i === 0 && props.bootImage ? { importFromAttribute: props.bootImage } : {}),
+      })),
+      networkDevice: props.nics.map((nic) => ({
+        bridge: nic.bridge,
+        model: 'virtio',
+        firewall: true,
+        ...(nic.vlan !== undefined ? { vlanId: nic.vlan } : {}),
+      })),
+      ...(props.userData !== undefined
+        ? {
+            initialization: {
+              datastoreId: boot?.storage,
+              dns: { domain: props.domain },
+              ipConfig,
+              userDataFileId,
+            },
+          }
+        : {}),
+      lifecycle: isProtected ? { preventDestroy: true } : undefined,
+    });
+    this.vm.overrideLogicalId(props.name);
+
+    const options = new VirtualEnvironmentFirewallOptions(this, 'firewall-options', {
+      nodeName: props.node,
+      vmId: props.vmId,
+      enabled: true,
+      inputPolicy: 'DROP',
+      outputPolicy: 'ACCEPT',
+      // Router advertisements and neighbour discovery keep IPv6 working behind the filter.
+      ndp: true,
+      radv: false,
+      dhcp: false,
+      ipfilter: true,
+      macfilter: true,
+      dependsOn: [this.vm],
+    });
+    options.overrideLogicalId(props.name);
+
+    const firewall = new VirtualEnvironmentFirewallRules(this, 'firewall-rules', {
+      nodeName: props.node,
+      vmId: props.vmId,
+      rule: rules.map((rule) => ({
+        type: 'in',
+        action: 'ACCEPT',
+        proto: rule.proto,
+        ...(rule.dport !== undefined ? { dport: rule.dport } : {}),
+        ...(rule.source !== undefined ? { source: rule.source } : {}),
+        comment: rule.comment,
+        enabled: true,
+      })),
+      dependsOn: [this.vm],
+    });
+    firewall.overrideLogicalId(props.name);
+
+    if (ha) {
+      this.haResourceId = `vm:${props.vmId}`;
+      this.haResource = new Haresource(this, 'ha', {
+        resourceId: this.haResourceId,
+        state: 'started',
+        comment: `${props.name}: restarted elsewhere when ${props.node} fails`,
+        maxRestart: 2,
+        maxRelocate: 2,
+        dependsOn: [this.vm],
+      });
+      this.haResource.overrideLogicalId(props.name);
+      const prefer = new Harule(this, 'prefer-node', {
+        rule: `${props.name}-on-${props.node}`,
+        type: 'node-affinity',
+        resources: [this.haResourceId],
+        nodes: { [props.node]: 1 },
+        // Not strict: when the preferred node is down, any node may take the VM.
+        strict: false,
+        comment: `${props.name} prefers ${props.node}`,
+        dependsOn: [this.haResource],
+      });
+      prefer.overrideLogicalId(`${props.name}-node`);
+    }
+  }
+}

@@ -1,0 +1,151 @@
+// One TerraformStack per Proxmox cluster: its foundation, images and every VM the inventory puts on it.
+import { TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { Harule } from '../.gen/providers/proxmox/harule/index.ts';
+import { ProxmoxProvider } from '../.gen/providers/proxmox/provider/index.ts';
+import { fqdn, renderCloudConfig } from '../baseline/cloud-config.ts';
+import { ClusterFoundation } from '../constructs/ClusterFoundation.ts';
+import { DebianImage, type DebianRelease } from '../constructs/DebianImage.ts';
+import { DebianVm, type VmFirewallRule, type VmNic } from '../constructs/DebianVm.ts';
+import { type Cluster, SHARED_STORAGE_TYPES } from '../inventory/clusters.schema.ts';
+import type { Inventory } from '../inventory/inventory.ts';
+import { parsePrefix } from '../inventory/net.ts';
+import type { Vm } from '../inventory/vms.schema.ts';
+import { configureBackend } from './backend.ts';
+import { clusterStackName } from './naming.ts';
+
+export interface ClusterStackProps {
+  readonly inventory: Inventory;
+  readonly cluster: Cluster;
+  /** Environment the backend settings come from. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The prefixes of a site's management networks, both families, normalised. */
+export function managementPrefixes(inventory: Inventory, site: string): string[] {
+  return inventory.networks
+    .filter((n) => n.site === site && n.purpose === 'management')
+    .flatMap((n) => [n.ipv6 && parsePrefix(n.ipv6, 6)?.text, n.ipv4 && parsePrefix(n.ipv4, 4)?.text])
+    .filter((p): p is string => typeof p === 'string');
+}
+
+/** Rules every VM gets before its services add theirs: SSH (keys only, no VPN in front) and ping. */
+export function baseFirewallRules(): VmFirewallRule[] {
+  return [
+    { proto: 'tcp', dport: '22', comment: 'SSH (key only; maintainers connect directly)' },
+    { proto: 'icmp', comment: 'ping (IPv4)' },
+    { proto: 'ipv6-icmp', comment: 'ping and neighbour discovery (IPv6)' },
+  ];
+}
+
+export function vmNics(inventory: Inventory, vm: Vm): VmNic[] {
+  const networks = new Map(inventory.networks.map((n) => [n.name, n]));
+  return vm.nics.map((nic) => {
+    const net = networks.get(nic.network)!;
+    const len6 = net.ipv6 ? parsePrefix(net.ipv6, 6)?.length : undefined;
+    const len4 = net.ipv4 ? parsePrefix(net.ipv4, 4)?.length : undefined;
+    return {
+      bridge: net.bridge,
+      ...(net.vlan !== undefined ? { vlan: net.vlan } : {}),
+      ...(nic.ipv6 ? { ipv6: `${nic.ipv6}/${len6}` } : {}),
+      ...(nic.ipv6 && net.gateway6 ? { gateway6: net.gateway6 } : {}),
+      ...(nic.ipv4 ? { ipv4: `${nic.ipv4}/${len4}` } : {}),
+      ...(nic.ipv4 && net.gateway4 ? { gateway4: net.gateway4 } : {}),
+    };
+  });
+}
+
+/** The pool a VM goes in: its first tag, so pools group VMs by role (web, db, dns...). */
+export function vmPool(vm: Vm): string | undefined {
+  return vm.tags[0];
+}
+
+export class ClusterStack extends TerraformStack {
+  constructor(scope: Construct, props: ClusterStackProps) {
+    const { inventory, cluster } = props;
+    const name = clusterStackName(cluster.name);
+    super(scope, name);
+    const env = props.env ?? process.env;
+
+    // Credentials come from PROXMOX_VE_API_TOKEN (or PROXMOX_VE_USERNAME/PASSWORD) in the environment.
+    new ProxmoxProvider(this, 'proxmox', { endpoint: cluster.endpoint });
+    configureBackend(this, name, env);
+
+    const vms = inventory.vms
+      .filter((vm) => vm.cluster === cluster.name)
+      .sort((a, b) => a.name.localeCompare(b.name));
+
+    new ClusterFoundation(this, 'foundation', {
+      cluster: cluster.name,
+      managementPrefixes: managementPrefixes(inventory, cluster.site),
+      pools: vms.map(vmPool).filter((p): p is string => p !== undefined),
+      ceph: cluster.ceph !== undefined,
+      backup: {
+        storage: cluster.backup.storage,
+        schedule: cluster.backup.schedule,
+        keepDaily: cluster.backup.keep_daily,
+        keepWeekly: cluster.backup.keep_weekly,
+        keepMonthly: cluster.backup.keep_monthly,
+      },
+    });
+
+    // One download per node and storage; a shared storage is one place, so one download for the cluster.
+    const imageStorage = cluster.storages.find((s) => s.name === cluster.snippets)!;
+    const shared = (SHARED_STORAGE_TYPES as readonly string[]).includes(imageStorage.type);
+    const images = new Map<string, DebianImage>();
+    const imageFor = (release: DebianRelease, node: string): DebianImage => {
+      const where = shared ? cluster.nodes[0]!.name : node;
+      const id = shared ? `${release}-${imageStorage.name}` : `${release}-${where}-${imageStorage.name}`;
+      let image = images.get(id);
+      if (!image) {
+        image = new DebianImage(this, id, { release, node: where, storage: imageStorage.name });
+        images.set(id, image);
+      }
+      return image;
+    };
+
+    const deployed = new Map<string, DebianVm>();
+    for (const vm of vms) {
+      const debian = vm.os !== 'other';
+      const node = new DebianVm(this, vm.name, {
+        name: vm.name,
+        vmId: vm.id,
+        node: vm.node,
+        cores: vm.cores,
+        memoryGiB: vm.memory,
+        disks: vm.disks,
+        nics: vmNics(inventory, vm),
+        ...(debian ? { bootImage: imageFor(vm.os as DebianRelease, vm.node).volumeId } : {}),
+        ...(debian ? { userData: renderCloudConfig(inventory, vm) } : {}),
+        snippetStorage: cluster.snippets,
+        domain: inventory.org.domain,
+        tags: vm.tags,
+        pool: vmPool(vm),
+        description: [`${fqdn(inventory, vm)}`, vm.notes].filter(Boolean).join('\n\n'),
+        ha: vm.ha,
+        protected: vm.protected,
+        firewallRules: baseFirewallRules(),
+      });
+      deployed.set(vm.name, node);
+    }
+
+    // Redundant VMs never share a node, also after a failover: a negative resource-affinity rule per group.
+    const groups = new Map<string, DebianVm[]>();
+    for (const vm of vms) {
+      const target = deployed.get(vm.name);
+      if (!vm.anti_affinity || !target?.haResource) continue;
+      groups.set(vm.anti_affinity, [...(groups.get(vm.anti_affinity) ?? []), target]);
+    }
+    for (const [group, members] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+      if (members.length < 2) continue;
+      new Harule(this, `anti-${group}`, {
+        rule: `anti-${group}`,
+        type: 'resource-affinity',
+        affinity: 'negative',
+        resources: members.map((m) => m.haResourceId!).sort(),
+        comment: `anti-affinity group ${group}: never on one node`,
+        dependsOn: members.map((m) => m.haResource!),
+      }).overrideLogicalId(`anti-${group}`);
+    }
+  }
+}
