@@ -1,0 +1,114 @@
+// Offline `terraform validate`: every synthesized resource against the pinned provider schema.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkStack, type ProviderSchemaFile } from '../providers/conformance.ts';
+import { synthesize } from '../stacks/synth.ts';
+import { exampleInventory } from './helpers/example.ts';
+
+const schema = JSON.parse(readFileSync('providers/proxmox/schema.json', 'utf8')) as ProviderSchemaFile;
+
+describe('the pinned schema file', () => {
+  it('is in `terraform providers schema -json` format and records the pinned version', () => {
+    const raw = schema as unknown as Record<string, unknown>;
+    expect(raw.format_version).toBe('1.0');
+    const proxmox = schema.provider_schemas['registry.terraform.io/bpg/proxmox'];
+    expect(proxmox?.provider.block).toBeDefined();
+    expect(Object.keys(proxmox?.resource_schemas ?? {})).toEqual(
+      expect.arrayContaining([
+        'proxmox_virtual_environment_vm',
+        'proxmox_download_file',
+        'proxmox_haresource',
+        'proxmox_harule',
+        'proxmox_backup_job',
+        'proxmox_acl',
+      ]),
+    );
+    expect(raw.x_pinned).toMatchObject({ provider: 'bpg/proxmox', version: '0.111.1', tag: 'v0.111.1' });
+    const cdktf = JSON.parse(readFileSync('cdktf.json', 'utf8')) as { terraformProviders: string[] };
+    expect(cdktf.terraformProviders).toContain('bpg/proxmox@= 0.111.1');
+  });
+});
+
+describe('every synthesized stack of the example', () => {
+  let out: string;
+  beforeAll(() => {
+    out = mkdtempSync(join(tmpdir(), 'conformance-'));
+    synthesize(exampleInventory(), join(out, 'cdktf.out'), {});
+  });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('conforms to providers/proxmox/schema.json', () => {
+    const stacks = readdirSync(join(out, 'cdktf.out/stacks'));
+    expect(stacks).toEqual(['cluster-alpha', 'cluster-beta', 'cluster-gamma', 'cluster-solo']);
+    let resources = 0;
+    for (const stack of stacks) {
+      const json = JSON.parse(readFileSync(join(out, 'cdktf.out/stacks', stack, 'cdk.tf.json'), 'utf8'));
+      for (const instances of Object.values(json.resource as Record<string, object>))
+        resources += Object.keys(instances).length;
+      expect(checkStack(json, [schema]), stack).toEqual([]);
+    }
+    expect(resources).toBeGreaterThan(250);
+  });
+});
+
+describe('the conformance check catches a hand-broken resource', () => {
+  const vm = (extra: Record<string, unknown>): object => ({
+    resource: { proxmox_virtual_environment_vm: { web: { node_name: 'n1', vm_id: 100, ...extra } } },
+  });
+  const rules = (v: object): string[] => checkStack(v, [schema]).map((x) => `${x.rule} ${x.where}`);
+
+  it('accepts the unbroken resource', () => {
+    expect(rules(vm({ cpu: { cores: 2 } }))).toEqual([]);
+  });
+  it('reports an unknown attribute', () => {
+    expect(rules(vm({ cpu_count: 2 }))).toEqual(['unknown proxmox_virtual_environment_vm.web.cpu_count']);
+  });
+  it('reports an unknown attribute inside a block', () => {
+    expect(rules(vm({ cpu: { kernels: 2 } }))).toEqual([
+      'unknown proxmox_virtual_environment_vm.web.cpu.kernels',
+    ]);
+  });
+  it('reports a wrong primitive type', () => {
+    expect(rules(vm({ vm_id: 'one hundred' }))).toEqual(['type proxmox_virtual_environment_vm.web.vm_id']);
+  });
+  it('reports a missing required attribute', () => {
+    expect(rules({ resource: { proxmox_virtual_environment_vm: { web: { vm_id: 100 } } } })).toEqual([
+      'required proxmox_virtual_environment_vm.web.node_name',
+    ]);
+  });
+  it('reports a block where an attribute belongs', () => {
+    expect(rules(vm({ name: { value: 'web' } }))).toEqual([
+      'block-vs-attribute proxmox_virtual_environment_vm.web.name',
+    ]);
+  });
+  it('reports an attribute where a block belongs', () => {
+    expect(rules(vm({ cpu: 4 }))).toEqual(['block-vs-attribute proxmox_virtual_environment_vm.web.cpu']);
+  });
+  it('reports more items than max_items', () => {
+    expect(rules(vm({ cpu: [{ cores: 1 }, { cores: 2 }] }))).toEqual([
+      'max-items proxmox_virtual_environment_vm.web.cpu',
+    ]);
+  });
+  it('reports a computed-only attribute that was set', () => {
+    expect(rules(vm({ ipv4_addresses: [['192.0.2.1']] }))).toEqual([
+      'read-only proxmox_virtual_environment_vm.web.ipv4_addresses',
+    ]);
+  });
+  it('reports a resource type the schema does not know', () => {
+    expect(rules({ resource: { proxmox_virtual_environment_hagroup: { g: {} } } })).toEqual([
+      'unknown-type proxmox_virtual_environment_hagroup',
+    ]);
+  });
+  it('lets Terraform expressions through where a value of any type is expected', () => {
+    expect(
+      rules(
+        vm({
+          vm_id: '${var.id}',
+          disk: [{ interface: 'virtio0', import_from: '${proxmox_download_file.x.id}' }],
+        }),
+      ),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,91 @@
+// `npm run synth` end to end: deterministic output, atomic writes, and nothing written on bad input.
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const work = mkdtempSync(join(tmpdir(), 'synth-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function synth(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const env = { ...process.env, INFRA_BACKEND: '' };
+  delete env.INFRA_BACKEND;
+  const run = spawnSync('npx', ['tsx', 'cli/synth.ts', ...args], { encoding: 'utf8', env });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function tree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d).sort()) {
+      const path = join(d, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.set(relative(dir, path), readFileSync(path, 'utf8'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+describe('npm run synth', () => {
+  it('writes one stack per cluster with all 43 VMs, a cloud-config per VM, and a summary table', () => {
+    const out = join(work, 'first');
+    const run = synth(['--out', out]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(readdirSync(join(out, 'stacks'))).toEqual([
+      'cluster-alpha',
+      'cluster-beta',
+      'cluster-gamma',
+      'cluster-solo',
+    ]);
+    let vms = 0;
+    for (const stack of readdirSync(join(out, 'stacks'))) {
+      const json = JSON.parse(readFileSync(join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+      vms += Object.keys(json.resource.proxmox_virtual_environment_vm).length;
+    }
+    expect(vms).toBe(43);
+    expect(readdirSync(join(out, 'artifacts/cloud-init'))).toHaveLength(43);
+    expect(run.stdout).toMatch(/^cluster-alpha: 14 VMs, \d+ vCPUs, \d+ GiB RAM, \d+ resources$/m);
+    expect(run.stdout).toMatch(/^ {2}proxmox_virtual_environment_vm +14$/m);
+    expect(run.stdout).toMatch(/4 sites, 4 clusters, 10 nodes, 43 VMs: 0 errors/);
+  });
+
+  it('is deterministic: two synths of the same inventory are byte-identical', () => {
+    const second = join(work, 'second');
+    const third = join(work, 'third');
+    expect(synth(['--out', second]).status).toBe(0);
+    expect(synth(['--out', third]).status).toBe(0);
+    const a = tree(second);
+    const b = tree(third);
+    expect([...a.keys()]).toEqual([...b.keys()]);
+    for (const [path, text] of a) expect(b.get(path), path).toBe(text);
+    expect(a.size).toBeGreaterThan(45);
+  });
+
+  it('on a bad inventory exits 1, prints located errors, and leaves an existing output untouched', () => {
+    const out = join(work, 'kept');
+    mkdirSync(join(out, 'stacks/cluster-old'), { recursive: true });
+    writeFileSync(join(out, 'stacks/cluster-old/cdk.tf.json'), '{"previous":true}\n');
+    const bad = join(work, 'bad-inventory');
+    cpSync('inventory', bad, { recursive: true, filter: (src) => !src.endsWith('.ts') });
+    const vms = readFileSync(join(bad, 'vms.yaml'), 'utf8').replace('cores: 4', 'cores: four');
+    writeFileSync(join(bad, 'vms.yaml'), vms);
+    const before = tree(out);
+    const run = synth(['--inventory', bad, '--out', out]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/vms\.yaml:\d+:\d+ {2}vms\[\d+\]\.cores {2}"four" is text; expected a number/);
+    expect(run.stderr).toMatch(/nothing written/);
+    expect(tree(out)).toEqual(before);
+    expect(readdirSync(work).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+});
