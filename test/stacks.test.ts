@@ -85,10 +85,7 @@ describe('DebianVm', () => {
   });
 
   it('puts NICs on their bridges and VLANs with static addresses, and only the first NIC gets the gateway', () => {
-    const vm = Object.values(JSON.parse(synth()).resource.proxmox_virtual_environment_vm)[0] as Record<
-      string,
-      never
-    >;
+    const vm = JSON.parse(synth()).resource.proxmox_virtual_environment_vm!.web as Record<string, unknown>;
     expect(vm.network_device).toEqual([
       { bridge: 'vmbr0', model: 'virtio', firewall: true },
       { bridge: 'vmbr1', model: 'virtio', firewall: true, vlan_id: 20 },
@@ -103,10 +100,10 @@ describe('DebianVm', () => {
   });
 
   it('marks a protected VM prevent_destroy and Proxmox-protected, and an unprotected one neither', () => {
-    const protectedVm = JSON.parse(synth({ protected: true })).resource.proxmox_virtual_environment_vm.web;
+    const protectedVm = JSON.parse(synth({ protected: true })).resource.proxmox_virtual_environment_vm!.web;
     expect(protectedVm.lifecycle).toEqual({ prevent_destroy: true });
     expect(protectedVm.protection).toBe(true);
-    const plain = JSON.parse(synth()).resource.proxmox_virtual_environment_vm.web;
+    const plain = JSON.parse(synth()).resource.proxmox_virtual_environment_vm!.web;
     expect(plain.lifecycle).toBeUndefined();
     expect(plain.protection).toBe(false);
   });
@@ -125,11 +122,11 @@ describe('DebianVm', () => {
 
   it('drops inbound traffic by default and accepts exactly the rules given', () => {
     const json = synth({ firewallRules: [{ proto: 'tcp', dport: '443', comment: 'https' }] });
-    const rules = JSON.parse(json).resource.proxmox_virtual_environment_firewall_rules.web;
+    const rules = JSON.parse(json).resource.proxmox_virtual_environment_firewall_rules!.web;
     expect(rules.rule).toEqual([
       { type: 'in', action: 'ACCEPT', proto: 'tcp', dport: '443', comment: 'https', enabled: true },
     ]);
-    expect(JSON.parse(json).resource.proxmox_virtual_environment_firewall_options.web).toMatchObject({
+    expect(JSON.parse(json).resource.proxmox_virtual_environment_firewall_options!.web).toMatchObject({
       enabled: true,
       input_policy: 'DROP',
     });
@@ -145,9 +142,9 @@ describe('ClusterStack on the example organisation', () => {
       .filter((vm) => vm.cluster === 'alpha')
       .map((vm) => vm.name)
       .sort();
-    expect(Object.keys(alpha.resource.proxmox_virtual_environment_vm).sort()).toEqual(expected);
+    expect(Object.keys(alpha.resource.proxmox_virtual_environment_vm!).sort()).toEqual(expected);
     const gitea = inventory.vms.find((vm) => vm.name === 'gitea')!;
-    expect(alpha.resource.proxmox_virtual_environment_vm.gitea).toMatchObject({
+    expect(alpha.resource.proxmox_virtual_environment_vm!.gitea).toMatchObject({
       vm_id: gitea.id,
       node_name: gitea.node,
       cpu: { cores: gitea.cores },
@@ -158,9 +155,9 @@ describe('ClusterStack on the example organisation', () => {
 
   it('downloads the Debian image once per shared storage, and once per node and release on local storage', () => {
     const alpha = synthCluster(inventory, 'alpha');
-    expect(Object.keys(alpha.resource.proxmox_download_file)).toEqual(['debian-12-cephfs']);
+    expect(Object.keys(alpha.resource.proxmox_download_file!)).toEqual(['debian-12-cephfs']);
     const solo = synthCluster(inventory, 'solo');
-    expect(Object.keys(solo.resource.proxmox_download_file).sort()).toEqual([
+    expect(Object.keys(solo.resource.proxmox_download_file!).sort()).toEqual([
       'debian-12-solo1-local',
       'debian-13-solo1-local',
     ]);
@@ -200,7 +197,7 @@ describe('ClusterStack on the example organisation', () => {
       name: 'management',
       cidr: [{ name: '2001:db8:102::/64' }, { name: '203.0.113.0/28' }],
     });
-    const rules = JSON.parse(json).resource.proxmox_virtual_environment_firewall_rules.cluster.rule as {
+    const rules = JSON.parse(json).resource.proxmox_virtual_environment_firewall_rules!.cluster.rule as {
       dport?: string;
       source: string;
     }[];
@@ -210,7 +207,7 @@ describe('ClusterStack on the example organisation', () => {
     ]);
     expect(rules.every((r) => r.source === '+management')).toBe(true);
     expect(
-      JSON.parse(json).resource.proxmox_virtual_environment_firewall_rules.cluster.node_name,
+      JSON.parse(json).resource.proxmox_virtual_environment_firewall_rules!.cluster.node_name,
     ).toBeUndefined();
   });
 
@@ -228,13 +225,13 @@ describe('ClusterStack on the example organisation', () => {
   it('keeps redundant HA VMs apart with a negative resource-affinity rule per anti-affinity group', () => {
     const alpha = synthCluster(inventory, 'alpha');
     const id = (name: string): string => `vm:${inventory.vms.find((vm) => vm.name === name)!.id}`;
-    expect(alpha.resource.proxmox_harule['anti-proxy-ber']).toMatchObject({
+    expect(alpha.resource.proxmox_harule!['anti-proxy-ber']).toMatchObject({
       type: 'resource-affinity',
       affinity: 'negative',
       resources: [id('proxy1'), id('proxy2')].sort(),
     });
     // drone-runner1/2 share a group but are not HA: placement alone keeps them apart, no HA rule.
-    expect(alpha.resource.proxmox_harule['anti-drone-runner']).toBeUndefined();
+    expect(alpha.resource.proxmox_harule!['anti-drone-runner']).toBeUndefined();
   });
 
   it('synthesizes no credential: the provider gets only its endpoint', () => {
