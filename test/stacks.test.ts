@@ -178,7 +178,7 @@ describe('ClusterStack on the example organisation', () => {
           : c,
       ),
     };
-    const downloads = synthCluster(local, 'alpha').resource.proxmox_download_file;
+    const downloads = synthCluster(local, 'alpha').resource.proxmox_download_file ?? {};
     const nodesWithVms = [
       ...new Set(inventory.vms.filter((vm) => vm.cluster === 'alpha').map((vm) => vm.node)),
     ].sort();

@@ -18,8 +18,7 @@ const work = mkdtempSync(join(tmpdir(), 'synth-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function synth(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const env = { ...process.env, INFRA_BACKEND: '' };
-  delete env.INFRA_BACKEND;
+  const { INFRA_BACKEND: _ignored, ...env } = process.env;
   const run = spawnSync('npx', ['tsx', 'cli/synth.ts', ...args], { encoding: 'utf8', env });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
