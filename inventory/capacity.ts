@@ -31,8 +31,10 @@ export interface NPlusOneBreak {
   readonly failedNode: string;
   /** HA VMs that found no node with enough free memory (and no anti-affinity conflict). */
   readonly unplaced: readonly string[];
-  /** GiB of HA VM memory left without a node. */
+  /** GiB of memory of the unplaced VMs that found no surviving node with enough free memory. */
   readonly shortfall: number;
+  /** The unplaced VMs that a survivor had memory for, but only one hosting their anti-affinity group. */
+  readonly antiAffinity: readonly string[];
 }
 
 /**
@@ -59,13 +61,16 @@ export function nPlusOne(cluster: Cluster, vms: readonly Vm[], reserve: number):
         ),
       }));
     const unplaced: Vm[] = [];
+    const antiAffinity: string[] = [];
     for (const vm of movers) {
-      const candidates = survivors
-        .filter((s) => s.free >= vm.memory && !(vm.anti_affinity && s.groups.has(vm.anti_affinity)))
+      const roomy = survivors.filter((s) => s.free >= vm.memory);
+      const candidates = roomy
+        .filter((s) => !(vm.anti_affinity && s.groups.has(vm.anti_affinity)))
         .sort((a, b) => b.free - a.free || a.node.localeCompare(b.node));
       const target = candidates[0];
       if (!target) {
         unplaced.push(vm);
+        if (roomy.length > 0) antiAffinity.push(vm.name);
         continue;
       }
       target.free -= vm.memory;
@@ -76,7 +81,10 @@ export function nPlusOne(cluster: Cluster, vms: readonly Vm[], reserve: number):
         cluster: cluster.name,
         failedNode: failed.name,
         unplaced: unplaced.map((vm) => vm.name),
-        shortfall: unplaced.reduce((sum, vm) => sum + vm.memory, 0),
+        shortfall: unplaced
+          .filter((vm) => !antiAffinity.includes(vm.name))
+          .reduce((sum, vm) => sum + vm.memory, 0),
+        antiAffinity,
       });
     }
   }

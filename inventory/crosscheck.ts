@@ -64,12 +64,16 @@ export function crossCheck(inv: Inventory, sources: ReadonlyMap<InventoryFile, S
 
   // Addresses in use: gateways first, so a VM that takes a gateway's address is caught.
   const used = new Map<string, string>();
-  const prefixes: { prefix: Prefix; path: Path }[] = [];
+  const prefixes: { prefix: Prefix; path: Path; network: string }[] = [];
   const networkPrefix = new Map<string, { 4?: Prefix; 6?: Prefix }>();
 
   inv.networks.forEach((net, i) => {
     if (!siteNames.has(net.site))
-      error('networks', ['networks', i, 'site'], `site "${net.site}" is not in sites.yaml`);
+      error(
+        'networks',
+        ['networks', i, 'site'],
+        `site "${net.site}" is not in sites.yaml; expected one of ${[...siteNames].join(', ')}`,
+      );
     if (!net.ipv4 && !net.ipv6)
       error('networks', ['networks', i], `network "${net.name}" has no prefix; expected ipv6 and/or ipv4`);
     const own: { 4?: Prefix; 6?: Prefix } = {};
@@ -80,7 +84,7 @@ export function crossCheck(inv: Inventory, sources: ReadonlyMap<InventoryFile, S
       const prefix = prefixText ? parsePrefix(prefixText, family) : undefined;
       if (prefix) {
         own[family] = prefix;
-        prefixes.push({ prefix, path: ['networks', i, family === 4 ? 'ipv4' : 'ipv6'] });
+        prefixes.push({ prefix, path: ['networks', i, family === 4 ? 'ipv4' : 'ipv6'], network: net.name });
       }
       if (gw === undefined) continue;
       if (!prefix) {
@@ -102,7 +106,7 @@ export function crossCheck(inv: Inventory, sources: ReadonlyMap<InventoryFile, S
         const reason = reservedReason(prefix, address);
         if (reason) error('networks', ['networks', i, gwKey], `"${gw}" ${reason} of ${prefix.text}`);
       }
-      used.set(`${family}:${address}`, `gateway of network "${net.name}"`);
+      used.set(`${family}:${address}`, `the gateway of network "${net.name}"`);
     }
     networkPrefix.set(net.name, own);
   });
@@ -124,7 +128,7 @@ export function crossCheck(inv: Inventory, sources: ReadonlyMap<InventoryFile, S
         error(
           'networks',
           entry.path,
-          `${entry.prefix.text} overlaps ${widest.prefix.text} of networks[${widest.path[1]}]; expected disjoint prefixes`,
+          `${entry.prefix.text} overlaps ${widest.prefix.text} of network "${widest.network}"; expected disjoint prefixes`,
         );
       }
       if (!widest || lastAddress(entry.prefix) > lastAddress(widest.prefix)) widest = entry;
@@ -135,7 +139,11 @@ export function crossCheck(inv: Inventory, sources: ReadonlyMap<InventoryFile, S
   inv.clusters.forEach((cluster, ci) => {
     const base: Path = ['clusters', ci];
     if (!siteNames.has(cluster.site))
-      error('clusters', [...base, 'site'], `site "${cluster.site}" is not in sites.yaml`);
+      error(
+        'clusters',
+        [...base, 'site'],
+        `site "${cluster.site}" is not in sites.yaml; expected one of ${[...siteNames].join(', ')}`,
+      );
     uniqueNames(
       cluster.storages,
       'clusters',
@@ -318,7 +326,12 @@ export function crossCheck(inv: Inventory, sources: ReadonlyMap<InventoryFile, S
       const path: Path = [...base, 'nics', ni];
       const net = networks.get(nic.network);
       if (!net) {
-        error('vms', [...path, 'network'], `network "${nic.network}" is not in networks.yaml`);
+        const here = inv.networks.filter((n) => n.site === cluster.site).map((n) => n.name);
+        error(
+          'vms',
+          [...path, 'network'],
+          `network "${nic.network}" is not in networks.yaml; expected one of ${here.join(', ') || '(none at this site)'}`,
+        );
         return;
       }
       if (net.site !== cluster.site)
@@ -452,10 +465,19 @@ export function crossCheck(inv: Inventory, sources: ReadonlyMap<InventoryFile, S
     });
     for (const broken of nPlusOne(cluster, vms, capacity.memory_reserve)) {
       const ni = cluster.nodes.findIndex((n) => n.name === broken.failedNode);
+      const held = broken.antiAffinity;
+      const short = broken.unplaced.filter((name) => !held.includes(name));
+      const them = (names: readonly string[]): string =>
+        `HA ${names.length === 1 ? 'VM' : 'VMs'} ${names.join(', ')} ${names.length === 1 ? 'finds' : 'find'}`;
+      // Memory and anti-affinity get separate clauses: "short by" would mislead where memory is there.
+      const why: string[] = [];
+      if (short.length > 0) why.push(`${them(short)} no node with room (short by ${gib(broken.shortfall)})`);
+      if (held.length > 0)
+        why.push(`${them(held)} no node outside ${held.length === 1 ? 'its' : 'their'} anti-affinity group`);
       error(
         'clusters',
         ['clusters', ci, 'nodes', ni],
-        `N+1 broken in cluster "${cluster.name}": if node "${broken.failedNode}" fails, HA VMs ${broken.unplaced.join(', ')} find no room; short by ${gib(broken.shortfall)}`,
+        `N+1 broken in cluster "${cluster.name}": if node "${broken.failedNode}" fails, ${why.join(', and ')}`,
       );
     }
   });

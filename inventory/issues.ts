@@ -97,8 +97,10 @@ export function issueFindings(issue: z.core.$ZodIssue, source: SourceFile, schem
         return [source.finding('error', path, `is missing; expected ${expected(issue.expected)}`)];
       if (input === null)
         return [source.finding('error', path, `is empty; expected ${expected(issue.expected)}`)];
+      // "a list is a list" says nothing: name the value only when it is a scalar.
+      const subject = typeof input === 'object' ? '' : `${shown} `;
       return [
-        source.finding('error', path, `${shown} is ${kindOf(input)}; expected ${expected(issue.expected)}`),
+        source.finding('error', path, `${subject}is ${kindOf(input)}; expected ${expected(issue.expected)}`),
       ];
     }
     case 'too_small': {
@@ -123,6 +125,9 @@ export function issueFindings(issue: z.core.$ZodIssue, source: SourceFile, schem
     }
     case 'invalid_value': {
       const values = issue.values.map((v) => renderValue(v)).join(', ');
+      // A missing or empty enum field reaches zod as a wrong value, not as a wrong type.
+      if (!hasInput) return [source.finding('error', path, `is missing; expected one of ${values}`)];
+      if (input === null) return [source.finding('error', path, `is empty; expected one of ${values}`)];
       return [source.finding('error', path, `${shown} is not allowed; expected one of ${values}`)];
     }
     case 'invalid_format':

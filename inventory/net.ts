@@ -66,8 +66,14 @@ export function formatIPv4(value: bigint): string {
   return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.');
 }
 
-/** RFC 5952 text: lower case, longest run of zero groups (two or more) folded into `::`. */
+const IPV4_MAPPED = 0xffffn << 32n;
+
+/**
+ * RFC 5952 text: lower case, no leading zeros, the first longest run of two or more zero groups folded
+ * into `::`, and an IPv4-mapped address in mixed notation (`::ffff:192.0.2.1`, section 5).
+ */
 export function formatIPv6(value: bigint): string {
+  if (value >> 32n === 0xffffn) return `::ffff:${formatIPv4(value ^ IPV4_MAPPED)}`;
   const groups: number[] = [];
   for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
   let bestStart = -1;
@@ -110,6 +116,27 @@ export function parsePrefix(text: string, family: Family): Prefix | undefined {
   if (network === undefined) return undefined;
   if ((network & hostMask(family, length)) !== 0n) return undefined;
   return { family, network, length, text: `${formatAddress(network, family)}/${length}` };
+}
+
+/**
+ * What is wrong with a prefix, said so a person can fix it (host bits set: the prefix they meant);
+ * undefined when `parsePrefix` accepts it.
+ */
+export function prefixProblem(text: string, family: Family): string | undefined {
+  const example = family === 4 ? '192.0.2.0/26' : '2001:db8:10::/64';
+  const slash = text.indexOf('/');
+  if (slash < 0) return `has no prefix length; expected an address and a length, such as ${example}`;
+  const lengthText = text.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(lengthText) || Number(lengthText) > bits(family))
+    return `has length "${lengthText}"; expected a whole number from 0 to ${bits(family)}`;
+  const length = Number(lengthText);
+  const address = parseAddress(text.slice(0, slash), family);
+  if (address === undefined)
+    return `does not start with an IPv${family} address; expected a prefix such as ${example}`;
+  const network = address & ~hostMask(family, length);
+  if (network !== address)
+    return `has host bits set; expected the network address, ${formatAddress(network, family)}/${length}`;
+  return undefined;
 }
 
 function hostMask(family: Family, length: number): bigint {

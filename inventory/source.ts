@@ -1,23 +1,51 @@
 // A parsed YAML file that remembers where every value stood, so findings can point at line and column.
 import { readFileSync } from 'node:fs';
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  type Document,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  Scalar,
+  visit,
+  type YAMLError,
+} from 'yaml';
 import { type Finding, formatPath, type Path } from './findings.ts';
 
 export class SourceFile {
   /** Path shown in findings. */
   readonly file: string;
   readonly doc: Document;
+  private readonly text: string;
   private readonly lines: LineCounter;
+  /** The plain data; undefined when the file did not parse or its aliases do not resolve. */
+  private data: unknown;
 
-  private constructor(file: string, doc: Document, lines: LineCounter) {
+  private constructor(file: string, text: string, doc: Document, lines: LineCounter) {
     this.file = file;
+    this.text = text;
     this.doc = doc;
     this.lines = lines;
   }
 
   /** Reads and parses; syntax errors and duplicate keys come back as findings, never as exceptions. */
   static read(path: string, shownAs: string): { source: SourceFile; findings: Finding[] } {
-    return SourceFile.parse(readFileSync(path, 'utf8'), shownAs);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      const { source } = SourceFile.parse('', shownAs);
+      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      return {
+        source,
+        findings: [source.findingAtOffset(0, `cannot be read (${reason}); expected a readable YAML file`)],
+      };
+    }
+    return SourceFile.parse(text, shownAs);
   }
 
   static parse(text: string, shownAs: string): { source: SourceFile; findings: Finding[] } {
@@ -28,19 +56,24 @@ export class SourceFile {
       prettyErrors: false,
       strict: true,
     });
-    const source = new SourceFile(shownAs, doc, lines);
-    const findings: Finding[] = [];
-    for (const err of doc.errors) {
-      const offset = err.pos[0];
-      findings.push(source.findingAtOffset(offset, syntaxMessage(err.code, err.message)));
+    const source = new SourceFile(shownAs, text, doc, lines);
+    const findings: Finding[] = doc.errors.map((err) => source.syntaxFinding(err));
+    if (findings.length > 0) return { source, findings };
+    source.findDuplicateKeys(doc.contents, [], findings);
+    source.findUnresolvedAliases(findings);
+    if (findings.length > 0) return { source, findings };
+    try {
+      source.data = doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      // Aliases nested beyond maxAliasCount (a "billion laughs" file) end here, as a finding.
+      findings.push(source.findingAtOffset(0, `YAML error: ${(err as Error).message}`));
     }
-    if (doc.errors.length === 0) source.findDuplicateKeys(doc.contents, [], findings);
     return { source, findings };
   }
 
   /** The plain data, or undefined when the file did not parse. */
   toJS(): unknown {
-    return this.doc.errors.length > 0 ? undefined : this.doc.toJS({ maxAliasCount: 100 });
+    return this.data;
   }
 
   private position(offset: number): { line: number; col: number } {
@@ -53,17 +86,90 @@ export class SourceFile {
     return { severity: 'error', file: this.file, line, col, path: formatPath(this.pathAt(offset)), message };
   }
 
+  /**
+   * A syntax error where a person would look for it: the yaml package reports an unclosed bracket or
+   * quote where it gave up (often the next line), so those point back at the opening character.
+   */
+  private syntaxFinding(err: YAMLError): Finding {
+    const offset = err.pos[0];
+    const flow = /^Flow (sequence|map)\b.*end with a ([\]}])$/.exec(err.message.split('\n')[0] ?? '');
+    if (flow) {
+      const open = flow[2] === ']' ? '[' : '{';
+      const start = this.unclosed(offset, (node) => isCollection(node) && node.flow === true, open, flow[2]!);
+      if (start !== undefined) {
+        const gaveUp = this.position(offset);
+        const where =
+          gaveUp.line === this.position(start).line
+            ? `at column ${gaveUp.col}`
+            : `before line ${gaveUp.line}`;
+        return this.findingAtOffset(
+          start,
+          `YAML syntax error (${err.code}): "${open}" is not closed; expected "${flow[2]}" ${where}`,
+        );
+      }
+    }
+    const quote = /^Missing closing (["'])quote/.exec(err.message);
+    if (quote) {
+      const mark = quote[1]!;
+      const type = mark === '"' ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE;
+      const start = this.unclosed(offset, (node) => isScalar(node) && node.type === type, mark, mark);
+      if (start !== undefined)
+        return this.findingAtOffset(
+          start,
+          `YAML syntax error (${err.code}): the quote ${mark} is not closed; expected a closing ${mark}`,
+        );
+    }
+    return this.findingAtOffset(offset, syntaxMessage(err.code, err.message));
+  }
+
+  /** Start of the innermost node of a kind that opens with `open`, spans `offset` and does not end with `close`. */
+  private unclosed(
+    offset: number,
+    kind: (node: Node) => boolean,
+    open: string,
+    close: string,
+  ): number | undefined {
+    let best: number | undefined;
+    visit(this.doc, {
+      Node: (_key, node) => {
+        const range = node.range;
+        if (!range || !kind(node) || this.text[range[0]] !== open) return;
+        const source = this.text.slice(range[0], range[1]).trimEnd();
+        const closed = source.length > 1 && source.endsWith(close);
+        if (!closed && range[0] < offset && offset <= range[2] + 1 && (best === undefined || range[0] > best))
+          best = range[0];
+      },
+    });
+    return best;
+  }
+
+  /** `*name` without an earlier `&name`: the yaml package would throw on toJS, so report it instead. */
+  private findUnresolvedAliases(findings: Finding[]): void {
+    visit(this.doc, {
+      Alias: (_key, alias) => {
+        if (alias.resolve(this.doc) === undefined)
+          findings.push(
+            this.findingAtOffset(
+              alias.range?.[0] ?? 0,
+              `YAML error: alias *${alias.source} has no anchor &${alias.source} before it; expected an anchor defined earlier in the file`,
+            ),
+          );
+      },
+    });
+  }
+
   /** The field path of the deepest node that contains an offset: where a syntax error happened. */
   private pathAt(offset: number): Path {
     const path: (string | number)[] = [];
     let node: unknown = this.doc.contents;
     for (;;) {
       if (isMap(node)) {
+        // An error on a key's first character is about the mapping holding the key, not about its value.
         const pair = node.items.find((p) => {
           const start = isScalar(p.key) ? (p.key.range?.[0] ?? 0) : 0;
           const value = p.value as Node | null;
-          const end = value?.range?.[2] ?? (isScalar(p.key) ? (p.key.range?.[2] ?? 0) : 0);
-          return offset >= start && offset <= end;
+          const end = value?.range?.[1] ?? (isScalar(p.key) ? (p.key.range?.[1] ?? 0) : 0);
+          return offset > start && offset <= end;
         });
         if (!pair || !isScalar(pair.key)) return path;
         path.push(String(pair.key.value));
@@ -71,7 +177,7 @@ export class SourceFile {
       } else if (isSeq(node)) {
         const index = node.items.findIndex((item) => {
           const range = (item as Node | null)?.range;
-          return range != null && offset >= range[0] && offset <= range[2];
+          return range != null && offset >= range[0] && offset <= range[1];
         });
         if (index < 0) return path;
         path.push(index);
@@ -150,6 +256,8 @@ export class SourceFile {
 }
 
 function syntaxMessage(code: string, message: string): string {
+  if (code === 'MULTIPLE_DOCS')
+    return `YAML syntax error (${code}): a second document starts here; expected one document per file`;
   const first = message.split('\n')[0] ?? message;
   // The yaml package ends its messages with "at line X, column Y", which the finding shows already.
   const plain = first.replace(/ at line \d+, column \d+:?$/, '');
