@@ -1,0 +1,66 @@
+// `npm run diff -- --base REF`: resource-level diff of the synthesized output between REF and the working tree.
+import { loadInventory } from '../inventory/inventory.ts';
+import { diffSynthOutputs } from '../review/diff.ts';
+import { renderMarkdown, renderText } from '../review/diff-render.ts';
+import { readSynthOutput } from '../review/synth-output.ts';
+import { CommandError, withBothSynthesized } from '../review/worktree.ts';
+import { type ProtectedResource, protectedResources } from '../stacks/naming.ts';
+import { commonOptions } from './args.ts';
+
+const USAGE =
+  'usage: npm run diff -- --base REF [--format markdown|text] [--fail-on-destroy] [--inventory DIR] [--json] [--synth-command CMD]';
+
+const options = commonOptions(process.argv.slice(2), {
+  base: { type: 'string' },
+  format: { type: 'string', default: 'text' },
+  'fail-on-destroy': { type: 'boolean', default: false },
+  'synth-command': { type: 'string' },
+});
+const base = options.values.base;
+const format = options.values.format;
+if (typeof base !== 'string' || (format !== 'text' && format !== 'markdown')) {
+  process.stderr.write(`${USAGE}\n`);
+  process.exit(2);
+}
+const synthCommand = options.values['synth-command'];
+
+/** Protected VMs from an inventory; a side whose inventory does not load still has `prevent_destroy`. */
+function protectedFrom(dir: string, side: string): ProtectedResource[] {
+  const result = loadInventory(dir);
+  if (result.inventory) return protectedResources(result.inventory);
+  process.stderr.write(
+    `diff: the inventory of ${side} did not load; protection there comes from prevent_destroy only\n`,
+  );
+  return [];
+}
+
+try {
+  const exitCode = await withBothSynthesized(
+    {
+      cwd: process.cwd(),
+      base,
+      inventory: options.inventory,
+      ...(typeof synthCommand === 'string' ? { synthCommand } : {}),
+      log: (line) => process.stderr.write(`diff: ${line}\n`),
+    },
+    (both) => {
+      const report = diffSynthOutputs(readSynthOutput(both.base.out), readSynthOutput(both.head.out), {
+        protectedResources: [
+          ...protectedFrom(both.base.inventory, base),
+          ...protectedFrom(both.head.inventory, 'the working tree'),
+        ],
+      });
+      const note = both.baseHasNoSynth ? ' (the base has no synth: everything shows as new)' : '';
+      const title = `${base} (${both.baseSha.slice(0, 7)}) → working tree${note}`;
+      if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else if (format === 'markdown') process.stdout.write(renderMarkdown(report, { title }));
+      else process.stdout.write(renderText(report, { title }));
+      return options.values['fail-on-destroy'] === true && report.protectedDestroys.length > 0 ? 2 : 0;
+    },
+  );
+  process.exitCode = exitCode;
+} catch (err) {
+  if (!(err instanceof CommandError)) throw err;
+  process.stderr.write(`diff: ${err.message}\n`);
+  process.exitCode = 1;
+}
