@@ -2,6 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { catalogCheck } from '../services/check.ts';
 import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
 import { crossCheck, type InventoryFile } from './crosscheck.ts';
 import { type Finding, sortFindings } from './findings.ts';
@@ -104,6 +105,8 @@ export function loadInventory(dir: string): LoadResult {
     vms: (data.get('vms') as { vms: Vm[] }).vms,
   };
   for (const f of crossCheck(inventory, sources)) (f.severity === 'error' ? errors : warnings).push(f);
+  // The service catalog's checks: kinds, dependencies, ports, proxies, names (services/check.ts).
+  for (const f of catalogCheck(inventory, sources)) (f.severity === 'error' ? errors : warnings).push(f);
   if (errors.length > 0) return { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };
   return { inventory, errors, warnings: sortFindings(warnings), sources };
 }

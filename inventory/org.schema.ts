@@ -1,15 +1,39 @@
 // Schema of inventory/org.yaml: organisation-wide settings every other file relies on.
 import { z } from 'zod';
 import { name, sshPublicKey } from './common.ts';
+import { prefixProblem } from './net.ts';
+
+/** A DNS name such as example.org or git.example.org. */
+export const domainName = z.string().regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, {
+  error: 'is not a domain name; expected something like example.org',
+});
+
+/** An IPv6 or IPv4 prefix that may connect to a VM (`2001:db8:400::f/128`, `198.51.100.73/32`). */
+export const sourcePrefix = z.string().superRefine((text, ctx) => {
+  const problem = prefixProblem(text, text.includes(':') ? 6 : 4);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** A daily time window `HH:MM-HH:MM` (it may run past midnight, e.g. 23:00-01:00). */
+export const timeWindow = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, {
+  error: 'is not a time window; expected HH:MM-HH:MM such as 03:00-05:00',
+});
+
+export const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+  error: 'is not a time of day; expected HH:MM such as 01:30',
+});
 
 export const orgSchema = z.strictObject({
   /** Human name of the organisation. */
   name: z.string().min(1),
   /** DNS domain under which every VM gets its FQDN (`<vm>.<domain>`). */
-  domain: z.string().regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, {
-    error: 'is not a domain name; expected something like example.org',
-  }),
+  domain: domainName,
   timezone: z.string().min(1).default('Etc/UTC'),
+  /** System locale of every Debian VM. @default C.UTF-8 (needs no locale generation) */
+  locale: z
+    .string()
+    .regex(/^[A-Za-z_]+\.UTF-8$/, { error: 'is not a UTF-8 locale; expected something like C.UTF-8' })
+    .default('C.UTF-8'),
   capacity: z
     .strictObject({
       /** vCPUs allowed per physical core on a node. */
@@ -23,8 +47,62 @@ export const orgSchema = z.strictObject({
   /** The bootstrap admin that cloud-init creates on every VM, before member accounts exist. */
   admin: z.strictObject({
     user: name,
+    /** Unix group of the administrators: sudo and SSH login. @default admins */
+    group: name.default('admins'),
     keys: z.array(sshPublicKey).min(1),
   }),
+  /** How maintainers reach the VMs over SSH (no VPN: through the jump hosts). */
+  ssh: z
+    .strictObject({
+      /** Prefixes allowed to reach sshd on every VM (the jump hosts). @default none: console only */
+      sources: z.array(sourcePrefix).default([]),
+      /** Where sshd fetches a member's public keys at login; `{user}` becomes the login name. */
+      keys_url: z
+        .url({ protocol: /^https$/, error: 'is not an https:// URL' })
+        .refine((url) => url.includes('%7Buser%7D') || url.includes('{user}'), {
+          error: 'has no {user}; expected a URL such as https://accounts.example.org/ssh/{user}.keys',
+        })
+        .optional(),
+    })
+    .prefault({}),
+  /** The Icinga2 master and satellites: what they may reach on every VM. */
+  monitoring: z
+    .strictObject({
+      /** Prefixes the monitoring servers connect from (SSH for check_by_ssh, service ports). */
+      sources: z.array(sourcePrefix).min(1),
+      /** Public key the monitoring servers use for check_by_ssh; it may run plugins and nothing else. */
+      ssh_key: sshPublicKey,
+      /** Unix user check_by_ssh logs in as. @default monitoring */
+      user: name.default('monitoring'),
+    })
+    .optional(),
+  /** Borg backups of every Debian VM, pushed by borgmatic. */
+  backup: z
+    .strictObject({
+      /** Borg repository URL; `{vm}` becomes the VM's name. */
+      repository: z.string().regex(/^ssh:\/\/[^\s]+\{vm\}[^\s]*$/, {
+        error: 'is not a borg repository URL with {vm}; expected ssh://borg@backup1.example.org/./{vm}',
+      }),
+      /** Prefixes of the backup clients, allowed to reach sshd on the VMs that run borg-repo. */
+      sources: z.array(sourcePrefix).min(1),
+      /** When the daily backup starts (up to 30 minutes later, randomised). @default 01:00 */
+      time: timeOfDay.default('01:00'),
+      keep_daily: z.number().int().min(1).default(7),
+      keep_weekly: z.number().int().min(0).default(4),
+      keep_monthly: z.number().int().min(0).default(6),
+    })
+    .optional(),
+  /** Automatic upgrades on every Debian VM (security updates are always on). */
+  upgrades: z
+    .strictObject({
+      /** Also install point-release updates from the stable-updates suite. @default true */
+      stable_updates: z.boolean().default(true),
+      /** When VMs may reboot after an upgrade; a VM's own reboot_window wins. @default 04:00-06:00 */
+      reboot_window: timeWindow.default('04:00-06:00'),
+      /** Minutes between the reboots of two VMs of one anti-affinity group. @default 30 */
+      reboot_spacing: z.number().int().min(5).max(240).default(30),
+    })
+    .prefault({}),
 });
 
 export type Org = z.infer<typeof orgSchema>;

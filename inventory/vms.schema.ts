@@ -1,6 +1,7 @@
 // Schema of inventory/vms.yaml: every virtual machine, where it runs and what it runs.
 import { z } from 'zod';
 import { gib, ipv4Address, ipv6Address, name } from './common.ts';
+import { domainName, sourcePrefix, timeWindow } from './org.schema.ts';
 
 export const diskSchema = z.strictObject({
   storage: z.string(),
@@ -17,6 +18,51 @@ export const nicSchema = z
   .refine((nic) => nic.ipv4 !== undefined || nic.ipv6 !== undefined, {
     error: 'has no address; expected ipv6 (and ipv4 only where it must be)',
   });
+
+/**
+ * One service instance: `- gitea` or `- { kind: gitea, domain: git.example.org }`. The kind and which
+ * parameters it takes are checked against the service catalog (services/check.ts), which knows the kinds.
+ */
+export const serviceInstanceSchema = z.union(
+  [
+    name.transform((kind) => ({ kind })),
+    z
+      .object({
+        kind: name,
+        /** The public name the service answers on (web, XMPP or mail domain, depending on the kind). */
+        domain: domainName.optional(),
+        /** Further public names served by the same instance. */
+        aliases: z.array(domainName).optional(),
+        /** Mailing-list domains (Mailman): each gets MX, SPF and DMARC records. */
+        list_domains: z.array(domainName).optional(),
+        /** Matrix server name, the part after the colon in @user:example.org. */
+        server_name: domainName.optional(),
+        /** The VM whose PostgreSQL holds this instance's database. @default the first in the same site */
+        db: name.optional(),
+      })
+      // Parameters are kind-specific: services/check.ts reports unknown ones with a did-you-mean.
+      .catchall(z.unknown()),
+  ],
+  { error: 'is not a service; expected a kind such as gitea, or { kind: gitea, domain: git.example.org }' },
+);
+
+const portNumber = z.number().int().min(1).max(65535);
+
+/** A port the inventory opens on one VM beyond what its services need. */
+export const extraPortSchema = z.strictObject({
+  /** A port, or a range such as "10000-20000". */
+  port: z.union([
+    portNumber,
+    z
+      .string()
+      .regex(/^\d{1,5}-\d{1,5}$/, { error: 'is not a port range; expected "FROM-TO" such as "10000-20000"' }),
+  ]),
+  proto: z.enum(['tcp', 'udp']).default('tcp'),
+  /** Prefixes allowed to connect. @default everyone */
+  sources: z.array(sourcePrefix).optional(),
+  /** Why the port is open; shown in the firewall rule. */
+  comment: z.string().min(1).optional(),
+});
 
 export const vmSchema = z.strictObject({
   name,
@@ -39,8 +85,16 @@ export const vmSchema = z.strictObject({
   protected: z.boolean().default(false),
   /** VMs sharing a group never share a node (two DNS secondaries, two proxies). */
   anti_affinity: name.optional(),
-  /** What the VM runs. */
-  services: z.array(z.string().min(1)).default([]),
+  /** What the VM runs: service kinds from the catalog (services/), with instance parameters. */
+  services: z.array(serviceInstanceSchema).default([]),
+  /** Debian packages installed on top of the baseline and the services' own. */
+  extra_packages: z
+    .array(z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: 'is not a Debian package name' }))
+    .default([]),
+  /** Ports opened on top of the services' own. */
+  extra_ports: z.array(extraPortSchema).default([]),
+  /** When this VM may reboot after upgrades. @default upgrades.reboot_window in org.yaml */
+  reboot_window: timeWindow.optional(),
   notes: z.string().optional(),
 });
 
@@ -48,3 +102,5 @@ export const vmsFileSchema = z.strictObject({ vms: z.array(vmSchema) });
 
 export type Vm = z.infer<typeof vmSchema>;
 export type Nic = z.infer<typeof nicSchema>;
+export type ServiceInstanceEntry = z.infer<typeof serviceInstanceSchema>;
+export type ExtraPort = z.infer<typeof extraPortSchema>;

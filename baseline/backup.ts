@@ -1,0 +1,123 @@
+// Backups: borgmatic pushes the VM's files and its services' database dumps to the Borg repository every night.
+import { stringify } from 'yaml';
+import type { Inventory } from '../inventory/inventory.ts';
+import type { Vm } from '../inventory/vms.schema.ts';
+import { DATABASE_KIND } from '../services/catalog.ts';
+import { dependencyTargets, type ServiceInstance } from '../services/instances.ts';
+import { fqdn } from './names.ts';
+import { generated, type Part, sh } from './parts.ts';
+
+/** Written after every successful backup; the monitoring checks its age. */
+export const LAST_BACKUP_FILE = '/var/lib/borgmatic-status/last-success';
+export const BORGMATIC_CONFIG = '/etc/borgmatic/config.yaml';
+
+/** What every Debian VM saves besides its services' own paths. */
+export const BASELINE_BACKUP_PATHS = ['/etc', '/root', '/home', '/var/spool/cron'] as const;
+
+export interface BackupPlan {
+  readonly repository: string;
+  readonly paths: readonly string[];
+  readonly databases: readonly { name: string; hostname: string; username: string }[];
+}
+
+/** What borgmatic saves for a VM, or undefined when it gets no backup (no backup section, or it is the repository). */
+export function backupPlan(
+  inventory: Inventory,
+  vm: Vm,
+  instances: readonly ServiceInstance[],
+): BackupPlan | undefined {
+  const { backup } = inventory.org;
+  if (!backup || vm.os === 'other') return undefined;
+  const own = instances.filter((i) => i.vm.name === vm.name);
+  if (own.some((i) => i.def.backup.none)) return undefined;
+  const paths = [...new Set([...BASELINE_BACKUP_PATHS, ...own.flatMap((i) => i.def.backup.paths)])];
+  const databases = own.flatMap((i) => {
+    const server = dependencyTargets(inventory, i, DATABASE_KIND)[0];
+    if (!server) return [];
+    return (i.def.backup.databases ?? []).map((db) => ({
+      name: db.name,
+      hostname: fqdn(inventory, server),
+      username: db.user,
+    }));
+  });
+  return { repository: backup.repository.replaceAll('{vm}', vm.name), paths, databases };
+}
+
+function borgmaticConfig(inventory: Inventory, vm: Vm, plan: BackupPlan): string {
+  const backup = inventory.org.backup!;
+  const retention = {
+    keep_daily: backup.keep_daily,
+    keep_weekly: backup.keep_weekly,
+    keep_monthly: backup.keep_monthly,
+  };
+  const storage = {
+    // The passphrase is made on the VM at first boot and never leaves it, except into the team's password store.
+    encryption_passcommand: 'cat /etc/borgmatic/passphrase',
+    ssh_command: 'ssh -i /etc/borgmatic/id_ed25519 -o StrictHostKeyChecking=accept-new',
+    archive_name_format: '{hostname}-{now:%Y-%m-%dT%H:%M:%S}',
+  };
+  const hooks = {
+    ...(plan.databases.length > 0
+      ? {
+          postgresql_databases: plan.databases.map((d) => ({
+            name: d.name,
+            hostname: d.hostname,
+            username: d.username,
+          })),
+        }
+      : {}),
+    after_backup: [`date --utc +%Y-%m-%dT%H:%M:%SZ > ${LAST_BACKUP_FILE}`],
+  };
+  const consistency = { checks: [{ name: 'repository', frequency: '2 weeks' }] };
+  // Debian 12 ships borgmatic 1.7, which wants sections; Debian 13's 1.9 wants the flat form.
+  const config =
+    vm.os === 'debian-12'
+      ? {
+          location: {
+            source_directories: plan.paths,
+            repositories: [plan.repository],
+            one_file_system: true,
+          },
+          storage,
+          retention,
+          consistency,
+          hooks,
+        }
+      : {
+          source_directories: plan.paths,
+          repositories: [{ path: plan.repository, label: 'offsite' }],
+          one_file_system: true,
+          ...storage,
+          ...retention,
+          ...consistency,
+          ...hooks,
+        };
+  return generated('#', stringify(config, { lineWidth: 0 }));
+}
+
+export function backupPart(inventory: Inventory, vm: Vm, plan: BackupPlan): Part {
+  const backup = inventory.org.backup!;
+  const timer = generated(
+    '#',
+    `[Timer]\nOnCalendar=\nOnCalendar=*-*-* ${backup.time}:00\nRandomizedDelaySec=30m\nPersistent=true\n`,
+  );
+  return {
+    name: `backup: borgmatic to ${plan.repository} at ${backup.time}`,
+    packages: ['borgmatic', 'borgbackup', ...(plan.databases.length > 0 ? ['postgresql-client'] : [])],
+    files: [
+      { path: BORGMATIC_CONFIG, content: borgmaticConfig(inventory, vm, plan), permissions: '0600' },
+      { path: '/etc/systemd/system/borgmatic.timer.d/schedule.conf', content: timer, permissions: '0644' },
+    ],
+    runcmd: [
+      ['install', '-d', '-m', '0755', '/var/lib/borgmatic-status'],
+      sh(
+        'test -s /etc/borgmatic/passphrase || (umask 077; head -c 32 /dev/urandom | base64 > /etc/borgmatic/passphrase)',
+      ),
+      sh(
+        `test -s /etc/borgmatic/id_ed25519 || ssh-keygen -q -t ed25519 -N '' -C 'borgmatic@${fqdn(inventory, vm)}' -f /etc/borgmatic/id_ed25519`,
+      ),
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'enable', '--now', 'borgmatic.timer'],
+    ],
+  };
+}

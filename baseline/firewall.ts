@@ -1,0 +1,144 @@
+// The VM's inbound firewall: exactly its services' ports, SSH from the jump and monitoring hosts, nothing else.
+import type { Inventory } from '../inventory/inventory.ts';
+import type { Vm } from '../inventory/vms.schema.ts';
+import {
+  dependents,
+  hostPrefixes,
+  proxiesFor,
+  type ServiceInstance,
+  serviceInstances,
+  vmsRunning,
+} from '../services/instances.ts';
+import type { PortSpec, Proto } from '../services/types.ts';
+import { GENERATED_NOTE, type Part, sh } from './parts.ts';
+
+export interface FirewallRule {
+  readonly direction: 'in';
+  readonly proto: Proto;
+  /** A port, or a range in Proxmox/iptables form `16384:32768`. */
+  readonly dport: string;
+  /** A CIDR prefix; undefined: from anywhere. */
+  readonly source?: string;
+  readonly comment: string;
+}
+
+export function formatPort(port: PortSpec['port']): string {
+  return typeof port === 'number' ? String(port) : `${port[0]}:${port[1]}`;
+}
+
+/** Every prefix of networks.yaml: "our own networks". */
+function orgPrefixes(inventory: Inventory): string[] {
+  return inventory.networks.flatMap((n) => [n.ipv6, n.ipv4].filter((p): p is string => p !== undefined));
+}
+
+function sourcesFor(
+  inventory: Inventory,
+  instances: readonly ServiceInstance[],
+  instance: ServiceInstance,
+  port: PortSpec,
+): (string | undefined)[] {
+  const others = (vms: readonly Vm[]): string[] =>
+    vms.filter((v) => v.name !== instance.vm.name).flatMap((v) => hostPrefixes(inventory, v));
+  const { reach } = port;
+  if (reach === 'public') return [undefined];
+  if (reach === 'proxy') return others(proxiesFor(inventory, instance));
+  if (reach === 'dependents') return others(dependents(inventory, instances, instance.vm, instance.kind));
+  if (reach === 'backup') return [...(inventory.org.backup?.sources ?? [])];
+  if (reach === 'org') return orgPrefixes(inventory);
+  return others(vmsRunning(inventory, reach.kinds, instance.site));
+}
+
+/**
+ * The inbound rules of a VM, for the Proxmox firewall and the VM's own nftables alike. Rules are ordered
+ * (SSH, then services in vms.yaml order, then extra ports) and deduplicated; a port open to everyone
+ * drops the narrower rules for the same port.
+ */
+export function vmFirewallRules(
+  inventory: Inventory,
+  vm: Vm,
+  instances: readonly ServiceInstance[] = serviceInstances(inventory),
+): FirewallRule[] {
+  const rules: FirewallRule[] = [];
+  const add = (
+    proto: Proto,
+    dport: string,
+    sources: readonly (string | undefined)[],
+    comment: string,
+  ): void => {
+    for (const source of sources)
+      rules.push({ direction: 'in', proto, dport, ...(source ? { source } : {}), comment });
+  };
+  add('tcp', '22', inventory.org.ssh.sources, 'ssh from the jump hosts');
+  add('tcp', '22', inventory.org.monitoring?.sources ?? [], 'check_by_ssh from the monitoring servers');
+  for (const instance of instances) {
+    if (instance.vm.name !== vm.name) continue;
+    for (const port of instance.def.ports) {
+      add(
+        port.proto,
+        formatPort(port.port),
+        sourcesFor(inventory, instances, instance, port),
+        `${instance.kind}: ${port.purpose}`,
+      );
+    }
+  }
+  for (const extra of vm.extra_ports) {
+    add(
+      extra.proto,
+      typeof extra.port === 'number' ? String(extra.port) : extra.port.replace('-', ':'),
+      extra.sources ?? [undefined],
+      extra.comment ?? 'extra port from vms.yaml',
+    );
+  }
+  const open = new Set(rules.filter((r) => !r.source).map((r) => `${r.proto}/${r.dport}`));
+  const seen = new Set<string>();
+  return rules.filter((r) => {
+    if (r.source && open.has(`${r.proto}/${r.dport}`)) return false;
+    const key = `${r.proto}/${r.dport}/${r.source ?? '*'}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function nftRule(rule: FirewallRule): string {
+  const port = rule.dport.replace(':', '-');
+  const from = rule.source ? ` ${rule.source.includes(':') ? 'ip6' : 'ip'} saddr ${rule.source}` : '';
+  return `${rule.proto} dport ${port}${from} accept comment ${JSON.stringify(rule.comment)}`;
+}
+
+/** nftables ruleset in its own table, so reloading it leaves fail2ban's and Docker's tables alone. */
+export function nftablesConf(rules: readonly FirewallRule[], forward: boolean): string {
+  const lines = [
+    '#!/usr/sbin/nft -f',
+    `# ${GENERATED_NOTE}`,
+    '# Inbound: default deny; the rules are the ones the Proxmox firewall of this VM has too.',
+    'table inet baseline',
+    'delete table inet baseline',
+    'table inet baseline {',
+    '  chain input {',
+    '    type filter hook input priority filter; policy drop;',
+    '    ct state established,related accept',
+    '    ct state invalid drop',
+    '    iif "lo" accept',
+    '    meta l4proto ipv6-icmp accept comment "ICMPv6: neighbour discovery, path MTU, ping"',
+    '    meta l4proto icmp accept comment "ICMP: path MTU, ping"',
+    ...rules.map((r) => `    ${nftRule(r)}`),
+    '  }',
+    '  chain forward {',
+    // Containers (Docker) route through the VM; everything else never forwards.
+    `    type filter hook forward priority filter; policy ${forward ? 'accept' : 'drop'};`,
+    '  }',
+    '}',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+export function firewallPart(rules: readonly FirewallRule[], forward: boolean): Part {
+  return {
+    name: `firewall: nftables, default deny, ${rules.length} inbound rules`,
+    packages: ['nftables'],
+    files: [{ path: '/etc/nftables.conf', content: nftablesConf(rules, forward), permissions: '0755' }],
+    runcmd: [['systemctl', 'enable', 'nftables'], sh('nft -f /etc/nftables.conf')],
+  };
+}

@@ -1,0 +1,153 @@
+// Which VM runs which service instance, and the facts derived from it: names, addresses, who it depends on.
+import { fqdn } from '../baseline/names.ts';
+import type { Inventory } from '../inventory/inventory.ts';
+import type { Vm } from '../inventory/vms.schema.ts';
+import { CATALOG, DATABASE_KIND, PROXY_KIND } from './catalog.ts';
+import type { InstanceContext, ServiceKind } from './types.ts';
+
+export interface ServiceInstance {
+  readonly kind: string;
+  readonly def: ServiceKind;
+  readonly vm: Vm;
+  /** Position of the VM in vms.yaml, and of the instance in its `services:` list (to locate findings). */
+  readonly vmIndex: number;
+  readonly index: number;
+  /** Site of the VM's cluster. */
+  readonly site: string;
+  /** Instance parameters as written in vms.yaml (without `kind`). */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly ctx: InstanceContext;
+  /** `gitea on gitea`, for messages and DNS record owners. */
+  readonly label: string;
+}
+
+export function vmSite(inventory: Inventory, vm: Vm): string | undefined {
+  return inventory.clusters.find((c) => c.name === vm.cluster)?.site;
+}
+
+/** The kinds a VM runs, in vms.yaml order (unknown kinds included). */
+export function kindsOf(vm: Vm): string[] {
+  return vm.services.map((s) => s.kind);
+}
+
+function paramsOf(entry: Vm['services'][number]): Record<string, unknown> {
+  const { kind: _kind, ...params } = entry as Record<string, unknown>;
+  return params;
+}
+
+/** Every instance of a known kind, in vms.yaml order. Unknown kinds are left to `catalogCheck` to report. */
+export function serviceInstances(inventory: Inventory): ServiceInstance[] {
+  const out: ServiceInstance[] = [];
+  inventory.vms.forEach((vm, vmIndex) => {
+    const site = vmSite(inventory, vm) ?? '';
+    vm.services.forEach((entry, index) => {
+      const def = CATALOG.get(entry.kind);
+      if (!def) return;
+      const params = paramsOf(entry);
+      const base = { fqdn: fqdn(inventory, vm), vm: vm.name, domain: inventory.org.domain, params };
+      const domain = typeof params.domain === 'string' ? params.domain : undefined;
+      const aliases = Array.isArray(params.aliases)
+        ? params.aliases.filter((a) => typeof a === 'string')
+        : [];
+      const webNames = def.web ? [domain ?? base.fqdn, ...aliases] : [];
+      const names = def.names ? [...def.names(base)] : [];
+      out.push({
+        kind: def.kind,
+        def,
+        vm,
+        vmIndex,
+        index,
+        site,
+        params,
+        ctx: { ...base, webNames, names },
+        label: `${def.kind} on ${vm.name}`,
+      });
+    });
+  });
+  return out;
+}
+
+export interface VmAddresses {
+  readonly ipv6: readonly string[];
+  readonly ipv4: readonly string[];
+  /** IPv4 addresses on networks of purpose `public`: what the Internet reaches. */
+  readonly publicIpv4: readonly string[];
+  readonly publicIpv6: readonly string[];
+}
+
+export function vmAddresses(inventory: Inventory, vm: Vm): VmAddresses {
+  const purpose = new Map(inventory.networks.map((n) => [n.name, n.purpose]));
+  const ipv6: string[] = [];
+  const ipv4: string[] = [];
+  const publicIpv4: string[] = [];
+  const publicIpv6: string[] = [];
+  for (const nic of vm.nics) {
+    const isPublic = purpose.get(nic.network) === 'public';
+    if (nic.ipv6) {
+      ipv6.push(nic.ipv6);
+      if (isPublic) publicIpv6.push(nic.ipv6);
+    }
+    if (nic.ipv4) {
+      ipv4.push(nic.ipv4);
+      if (isPublic) publicIpv4.push(nic.ipv4);
+    }
+  }
+  return { ipv6, ipv4, publicIpv4, publicIpv6 };
+}
+
+/** Host prefixes (/128, /32) of every address of a VM: firewall sources. */
+export function hostPrefixes(inventory: Inventory, vm: Vm): string[] {
+  const a = vmAddresses(inventory, vm);
+  return [...a.ipv6.map((x) => `${x}/128`), ...a.ipv4.map((x) => `${x}/32`)];
+}
+
+/** The VMs running a kind: those in `site` when there are any, else all of them. */
+export function vmsRunning(inventory: Inventory, kinds: readonly string[], site: string): Vm[] {
+  const all = inventory.vms.filter((vm) => vm.services.some((s) => kinds.includes(s.kind)));
+  const near = all.filter((vm) => vmSite(inventory, vm) === site);
+  return near.length > 0 ? near : all;
+}
+
+/** The reverse proxies a web instance sits behind: the VM itself if it is a proxy, else its site's. */
+export function proxiesFor(inventory: Inventory, instance: ServiceInstance): Vm[] {
+  if (instance.vm.services.some((s) => s.kind === PROXY_KIND)) return [instance.vm];
+  return inventory.vms.filter(
+    (vm) => vm.services.some((s) => s.kind === PROXY_KIND) && vmSite(inventory, vm) === instance.site,
+  );
+}
+
+/**
+ * The VMs an instance uses for one of its dependencies. PostgreSQL: the VM named by `db:`, else the first
+ * PostgreSQL VM of the site, else the first anywhere. Other kinds: every VM running it in the site, else anywhere.
+ */
+export function dependencyTargets(inventory: Inventory, instance: ServiceInstance, kind: string): Vm[] {
+  if (kind === DATABASE_KIND) {
+    const named = typeof instance.params.db === 'string' ? instance.params.db : undefined;
+    if (named) return inventory.vms.filter((vm) => vm.name === named);
+    return vmsRunning(inventory, [DATABASE_KIND], instance.site).slice(0, 1);
+  }
+  return vmsRunning(inventory, [kind], instance.site);
+}
+
+/**
+ * The VMs that connect to `target` for its `kind`: instances that depend on the kind and chose this VM,
+ * and PostgreSQL replicas whose `primary:` is this VM.
+ */
+export function dependents(
+  inventory: Inventory,
+  instances: readonly ServiceInstance[],
+  target: Vm,
+  kind: string,
+): Vm[] {
+  const out = new Map<string, Vm>();
+  for (const instance of instances) {
+    if (instance.vm.name === target.name) continue;
+    const uses =
+      instance.def.dependsOn.includes(kind) &&
+      dependencyTargets(inventory, instance, kind).some((vm) => vm.name === target.name);
+    const replica =
+      kind === DATABASE_KIND && instance.kind === DATABASE_KIND && instance.params.primary === target.name;
+    if (uses || replica) out.set(instance.vm.name, instance.vm);
+  }
+  return [...out.values()];
+}

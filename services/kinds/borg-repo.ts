@@ -1,0 +1,31 @@
+// The Borg repository server: every VM pushes its backups here over SSH, restricted to `borg serve`.
+import { defineKind } from '../types.ts';
+
+export const borgRepo = defineKind({
+  kind: 'borg-repo',
+  title: 'Borg backup repository server',
+  notes:
+    "Debian package borgbackup; user borg owns /srv/borg. Each VM's key goes into ~borg/.ssh/authorized_keys " +
+    'with command="borg serve --restrict-to-path /srv/borg/<vm>",restrict (added by a maintainer after first boot).',
+  size: { cores: 4, memory: 8, disk: 32 },
+  ports: [
+    {
+      proto: 'tcp',
+      port: 22,
+      reach: 'backup',
+      sshd: true,
+      purpose: 'borg serve over SSH for the backup clients',
+    },
+  ],
+  params: [],
+  backup: { paths: [], none: true },
+  packages: ['borgbackup'],
+  ssh: { groups: ['borg'] },
+  cloudInit: () => ({
+    runcmd: [
+      ['sh', '-c', 'id borg || adduser --system --group --home /srv/borg --shell /bin/sh borg'],
+      ['install', '-d', '-m', '0700', '-o', 'borg', '-g', 'borg', '/srv/borg', '/srv/borg/.ssh'],
+    ],
+  }),
+  dependsOn: [],
+});

@@ -1,0 +1,39 @@
+// Collabora Online (CODE): the office suite Nextcloud opens documents in, over WOPI.
+import { defineKind } from '../types.ts';
+
+export const collabora = defineKind({
+  kind: 'collabora',
+  title: 'Collabora Online Development Edition (coolwsd)',
+  notes: "Not in Debian: packages coolwsd and code-brand from Collabora's repository; TLS ends at the proxy.",
+  size: { cores: 4, memory: 8, disk: 32 },
+  ports: [
+    { proto: 'tcp', port: 9980, reach: 'proxy', purpose: 'coolwsd (WOPI and WebSockets, behind the proxy)' },
+  ],
+  web: {
+    port: 9980,
+    tls: 'proxy',
+    health: { path: '/hosting/discovery', expect: 'wopi-discovery' },
+    websockets: true,
+  },
+  params: ['domain', 'aliases'],
+  backup: { paths: ['/etc/coolwsd'] },
+  packages: [],
+  upstream: {
+    id: 'collaboraonline',
+    uri: 'https://www.collaboraoffice.com/repos/CollaboraOnline/CODE-debian12',
+    suite: './',
+    components: [],
+    keyUrl: 'https://collaboraoffice.com/downloads/gpg/collaboraonline-release-keyring.gpg',
+    keyFormat: 'gpg',
+    packages: ['coolwsd', 'code-brand'],
+  },
+  cloudInit: () => ({
+    // The proxy terminates TLS: coolwsd must speak plain HTTP but build https:// URLs.
+    runcmd: [
+      ['coolconfig', 'set', 'ssl.enable', 'false'],
+      ['coolconfig', 'set', 'ssl.termination', 'true'],
+      ['systemctl', 'restart', 'coolwsd'],
+    ],
+  }),
+  dependsOn: [],
+});

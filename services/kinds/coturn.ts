@@ -1,0 +1,42 @@
+// coturn: TURN/STUN relay for WebRTC clients behind NAT or strict firewalls (BigBlueButton, Jitsi, Matrix calls).
+import { defineKind } from '../types.ts';
+import { stringParam } from './_helpers.ts';
+
+export const coturn = defineKind({
+  kind: 'coturn',
+  title: 'coturn (TURN/STUN server)',
+  notes:
+    "Debian package coturn. Certificate from Let's Encrypt (certbot, HTTP-01 on port 80) for TURN over TLS.",
+  size: { cores: 2, memory: 2, disk: 16 },
+  ports: [
+    { proto: 'udp', port: 3478, reach: 'public', ipv4: true, purpose: 'STUN/TURN' },
+    { proto: 'tcp', port: 3478, reach: 'public', ipv4: true, purpose: 'STUN/TURN over TCP' },
+    { proto: 'tcp', port: 5349, reach: 'public', ipv4: true, purpose: 'TURN over TLS' },
+    { proto: 'udp', port: [49152, 65535], reach: 'public', ipv4: true, purpose: 'TURN relay ports' },
+    {
+      proto: 'tcp',
+      port: 80,
+      reach: 'public',
+      ipv4: true,
+      purpose: 'ACME HTTP-01 for the certificate (certbot)',
+    },
+  ],
+  params: ['domain'],
+  names: (ctx) => [stringParam(ctx, 'domain') ?? ctx.fqdn],
+  // A TURN name of its own points at the VM.
+  dns: (ctx) => {
+    const name = stringParam(ctx, 'domain');
+    return name && name !== ctx.fqdn ? [{ name, type: 'CNAME', value: ctx.fqdn }] : [];
+  },
+  checks: (ctx) => [
+    {
+      type: 'tls',
+      name: 'turns certificate',
+      host: stringParam(ctx, 'domain') ?? ctx.fqdn,
+      port: 5349,
+    },
+  ],
+  backup: { paths: ['/etc/turnserver.conf', '/etc/letsencrypt'] },
+  packages: ['coturn', 'certbot'],
+  dependsOn: [],
+});

@@ -1,0 +1,25 @@
+// Drone CI server: builds for Gitea repositories, and the pipeline that applies this repository after merge.
+import { defineKind } from '../types.ts';
+
+export const droneServer = defineKind({
+  kind: 'drone-server',
+  title: 'Drone CI server',
+  notes:
+    'Not in Debian: the drone/drone container image (open-source build) under Docker from Debian (docker.io), ' +
+    'published on port 8080 of the VM.',
+  size: { cores: 2, memory: 4, disk: 32 },
+  ports: [
+    {
+      proto: 'tcp',
+      port: 8080,
+      reach: 'proxy',
+      purpose: 'Drone web UI, API and runner RPC (behind the proxy)',
+    },
+  ],
+  web: { port: 8080, tls: 'proxy', health: { path: '/healthz' } },
+  params: ['domain', 'aliases', 'db'],
+  backup: { paths: ['/etc/drone'], databases: [{ name: 'drone', user: 'drone' }] },
+  packages: ['docker.io'],
+  dependsOn: ['postgresql', 'gitea'],
+  containers: true,
+});

@@ -1,0 +1,23 @@
+// Gitea, the Git forge: web UI and HTTPS Git behind the proxy, Git over SSH on its own port.
+import { defineKind } from '../types.ts';
+
+export const gitea = defineKind({
+  kind: 'gitea',
+  title: 'Gitea (Git forge)',
+  notes:
+    'Not in Debian 12 or 13: the signed upstream binary (dl.gitea.com) runs as user git. Its built-in SSH server ' +
+    'listens on 2222 so the system sshd on 22 stays for administrators only.',
+  size: { cores: 4, memory: 8, disk: 32 },
+  ports: [
+    { proto: 'tcp', port: 3000, reach: 'proxy', purpose: 'Gitea web and HTTPS Git (behind the proxy)' },
+    { proto: 'tcp', port: 2222, reach: 'public', purpose: 'Git over SSH (Gitea built-in server)' },
+  ],
+  web: { port: 3000, tls: 'proxy', health: { path: '/api/healthz', expect: 'pass' } },
+  params: ['domain', 'aliases', 'db'],
+  backup: {
+    paths: ['/etc/gitea', '/var/lib/gitea'],
+    databases: [{ name: 'gitea', user: 'gitea' }],
+  },
+  packages: ['git', 'git-lfs'],
+  dependsOn: ['postgresql'],
+});

@@ -1,0 +1,30 @@
+// The Icinga2 master: schedules every check (most over SSH), keeps history, shows Icinga Web 2.
+import { defineKind } from '../types.ts';
+import { local } from './_helpers.ts';
+
+export const icinga2Master = defineKind({
+  kind: 'icinga2-master',
+  title: 'Icinga2 master (monitoring) with Icinga Web 2',
+  notes:
+    'Debian packages icinga2 and icingaweb2. Its configuration is rendered from the inventory ' +
+    '(monitoring/, written to cdktf.out/artifacts/icinga2/). Checks on VMs run with check_by_ssh: no agent, no PKI.',
+  size: { cores: 4, memory: 8, disk: 32 },
+  ports: [
+    { proto: 'tcp', port: 80, reach: 'proxy', purpose: 'Icinga Web 2 (behind the proxy)' },
+    { proto: 'tcp', port: 5665, reach: 'dependents', purpose: 'Icinga2 API for the satellites' },
+  ],
+  web: { port: 80, tls: 'proxy', health: { path: '/icingaweb2/authentication/login' } },
+  params: ['domain', 'aliases'],
+  checks: () => [local('icinga2 running', 'check_procs', '-C', 'icinga2', '-c', '1:')],
+  backup: { paths: ['/etc/icinga2', '/var/lib/icinga2', '/etc/icingaweb2'] },
+  packages: [
+    'icinga2',
+    'icingaweb2',
+    'php-fpm',
+    'nginx',
+    'monitoring-plugins-basic',
+    'monitoring-plugins-standard',
+    'monitoring-plugins-contrib',
+  ],
+  dependsOn: [],
+});

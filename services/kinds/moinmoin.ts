@@ -1,0 +1,17 @@
+// MoinMoin, the wiki: file-based storage, no database.
+import { defineKind } from '../types.ts';
+
+export const moinmoin = defineKind({
+  kind: 'moinmoin',
+  title: 'MoinMoin wiki',
+  notes:
+    'MoinMoin 1.9 (Python 2) left Debian with bullseye: moin 2 from PyPI in a virtualenv under /srv/moin, ' +
+    'served by gunicorn from Debian on port 8080.',
+  size: { cores: 2, memory: 4, disk: 32 },
+  ports: [{ proto: 'tcp', port: 8080, reach: 'proxy', purpose: 'MoinMoin (gunicorn, behind the proxy)' }],
+  web: { port: 8080, tls: 'proxy', health: { path: '/' } },
+  params: ['domain', 'aliases'],
+  backup: { paths: ['/srv/moin'] },
+  packages: ['python3-venv', 'gunicorn'],
+  dependsOn: [],
+});

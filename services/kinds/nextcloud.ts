@@ -1,0 +1,38 @@
+// Nextcloud: files, calendars and contacts, with documents edited in Collabora Online.
+import { defineKind } from '../types.ts';
+
+export const nextcloud = defineKind({
+  kind: 'nextcloud',
+  title: 'Nextcloud (files, calendar, contacts)',
+  notes:
+    'Not in Debian: the signed upstream tarball (download.nextcloud.com) in /var/www/nextcloud, served by nginx and ' +
+    'PHP-FPM from Debian; data in /srv/nextcloud; Redis for locking; documents open in Collabora.',
+  size: { cores: 8, memory: 16, disk: 32 },
+  ports: [
+    { proto: 'tcp', port: 80, reach: 'proxy', purpose: 'Nextcloud (nginx + PHP-FPM, behind the proxy)' },
+  ],
+  web: { port: 80, tls: 'proxy', health: { path: '/status.php', expect: '"installed":true' } },
+  params: ['domain', 'aliases', 'db'],
+  backup: {
+    paths: ['/var/www/nextcloud/config', '/var/www/nextcloud/custom_apps', '/srv/nextcloud'],
+    databases: [{ name: 'nextcloud', user: 'nextcloud' }],
+  },
+  packages: [
+    'nginx',
+    'php-fpm',
+    'php-pgsql',
+    'php-gd',
+    'php-curl',
+    'php-mbstring',
+    'php-intl',
+    'php-gmp',
+    'php-bcmath',
+    'php-xml',
+    'php-zip',
+    'php-imagick',
+    'php-apcu',
+    'php-redis',
+    'redis-server',
+  ],
+  dependsOn: ['postgresql', 'collabora'],
+});

@@ -1,0 +1,32 @@
+// nginx as the TLS-terminating reverse proxy of a site: the only public HTTP(S) entry for the services behind it.
+import { defineKind } from '../types.ts';
+import { local } from './_helpers.ts';
+
+export const nginxProxy = defineKind({
+  kind: 'nginx-proxy',
+  title: 'nginx reverse proxy (TLS termination for the HTTP services of its site)',
+  notes:
+    "Certificates from Let's Encrypt with certbot's nginx plugin; every proxied name resolves to the proxies.",
+  size: { cores: 2, memory: 4, disk: 16 },
+  ports: [
+    {
+      proto: 'tcp',
+      port: 80,
+      reach: 'public',
+      ipv4: true,
+      purpose: 'HTTP: ACME challenges, redirect to HTTPS',
+    },
+    {
+      proto: 'tcp',
+      port: 443,
+      reach: 'public',
+      ipv4: true,
+      purpose: 'HTTPS for the services behind the proxy',
+    },
+  ],
+  params: [],
+  checks: () => [local('nginx running', 'check_procs', '-C', 'nginx', '-c', '1:')],
+  backup: { paths: ['/etc/nginx', '/etc/letsencrypt'] },
+  packages: ['nginx', 'certbot', 'python3-certbot-nginx'],
+  dependsOn: [],
+});

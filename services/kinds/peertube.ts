@@ -1,0 +1,20 @@
+// PeerTube: video hosting and live streaming, federated over ActivityPub.
+import { defineKind } from '../types.ts';
+
+export const peertube = defineKind({
+  kind: 'peertube',
+  title: 'PeerTube (video platform)',
+  notes:
+    'Not in Debian: the upstream release in /var/www/peertube on Node.js from Debian, with ffmpeg and Redis; ' +
+    'transcoding is offloaded to peertube-runner VMs.',
+  size: { cores: 8, memory: 16, disk: 32 },
+  ports: [{ proto: 'tcp', port: 9000, reach: 'proxy', purpose: 'PeerTube (behind the proxy)' }],
+  web: { port: 9000, tls: 'proxy', health: { path: '/api/v1/config', expect: 'instance' }, websockets: true },
+  params: ['domain', 'aliases', 'db'],
+  backup: {
+    paths: ['/var/www/peertube/config', '/var/www/peertube/storage'],
+    databases: [{ name: 'peertube_prod', user: 'peertube' }],
+  },
+  packages: ['nodejs', 'ffmpeg', 'redis-server', 'postgresql-client', 'unzip'],
+  dependsOn: ['postgresql'],
+});

@@ -1,0 +1,15 @@
+// A static website served by nginx behind the proxies.
+import { defineKind } from '../types.ts';
+
+export const staticWeb = defineKind({
+  kind: 'static-web',
+  title: 'Static website (nginx)',
+  notes: 'Debian package nginx; the site is deployed into /var/www by the website pipeline.',
+  size: { cores: 2, memory: 2, disk: 16 },
+  ports: [{ proto: 'tcp', port: 80, reach: 'proxy', purpose: 'static website (behind the proxy)' }],
+  web: { port: 80, tls: 'proxy', health: { path: '/' } },
+  params: ['domain', 'aliases'],
+  backup: { paths: ['/var/www'] },
+  packages: ['nginx'],
+  dependsOn: [],
+});

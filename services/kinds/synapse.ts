@@ -1,0 +1,50 @@
+// Matrix Synapse, the Matrix homeserver: clients and federation both reach it through the proxy on 443.
+import { defineKind } from '../types.ts';
+import { stringParam } from './_helpers.ts';
+
+export const synapse = defineKind({
+  kind: 'synapse',
+  title: 'Matrix Synapse (homeserver)',
+  notes:
+    'Package matrix-synapse-py3 from the upstream repository packages.matrix.org (Debian ships matrix-synapse ' +
+    'only in backports). Client API on 8008, federation listener on 8448, both plain HTTP behind the proxy; ' +
+    'the _matrix-fed SRV record sends federation to the proxies on 443.',
+  size: { cores: 8, memory: 16, disk: 32 },
+  ports: [
+    { proto: 'tcp', port: 8008, reach: 'proxy', purpose: 'Matrix client API (behind the proxy)' },
+    { proto: 'tcp', port: 8448, reach: 'proxy', purpose: 'Matrix federation listener (behind the proxy)' },
+  ],
+  web: { port: 8008, tls: 'proxy', health: { path: '/health', expect: 'OK' } },
+  // `server_name`: the part after the colon in @user:example.org (default: the organisation's domain).
+  params: ['domain', 'aliases', 'server_name', 'db'],
+  dns: (ctx) => {
+    const server = stringParam(ctx, 'server_name') ?? ctx.domain;
+    const target = ctx.webNames[0] ?? ctx.fqdn;
+    return [{ name: `_matrix-fed._tcp.${server}`, type: 'SRV', value: `10 0 443 ${target}` }];
+  },
+  backup: {
+    paths: ['/etc/matrix-synapse', '/var/lib/matrix-synapse/media'],
+    databases: [{ name: 'synapse', user: 'synapse' }],
+  },
+  packages: [],
+  upstream: {
+    id: 'matrix-org',
+    uri: 'https://packages.matrix.org/debian/',
+    suite: '{codename}',
+    components: ['main'],
+    keyUrl: 'https://packages.matrix.org/debian/matrix-org-archive-keyring.gpg',
+    keyFormat: 'gpg',
+    packages: ['matrix-synapse-py3'],
+  },
+  cloudInit: (ctx) => ({
+    // The package asks for the server name at install time; it cannot be changed later.
+    before: [
+      [
+        'sh',
+        '-c',
+        `echo "matrix-synapse matrix-synapse/server-name string ${stringParam(ctx, 'server_name') ?? ctx.domain}" | debconf-set-selections`,
+      ],
+    ],
+  }),
+  dependsOn: ['postgresql'],
+});
