@@ -25,7 +25,9 @@ const body = parts
   .join('\n\n---\n\n');
 
 const where = targetFromEnv(process.env);
-if ('skip' in where) {
+if (body === '') {
+  process.stdout.write('gitea-comment: not commenting: nothing to post\n');
+} else if ('skip' in where) {
   process.stdout.write(`gitea-comment: not commenting: ${where.skip}\n`);
 } else {
   const { owner, repo, index } = where.target;

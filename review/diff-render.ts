@@ -125,7 +125,9 @@ export function renderText(report: DiffReport, options: RenderOptions): string {
       `!! DESTROYS PROTECTED: ${plural(report.protectedDestroys.length, 'protected resource')} would be destroyed or replaced`,
     );
     for (const d of report.protectedDestroys) {
-      out.push(`!!   ${VERB[d.action as 'delete' | 'replace']}  ${d.stack}  ${d.address}  (${d.detail})`);
+      out.push(
+        `!!   ${VERB[d.action as 'delete' | 'replace']}  ${d.stack}  ${d.address}  (${d.detail.replaceAll('`', '')})`,
+      );
     }
     out.push(
       '!! The deploy pipeline refuses this unless the deployed commit carries, for each, a trailer like:',
@@ -134,7 +136,7 @@ export function renderText(report: DiffReport, options: RenderOptions): string {
     out.push(`!!   ${allowTrailer(first.stack, first.address)}`);
   }
   for (const w of report.protectionWarnings) {
-    out.push(`!! WARNING ${w.stack}  ${w.address}: ${w.detail}`);
+    out.push(`!! WARNING ${w.stack}  ${w.address}: ${w.detail.replaceAll('`', '')}`);
   }
   const changed = report.stacks.filter((s) => s.status !== 'unchanged');
   if (changed.length === 0 && report.artifacts.length === 0) {

@@ -50,11 +50,17 @@ export async function upsertComment(
     'Content-Type': 'application/json',
   };
   const call = async (method: string, url: string, payload?: unknown): Promise<unknown> => {
-    const response = await fetchImpl(url, {
-      method,
-      headers,
-      ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
-    });
+    let response: Response;
+    try {
+      response = await fetchImpl(url, {
+        method,
+        headers,
+        ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { message?: string } }).cause?.message;
+      throw new GiteaError(`${method} ${url}: ${(err as Error).message}${cause ? ` (${cause})` : ''}`);
+    }
     const text = await response.text();
     if (!response.ok) {
       throw new GiteaError(`${method} ${url}: HTTP ${response.status} ${text.slice(0, 300)}`);

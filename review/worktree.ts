@@ -1,6 +1,6 @@
 // Synthesizes a git ref in a temporary worktree and the working tree side by side, for `npm run diff`.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 
@@ -46,7 +46,7 @@ export async function withBothSynthesized<T>(
   fn: (both: SynthBoth) => T | Promise<T>,
 ): Promise<T> {
   const log = options.log ?? (() => {});
-  const root = git(options.cwd, ['rev-parse', '--show-toplevel']).trim();
+  const root = realpathSync(git(options.cwd, ['rev-parse', '--show-toplevel']).trim());
   const sha = git(
     root,
     ['rev-parse', '--verify', '--quiet', `${options.base}^{commit}`],
@@ -60,7 +60,9 @@ export async function withBothSynthesized<T>(
     added = true;
     await prepareDependencies(root, tree, sha, log);
 
-    const headInventory = resolve(options.cwd, options.inventory);
+    // Real paths on both sides, so a symlinked checkout still finds the inventory's place in the repository.
+    const given = resolve(options.cwd, options.inventory);
+    const headInventory = existsSync(given) ? realpathSync(given) : given;
     const inRepo = relative(root, headInventory);
     const baseInventory = inRepo.startsWith('..') || isAbsolute(inRepo) ? headInventory : join(tree, inRepo);
     const command = options.synthCommand ?? DEFAULT_SYNTH_COMMAND;

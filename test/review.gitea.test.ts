@@ -143,6 +143,18 @@ describe('the review comment on Gitea', () => {
   });
 });
 
+describe('an unreachable Gitea', () => {
+  it('is an error that names the request, not a crash', async () => {
+    const error = await upsertComment({ ...target, baseUrl: 'http://127.0.0.1:1' }, 'x').catch(
+      (err: unknown) => err,
+    );
+    expect(error).toBeInstanceOf(GiteaError);
+    expect((error as Error).message).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:1\/api\/v1\/repos\/infra\/main\/issues\/7\/comments\?page=1&limit=50: fetch failed/,
+    );
+  });
+});
+
 describe('where to comment, from the Drone environment', () => {
   const drone = {
     DRONE_REPO_OWNER: 'infra',
