@@ -254,25 +254,33 @@ describe('npm run diff on a git repository', () => {
     );
     git(repo, 'add', '.');
     git(repo, 'commit', '--quiet', '-m', 'base');
-    // The working tree: gitea grows, db1 (protected in the inventory) goes, wiki comes, cloud-init changes.
+    // The second commit: gitea grows, db1 (protected in the inventory) goes, wiki comes, cloud-init changes.
     write(
       { gitea: vm('gitea', 1103, 16384), wiki: vm('wiki', 1112, 4096) },
       '#cloud-config\nhostname: gitea\ntimezone: UTC\n',
     );
+    git(repo, 'commit', '--quiet', '-am', 'change');
     return repo;
   }
 
-  it('synthesizes the base in a worktree, diffs it against the working tree and removes the worktree', () => {
+  it('synthesizes the base commit in a worktree, diffs it against the checkout and removes the worktree', () => {
     const repo = repoWithTwoSynthOutputs();
     const run = spawnSync(
       TSX,
-      [join(ROOT, 'cli/diff.ts'), '--base', 'HEAD', '--synth-command', 'node synth.mjs', '--fail-on-destroy'],
+      [
+        join(ROOT, 'cli/diff.ts'),
+        '--base',
+        'HEAD~1',
+        '--synth-command',
+        'node synth.mjs',
+        '--fail-on-destroy',
+      ],
       { cwd: repo, encoding: 'utf8' },
     );
-    expect(run.stderr).toMatch(/^diff: synthesizing HEAD \([0-9a-f]{7}\) and the working tree\n$/);
+    expect(run.stderr).toMatch(/^diff: synthesizing HEAD~1 \([0-9a-f]{7}\) and the working tree\n$/);
     expect(run.status).toBe(2);
     const lines = run.stdout.split('\n');
-    expect(lines[0]).toMatch(/^Synthesized diff: HEAD \([0-9a-f]{7}\) → working tree$/);
+    expect(lines[0]).toMatch(/^Synthesized diff: HEAD~1 \([0-9a-f]{7}\) → working tree$/);
     expect(lines.slice(1)).toEqual([
       '1 stack (1 changed, 0 added, 0 removed, 0 unchanged); resources: 1 to create, 1 to update, 0 to replace, 1 to destroy; artifacts: 0 added, 1 changed, 0 removed',
       '',
