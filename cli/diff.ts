@@ -29,7 +29,7 @@ function protectedFrom(dir: string, side: string): ProtectedResource[] {
   const result = loadInventory(dir);
   if (result.inventory) return protectedResources(result.inventory);
   process.stderr.write(
-    `diff: the inventory of ${side} did not load; protection there comes from prevent_destroy only\n`,
+    `diff: the inventory of ${side} does not load with this checkout's schema; protection there comes from prevent_destroy only\n`,
   );
   return [];
 }
