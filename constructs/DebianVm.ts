@@ -158,7 +158,14 @@ export class DebianVm extends Construct {
             },
           }
         : {}),
-      lifecycle: isProtected ? { preventDestroy: true } : undefined,
+      // A new preferred node moves the VM (live migration) instead of destroying and recreating it.
+      migrate: true,
+      lifecycle: {
+        ...(isProtected ? { preventDestroy: true } : {}),
+        // Cloud-init runs once, at first boot. A later change to the user data (a new snippet) must not
+        // replace a running VM; the baseline keeps running machines in line from then on.
+        ignoreChanges: ['initialization'],
+      },
     });
     this.vm.overrideLogicalId(props.name);
 

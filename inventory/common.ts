@@ -1,6 +1,6 @@
 // Building blocks shared by the inventory schemas: names, sizes and addresses with messages a volunteer can act on.
 import { z } from 'zod';
-import { parseIPv4, parseIPv6, parsePrefix } from './net.ts';
+import { parseIPv4, parseIPv6, parsePrefix, prefixProblem } from './net.ts';
 
 /** Lower-case DNS-label style names: they become hostnames, construct ids and Terraform names. */
 export const name = z.string().regex(/^[a-z][a-z0-9-]{0,61}[a-z0-9]$|^[a-z]$/, {
@@ -18,11 +18,11 @@ export const ipv6Address = z.string().refine((v) => parseIPv6(v) !== undefined, 
 });
 
 export const ipv4Prefix = z.string().refine((v) => parsePrefix(v, 4) !== undefined, {
-  error: 'is not an IPv4 prefix; expected a network address with a length, such as 192.0.2.0/26',
+  error: (issue) => prefixProblem(String(issue.input), 4) ?? 'is not an IPv4 prefix',
 });
 
 export const ipv6Prefix = z.string().refine((v) => parsePrefix(v, 6) !== undefined, {
-  error: 'is not an IPv6 prefix; expected a network address with a length, such as 2001:db8:10::/64',
+  error: (issue) => prefixProblem(String(issue.input), 6) ?? 'is not an IPv6 prefix',
 });
 
 export const sshPublicKey = z

@@ -57,7 +57,7 @@ const BAD: Readonly<Record<string, { what: string; lines: readonly string[] }>> 
   'prefix-host-bits': {
     what: 'rejects a prefix with host bits set',
     lines: [
-      'networks.yaml:22:11  networks[2].ipv4  "198.51.100.5/28" is not an IPv4 prefix; expected a network address with a length, such as 192.0.2.0/26',
+      'networks.yaml:22:11  networks[2].ipv4  "198.51.100.5/28" has host bits set; expected the network address, 198.51.100.0/28',
     ],
   },
   'vm-id-too-small': {

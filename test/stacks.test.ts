@@ -101,10 +101,10 @@ describe('DebianVm', () => {
 
   it('marks a protected VM prevent_destroy and Proxmox-protected, and an unprotected one neither', () => {
     const protectedVm = JSON.parse(synth({ protected: true })).resource.proxmox_virtual_environment_vm!.web;
-    expect(protectedVm.lifecycle).toEqual({ prevent_destroy: true });
+    expect(protectedVm.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ['initialization'] });
     expect(protectedVm.protection).toBe(true);
     const plain = JSON.parse(synth()).resource.proxmox_virtual_environment_vm!.web;
-    expect(plain.lifecycle).toBeUndefined();
+    expect(plain.lifecycle).toEqual({ ignore_changes: ['initialization'] });
     expect(plain.protection).toBe(false);
   });
 
@@ -150,6 +150,7 @@ describe('ClusterStack on the example organisation', () => {
       cpu: { cores: gitea.cores },
       memory: { dedicated: gitea.memory * 1024 },
       lifecycle: { prevent_destroy: true },
+      migrate: true,
     });
   });
 

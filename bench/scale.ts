@@ -1,0 +1,125 @@
+// Makes an N-times larger copy of an inventory for benchmarks: more sites, clusters, nodes and VMs,
+// each copy with fresh names, VM ids and addresses (IPv6 in 2001:db8::/32, IPv4 in the
+// 198.18.0.0/15 benchmarking range of RFC 2544, since the documentation ranges are too small).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../inventory/net.ts';
+
+type Data = Record<string, unknown>;
+
+const BENCH_V4_BASE = parseIPv4('198.18.0.0')!;
+
+function v4Block(address: bigint): number {
+  // The three documentation /24s become slots 0..2 of each copy.
+  const slots = [parseIPv4('192.0.2.0')!, parseIPv4('198.51.100.0')!, parseIPv4('203.0.113.0')!];
+  const slot = slots.findIndex((s) => address >= s && address < s + 256n);
+  if (slot < 0)
+    throw new Error(`bench scaling expects documentation IPv4 addresses, got ${formatIPv4(address)}`);
+  return slot;
+}
+
+function shiftV4(text: string, copy: number): string {
+  const [addr, len] = text.split('/');
+  const value = parseIPv4(addr!)!;
+  const slot = v4Block(value);
+  const moved = BENCH_V4_BASE + BigInt((copy * 3 + slot) * 256) + (value & 0xffn);
+  return len === undefined ? formatIPv4(moved) : `${formatIPv4(moved)}/${len}`;
+}
+
+function shiftV6(text: string, copy: number): string {
+  const [addr, len] = text.split('/');
+  // Each copy takes its own value in the fourth group: 2001:db8:100::/64 -> 2001:db8:100:<copy>::/64.
+  const moved = parseIPv6(addr!)! + (BigInt(copy) << 64n);
+  return len === undefined ? formatIPv6(moved) : `${formatIPv6(moved)}/${len}`;
+}
+
+function rename(name: string, copy: number): string {
+  return copy === 0 ? name : `${name}-k${copy}`;
+}
+
+function read(dir: string, file: string): Data {
+  return parse(readFileSync(join(dir, file), 'utf8')) as Data;
+}
+
+/** Writes `factor` copies of the inventory in `from` as one inventory in `to`. */
+export function scaleInventory(from: string, to: string, factor: number): void {
+  mkdirSync(to, { recursive: true });
+  const org = read(from, 'org.yaml');
+  const sites = read(from, 'sites.yaml').sites as Data[];
+  const networks = read(from, 'networks.yaml').networks as Data[];
+  const clusters = read(from, 'clusters.yaml').clusters as Data[];
+  const vms = read(from, 'vms.yaml').vms as Data[];
+  const out = { sites: [] as Data[], networks: [] as Data[], clusters: [] as Data[], vms: [] as Data[] };
+  const v4 = (copy: number) => (t: unknown) =>
+    t === undefined ? undefined : copy === 0 ? t : shiftV4(String(t), copy);
+  const v6 = (copy: number) => (t: unknown) =>
+    t === undefined ? undefined : copy === 0 ? t : shiftV6(String(t), copy);
+  const defined = (d: Data): Data => Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined));
+  for (let copy = 0; copy < factor; copy++) {
+    for (const s of sites) out.sites.push({ ...s, name: rename(String(s.name), copy) });
+    for (const n of networks) {
+      out.networks.push(
+        defined({
+          ...n,
+          name: rename(String(n.name), copy),
+          site: rename(String(n.site), copy),
+          ipv6: v6(copy)(n.ipv6),
+          gateway6: v6(copy)(n.gateway6),
+          ipv4: v4(copy)(n.ipv4),
+          gateway4: v4(copy)(n.gateway4),
+        }),
+      );
+    }
+    for (const c of clusters) {
+      out.clusters.push({
+        ...c,
+        name: rename(String(c.name), copy),
+        site: rename(String(c.site), copy),
+        endpoint: String(c.endpoint).replace(
+          /^https:\/\/([^.]+)/,
+          (_m, host: string) => `https://${rename(host, copy)}`,
+        ),
+        nodes: (c.nodes as Data[]).map((node) =>
+          defined({
+            ...node,
+            name: rename(String(node.name), copy),
+            ipv6: v6(copy)(node.ipv6),
+            ipv4: v4(copy)(node.ipv4),
+          }),
+        ),
+      });
+    }
+    for (const vm of vms) {
+      out.vms.push(
+        defined({
+          ...vm,
+          name: rename(String(vm.name), copy),
+          cluster: rename(String(vm.cluster), copy),
+          node: rename(String(vm.node), copy),
+          id: Number(vm.id) + copy * 10_000,
+          anti_affinity: vm.anti_affinity === undefined ? undefined : rename(String(vm.anti_affinity), copy),
+          nics: (vm.nics as Data[]).map((nic) =>
+            defined({
+              ...nic,
+              network: rename(String(nic.network), copy),
+              ipv6: v6(copy)(nic.ipv6),
+              ipv4: v4(copy)(nic.ipv4),
+            }),
+          ),
+        }),
+      );
+    }
+  }
+  writeFileSync(join(to, 'org.yaml'), stringify(org, { aliasDuplicateObjects: false }));
+  writeFileSync(join(to, 'sites.yaml'), stringify({ sites: out.sites }, { aliasDuplicateObjects: false }));
+  writeFileSync(
+    join(to, 'networks.yaml'),
+    stringify({ networks: out.networks }, { aliasDuplicateObjects: false }),
+  );
+  writeFileSync(
+    join(to, 'clusters.yaml'),
+    stringify({ clusters: out.clusters }, { aliasDuplicateObjects: false }),
+  );
+  writeFileSync(join(to, 'vms.yaml'), stringify({ vms: out.vms }, { aliasDuplicateObjects: false }));
+}
