@@ -49,7 +49,8 @@ export function serviceInstances(inventory: Inventory): ServiceInstance[] {
       const aliases = Array.isArray(params.aliases)
         ? params.aliases.filter((a) => typeof a === 'string')
         : [];
-      const webNames = def.web ? [domain ?? base.fqdn, ...aliases] : [];
+      const fallback = def.web?.defaultName ? `${def.web.defaultName}.${inventory.org.domain}` : base.fqdn;
+      const webNames = def.web ? [domain ?? fallback, ...aliases] : [];
       const names = def.names ? [...def.names(base)] : [];
       out.push({
         kind: def.kind,
@@ -131,7 +132,8 @@ export function dependencyTargets(inventory: Inventory, instance: ServiceInstanc
 
 /**
  * The VMs that connect to `target` for its `kind`: instances that depend on the kind and chose this VM,
- * and PostgreSQL replicas whose `primary:` is this VM.
+ * and PostgreSQL replicas whose `primary:` is this VM. A replica also admits its primary's clients, so a
+ * failover needs no firewall change.
  */
 export function dependents(
   inventory: Inventory,
@@ -148,6 +150,12 @@ export function dependents(
     const replica =
       kind === DATABASE_KIND && instance.kind === DATABASE_KIND && instance.params.primary === target.name;
     if (uses || replica) out.set(instance.vm.name, instance.vm);
+  }
+  const primary = instances.find((i) => i.vm.name === target.name && i.kind === kind)?.params.primary;
+  const primaryVm = typeof primary === 'string' ? inventory.vms.find((vm) => vm.name === primary) : undefined;
+  if (kind === DATABASE_KIND && primaryVm && primaryVm.name !== target.name) {
+    for (const vm of dependents(inventory, instances, primaryVm, kind))
+      if (vm.name !== target.name && !out.has(vm.name)) out.set(vm.name, vm);
   }
   return [...out.values()];
 }

@@ -46,6 +46,11 @@ export interface WebSpec {
   readonly health: { readonly path: string; readonly expect?: string };
   /** The proxy must pass WebSocket upgrades. */
   readonly websockets?: boolean;
+  /**
+   * First label of the public name when vms.yaml gives no `domain` (`git` makes git.example.org); a
+   * proxied name cannot be the VM's own FQDN, which points at the VM. @default the VM's FQDN
+   */
+  readonly defaultName?: string;
 }
 
 export type DnsType = 'A' | 'AAAA' | 'CNAME' | 'MX' | 'NS' | 'SRV' | 'TXT';

@@ -9,7 +9,7 @@ export const accounts = defineKind({
     "It publishes the members' public keys that every VM's sshd fetches (ssh.keys_url in org.yaml).",
   size: { cores: 2, memory: 4, disk: 32 },
   ports: [{ proto: 'tcp', port: 8000, reach: 'proxy', purpose: 'accounts (gunicorn, behind the proxy)' }],
-  web: { port: 8000, tls: 'proxy', health: { path: '/' } },
+  web: { port: 8000, tls: 'proxy', defaultName: 'id', health: { path: '/' } },
   params: ['domain', 'aliases', 'db'],
   backup: { paths: ['/etc/accounts', '/srv/accounts'], databases: [{ name: 'accounts', user: 'accounts' }] },
   packages: ['python3-venv', 'gunicorn'],

@@ -12,6 +12,7 @@ export const collabora = defineKind({
   web: {
     port: 9980,
     tls: 'proxy',
+    defaultName: 'office',
     health: { path: '/hosting/discovery', expect: 'wopi-discovery' },
     websockets: true,
   },

@@ -16,7 +16,7 @@ export const droneServer = defineKind({
       purpose: 'Drone web UI, API and runner RPC (behind the proxy)',
     },
   ],
-  web: { port: 8080, tls: 'proxy', health: { path: '/healthz' } },
+  web: { port: 8080, tls: 'proxy', defaultName: 'ci', health: { path: '/healthz' } },
   params: ['domain', 'aliases', 'db'],
   backup: { paths: ['/etc/drone'], databases: [{ name: 'drone', user: 'drone' }] },
   packages: ['docker.io'],

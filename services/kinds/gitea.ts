@@ -12,7 +12,7 @@ export const gitea = defineKind({
     { proto: 'tcp', port: 3000, reach: 'proxy', purpose: 'Gitea web and HTTPS Git (behind the proxy)' },
     { proto: 'tcp', port: 2222, reach: 'public', purpose: 'Git over SSH (Gitea built-in server)' },
   ],
-  web: { port: 3000, tls: 'proxy', health: { path: '/api/healthz', expect: 'pass' } },
+  web: { port: 3000, tls: 'proxy', defaultName: 'git', health: { path: '/api/healthz', expect: 'pass' } },
   params: ['domain', 'aliases', 'db'],
   backup: {
     paths: ['/etc/gitea', '/var/lib/gitea'],

@@ -13,7 +13,12 @@ export const icinga2Master = defineKind({
     { proto: 'tcp', port: 80, reach: 'proxy', purpose: 'Icinga Web 2 (behind the proxy)' },
     { proto: 'tcp', port: 5665, reach: 'dependents', purpose: 'Icinga2 API for the satellites' },
   ],
-  web: { port: 80, tls: 'proxy', health: { path: '/icingaweb2/authentication/login' } },
+  web: {
+    port: 80,
+    tls: 'proxy',
+    defaultName: 'monitoring',
+    health: { path: '/icingaweb2/authentication/login' },
+  },
   params: ['domain', 'aliases'],
   checks: () => [local('icinga2 running', 'check_procs', '-C', 'icinga2', '-c', '1:')],
   backup: { paths: ['/etc/icinga2', '/var/lib/icinga2', '/etc/icingaweb2'] },

@@ -13,7 +13,7 @@ export const mailman = defineKind({
     { proto: 'tcp', port: 25, reach: 'public', ipv4: true, purpose: 'SMTP for the list domains (Postfix)' },
     { proto: 'tcp', port: 80, reach: 'proxy', purpose: 'Postorius and HyperKitty (behind the proxy)' },
   ],
-  web: { port: 80, tls: 'proxy', health: { path: '/mailman3/' } },
+  web: { port: 80, tls: 'proxy', defaultName: 'lists', health: { path: '/mailman3/' } },
   // `domain`: the web interface; `list_domains`: the domains lists live in, whose MX is this VM.
   params: ['domain', 'aliases', 'list_domains', 'db'],
   names: (ctx) => [ctx.fqdn],

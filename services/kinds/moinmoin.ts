@@ -9,7 +9,7 @@ export const moinmoin = defineKind({
     'served by gunicorn from Debian on port 8080.',
   size: { cores: 2, memory: 4, disk: 32 },
   ports: [{ proto: 'tcp', port: 8080, reach: 'proxy', purpose: 'MoinMoin (gunicorn, behind the proxy)' }],
-  web: { port: 8080, tls: 'proxy', health: { path: '/' } },
+  web: { port: 8080, tls: 'proxy', defaultName: 'wiki', health: { path: '/' } },
   params: ['domain', 'aliases'],
   backup: { paths: ['/srv/moin'] },
   packages: ['python3-venv', 'gunicorn'],

@@ -11,7 +11,12 @@ export const nextcloud = defineKind({
   ports: [
     { proto: 'tcp', port: 80, reach: 'proxy', purpose: 'Nextcloud (nginx + PHP-FPM, behind the proxy)' },
   ],
-  web: { port: 80, tls: 'proxy', health: { path: '/status.php', expect: '"installed":true' } },
+  web: {
+    port: 80,
+    tls: 'proxy',
+    defaultName: 'cloud',
+    health: { path: '/status.php', expect: '"installed":true' },
+  },
   params: ['domain', 'aliases', 'db'],
   backup: {
     paths: ['/var/www/nextcloud/config', '/var/www/nextcloud/custom_apps', '/srv/nextcloud'],

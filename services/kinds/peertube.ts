@@ -9,7 +9,13 @@ export const peertube = defineKind({
     'transcoding is offloaded to peertube-runner VMs.',
   size: { cores: 8, memory: 16, disk: 32 },
   ports: [{ proto: 'tcp', port: 9000, reach: 'proxy', purpose: 'PeerTube (behind the proxy)' }],
-  web: { port: 9000, tls: 'proxy', health: { path: '/api/v1/config', expect: 'instance' }, websockets: true },
+  web: {
+    port: 9000,
+    tls: 'proxy',
+    defaultName: 'video',
+    health: { path: '/api/v1/config', expect: 'instance' },
+    websockets: true,
+  },
   params: ['domain', 'aliases', 'db'],
   backup: {
     paths: ['/var/www/peertube/config', '/var/www/peertube/storage'],

@@ -7,7 +7,7 @@ export const staticWeb = defineKind({
   notes: 'Debian package nginx; the site is deployed into /var/www by the website pipeline.',
   size: { cores: 2, memory: 2, disk: 16 },
   ports: [{ proto: 'tcp', port: 80, reach: 'proxy', purpose: 'static website (behind the proxy)' }],
-  web: { port: 80, tls: 'proxy', health: { path: '/' } },
+  web: { port: 80, tls: 'proxy', defaultName: 'www', health: { path: '/' } },
   params: ['domain', 'aliases'],
   backup: { paths: ['/var/www'] },
   packages: ['nginx'],

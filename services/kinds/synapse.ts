@@ -14,7 +14,7 @@ export const synapse = defineKind({
     { proto: 'tcp', port: 8008, reach: 'proxy', purpose: 'Matrix client API (behind the proxy)' },
     { proto: 'tcp', port: 8448, reach: 'proxy', purpose: 'Matrix federation listener (behind the proxy)' },
   ],
-  web: { port: 8008, tls: 'proxy', health: { path: '/health', expect: 'OK' } },
+  web: { port: 8008, tls: 'proxy', defaultName: 'matrix', health: { path: '/health', expect: 'OK' } },
   // `server_name`: the part after the colon in @user:example.org (default: the organisation's domain).
   params: ['domain', 'aliases', 'server_name', 'db'],
   dns: (ctx) => {

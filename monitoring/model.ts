@@ -1,0 +1,372 @@
+// What the monitoring watches, derived from the inventory and the catalog: hosts, and the checks on each.
+import { backupPlan, LAST_BACKUP_FILE } from '../baseline/backup.ts';
+import { LOCAL_PLUGINS } from '../baseline/monitoring.ts';
+import { fqdn } from '../baseline/names.ts';
+import type { Inventory } from '../inventory/inventory.ts';
+import { MONITORING_KINDS } from '../services/catalog.ts';
+import { type ServiceInstance, serviceInstances, vmAddresses, vmSite } from '../services/instances.ts';
+import type { PortSpec } from '../services/types.ts';
+
+export const PLUGIN_DIR = '/usr/lib/nagios/plugins';
+
+export interface MonitoredHost {
+  /** Object name: the VM or node name. */
+  readonly name: string;
+  readonly displayName: string;
+  readonly address6?: string;
+  /** A public IPv4 address, when the host has one. */
+  readonly address4?: string;
+  readonly kind: 'vm' | 'node';
+  readonly site: string;
+  readonly cluster: string;
+  /** Checks over SSH run on it (Debian VMs and Proxmox nodes). */
+  readonly overSsh: boolean;
+  /** borgmatic runs on it, so the age of its last backup is checked. */
+  readonly backup: boolean;
+  readonly services: readonly string[];
+  readonly groups: readonly string[];
+}
+
+/** A check run from the monitoring servers against the network, or on the host over SSH. */
+export type CheckSpec =
+  | {
+      readonly type: 'https';
+      readonly name: string;
+      readonly vhost: string;
+      readonly path: string;
+      readonly expect?: string;
+      readonly port?: number;
+      /** Only the certificate's expiry, not the page. */
+      readonly certificate?: boolean;
+      readonly ipv4?: boolean;
+      /** Connect to the host's own address instead of resolving the name (Proxmox nodes). */
+      readonly viaHost?: boolean;
+    }
+  | { readonly type: 'tcp'; readonly name: string; readonly port: number; readonly ipv4?: boolean }
+  | {
+      readonly type: 'tls';
+      readonly name: string;
+      readonly host: string;
+      readonly port: number;
+      readonly starttls?: 'smtp' | 'xmpp';
+    }
+  | {
+      readonly type: 'dns';
+      readonly name: string;
+      readonly lookup: string;
+      readonly record: string;
+      readonly ipv4?: boolean;
+    }
+  | { readonly type: 'smtp'; readonly name: string; readonly port: number; readonly ipv4?: boolean }
+  | { readonly type: 'ssh'; readonly name: string; readonly command: readonly string[] }
+  /** The SSH daemon's banner, from the monitoring server. */
+  | { readonly type: 'sshd'; readonly name: string };
+
+export interface MonitoredService {
+  readonly host: string;
+  readonly check: CheckSpec;
+  /** Run from a satellite in another site (checks of public names and ports), or from the master. */
+  readonly outside: boolean;
+  /** The instance it belongs to, e.g. `gitea`; used for service groups. */
+  readonly kind: string;
+}
+
+/** A check applied to every host that matches, written once as an Icinga apply rule. */
+export interface BaselineCheck {
+  readonly name: string;
+  readonly check: CheckSpec;
+  /** Which hosts get it, as a function (for the counts) and as the Icinga `assign where` expression. */
+  readonly appliesTo: (host: MonitoredHost) => boolean;
+  readonly assign: string;
+}
+
+export interface MonitoringModel {
+  readonly hosts: readonly MonitoredHost[];
+  readonly baseline: readonly BaselineCheck[];
+  readonly services: readonly MonitoredService[];
+  /** Master and satellite VMs (their FQDNs are the Icinga endpoint names). */
+  readonly master?: { readonly name: string; readonly fqdn: string; readonly address: string };
+  readonly satellites: readonly {
+    readonly name: string;
+    readonly fqdn: string;
+    readonly address: string;
+    readonly site: string;
+  }[];
+}
+
+const plugin = (name: string, ...args: string[]): string[] => [`${PLUGIN_DIR}/${name}`, ...args];
+
+/** The uniform checks of the baseline: every Debian VM and every Proxmox node gets them. */
+export const BASELINE_CHECKS: readonly BaselineCheck[] = [
+  {
+    name: 'disk',
+    check: {
+      type: 'ssh',
+      name: 'disk',
+      command: plugin(
+        'check_disk',
+        '-w',
+        '15%',
+        '-c',
+        '5%',
+        '-W',
+        '15%',
+        '-K',
+        '5%',
+        '-l',
+        '-X',
+        'tmpfs',
+        '-X',
+        'devtmpfs',
+        '-X',
+        'overlay',
+        '-X',
+        'squashfs',
+        '-X',
+        'efivarfs',
+      ),
+    },
+    appliesTo: (h) => h.overSsh,
+    assign: 'host.vars.over_ssh',
+  },
+  {
+    name: 'load',
+    check: {
+      type: 'ssh',
+      name: 'load',
+      command: plugin('check_load', '-r', '-w', '2,1.5,1.2', '-c', '4,3,2'),
+    },
+    appliesTo: (h) => h.overSsh,
+    assign: 'host.vars.over_ssh',
+  },
+  {
+    // Security updates pending are critical: unattended-upgrades should have installed them overnight.
+    name: 'apt',
+    check: { type: 'ssh', name: 'apt', command: plugin('check_apt') },
+    appliesTo: (h) => h.overSsh,
+    assign: 'host.vars.over_ssh',
+  },
+  {
+    name: 'systemd',
+    check: { type: 'ssh', name: 'systemd', command: plugin('check_systemd') },
+    appliesTo: (h) => h.overSsh,
+    assign: 'host.vars.over_ssh',
+  },
+  {
+    name: 'ntp',
+    check: { type: 'ssh', name: 'ntp', command: [`${LOCAL_PLUGINS}/check_timesync`] },
+    appliesTo: (h) => h.overSsh,
+    assign: 'host.vars.over_ssh',
+  },
+  {
+    name: 'ssh',
+    check: { type: 'sshd', name: 'ssh' },
+    appliesTo: () => true,
+    assign: 'true',
+  },
+  {
+    // 30 hours: one missed night warns; 50 hours: two missed nights are critical.
+    name: 'backup age',
+    check: {
+      type: 'ssh',
+      name: 'backup age',
+      command: plugin('check_file_age', '-f', LAST_BACKUP_FILE, '-w', '108000', '-c', '180000'),
+    },
+    appliesTo: (h) => h.backup,
+    assign: 'host.vars.backup',
+  },
+];
+
+function portNumber(port: PortSpec['port']): number | undefined {
+  return typeof port === 'number' ? port : undefined;
+}
+
+/** The checks of one service instance: web health and certificates, ports, and the kind's own checks. */
+function instanceChecks(inventory: Inventory, i: ServiceInstance): { check: CheckSpec; outside: boolean }[] {
+  const out: { check: CheckSpec; outside: boolean }[] = [];
+  const a = vmAddresses(inventory, i.vm);
+  const web = i.def.web;
+  if (web) {
+    // Proxied names resolve to the proxies, which have IPv4; a self-hosted name has what its VM has.
+    const v4 = web.tls === 'proxy' || a.publicIpv4.length > 0;
+    for (const name of i.ctx.webNames) {
+      const page = {
+        type: 'https' as const,
+        vhost: name,
+        path: web.health.path,
+        ...(web.health.expect ? { expect: web.health.expect } : {}),
+      };
+      out.push({ check: { ...page, name: `https ${name}` }, outside: true });
+      if (v4) out.push({ check: { ...page, name: `https ${name} over IPv4`, ipv4: true }, outside: true });
+      out.push({
+        check: { type: 'https', name: `certificate ${name}`, vhost: name, path: '/', certificate: true },
+        outside: true,
+      });
+    }
+    if (web.tls === 'proxy') {
+      // The backend itself, on the VM, so a broken backend and a broken proxy look different.
+      const name = i.ctx.webNames[0] ?? i.ctx.fqdn;
+      const args = ['-I', '127.0.0.1', '-H', name, '-p', String(web.port), '-u', web.health.path];
+      if (web.health.expect) args.push('-s', web.health.expect);
+      out.push({
+        check: { type: 'ssh', name: `${i.kind} backend`, command: plugin('check_http', ...args) },
+        outside: false,
+      });
+    }
+  }
+  const overSsh = i.vm.os !== 'other';
+  for (const p of i.def.ports) {
+    const port = portNumber(p.port);
+    if (port === undefined || p.proto !== 'tcp' || p.sshd || port === web?.port) continue;
+    if (p.reach === 'public') {
+      out.push({ check: { type: 'tcp', name: `${i.kind} ${port}/tcp`, port }, outside: true });
+      if (p.ipv4 && a.publicIpv4.length > 0)
+        out.push({
+          check: { type: 'tcp', name: `${i.kind} ${port}/tcp over IPv4`, port, ipv4: true },
+          outside: true,
+        });
+    } else if (overSsh) {
+      out.push({
+        check: {
+          type: 'ssh',
+          name: `${i.kind} ${port}/tcp`,
+          command: plugin('check_tcp', '-H', '127.0.0.1', '-p', String(port)),
+        },
+        outside: false,
+      });
+    }
+  }
+  for (const extra of i.def.checks?.(i.ctx) ?? []) {
+    switch (extra.type) {
+      case 'local':
+        if (overSsh)
+          out.push({
+            check: { type: 'ssh', name: `${i.kind} ${extra.name}`, command: extra.command },
+            outside: false,
+          });
+        break;
+      case 'tls':
+        out.push({ check: { ...extra, name: `${i.kind} ${extra.name}` }, outside: true });
+        break;
+      case 'dns':
+        out.push({ check: { ...extra, name: `${i.kind} ${extra.name}` }, outside: true });
+        if (a.publicIpv4.length > 0)
+          out.push({
+            check: { ...extra, name: `${i.kind} ${extra.name} over IPv4`, ipv4: true },
+            outside: true,
+          });
+        break;
+      case 'smtp':
+        out.push({ check: { ...extra, name: `${i.kind} ${extra.name}` }, outside: true });
+        if (a.publicIpv4.length > 0)
+          out.push({
+            check: { ...extra, name: `${i.kind} ${extra.name} over IPv4`, ipv4: true },
+            outside: true,
+          });
+        break;
+    }
+  }
+  return out;
+}
+
+export function monitoringModel(inventory: Inventory): MonitoringModel {
+  const instances = serviceInstances(inventory);
+  const hosts: MonitoredHost[] = [];
+  for (const cluster of inventory.clusters) {
+    for (const node of cluster.nodes) {
+      hosts.push({
+        name: node.name,
+        displayName: `${node.name} (Proxmox VE node of ${cluster.name})`,
+        address6: node.ipv6,
+        ...(node.ipv4 ? { address4: node.ipv4 } : {}),
+        kind: 'node',
+        site: cluster.site,
+        cluster: cluster.name,
+        overSsh: true,
+        backup: false,
+        services: [],
+        groups: [`site-${cluster.site}`, `cluster-${cluster.name}`, 'proxmox-nodes'],
+      });
+    }
+  }
+  for (const vm of inventory.vms) {
+    const a = vmAddresses(inventory, vm);
+    const site = vmSite(inventory, vm) ?? '';
+    const kinds = [...new Set(vm.services.map((s) => s.kind))];
+    const address6 = a.publicIpv6[0] ?? a.ipv6[0];
+    const address4 = a.publicIpv4[0];
+    hosts.push({
+      name: vm.name,
+      displayName: fqdn(inventory, vm),
+      ...(address6 ? { address6 } : {}),
+      ...(address4 ? { address4 } : {}),
+      kind: 'vm',
+      site,
+      cluster: vm.cluster,
+      overSsh: vm.os !== 'other',
+      backup: backupPlan(inventory, vm, instances) !== undefined,
+      services: kinds,
+      groups: [
+        `site-${site}`,
+        `cluster-${vm.cluster}`,
+        vm.os === 'other' ? 'other-vms' : 'debian-vms',
+        ...kinds.map((k) => `service-${k}`),
+      ],
+    });
+  }
+
+  const services: MonitoredService[] = [];
+  for (const cluster of inventory.clusters) {
+    for (const node of cluster.nodes) {
+      // The Proxmox VE web UI and API, with its certificate.
+      const vhost = node.name;
+      services.push(
+        {
+          host: node.name,
+          kind: 'proxmox',
+          outside: false,
+          check: { type: 'https', name: 'proxmox api', vhost, path: '/', port: 8006, viaHost: true },
+        },
+        {
+          host: node.name,
+          kind: 'proxmox',
+          outside: false,
+          check: {
+            type: 'https',
+            name: 'proxmox certificate',
+            vhost,
+            path: '/',
+            port: 8006,
+            certificate: true,
+            viaHost: true,
+          },
+        },
+      );
+    }
+  }
+  for (const i of instances) {
+    for (const { check, outside } of instanceChecks(inventory, i))
+      services.push({ host: i.vm.name, kind: i.kind, outside, check });
+  }
+
+  const monitors = (kind: string) =>
+    inventory.vms
+      .filter((vm) => vm.services.some((s) => s.kind === kind))
+      .map((vm) => {
+        const a = vmAddresses(inventory, vm);
+        return {
+          name: vm.name,
+          fqdn: fqdn(inventory, vm),
+          address: a.publicIpv6[0] ?? a.ipv6[0] ?? a.ipv4[0] ?? '',
+          site: vmSite(inventory, vm) ?? '',
+        };
+      });
+  const [master] = monitors(MONITORING_KINDS[0]);
+  return {
+    hosts,
+    baseline: BASELINE_CHECKS,
+    services,
+    ...(master ? { master } : {}),
+    satellites: monitors(MONITORING_KINDS[1]),
+  };
+}

@@ -1,0 +1,321 @@
+// Properties of the Debian baseline over every VM of the example: keys-only SSH, security upgrades, exactly
+// the services' ports open, the services' data in the backups, staggered reboots, byte-identical output.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { BASELINE_BACKUP_PATHS, backupPlan, LAST_BACKUP_FILE } from '../baseline/backup.ts';
+import { renderCloudConfig } from '../baseline/cloud-config.ts';
+import { nftablesConf, vmFirewallRules } from '../baseline/firewall.ts';
+import { rebootSchedule } from '../baseline/upgrades.ts';
+import { type Inventory, loadInventory } from '../inventory/inventory.ts';
+import type { Vm } from '../inventory/vms.schema.ts';
+import { dependencyTargets, serviceInstances } from '../services/instances.ts';
+
+interface CloudConfig {
+  ssh_pwauth?: boolean;
+  disable_root?: boolean;
+  packages?: string[];
+  users?: { name: string; ssh_authorized_keys?: string[] }[];
+  write_files?: { path: string; content: string }[];
+  runcmd?: string[][];
+}
+
+let inventory: Inventory;
+const configs = new Map<string, CloudConfig>();
+const texts = new Map<string, string>();
+
+beforeAll(() => {
+  const result = loadInventory('inventory');
+  expect(result.errors).toEqual([]);
+  inventory = result.inventory!;
+  for (const vm of inventory.vms) {
+    const text = renderCloudConfig(inventory, vm);
+    texts.set(vm.name, text);
+    configs.set(vm.name, parse(text) as CloudConfig);
+  }
+});
+
+const file = (vm: string, path: string): string | undefined =>
+  configs.get(vm)?.write_files?.find((f) => f.path === path)?.content;
+const debianVms = (): Vm[] => inventory.vms.filter((vm) => vm.os !== 'other');
+
+describe('SSH', () => {
+  it('turns password login off and root login off on every VM', () => {
+    for (const vm of inventory.vms) {
+      expect(configs.get(vm.name)?.ssh_pwauth, vm.name).toBe(false);
+      expect(configs.get(vm.name)?.disable_root, vm.name).toBe(true);
+    }
+    for (const vm of debianVms()) {
+      const sshd = file(vm.name, '/etc/ssh/sshd_config.d/10-baseline.conf') ?? '';
+      expect(sshd, vm.name).toMatch(/^PasswordAuthentication no$/m);
+      expect(sshd, vm.name).toMatch(/^KbdInteractiveAuthentication no$/m);
+      expect(sshd, vm.name).toMatch(/^PermitRootLogin no$/m);
+      expect(sshd, vm.name).toMatch(/^AllowGroups admins monitoring/m);
+      expect(sshd, vm.name).toMatch(/^AuthorizedKeysCommand \/usr\/local\/sbin\/member-keys %u$/m);
+      expect(sshd, vm.name).not.toMatch(/cbc|sha1|diffie-hellman-group1|ssh-rsa/);
+    }
+  });
+
+  it('fetches member keys from the URL in org.yaml and forgets them when the server says the member is gone', () => {
+    expect(file('gitea', '/etc/ssh/member-keys.conf')).toContain(
+      "KEYS_URL='https://id.example.org/ssh/{user}.keys'",
+    );
+    const script = file('gitea', '/usr/local/sbin/member-keys') ?? '';
+    expect(script.startsWith('#!/bin/sh\n')).toBe(true);
+    expect(script).toMatch(/404\|410\) rm -f "\$cache"/);
+  });
+
+  it('uses fail2ban on Debian 12 and OpenSSH penalties on Debian 13, exempting the monitoring and jump hosts', () => {
+    expect(configs.get('gitea')?.packages).toContain('fail2ban');
+    expect(file('gitea', '/etc/fail2ban/jail.d/baseline.local')).toMatch(/^backend = systemd$/m);
+    expect(file('gitea', '/etc/fail2ban/jail.d/baseline.local')).toContain('2001:db8:400::d/128');
+    const staging = file('staging', '/etc/ssh/sshd_config.d/10-baseline.conf') ?? '';
+    expect(configs.get('staging')?.packages).not.toContain('fail2ban');
+    expect(staging).toMatch(/^PerSourcePenalties /m);
+    expect(staging).toMatch(/^PerSourcePenaltyExemptList .*2001:db8:200::10\/128/m);
+    expect(staging).toMatch(/^KexAlgorithms mlkem768x25519-sha256,/m);
+    expect(file('gitea', '/etc/ssh/sshd_config.d/10-baseline.conf')).not.toContain('mlkem');
+  });
+
+  it('lets the monitoring key in only from the monitoring servers, and forwards TCP only on the jump host', () => {
+    for (const vm of debianVms()) {
+      const monitoring = configs.get(vm.name)?.users?.find((u) => u.name === 'monitoring');
+      expect(monitoring?.ssh_authorized_keys?.[0], vm.name).toMatch(/^restrict,from="2001:db8:200::10\/128,/);
+      const forwarding = vm.name === 'jump' ? 'local' : 'no';
+      expect(file(vm.name, '/etc/ssh/sshd_config.d/10-baseline.conf'), vm.name).toMatch(
+        new RegExp(`^AllowTcpForwarding ${forwarding}$`, 'm'),
+      );
+    }
+  });
+});
+
+describe('automatic upgrades', () => {
+  it('installs Debian security updates automatically on every Debian VM', () => {
+    for (const vm of debianVms()) {
+      expect(configs.get(vm.name)?.packages, vm.name).toEqual(
+        expect.arrayContaining(['unattended-upgrades', 'needrestart']),
+      );
+      const conf = file(vm.name, '/etc/apt/apt.conf.d/52unattended-upgrades-baseline') ?? '';
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: apt's variable, not a JavaScript placeholder.
+      const security = '"origin=Debian,codename=${distro_codename}-security,label=Debian-Security";';
+      expect(conf, vm.name).toContain(security);
+      expect(conf, vm.name).toContain('#clear Unattended-Upgrade::Origins-Pattern;');
+      expect(file(vm.name, '/etc/apt/apt.conf.d/20auto-upgrades'), vm.name).toContain(
+        'APT::Periodic::Unattended-Upgrade "1";',
+      );
+    }
+  });
+
+  it('never reboots two VMs of one anti-affinity group within the spacing of each other', () => {
+    const { times, problems } = rebootSchedule(inventory);
+    expect(problems).toEqual([]);
+    const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));
+    const groups = new Map<string, string[]>();
+    for (const vm of inventory.vms)
+      if (vm.anti_affinity) groups.set(vm.anti_affinity, [...(groups.get(vm.anti_affinity) ?? []), vm.name]);
+    expect(groups.get('dns-secondary')?.map((n) => times.get(n))).toEqual(['04:00', '04:30', '05:00']);
+    for (const [group, members] of groups) {
+      const slots = members.map((m) => minutes(times.get(m)!)).sort((a, b) => a - b);
+      for (let i = 1; i < slots.length; i++)
+        expect(slots[i]! - slots[i - 1]!, group).toBeGreaterThanOrEqual(30);
+    }
+    for (const vm of debianVms())
+      expect(file(vm.name, '/etc/apt/apt.conf.d/52unattended-upgrades-baseline'), vm.name).toContain(
+        `Unattended-Upgrade::Automatic-Reboot-Time "${times.get(vm.name)}";`,
+      );
+  });
+
+  it("takes a VM's own reboot window over the organisation's", () => {
+    expect(rebootSchedule(inventory).times.get('staging')).toBe('12:00');
+    expect(file('staging', '/etc/systemd/system/apt-daily-upgrade.timer.d/baseline.conf')).toContain(
+      'OnCalendar=*-*-* 11:00:00',
+    );
+  });
+});
+
+describe('firewall', () => {
+  it("opens each service's ports on its VM, publicly exactly when the catalog says so", () => {
+    for (const i of serviceInstances(inventory)) {
+      const rules = vmFirewallRules(inventory, i.vm);
+      for (const p of i.def.ports) {
+        const dport = typeof p.port === 'number' ? String(p.port) : `${p.port[0]}:${p.port[1]}`;
+        const matching = rules.filter((r) => r.proto === p.proto && r.dport === dport);
+        expect(matching.length, `${i.label} ${dport}/${p.proto}`).toBeGreaterThan(0);
+        if (p.reach === 'public')
+          expect(
+            matching.some((r) => !r.source),
+            `${i.label} ${dport}`,
+          ).toBe(true);
+      }
+    }
+  });
+
+  it('opens nothing else to the public: every rule without a source is a public port of a service or an extra port', () => {
+    const instances = serviceInstances(inventory);
+    for (const vm of inventory.vms) {
+      const allowed = new Set<string>();
+      for (const i of instances.filter((x) => x.vm.name === vm.name))
+        for (const p of i.def.ports.filter((x) => x.reach === 'public'))
+          allowed.add(`${p.proto}/${typeof p.port === 'number' ? p.port : `${p.port[0]}:${p.port[1]}`}`);
+      for (const e of vm.extra_ports.filter((x) => !x.sources))
+        allowed.add(`${e.proto}/${String(e.port).replace('-', ':')}`);
+      for (const rule of vmFirewallRules(inventory, vm).filter((r) => !r.source))
+        expect(allowed.has(`${rule.proto}/${rule.dport}`), `${vm.name}: ${rule.proto}/${rule.dport}`).toBe(
+          true,
+        );
+    }
+  });
+
+  it('lets SSH in only from the jump and monitoring hosts, except where sshd is the service', () => {
+    for (const vm of inventory.vms) {
+      const ssh = vmFirewallRules(inventory, vm).filter((r) => r.proto === 'tcp' && r.dport === '22');
+      const open = ['jump', 'sftp'].includes(vm.name);
+      expect(
+        ssh.some((r) => !r.source),
+        vm.name,
+      ).toBe(open);
+      if (!open && vm.name !== 'backup1')
+        expect(ssh.map((r) => r.source).sort(), vm.name).toEqual(
+          [...inventory.org.ssh.sources, ...inventory.org.monitoring!.sources].sort(),
+        );
+    }
+  });
+
+  it('lets only the proxies of the site reach a proxied backend, and only its clients reach PostgreSQL', () => {
+    const gitea = inventory.vms.find((v) => v.name === 'gitea')!;
+    expect(
+      vmFirewallRules(inventory, gitea)
+        .filter((r) => r.dport === '3000')
+        .map((r) => r.source),
+    ).toEqual(['2001:db8:100::a/128', '192.0.2.11/32', '2001:db8:100::b/128', '192.0.2.12/32']);
+    const db3 = inventory.vms.find((v) => v.name === 'db3')!;
+    expect(
+      vmFirewallRules(inventory, db3)
+        .filter((r) => r.dport === '5432')
+        .map((r) => r.source),
+    ).toEqual([
+      '2001:db8:200::b/128',
+      '192.0.2.76/32',
+      '2001:db8:200::d/128',
+      '2001:db8:201::d/128',
+      '2001:db8:200::14/128',
+      '2001:db8:201::14/128',
+    ]);
+  });
+
+  it('writes the same rules into nftables, default deny, in its own table', () => {
+    for (const vm of debianVms()) {
+      const conf = file(vm.name, '/etc/nftables.conf') ?? '';
+      expect(conf).toBe(
+        nftablesConf(
+          vmFirewallRules(inventory, vm),
+          ['drone', 'drone-runner1', 'drone-runner2'].includes(vm.name),
+        ),
+      );
+      expect(conf).toContain('type filter hook input priority filter; policy drop;');
+      expect(conf).not.toMatch(/flush ruleset/);
+    }
+  });
+});
+
+describe('backups', () => {
+  it("puts each service's backup paths and database dumps into its VM's borgmatic config", () => {
+    const instances = serviceInstances(inventory);
+    for (const i of instances.filter((x) => !x.def.backup.none)) {
+      const text = file(i.vm.name, '/etc/borgmatic/config.yaml');
+      expect(text, i.label).toBeDefined();
+      const config = parse(text!) as {
+        location?: { source_directories: string[]; repositories: string[] };
+        source_directories?: string[];
+        hooks?: { postgresql_databases?: { name: string; hostname: string }[]; after_backup: string[] };
+        postgresql_databases?: { name: string; hostname: string }[];
+      };
+      const paths = config.location?.source_directories ?? config.source_directories ?? [];
+      for (const path of [...BASELINE_BACKUP_PATHS, ...i.def.backup.paths])
+        expect(paths, i.label).toContain(path);
+      const dumps = config.hooks?.postgresql_databases ?? config.postgresql_databases ?? [];
+      for (const db of i.def.backup.databases ?? []) {
+        const server = dependencyTargets(inventory, i, 'postgresql')[0]!;
+        expect(dumps, i.label).toContainEqual(
+          expect.objectContaining({ name: db.name, hostname: `${server.name}.example.org` }),
+        );
+      }
+    }
+  });
+
+  it('backs up every Debian VM but the repository itself, daily, marking each success for the monitoring', () => {
+    const instances = serviceInstances(inventory);
+    for (const vm of debianVms()) {
+      const plan = backupPlan(inventory, vm, instances);
+      expect(plan === undefined, vm.name).toBe(vm.name === 'backup1');
+      if (!plan) continue;
+      const text = file(vm.name, '/etc/borgmatic/config.yaml')!;
+      expect(text).toContain(`ssh://borg@backup1.example.org/./${vm.name}`);
+      expect(text).toContain(LAST_BACKUP_FILE);
+      expect(file(vm.name, '/etc/systemd/system/borgmatic.timer.d/schedule.conf')).toContain(
+        'OnCalendar=*-*-* 01:00:00',
+      );
+      expect(configs.get(vm.name)?.runcmd).toContainEqual([
+        'systemctl',
+        'enable',
+        '--now',
+        'borgmatic.timer',
+      ]);
+    }
+  });
+
+  it('writes the sectioned borgmatic 1.7 format on Debian 12 and the flat one on Debian 13', () => {
+    expect(parse(file('gitea', '/etc/borgmatic/config.yaml')!)).toHaveProperty('location.repositories');
+    expect(parse(file('staging', '/etc/borgmatic/config.yaml')!)).toHaveProperty('repositories.0.path');
+  });
+});
+
+describe('the cloud-config as a whole', () => {
+  it('is byte-identical for the same inventory, loaded twice', () => {
+    const again = loadInventory('inventory').inventory!;
+    for (const vm of again.vms) expect(renderCloudConfig(again, vm), vm.name).toBe(texts.get(vm.name));
+  });
+
+  it('keeps the signature the cluster stacks use and starts with #cloud-config', () => {
+    for (const text of texts.values()) expect(text.startsWith('#cloud-config\n')).toBe(true);
+  });
+
+  it('adds upstream repositories only after their keys are in place, then installs from them', () => {
+    const runcmd = configs.get('matrix')?.runcmd?.map((c) => c.join(' ')) ?? [];
+    const key = runcmd.findIndex((c) =>
+      c.includes('/etc/apt/keyrings/matrix-org.gpg https://packages.matrix.org/'),
+    );
+    const source = runcmd.findIndex((c) => c.endsWith('/etc/apt/sources.list.d/matrix-org.sources'));
+    const install = runcmd.findIndex((c) => c.includes('apt-get install --yes matrix-synapse-py3'));
+    expect(key).toBeGreaterThanOrEqual(0);
+    expect(source).toBeGreaterThan(key);
+    expect(install).toBeGreaterThan(source);
+    expect(file('matrix', '/usr/local/share/baseline/apt/matrix-org.sources')).toContain('Suites: bookworm');
+  });
+
+  it('gives an os: other VM no Debian baseline, only its name and the bootstrap admin', () => {
+    const vm = { ...inventory.vms.find((v) => v.name === 'bbb1')!, os: 'other' as const };
+    const text = renderCloudConfig(
+      { ...inventory, vms: inventory.vms.map((v) => (v.name === vm.name ? vm : v)) },
+      vm,
+    );
+    const config = parse(text) as CloudConfig & Record<string, unknown>;
+    expect(text).toContain('no Debian baseline');
+    expect(Object.keys(config)).toEqual([
+      'hostname',
+      'fqdn',
+      'prefer_fqdn_over_hostname',
+      'manage_etc_hosts',
+      'timezone',
+      'users',
+      'ssh_pwauth',
+      'disable_root',
+    ]);
+  });
+
+  it('installs extra packages and opens extra ports from vms.yaml', () => {
+    expect(configs.get('staging')?.packages).toContain('build-essential');
+    expect(file('staging', '/etc/nftables.conf')).toContain(
+      'tcp dport 8080 ip6 saddr 2001:db8:400::f/128 accept comment "try-outs, from the jump host"',
+    );
+  });
+});

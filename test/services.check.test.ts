@@ -1,0 +1,73 @@
+// Catalog findings are located in the YAML like every inventory finding: FILE:LINE:COL  path  message.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { formatFinding } from '../inventory/findings.ts';
+import { loadInventory } from '../inventory/inventory.ts';
+
+const BROKEN = 'test/fixtures/services/broken';
+const report = (dir: string): string[] => {
+  const result = loadInventory(dir);
+  return [...result.errors, ...result.warnings].map(formatFinding);
+};
+
+describe('the catalog check', () => {
+  it('finds nothing wrong in the example inventory but BigBlueButton on Debian', () => {
+    expect(report('inventory')).toEqual([
+      'inventory/vms.yaml:454:16  vms[25].services[0].kind  warning: bigbluebutton is not installable on debian-12 (BigBlueButton supports Ubuntu 22.04 only); cloud-init installs nothing for it, expected os: other',
+      'inventory/vms.yaml:470:16  vms[26].services[0].kind  warning: bigbluebutton is not installable on debian-12 (BigBlueButton supports Ubuntu 22.04 only); cloud-init installs nothing for it, expected os: other',
+    ]);
+  });
+
+  it('finds nothing wrong in the good fixture', () => {
+    expect(report('test/fixtures/services/good')).toEqual([]);
+  });
+
+  const broken = () => report(BROKEN);
+  it('reports an unknown kind at its value, with the kind that was probably meant', () => {
+    expect(broken()).toContain(
+      `${BROKEN}/vms.yaml:40:15  vms[2].services[0].kind  unknown service kind "gittea"; did you mean "gitea"?`,
+    );
+  });
+
+  it('reports a dependency no VM provides at the kind that needs it', () => {
+    expect(broken()).toContain(
+      `${BROKEN}/vms.yaml:67:17  vms[4].services[0].kind  nextcloud needs collabora, which no VM runs; expected a VM with "collabora" in its services`,
+    );
+  });
+
+  it('reports two services claiming one port of a VM at the second of them', () => {
+    expect(broken()).toContain(
+      `${BROKEN}/vms.yaml:14:29  vms[0].services[1].kind  port 80/tcp of static-web (services[1]) is already claimed by nginx-proxy (services[0]) on VM "proxy1"; expected each port once per VM`,
+    );
+  });
+
+  it('reports every other mistake of the broken fixture, sorted, and nothing else', () => {
+    expect(broken()).toEqual([
+      `${BROKEN}/vms.yaml:14:29  vms[0].services[1].kind  port 80/tcp of static-web (services[1]) is already claimed by nginx-proxy (services[0]) on VM "proxy1"; expected each port once per VM`,
+      `${BROKEN}/vms.yaml:27:20  vms[1].reboot_window  reboot turn 2 of group "proxy" falls 30 minutes into a window of 20; expected a window of at least 31 minutes for 2 VMs 30 minutes apart`,
+      `${BROKEN}/vms.yaml:40:15  vms[2].services[0].kind  unknown service kind "gittea"; did you mean "gitea"?`,
+      `${BROKEN}/vms.yaml:55:9  vms[3].services[1].kind  coturn needs a public IPv4 address (3478/udp: STUN/TURN), but VM "db" has none; expected an ipv4 on a nic in a public network`,
+      `${BROKEN}/vms.yaml:67:17  vms[4].services[0].kind  nextcloud needs collabora, which no VM runs; expected a VM with "collabora" in its services`,
+      `${BROKEN}/vms.yaml:67:36  vms[4].services[0].domain  name "cloud.test.example.org" is the FQDN of VM "cloud" but would point at the proxies; expected a name that is not a VM's own`,
+      `${BROKEN}/vms.yaml:79:26  vms[5].services[0].domian  prosody has no parameter "domian"; did you mean "domain"?`,
+    ]);
+  });
+
+  it('makes npm run check exit 1 with the catalog errors and writes them as the inventory errors are written', () => {
+    const run = spawnSync('npx', ['tsx', 'cli/check.ts', '--inventory', BROKEN], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stdout).toContain(
+      `${BROKEN}/vms.yaml:40:15  vms[2].services[0].kind  unknown service kind "gittea"`,
+    );
+    expect(run.stdout).toMatch(/^7 errors, 0 warnings$/m);
+  });
+});
+
+describe('instance parameters in vms.yaml', () => {
+  it('rejects a service entry that is neither a kind nor a mapping with one, at the entry', () => {
+    const result = loadInventory('test/fixtures/services/bad-entry');
+    expect(result.errors.map(formatFinding)).toEqual([
+      'test/fixtures/services/bad-entry/vms.yaml:14:16  vms[0].services[0]  42: is not a service; expected a kind such as gitea, or { kind: gitea, domain: git.example.org }',
+    ]);
+  });
+});
