@@ -9,7 +9,9 @@ import { inventorySummary, printFindings } from './report.ts';
 const options = commonOptions(process.argv.slice(2), {
   out: { type: 'string', default: 'cdktf.out' },
   quiet: { type: 'boolean', default: false },
+  timing: { type: 'boolean', default: false },
 });
+const started = performance.now();
 const say = (line: string): void => {
   if (!options.values.quiet) process.stdout.write(`${line}\n`);
 };
@@ -33,6 +35,9 @@ try {
   }
   throw err;
 }
+
+// --timing: the work itself (load, synth, write), without Node's start-up, for `npm run bench`.
+if (options.values.timing) process.stderr.write(`work-ms ${(performance.now() - started).toFixed(1)}\n`);
 
 if (options.json) {
   process.stdout.write(

@@ -6,11 +6,7 @@ import { ClusterStack } from './ClusterStack.ts';
 
 export function buildApp(inventory: Inventory, outdir: string, env: NodeJS.ProcessEnv = process.env): App {
   // Stack traces on every construct cost time and end up in the JSON; nobody reads them there.
-  const app = new App({
-    outdir,
-    skipValidation: false,
-    context: { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true' },
-  });
+  const app = new App({ outdir, stackTraces: false });
   for (const cluster of [...inventory.clusters].sort((a, b) => a.name.localeCompare(b.name))) {
     new ClusterStack(app, { inventory, cluster, env });
   }

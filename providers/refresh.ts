@@ -1,0 +1,56 @@
+// `npm run providers:refresh`: on a machine that reaches the Terraform registry, replaces the hand-written
+// providers/proxmox/schema.json by the real `terraform providers schema -json` of the pinned version.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const schemaPath = join(root, 'providers/proxmox/schema.json');
+const binary = process.env.TERRAFORM_BINARY_NAME ?? 'terraform';
+
+interface Pin {
+  provider: string;
+  version: string;
+  tag: string;
+}
+
+const current = JSON.parse(readFileSync(schemaPath, 'utf8')) as { x_pinned: Pin };
+const pin = current.x_pinned;
+const scratch = mkdtempSync(join(tmpdir(), 'providers-refresh-'));
+
+function run(args: string[]): string {
+  const result = spawnSync(binary, args, { cwd: scratch, encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (result.error) throw new Error(`${binary} could not be started: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${binary} ${args.join(' ')} failed:\n${result.stderr}`);
+  return result.stdout;
+}
+
+try {
+  writeFileSync(
+    join(scratch, 'main.tf'),
+    `terraform {\n  required_providers {\n    proxmox = {\n      source  = "${pin.provider}"\n      version = "= ${pin.version}"\n    }\n  }\n}\n`,
+  );
+  run(['init', '-input=false', '-no-color']);
+  const schema = JSON.parse(run(['providers', 'schema', '-json'])) as Record<string, unknown>;
+  const refreshed = {
+    ...schema,
+    provider_versions: { [`registry.terraform.io/${pin.provider}`]: pin.version },
+    x_pinned: {
+      ...pin,
+      source: `terraform providers schema -json (${binary}), refreshed ${new Date().toISOString().slice(0, 10)}`,
+    },
+  };
+  const tmp = `${schemaPath}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(refreshed, null, 2)}\n`);
+  renameSync(tmp, schemaPath);
+  console.log(
+    `rewrote providers/proxmox/schema.json from ${pin.provider} ${pin.version}; run npm run providers:generate and npm test`,
+  );
+} catch (err) {
+  console.error(`providers:refresh failed, schema.json left as it was: ${(err as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
