@@ -3,7 +3,7 @@ import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { Harule } from '../.gen/providers/proxmox/harule/index.ts';
 import { ProxmoxProvider } from '../.gen/providers/proxmox/provider/index.ts';
-import { fqdn, renderCloudConfig } from '../baseline/cloud-config.ts';
+import { fqdn } from '../baseline/cloud-config.ts';
 import { ClusterFoundation } from '../constructs/ClusterFoundation.ts';
 import { DebianImage, type DebianRelease } from '../constructs/DebianImage.ts';
 import { DebianVm, type VmFirewallRule, type VmNic } from '../constructs/DebianVm.ts';
@@ -12,6 +12,7 @@ import type { Inventory } from '../inventory/inventory.ts';
 import { parsePrefix } from '../inventory/net.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { configureBackend } from './backend.ts';
+import { cloudConfigOf } from './cloud-configs.ts';
 import { clusterStackName } from './naming.ts';
 
 export interface ClusterStackProps {
@@ -116,7 +117,7 @@ export class ClusterStack extends TerraformStack {
         disks: vm.disks,
         nics: vmNics(inventory, vm),
         ...(debian ? { bootImage: imageFor(vm.os as DebianRelease, vm.node).volumeId } : {}),
-        ...(debian ? { userData: renderCloudConfig(inventory, vm) } : {}),
+        ...(debian ? { userData: cloudConfigOf(inventory, vm) } : {}),
         snippetStorage: cluster.snippets,
         domain: inventory.org.domain,
         tags: vm.tags,

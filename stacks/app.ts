@@ -1,8 +1,8 @@
 // Builds the cdktf App from a validated inventory: one stack per cluster, plus the artifacts reviewers read.
 import { App } from 'cdktf';
-import { renderCloudConfig } from '../baseline/cloud-config.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { ClusterStack } from './ClusterStack.ts';
+import { cloudConfigOf } from './cloud-configs.ts';
 
 export function buildApp(inventory: Inventory, outdir: string, env: NodeJS.ProcessEnv = process.env): App {
   // Stack traces on every construct cost time and end up in the JSON; nobody reads them there.
@@ -18,7 +18,7 @@ export function artifacts(inventory: Inventory): Map<string, string> {
   const files = new Map<string, string>();
   for (const vm of [...inventory.vms].sort((a, b) => a.name.localeCompare(b.name))) {
     if (vm.os === 'other') continue;
-    files.set(`cloud-init/${vm.name}.yaml`, renderCloudConfig(inventory, vm));
+    files.set(`cloud-init/${vm.name}.yaml`, cloudConfigOf(inventory, vm));
   }
   return files;
 }
