@@ -1,6 +1,6 @@
 // Renders a VM's cloud-config (the user data of its cloud-init snippet) from the inventory: the Debian baseline
 // composed of typed parts, in a stable key order, so the same inventory always gives the same bytes.
-import { stringify } from 'yaml';
+import { Document, isSeq, stringify } from 'yaml';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { type ServiceInstance, serviceInstances } from '../services/instances.ts';
@@ -84,6 +84,18 @@ function userEntry(u: CloudUser): Record<string, unknown> {
   return out;
 }
 
+/** YAML for people: one line per command and for short lists, blocks for everything else. */
+function toYaml(config: Record<string, unknown>): string {
+  const doc = new Document(config);
+  const runcmd = doc.get('runcmd', true);
+  if (isSeq(runcmd)) for (const item of runcmd.items) if (isSeq(item)) item.flow = true;
+  for (const key of ['groups', 'ssh_genkeytypes']) {
+    const node = doc.get(key, true);
+    if (isSeq(node)) node.flow = true;
+  }
+  return doc.toString({ lineWidth: 0 });
+}
+
 function header(lines: readonly string[]): string {
   return `#cloud-config\n${lines.map((l) => `# ${l}`).join('\n')}\n`;
 }
@@ -143,5 +155,5 @@ export function renderCloudConfig(inventory: Inventory, vm: Vm): string {
     `${identity.fqdn}: Debian baseline (${vm.os}), made of:`,
     ...parts.map((p) => `- ${p.name}`),
   ];
-  return `${header(lines)}${stringify(config, { lineWidth: 0 })}`;
+  return `${header(lines)}${toYaml(config)}`;
 }

@@ -1,5 +1,5 @@
 // The service catalog knows the real ports, packages and names of each program, and derives instances from the inventory.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../inventory/inventory.ts';
@@ -162,5 +162,12 @@ describe('DNS records the services want', () => {
     ]);
     const keys = records().map((r) => `${r.name} ${r.type} ${r.value}`);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe('docs/services.md', () => {
+  it('lists every kind of the catalog in its table', () => {
+    const doc = readFileSync('docs/services.md', 'utf8');
+    for (const kind of CATALOG.keys()) expect(doc, kind).toContain(`| \`${kind}\` |`);
   });
 });

@@ -47,7 +47,8 @@ export const jitsiMeet = defineKind({
       [
         'sh',
         '-c',
-        'echo "jitsi-meet-web-config jitsi-meet/cert-choice select Let\'s Encrypt certificates" | debconf-set-selections',
+        // Let's Encrypt needs the name in DNS first: a maintainer runs install-letsencrypt-cert.sh after boot.
+        'echo "jitsi-meet-web-config jitsi-meet/cert-choice select Generate a new self-signed certificate" | debconf-set-selections',
       ],
     ],
   }),

@@ -1,0 +1,46 @@
+// Every VM's nftables ruleset passes the real `nft --check` (Debian's nftables); a broken one does not.
+// Skipped with a printed reason where nft is missing or may not talk to netlink (no CAP_NET_ADMIN).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { nftablesConf, vmFirewallRules } from '../baseline/firewall.ts';
+import { loadInventory } from '../inventory/inventory.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'nftables-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function nftCheck(text: string, name: string): { status: number | null; output: string } {
+  const path = join(work, name);
+  writeFileSync(path, text);
+  const run = spawnSync('nft', ['--check', '--file', path], { encoding: 'utf8' });
+  return { status: run.error ? null : run.status, output: `${run.stdout ?? ''}${run.stderr ?? ''}` };
+}
+
+const probe = nftCheck('table inet probe {\n}\n', 'probe.nft');
+const usable = probe.status === 0;
+if (!usable)
+  console.warn(
+    `nft --check is not usable here (${probe.status === null ? 'nft is not installed: apt-get install nftables' : probe.output.trim()}): skipping`,
+  );
+
+describe.skipIf(!usable)('nft --check', () => {
+  it('accepts the ruleset of every VM of the example', () => {
+    const inventory = loadInventory('inventory').inventory!;
+    for (const vm of inventory.vms) {
+      const result = nftCheck(nftablesConf(vmFirewallRules(inventory, vm), false), `${vm.name}.nft`);
+      expect(result.status, `${vm.name}: ${result.output}`).toBe(0);
+    }
+  });
+
+  it('rejects a ruleset with a malformed source prefix', () => {
+    const text = nftablesConf(
+      [{ direction: 'in', proto: 'tcp', dport: '22', source: '2001:db8::zz/128', comment: 'broken' }],
+      false,
+    );
+    const result = nftCheck(text, 'broken.nft');
+    expect(result.status).toBe(1);
+    expect(result.output).toMatch(/Error/);
+  });
+});
