@@ -45,6 +45,17 @@ export function rebootWindowOf(inventory: Inventory, vm: Vm): string {
  * vms.yaml order, so one of them always serves while the other restarts.
  */
 export function rebootSchedule(inventory: Inventory): RebootSchedule {
+  const cached = schedules.get(inventory);
+  if (cached) return cached;
+  const schedule = computeSchedule(inventory);
+  schedules.set(inventory, schedule);
+  return schedule;
+}
+
+/** Schedules per loaded inventory: every VM's cloud-config needs the whole schedule. */
+const schedules = new WeakMap<Inventory, RebootSchedule>();
+
+function computeSchedule(inventory: Inventory): RebootSchedule {
   const { reboot_spacing: spacing } = inventory.org.upgrades;
   const times = new Map<string, string>();
   const problems: RebootProblem[] = [];

@@ -35,8 +35,13 @@ function paramsOf(entry: Vm['services'][number]): Record<string, unknown> {
   return params;
 }
 
+/** Instances per loaded inventory: every VM's cloud-config and firewall needs them, computed once. */
+const cache = new WeakMap<Inventory, readonly ServiceInstance[]>();
+
 /** Every instance of a known kind, in vms.yaml order. Unknown kinds are left to `catalogCheck` to report. */
-export function serviceInstances(inventory: Inventory): ServiceInstance[] {
+export function serviceInstances(inventory: Inventory): readonly ServiceInstance[] {
+  const cached = cache.get(inventory);
+  if (cached) return cached;
   const out: ServiceInstance[] = [];
   inventory.vms.forEach((vm, vmIndex) => {
     const site = vmSite(inventory, vm) ?? '';
@@ -65,6 +70,7 @@ export function serviceInstances(inventory: Inventory): ServiceInstance[] {
       });
     });
   });
+  cache.set(inventory, out);
   return out;
 }
 

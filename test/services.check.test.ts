@@ -63,11 +63,16 @@ describe('the catalog check', () => {
   });
 });
 
-describe('instance parameters in vms.yaml', () => {
-  it('rejects a service entry that is neither a kind nor a mapping with one, at the entry', () => {
-    const result = loadInventory('test/fixtures/services/bad-entry');
+describe('services and per-VM overrides in vms.yaml', () => {
+  const BAD = 'test/fixtures/services/bad-entry';
+  it('rejects a malformed service entry, reboot window, package name and extra port, each at its place', () => {
+    const result = loadInventory(BAD);
     expect(result.errors.map(formatFinding)).toEqual([
-      'test/fixtures/services/bad-entry/vms.yaml:14:16  vms[0].services[0]  42: is not a service; expected a kind such as gitea, or { kind: gitea, domain: git.example.org }',
+      `${BAD}/vms.yaml:14:16  vms[0].services[0]  42: is not a service; expected a kind such as gitea, or { kind: gitea, domain: git.example.org }`,
+      `${BAD}/vms.yaml:91:20  vms[6].reboot_window  "4am" is not a time window; expected HH:MM-HH:MM such as 03:00-05:00`,
+      `${BAD}/vms.yaml:92:22  vms[6].extra_packages[0]  "Not_A_Package" is not a Debian package name`,
+      `${BAD}/vms.yaml:93:27  vms[6].extra_ports[0].port  70000 is too large; expected at most 65535`,
+      `${BAD}/vms.yaml:93:41  vms[6].extra_ports[0].proto  "icmp" is not allowed; expected one of "tcp", "udp"`,
     ]);
   });
 });
