@@ -87,4 +87,21 @@ describe('npm run synth', () => {
     expect(tree(out)).toEqual(before);
     expect(readdirSync(work).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
+
+  it('main.ts, the app cdktf runs, refuses a bad inventory the same way and writes nothing', () => {
+    const bad = join(work, 'bad-for-main');
+    cpSync('inventory', bad, { recursive: true });
+    writeFileSync(
+      join(bad, 'vms.yaml'),
+      readFileSync(join(bad, 'vms.yaml'), 'utf8').replace('cores: 4', 'cores: four'),
+    );
+    const out = join(work, 'main-out');
+    const run = spawnSync('npx', ['tsx', 'main.ts'], {
+      encoding: 'utf8',
+      env: { ...process.env, INFRA_INVENTORY: bad, CDKTF_OUTDIR: out },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/vms\.yaml:\d+:\d+ {2}vms\[\d+\]\.cores {2}"four" is text/);
+    expect(existsSync(out)).toBe(false);
+  });
 });
