@@ -30,7 +30,9 @@ export function backupPlan(
   if (!backup || vm.os === 'other') return undefined;
   const own = instances.filter((i) => i.vm.name === vm.name);
   if (own.some((i) => i.def.backup.none)) return undefined;
-  const paths = [...new Set([...BASELINE_BACKUP_PATHS, ...own.flatMap((i) => i.def.backup.paths)])];
+  const all = [...new Set([...BASELINE_BACKUP_PATHS, ...own.flatMap((i) => i.def.backup.paths)])];
+  // A path inside another one (/etc/postfix in /etc) is saved already.
+  const paths = all.filter((p) => !all.some((q) => q !== p && p.startsWith(`${q}/`)));
   const databases = own.flatMap((i) => {
     const server = dependencyTargets(inventory, i, DATABASE_KIND)[0];
     if (!server) return [];

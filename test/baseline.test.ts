@@ -230,8 +230,14 @@ describe('backups', () => {
         postgresql_databases?: { name: string; hostname: string }[];
       };
       const paths = config.location?.source_directories ?? config.source_directories ?? [];
-      for (const path of [...BASELINE_BACKUP_PATHS, ...i.def.backup.paths])
-        expect(paths, i.label).toContain(path);
+      for (const path of [...BASELINE_BACKUP_PATHS, ...i.def.backup.paths]) {
+        const saved = paths.some((p) => path === p || path.startsWith(`${p}/`));
+        expect(saved, `${i.label}: ${path} in ${paths.join(' ')}`).toBe(true);
+      }
+      expect(
+        paths.filter((p) => paths.some((q) => p.startsWith(`${q}/`))),
+        i.label,
+      ).toEqual([]);
       const dumps = config.hooks?.postgresql_databases ?? config.postgresql_databases ?? [];
       for (const db of i.def.backup.databases ?? []) {
         const server = dependencyTargets(inventory, i, 'postgresql')[0]!;
