@@ -1,5 +1,6 @@
 // `npm run synth`: validates the inventory, synthesizes every stack into cdktf.out, prints a summary per stack.
 import { loadInventory } from '../inventory/inventory.ts';
+import { icingaCounts } from '../monitoring/icinga2.ts';
 import { BackendConfigError } from '../stacks/backend.ts';
 import { clusterStackName } from '../stacks/naming.ts';
 import { synthesize } from '../stacks/synth.ts';
@@ -59,5 +60,7 @@ if (options.json) {
     for (const [type, count] of summary.resources)
       say(`  ${type.padEnd(width)}  ${String(count).padStart(4)}`);
   }
-  say(`\n${inventorySummary(result)}; wrote ${String(options.values.out)}/`);
+  const monitoring = icingaCounts(inventory);
+  say(`\nmonitoring: ${monitoring.hosts} hosts, ${monitoring.services} service checks (artifacts/icinga2/)`);
+  say(`${inventorySummary(result)}; wrote ${String(options.values.out)}/`);
 }

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { Harule } from '../.gen/providers/proxmox/harule/index.ts';
 import { ProxmoxProvider } from '../.gen/providers/proxmox/provider/index.ts';
 import { fqdn } from '../baseline/cloud-config.ts';
+import { vmFirewallRules } from '../baseline/firewall.ts';
 import { ClusterFoundation } from '../constructs/ClusterFoundation.ts';
 import { DebianImage, type DebianRelease } from '../constructs/DebianImage.ts';
 import { DebianVm, type VmFirewallRule, type VmNic } from '../constructs/DebianVm.ts';
@@ -11,6 +12,7 @@ import { type Cluster, SHARED_STORAGE_TYPES } from '../inventory/clusters.schema
 import type { Inventory } from '../inventory/inventory.ts';
 import { parsePrefix } from '../inventory/net.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
+import { type ServiceInstance, serviceInstances } from '../services/instances.ts';
 import { configureBackend } from './backend.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
 import { clusterStackName } from './naming.ts';
@@ -30,10 +32,22 @@ export function managementPrefixes(inventory: Inventory, site: string): string[]
     .filter((p): p is string => typeof p === 'string');
 }
 
-/** Rules every VM gets before its services add theirs: SSH (keys only, no VPN in front) and ping. */
-export function baseFirewallRules(): VmFirewallRule[] {
+/**
+ * The Proxmox firewall of a VM: the same inbound rules as its own nftables (services, SSH from the jump and
+ * monitoring hosts, extra ports), plus ping. Two filters, one source of truth.
+ */
+export function proxmoxFirewallRules(
+  inventory: Inventory,
+  vm: Vm,
+  instances: readonly ServiceInstance[],
+): VmFirewallRule[] {
   return [
-    { proto: 'tcp', dport: '22', comment: 'SSH (key only; maintainers connect directly)' },
+    ...vmFirewallRules(inventory, vm, instances).map((rule) => ({
+      proto: rule.proto,
+      dport: rule.dport,
+      ...(rule.source !== undefined ? { source: rule.source } : {}),
+      comment: rule.comment,
+    })),
     { proto: 'icmp', comment: 'ping (IPv4)' },
     { proto: 'ipv6-icmp', comment: 'ping and neighbour discovery (IPv6)' },
   ];
@@ -105,6 +119,7 @@ export class ClusterStack extends TerraformStack {
       return image;
     };
 
+    const instances = serviceInstances(inventory);
     const deployed = new Map<string, DebianVm>();
     for (const vm of vms) {
       const debian = vm.os !== 'other';
@@ -125,7 +140,7 @@ export class ClusterStack extends TerraformStack {
         description: [`${fqdn(inventory, vm)}`, vm.notes].filter(Boolean).join('\n\n'),
         ha: vm.ha,
         protected: vm.protected,
-        firewallRules: baseFirewallRules(),
+        firewallRules: proxmoxFirewallRules(inventory, vm, instances),
       });
       deployed.set(vm.name, node);
     }

@@ -1,6 +1,7 @@
 // Builds the cdktf App from a validated inventory: one stack per cluster, plus the artifacts reviewers read.
 import { App } from 'cdktf';
 import type { Inventory } from '../inventory/inventory.ts';
+import { renderIcinga2 } from '../monitoring/icinga2.ts';
 import { ClusterStack } from './ClusterStack.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
 
@@ -20,5 +21,6 @@ export function artifacts(inventory: Inventory): Map<string, string> {
     if (vm.os === 'other') continue;
     files.set(`cloud-init/${vm.name}.yaml`, cloudConfigOf(inventory, vm));
   }
+  for (const [name, text] of renderIcinga2(inventory)) files.set(`icinga2/${name}`, text);
   return files;
 }

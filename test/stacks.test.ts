@@ -9,6 +9,7 @@ import { VirtualEnvironmentClusterFirewall } from '../.gen/providers/proxmox/vir
 import { VirtualEnvironmentFirewallIpset } from '../.gen/providers/proxmox/virtual-environment-firewall-ipset/index.ts';
 import { VirtualEnvironmentFirewallRules } from '../.gen/providers/proxmox/virtual-environment-firewall-rules/index.ts';
 import { VirtualEnvironmentVm } from '../.gen/providers/proxmox/virtual-environment-vm/index.ts';
+import { vmFirewallRules } from '../baseline/firewall.ts';
 import { DebianVm } from '../constructs/DebianVm.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { ClusterStack } from '../stacks/ClusterStack.ts';
@@ -301,5 +302,38 @@ describe('HA resources', () => {
     expect(Haresource.tfResourceType).toBe('proxmox_haresource');
     expect(DownloadFile.tfResourceType).toBe('proxmox_download_file');
     expect(VirtualEnvironmentFirewallRules.tfResourceType).toBe('proxmox_virtual_environment_firewall_rules');
+  });
+});
+
+describe('VM firewalls on the example organisation', () => {
+  it("open on the Proxmox side exactly the VM's own inbound rules, plus ping", () => {
+    const inventory = exampleInventory();
+    for (const cluster of inventory.clusters) {
+      const json = synthCluster(inventory, cluster.name);
+      for (const vm of inventory.vms.filter((v) => v.cluster === cluster.name)) {
+        const rules = json.resource.proxmox_virtual_environment_firewall_rules![vm.name]!.rule as {
+          proto: string;
+          dport?: string;
+          source?: string;
+        }[];
+        const expected = vmFirewallRules(inventory, vm).map(
+          (r) => `${r.proto} ${r.dport} ${r.source ?? 'any'}`,
+        );
+        const got = rules
+          .filter((r) => r.dport !== undefined)
+          .map((r) => `${r.proto} ${r.dport} ${r.source ?? 'any'}`);
+        expect(got, vm.name).toEqual(expected);
+        expect(rules.filter((r) => r.dport === undefined).map((r) => r.proto)).toEqual(['icmp', 'ipv6-icmp']);
+      }
+    }
+  });
+
+  it('leaves a database reachable only from the VMs that use it, never from anywhere', () => {
+    const inventory = exampleInventory();
+    const rules = synthCluster(inventory, 'alpha').resource.proxmox_virtual_environment_firewall_rules!.db1!
+      .rule as { dport?: string; source?: string }[];
+    const postgres = rules.filter((r) => r.dport === '5432');
+    expect(postgres.length).toBeGreaterThan(0);
+    expect(postgres.every((r) => r.source !== undefined)).toBe(true);
   });
 });

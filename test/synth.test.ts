@@ -38,7 +38,7 @@ function tree(dir: string): Map<string, string> {
 }
 
 describe('npm run synth', () => {
-  it('writes one stack per cluster with all 43 VMs, a cloud-config per VM, and a summary table', () => {
+  it('writes one stack per cluster with all 43 VMs, a cloud-config per Debian VM, monitoring, and a summary table', () => {
     const out = join(work, 'first');
     const run = synth(['--out', out]);
     expect(run.status, run.stderr).toBe(0);
@@ -54,7 +54,9 @@ describe('npm run synth', () => {
       vms += Object.keys(json.resource.proxmox_virtual_environment_vm).length;
     }
     expect(vms).toBe(43);
-    expect(readdirSync(join(out, 'artifacts/cloud-init'))).toHaveLength(43);
+    // Every VM but the two BigBlueButton ones (os: other, installed by hand) gets a cloud-config.
+    expect(readdirSync(join(out, 'artifacts/cloud-init'))).toHaveLength(41);
+    expect(readdirSync(join(out, 'artifacts/icinga2')).length).toBeGreaterThan(0);
     expect(run.stdout).toMatch(/^cluster-alpha: 14 VMs, \d+ vCPUs, \d+ GiB RAM, \d+ resources$/m);
     expect(run.stdout).toMatch(/^ {2}proxmox_virtual_environment_vm +14$/m);
     expect(run.stdout).toMatch(/4 sites, 4 clusters, 10 nodes, 43 VMs: 0 errors/);
