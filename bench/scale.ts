@@ -55,6 +55,23 @@ export function scaleInventory(from: string, to: string, factor: number): void {
     t === undefined ? undefined : copy === 0 ? t : shiftV4(String(t), copy);
   const v6 = (copy: number) => (t: unknown) =>
     t === undefined ? undefined : copy === 0 ? t : shiftV6(String(t), copy);
+  // Service parameters name VMs (db: db1) and public names (git.example.org): both get the copy's suffix.
+  const vmNames = new Set(vms.map((vm) => String(vm.name)));
+  const domain = String(org.domain);
+  const renameValue = (value: unknown, copy: number): unknown => {
+    if (Array.isArray(value)) return value.map((v) => renameValue(v, copy));
+    if (typeof value !== 'string' || copy === 0) return value;
+    if (vmNames.has(value)) return rename(value, copy);
+    if (value === domain || value.endsWith(`.${domain}`))
+      return `${value.slice(0, -domain.length)}k${copy}.${domain}`;
+    return value;
+  };
+  const renameService = (service: unknown, copy: number): unknown =>
+    typeof service === 'object' && service !== null
+      ? Object.fromEntries(
+          Object.entries(service).map(([k, v]) => [k, k === 'kind' ? v : renameValue(v, copy)]),
+        )
+      : service;
   const defined = (d: Data): Data => Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined));
   for (let copy = 0; copy < factor; copy++) {
     for (const s of sites) out.sites.push({ ...s, name: rename(String(s.name), copy) });
@@ -99,6 +116,9 @@ export function scaleInventory(from: string, to: string, factor: number): void {
           node: rename(String(vm.node), copy),
           id: Number(vm.id) + copy * 10_000,
           anti_affinity: vm.anti_affinity === undefined ? undefined : rename(String(vm.anti_affinity), copy),
+          services: ((vm.services as unknown[] | undefined) ?? []).map((service) =>
+            renameService(service, copy),
+          ),
           nics: (vm.nics as Data[]).map((nic) =>
             defined({
               ...nic,
@@ -110,6 +130,17 @@ export function scaleInventory(from: string, to: string, factor: number): void {
         }),
       );
     }
+  }
+  // Organisation-wide source lists (jump, monitoring, backup hosts) cover every copy.
+  const widen = (list: unknown): unknown =>
+    Array.isArray(list)
+      ? Array.from({ length: factor }, (_, copy) =>
+          list.map((p) => (String(p).includes(':') ? v6(copy)(p) : v4(copy)(p))),
+        ).flat()
+      : list;
+  for (const key of ['ssh', 'monitoring', 'backup']) {
+    const section = org[key] as Data | undefined;
+    if (section?.sources) section.sources = widen(section.sources);
   }
   writeFileSync(join(to, 'org.yaml'), stringify(org, { aliasDuplicateObjects: false }));
   writeFileSync(join(to, 'sites.yaml'), stringify({ sites: out.sites }, { aliasDuplicateObjects: false }));

@@ -1,0 +1,26 @@
+// The benchmark's inventory scaler: an N-times copy must still be a valid inventory, or bench measures errors.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scaleInventory } from '../bench/scale.ts';
+import { loadInventory } from '../inventory/inventory.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'scale-test-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('scaleInventory', () => {
+  it('makes three copies of the example with fresh names, ids and addresses that load without errors', () => {
+    const dir = join(work, 'x3');
+    scaleInventory('inventory', dir, 3);
+    const result = loadInventory(dir);
+    expect(result.errors.map((e) => `${e.path} ${e.message}`)).toEqual([]);
+    const inv = result.inventory!;
+    expect(inv.vms).toHaveLength(3 * 43);
+    expect(inv.clusters).toHaveLength(12);
+    expect(inv.vms.map((vm) => vm.name)).toContain('gitea-k2');
+    expect(new Set(inv.vms.map((vm) => vm.id)).size).toBe(3 * 43);
+    const addresses = inv.vms.flatMap((vm) => vm.nics.flatMap((n) => [n.ipv6, n.ipv4])).filter(Boolean);
+    expect(new Set(addresses).size).toBe(addresses.length);
+  });
+});
