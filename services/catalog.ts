@@ -18,6 +18,7 @@ import { jitsiVideobridge } from './kinds/jitsi-videobridge.ts';
 import { mail } from './kinds/mail.ts';
 import { mailman } from './kinds/mailman.ts';
 import { moinmoin } from './kinds/moinmoin.ts';
+import { mumble } from './kinds/mumble.ts';
 import { nextcloud } from './kinds/nextcloud.ts';
 import { nginxProxy } from './kinds/nginx-proxy.ts';
 import { peertube } from './kinds/peertube.ts';
@@ -51,6 +52,7 @@ const KINDS: readonly ServiceKind[] = [
   mail,
   mailman,
   moinmoin,
+  mumble,
   nextcloud,
   nginxProxy,
   peertube,

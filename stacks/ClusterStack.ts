@@ -34,22 +34,23 @@ export function managementPrefixes(inventory: Inventory, site: string): string[]
 
 /**
  * The Proxmox firewall of a VM: the same inbound rules as its own nftables (services, SSH from the jump and
- * monitoring hosts, extra ports), plus ping. Two filters, one source of truth.
+ * monitoring hosts, extra ports), after ping. Two filters, one source of truth.
  */
 export function proxmoxFirewallRules(
   inventory: Inventory,
   vm: Vm,
   instances: readonly ServiceInstance[],
 ): VmFirewallRule[] {
+  // Ping first: a service added later appends its rules instead of shifting these in the diff.
   return [
+    { proto: 'icmp', comment: 'ping (IPv4)' },
+    { proto: 'ipv6-icmp', comment: 'ping and neighbour discovery (IPv6)' },
     ...vmFirewallRules(inventory, vm, instances).map((rule) => ({
       proto: rule.proto,
       dport: rule.dport,
       ...(rule.source !== undefined ? { source: rule.source } : {}),
       comment: rule.comment,
     })),
-    { proto: 'icmp', comment: 'ping (IPv4)' },
-    { proto: 'ipv6-icmp', comment: 'ping and neighbour discovery (IPv6)' },
   ];
 }
 

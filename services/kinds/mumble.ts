@@ -1,0 +1,17 @@
+// Mumble: low-latency voice chat for meetings of the teams and the board.
+import { defineKind } from '../types.ts';
+
+export const mumble = defineKind({
+  kind: 'mumble',
+  title: 'Mumble server (voice chat)',
+  notes: 'Debian package mumble-server (murmurd); settings in /etc/mumble-server.ini, data in SQLite.',
+  size: { cores: 1, memory: 1, disk: 16 },
+  ports: [
+    { proto: 'tcp', port: 64738, reach: 'public', ipv4: true, purpose: 'Mumble control channel (TLS)' },
+    { proto: 'udp', port: 64738, reach: 'public', ipv4: true, purpose: 'Mumble voice' },
+  ],
+  params: [],
+  backup: { paths: ['/etc/mumble-server.ini', '/var/lib/mumble-server'] },
+  packages: ['mumble-server'],
+  dependsOn: [],
+});
