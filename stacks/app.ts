@@ -1,17 +1,35 @@
 // Builds the cdktf App from a validated inventory: one stack per cluster, plus the artifacts reviewers read.
 import { App } from 'cdktf';
+import type { Cluster } from '../inventory/clusters.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
 import { ClusterStack } from './ClusterStack.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
 
 export function buildApp(inventory: Inventory, outdir: string, env: NodeJS.ProcessEnv = process.env): App {
+  const app = new App({ outdir, stackTraces: false });
+  for (const cluster of clustersInOrder(inventory)) new ClusterStack(app, { inventory, cluster, env });
+  return app;
+}
+
+export function clustersInOrder(inventory: Inventory): Cluster[] {
+  return [...inventory.clusters].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Synthesizes one cluster's stack in an App of its own into `outdir`. Stacks share nothing, so building
+ * them one at a time keeps memory flat and time linear in the size of the organisation.
+ */
+export function synthClusterApp(
+  inventory: Inventory,
+  cluster: Cluster,
+  outdir: string,
+  env: NodeJS.ProcessEnv,
+): void {
   // Stack traces on every construct cost time and end up in the JSON; nobody reads them there.
   const app = new App({ outdir, stackTraces: false });
-  for (const cluster of [...inventory.clusters].sort((a, b) => a.name.localeCompare(b.name))) {
-    new ClusterStack(app, { inventory, cluster, env });
-  }
-  return app;
+  new ClusterStack(app, { inventory, cluster, env });
+  app.synth();
 }
 
 /** Text files written next to the stacks under `artifacts/`, by path relative to it. */

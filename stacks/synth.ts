@@ -2,7 +2,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Inventory } from '../inventory/inventory.ts';
-import { artifacts, buildApp } from './app.ts';
+import { artifacts, clustersInOrder, synthClusterApp } from './app.ts';
 
 export interface StackSummary {
   readonly stack: string;
@@ -19,9 +19,28 @@ export function synthesize(
   const scratch = `${target}.tmp-${process.pid}`;
   const old = `${target}.old-${process.pid}`;
   rmSync(scratch, { recursive: true, force: true });
+  // cdktf records a full stack trace for every token it creates; mapping each through tsx's source maps
+  // made synth several times slower (and super-linear in the stack count). Nobody reads those traces.
+  process.setSourceMapsEnabled(false);
   try {
-    const app = buildApp(inventory, scratch, env);
-    app.synth();
+    mkdirSync(join(scratch, 'stacks'), { recursive: true });
+    const manifest: { version?: string; stacks: Record<string, unknown> } = { stacks: {} };
+    for (const cluster of clustersInOrder(inventory)) {
+      const appDir = join(scratch, '.app');
+      synthClusterApp(inventory, cluster, appDir, env);
+      const own = JSON.parse(readFileSync(join(appDir, 'manifest.json'), 'utf8')) as typeof manifest;
+      manifest.version = own.version;
+      for (const [name, entry] of Object.entries(own.stacks)) {
+        renameSync(join(appDir, 'stacks', name), join(scratch, 'stacks', name));
+        manifest.stacks[name] = entry;
+      }
+      rmSync(appDir, { recursive: true, force: true });
+    }
+    // One manifest for all stacks, as `cdktf synth` writes it, so the cdktf CLI can plan from this output.
+    writeFileSync(
+      join(scratch, 'manifest.json'),
+      `${JSON.stringify({ stacks: manifest.stacks, version: manifest.version }, null, 2)}\n`,
+    );
     for (const [path, text] of artifacts(inventory)) {
       const file = join(scratch, 'artifacts', path);
       mkdirSync(dirname(file), { recursive: true });
@@ -38,6 +57,7 @@ export function synthesize(
     rmSync(old, { recursive: true, force: true });
     return summaries;
   } finally {
+    process.setSourceMapsEnabled(true);
     rmSync(scratch, { recursive: true, force: true });
   }
 }
