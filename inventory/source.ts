@@ -223,30 +223,7 @@ export class SourceFile {
    * A path that does not exist (a missing field) points at the deepest part that does.
    */
   locate(path: Path, key = false): { line: number; col: number } {
-    let node: unknown = this.doc.contents;
-    let offset = (node as Node | null)?.range?.[0] ?? 0;
-    for (let i = 0; i < path.length; i++) {
-      const segment = path[i];
-      const last = i === path.length - 1;
-      if (isMap(node)) {
-        const pair = node.items.find(
-          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment),
-        );
-        if (!pair) break;
-        const keyOffset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
-        const valueOffset = (pair.value as Node | null)?.range?.[0];
-        offset = (last && key ? keyOffset : (valueOffset ?? keyOffset)) ?? offset;
-        node = pair.value;
-      } else if (isSeq(node) && typeof segment === 'number') {
-        const item = node.items[segment] as Node | undefined;
-        if (!item) break;
-        offset = item.range?.[0] ?? offset;
-        node = item;
-      } else {
-        break;
-      }
-    }
-    return this.position(offset);
+    return this.position(locateOffset(this.doc, path, key));
   }
 
   finding(severity: Finding['severity'], path: Path, message: string, key = false): Finding {
@@ -262,4 +239,35 @@ function syntaxMessage(code: string, message: string): string {
   // The yaml package ends its messages with "at line X, column Y", which the finding shows already.
   const plain = first.replace(/ at line \d+, column \d+:?$/, '');
   return `YAML syntax error (${code}): ${plain}`;
+}
+
+/**
+ * Offset of the value at `path` in a document; with `key`, of the key that names it (for unknown fields).
+ * A path that does not exist (a missing field) points at the deepest part that does.
+ */
+export function locateOffset(doc: Document, path: Path, key = false): number {
+  let node: unknown = doc.contents;
+  let offset = (node as Node | null)?.range?.[0] ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment),
+      );
+      if (!pair) break;
+      const keyOffset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+      const valueOffset = (pair.value as Node | null)?.range?.[0];
+      offset = (last && key ? keyOffset : (valueOffset ?? keyOffset)) ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as Node | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset;
 }

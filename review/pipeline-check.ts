@@ -11,6 +11,7 @@ import {
   parseAllDocuments,
 } from 'yaml';
 import { type Finding, formatPath, type Path, sortFindings } from '../inventory/findings.ts';
+import { locateOffset } from '../inventory/source.ts';
 import { isSensitivePath, isSensitiveValue } from './mask.ts';
 
 export interface ProjectFacts {
@@ -55,7 +56,7 @@ export function checkPipelines(text: string, file: string, facts: ProjectFacts):
     pipelines++;
     const name = typeof data.name === 'string' ? data.name : `document ${docIndex + 1}`;
     const report = (path: Path, message: string, key = false): void => {
-      at(locate(doc, path, key), [name, ...path], message);
+      at(locateOffset(doc, path, key), [name, ...path], message);
     };
 
     if (data.trigger === undefined || data.trigger === null) {
@@ -202,7 +203,7 @@ function known(facts: ProjectFacts): string {
  */
 function offsetInScalar(doc: Document, text: string, path: Path, value: string, index: number): number {
   const node = nodeAt(doc, path);
-  const start = node?.range?.[0] ?? locate(doc, path);
+  const start = node?.range?.[0] ?? locateOffset(doc, path);
   if (!isScalar(node) || (node.type !== 'BLOCK_LITERAL' && node.type !== 'BLOCK_FOLDED')) {
     const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
     return start + (quoted ? 1 : 0) + (value.includes('\n') ? 0 : index);
@@ -240,32 +241,4 @@ function nodeAt(doc: Document, path: Path): Node | undefined {
     }
   }
   return (node as Node | null) ?? undefined;
-}
-
-/** Offset of the value (or with `key`, the key) at `path` in one document of the stream. */
-function locate(doc: Document, path: Path, key = false): number {
-  let node: unknown = doc.contents;
-  let offset = (node as Node | null)?.range?.[0] ?? 0;
-  for (let i = 0; i < path.length; i++) {
-    const segment = path[i];
-    const last = i === path.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find(
-        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment),
-      );
-      if (!pair) break;
-      const keyOffset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
-      const valueOffset = (pair.value as Node | null)?.range?.[0];
-      offset = (last && key ? keyOffset : (valueOffset ?? keyOffset)) ?? offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      const item = node.items[segment] as Node | undefined;
-      if (!item) break;
-      offset = item.range?.[0] ?? offset;
-      node = item;
-    } else {
-      break;
-    }
-  }
-  return offset;
 }
