@@ -66,6 +66,11 @@ export function scaleInventory(from: string, to: string, factor: number): void {
       return `${value.slice(0, -domain.length)}k${copy}.${domain}`;
     return value;
   };
+  // A larger organisation still has one jump host, one monitoring master and satellite and one backup
+  // repository: copies do not run those again (else every VM's firewall would grow with the copies).
+  const orgWide = new Set(['ssh-jump', 'icinga2-master', 'icinga2-satellite', 'borg-repo']);
+  const kindOf = (service: unknown): string =>
+    typeof service === 'string' ? service : String((service as Data).kind);
   const renameService = (service: unknown, copy: number): unknown =>
     typeof service === 'object' && service !== null
       ? Object.fromEntries(
@@ -116,9 +121,9 @@ export function scaleInventory(from: string, to: string, factor: number): void {
           node: rename(String(vm.node), copy),
           id: Number(vm.id) + copy * 10_000,
           anti_affinity: vm.anti_affinity === undefined ? undefined : rename(String(vm.anti_affinity), copy),
-          services: ((vm.services as unknown[] | undefined) ?? []).map((service) =>
-            renameService(service, copy),
-          ),
+          services: ((vm.services as unknown[] | undefined) ?? [])
+            .filter((service) => copy === 0 || !orgWide.has(kindOf(service)))
+            .map((service) => renameService(service, copy)),
           nics: (vm.nics as Data[]).map((nic) =>
             defined({
               ...nic,
@@ -131,17 +136,15 @@ export function scaleInventory(from: string, to: string, factor: number): void {
       );
     }
   }
-  // Organisation-wide source lists (jump, monitoring, backup hosts) cover every copy.
+  // The backup repository takes every copy's networks as backup clients.
   const widen = (list: unknown): unknown =>
     Array.isArray(list)
       ? Array.from({ length: factor }, (_, copy) =>
           list.map((p) => (String(p).includes(':') ? v6(copy)(p) : v4(copy)(p))),
         ).flat()
       : list;
-  for (const key of ['ssh', 'monitoring', 'backup']) {
-    const section = org[key] as Data | undefined;
-    if (section?.sources) section.sources = widen(section.sources);
-  }
+  const backup = org.backup as Data | undefined;
+  if (backup?.sources) backup.sources = widen(backup.sources);
   writeFileSync(join(to, 'org.yaml'), stringify(org, { aliasDuplicateObjects: false }));
   writeFileSync(join(to, 'sites.yaml'), stringify({ sites: out.sites }, { aliasDuplicateObjects: false }));
   writeFileSync(

@@ -26,9 +26,9 @@ if (!result.inventory) {
 const inventory = result.inventory;
 for (const w of result.warnings) say(`${w.file}:${w.line}:${w.col}  ${w.path}  warning: ${w.message}`);
 
-let summaries: ReturnType<typeof synthesize>;
+let summaries: Awaited<ReturnType<typeof synthesize>>;
 try {
-  summaries = synthesize(inventory, String(options.values.out));
+  summaries = await synthesize(inventory, String(options.values.out));
 } catch (err) {
   if (err instanceof BackendConfigError) {
     process.stderr.write(`${err.message}; nothing written\n`);

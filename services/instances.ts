@@ -22,10 +22,40 @@ export interface ServiceInstance {
 }
 
 export function vmSite(inventory: Inventory, vm: Vm): string | undefined {
-  return inventory.clusters.find((c) => c.name === vm.cluster)?.site;
+  return indexOf(inventory).siteOfCluster.get(vm.cluster);
 }
 
-/** The kinds a VM runs, in vms.yaml order (unknown kinds included). */
+interface InventoryIndex {
+  readonly siteOfCluster: ReadonlyMap<string, string>;
+  readonly byName: ReadonlyMap<string, Vm>;
+  /** VMs running each kind, in vms.yaml order. */
+  readonly byKind: ReadonlyMap<string, readonly Vm[]>;
+  readonly position: ReadonlyMap<string, number>;
+}
+
+// Lookups by name, kind and site, built once per inventory: scanning every VM for every service made
+// synth quadratic (cubic for dependents) in the number of VMs.
+const indexes = new WeakMap<Inventory, InventoryIndex>();
+
+function indexOf(inventory: Inventory): InventoryIndex {
+  let index = indexes.get(inventory);
+  if (!index) {
+    const byKind = new Map<string, Vm[]>();
+    for (const vm of inventory.vms) {
+      for (const kind of new Set(vm.services.map((s) => s.kind)))
+        byKind.set(kind, [...(byKind.get(kind) ?? []), vm]);
+    }
+    index = {
+      siteOfCluster: new Map(inventory.clusters.map((c) => [c.name, c.site])),
+      byName: new Map(inventory.vms.map((vm) => [vm.name, vm])),
+      byKind,
+      position: new Map(inventory.vms.map((vm, i) => [vm.name, i])),
+    };
+    indexes.set(inventory, index);
+  }
+  return index;
+}
+
 export function kindsOf(vm: Vm): string[] {
   return vm.services.map((s) => s.kind);
 }
@@ -110,7 +140,12 @@ export function hostPrefixes(inventory: Inventory, vm: Vm): string[] {
 
 /** The VMs running a kind: those in `site` when there are any, else all of them. */
 export function vmsRunning(inventory: Inventory, kinds: readonly string[], site: string): Vm[] {
-  const all = inventory.vms.filter((vm) => vm.services.some((s) => kinds.includes(s.kind)));
+  const index = indexOf(inventory);
+  const found = new Set<Vm>();
+  for (const kind of kinds) for (const vm of index.byKind.get(kind) ?? []) found.add(vm);
+  const all = [...found].sort(
+    (a, b) => (index.position.get(a.name) ?? 0) - (index.position.get(b.name) ?? 0),
+  );
   const near = all.filter((vm) => vmSite(inventory, vm) === site);
   return near.length > 0 ? near : all;
 }
@@ -118,8 +153,8 @@ export function vmsRunning(inventory: Inventory, kinds: readonly string[], site:
 /** The reverse proxies a web instance sits behind: the VM itself if it is a proxy, else its site's. */
 export function proxiesFor(inventory: Inventory, instance: ServiceInstance): Vm[] {
   if (instance.vm.services.some((s) => s.kind === PROXY_KIND)) return [instance.vm];
-  return inventory.vms.filter(
-    (vm) => vm.services.some((s) => s.kind === PROXY_KIND) && vmSite(inventory, vm) === instance.site,
+  return (indexOf(inventory).byKind.get(PROXY_KIND) ?? []).filter(
+    (vm) => vmSite(inventory, vm) === instance.site,
   );
 }
 
@@ -130,7 +165,10 @@ export function proxiesFor(inventory: Inventory, instance: ServiceInstance): Vm[
 export function dependencyTargets(inventory: Inventory, instance: ServiceInstance, kind: string): Vm[] {
   if (kind === DATABASE_KIND) {
     const named = typeof instance.params.db === 'string' ? instance.params.db : undefined;
-    if (named) return inventory.vms.filter((vm) => vm.name === named);
+    if (named) {
+      const vm = indexOf(inventory).byName.get(named);
+      return vm ? [vm] : [];
+    }
     return vmsRunning(inventory, [DATABASE_KIND], instance.site).slice(0, 1);
   }
   return vmsRunning(inventory, [kind], instance.site);
@@ -147,21 +185,66 @@ export function dependents(
   target: Vm,
   kind: string,
 ): Vm[] {
-  const out = new Map<string, Vm>();
-  for (const instance of instances) {
-    if (instance.vm.name === target.name) continue;
-    const uses =
-      instance.def.dependsOn.includes(kind) &&
-      dependencyTargets(inventory, instance, kind).some((vm) => vm.name === target.name);
-    const replica =
-      kind === DATABASE_KIND && instance.kind === DATABASE_KIND && instance.params.primary === target.name;
-    if (uses || replica) out.set(instance.vm.name, instance.vm);
-  }
-  const primary = instances.find((i) => i.vm.name === target.name && i.kind === kind)?.params.primary;
-  const primaryVm = typeof primary === 'string' ? inventory.vms.find((vm) => vm.name === primary) : undefined;
+  const { users, primaries } = dependencyIndex(inventory, instances, kind);
+  const out = new Map(users.get(target.name) ?? []);
+  const primary = primaries.get(target.name);
+  const primaryVm = primary === undefined ? undefined : indexOf(inventory).byName.get(primary);
   if (kind === DATABASE_KIND && primaryVm && primaryVm.name !== target.name) {
     for (const vm of dependents(inventory, instances, primaryVm, kind))
       if (vm.name !== target.name && !out.has(vm.name)) out.set(vm.name, vm);
   }
   return [...out.values()];
+}
+
+interface DependencyIndex {
+  /** For each VM, the VMs that connect to it for the kind, in instance order. */
+  readonly users: ReadonlyMap<string, ReadonlyMap<string, Vm>>;
+  /** For each VM running the kind, the `primary:` it names. */
+  readonly primaries: ReadonlyMap<string, string>;
+}
+
+const dependencyIndexes = new WeakMap<readonly ServiceInstance[], Map<string, DependencyIndex>>();
+
+/** Who uses which VM for a kind, computed once per instance list and kind. */
+function dependencyIndex(
+  inventory: Inventory,
+  instances: readonly ServiceInstance[],
+  kind: string,
+): DependencyIndex {
+  let byKind = dependencyIndexes.get(instances);
+  if (!byKind) {
+    byKind = new Map();
+    dependencyIndexes.set(instances, byKind);
+  }
+  let found = byKind.get(kind);
+  if (!found) {
+    const users = new Map<string, Map<string, Vm>>();
+    const primaries = new Map<string, string>();
+    const firstSeen = new Set<string>();
+    const add = (targetName: string, vm: Vm): void => {
+      if (vm.name === targetName) return;
+      const list = users.get(targetName) ?? new Map<string, Vm>();
+      list.set(vm.name, vm);
+      users.set(targetName, list);
+    };
+    for (const instance of instances) {
+      const primary = instance.params.primary;
+      // The first instance of the kind on a VM decides its primary, as a find() over the list would.
+      if (instance.kind === kind && !firstSeen.has(instance.vm.name)) {
+        firstSeen.add(instance.vm.name);
+        if (typeof primary === 'string') primaries.set(instance.vm.name, primary);
+      }
+      const replica =
+        kind === DATABASE_KIND && instance.kind === DATABASE_KIND && typeof primary === 'string';
+      const targets = instance.def.dependsOn.includes(kind)
+        ? dependencyTargets(inventory, instance, kind)
+        : [];
+      const named = new Set(targets.map((vm) => vm.name));
+      if (replica) named.add(primary);
+      for (const name of named) add(name, instance.vm);
+    }
+    found = { users, primaries };
+    byKind.set(kind, found);
+  }
+  return found;
 }

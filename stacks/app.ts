@@ -1,4 +1,6 @@
 // Builds the cdktf App from a validated inventory: one stack per cluster, plus the artifacts reviewers read.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'cdktf';
 import type { Cluster } from '../inventory/clusters.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
@@ -20,6 +22,18 @@ export function clustersInOrder(inventory: Inventory): Cluster[] {
  * Synthesizes one cluster's stack in an App of its own into `outdir`. Stacks share nothing, so building
  * them one at a time keeps memory flat and time linear in the size of the organisation.
  */
+export function synthClusters(
+  inventory: Inventory,
+  clusters: readonly string[],
+  apps: string,
+  env: NodeJS.ProcessEnv,
+): void {
+  for (const name of clusters) {
+    const cluster = inventory.clusters.find((c) => c.name === name);
+    if (cluster) synthClusterApp(inventory, cluster, join(apps, name), env);
+  }
+}
+
 export function synthClusterApp(
   inventory: Inventory,
   cluster: Cluster,
@@ -27,6 +41,7 @@ export function synthClusterApp(
   env: NodeJS.ProcessEnv,
 ): void {
   // Stack traces on every construct cost time and end up in the JSON; nobody reads them there.
+  mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir, stackTraces: false });
   new ClusterStack(app, { inventory, cluster, env });
   app.synth();

@@ -1,8 +1,11 @@
 // Synthesizes every stack and artifact into an output directory atomically: built aside, then swapped in.
+import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Inventory } from '../inventory/inventory.ts';
-import { artifacts, clustersInOrder, synthClusterApp } from './app.ts';
+import { artifacts, clustersInOrder, synthClusters } from './app.ts';
 
 export interface StackSummary {
   readonly stack: string;
@@ -10,32 +13,60 @@ export interface StackSummary {
   readonly resources: ReadonlyMap<string, number>;
 }
 
-export function synthesize(
+/**
+ * Up to this many clusters are synthesized in this process. cdktf keeps every token it ever made in a
+ * process-wide map, so one process synthesizing hundreds of stacks slows down as its heap fills; larger
+ * inventories go to child processes of at most this many clusters each, run side by side.
+ */
+const CLUSTERS_PER_PROCESS = 24;
+
+export interface SynthOptions {
+  /** Child processes that synthesize stacks side by side. @default the machine's available parallelism */
+  readonly parallel?: number;
+}
+
+export async function synthesize(
   inventory: Inventory,
   outdir: string,
   env: NodeJS.ProcessEnv = process.env,
-): StackSummary[] {
+  options: SynthOptions = {},
+): Promise<StackSummary[]> {
   const target = resolve(outdir);
   const scratch = `${target}.tmp-${process.pid}`;
   const old = `${target}.old-${process.pid}`;
   rmSync(scratch, { recursive: true, force: true });
   // cdktf records a full stack trace for every token it creates; mapping each through tsx's source maps
-  // made synth several times slower (and super-linear in the stack count). Nobody reads those traces.
+  // made synth several times slower. Nobody reads those traces.
   process.setSourceMapsEnabled(false);
   try {
+    const clusters = clustersInOrder(inventory).map((c) => c.name);
+    const apps = join(scratch, '.apps');
+    if (clusters.length <= CLUSTERS_PER_PROCESS) {
+      synthClusters(inventory, clusters, apps, env);
+    } else {
+      const parallel = Math.max(1, options.parallel ?? availableParallelism());
+      const size = Math.min(CLUSTERS_PER_PROCESS, Math.ceil(clusters.length / parallel));
+      const chunks: string[][] = [];
+      for (let i = 0; i < clusters.length; i += size) chunks.push(clusters.slice(i, i + size));
+      mkdirSync(scratch, { recursive: true });
+      const inventoryFile = join(scratch, 'inventory.json');
+      writeFileSync(inventoryFile, JSON.stringify(inventory));
+      await runPool(chunks, parallel, (chunk) => synthInChild(inventoryFile, chunk, apps, env));
+      rmSync(inventoryFile);
+    }
+
     mkdirSync(join(scratch, 'stacks'), { recursive: true });
     const manifest: { version?: string; stacks: Record<string, unknown> } = { stacks: {} };
-    for (const cluster of clustersInOrder(inventory)) {
-      const appDir = join(scratch, '.app');
-      synthClusterApp(inventory, cluster, appDir, env);
+    for (const cluster of clusters) {
+      const appDir = join(apps, cluster);
       const own = JSON.parse(readFileSync(join(appDir, 'manifest.json'), 'utf8')) as typeof manifest;
       manifest.version = own.version;
       for (const [name, entry] of Object.entries(own.stacks)) {
         renameSync(join(appDir, 'stacks', name), join(scratch, 'stacks', name));
         manifest.stacks[name] = entry;
       }
-      rmSync(appDir, { recursive: true, force: true });
     }
+    rmSync(apps, { recursive: true, force: true });
     // One manifest for all stacks, as `cdktf synth` writes it, so the cdktf CLI can plan from this output.
     writeFileSync(
       join(scratch, 'manifest.json'),
@@ -78,4 +109,53 @@ function summarize(outdir: string): StackSummary[] {
       }
       return { stack, resources };
     });
+}
+
+/** Runs `task` over `items` with at most `parallel` running at once; rejects on the first failure. */
+async function runPool<T>(
+  items: readonly T[],
+  parallel: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await task(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, lane));
+}
+
+/** Synthesizes some clusters in a child process (stacks/synth-child.ts) that exits, and so frees, afterwards. */
+function synthInChild(
+  inventoryFile: string,
+  clusters: readonly string[],
+  apps: string,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(new URL('./synth-child.ts', import.meta.url)),
+        inventoryFile,
+        apps,
+        ...clusters,
+      ],
+      { env, stdio: ['ignore', 'inherit', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.once('error', fail);
+    child.once('exit', (code) =>
+      code === 0
+        ? done()
+        : fail(new Error(`synthesizing ${clusters.join(', ')} failed (exit ${code}):\n${stderr}`)),
+    );
+  });
 }

@@ -33,9 +33,9 @@ describe('the pinned schema file', () => {
 
 describe('every synthesized stack of the example', () => {
   let out: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'conformance-'));
-    synthesize(exampleInventory(), join(out, 'cdktf.out'), {});
+    await synthesize(exampleInventory(), join(out, 'cdktf.out'), {});
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
