@@ -115,7 +115,6 @@ function computeSchedule(inventory: Inventory): RebootSchedule {
 }
 
 /** unattended-upgrades expands this itself to bookworm or trixie. */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: apt's variable, not a JavaScript placeholder.
 const DISTRO_CODENAME = '${distro_codename}';
 
 /** The Origins-Pattern lines: Debian security always, point releases and stable-updates when wanted. */

@@ -95,7 +95,6 @@ describe('automatic upgrades', () => {
         expect.arrayContaining(['unattended-upgrades', 'needrestart']),
       );
       const conf = file(vm.name, '/etc/apt/apt.conf.d/52unattended-upgrades-baseline') ?? '';
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: apt's variable, not a JavaScript placeholder.
       const security = '"origin=Debian,codename=${distro_codename}-security,label=Debian-Security";';
       expect(conf, vm.name).toContain(security);
       expect(conf, vm.name).toContain('#clear Unattended-Upgrade::Origins-Pattern;');

@@ -105,9 +105,7 @@ describe('the conformance check catches a hand-broken resource', () => {
     expect(
       rules(
         vm({
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform expression, not a JS template
           vm_id: '${var.id}',
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform expression, not a JS template
           disk: [{ interface: 'virtio0', import_from: '${proxmox_download_file.x.id}' }],
         }),
       ),
