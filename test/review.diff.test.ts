@@ -1,7 +1,7 @@
 // The synthesized diff: line diff, resource diff with replacements and protection, rendering, and the
 // `npm run diff` worktree path on a throw-away git repository whose synth is a stub.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -66,17 +66,8 @@ describe('line diff', () => {
 
 describe('masking', () => {
   it('hides secret values in text artifacts but keeps public keys and booleans', () => {
-    const text = [
-      'password = "hunter2"',
-      'lock_passwd: true',
-      '  hashed_passwd: $6$rounds=4096$salt$hash',
-      'ssh_authorized_keys:',
-      '  - ssh-ed25519 AAAAC3Nza admin@example.org',
-      'url: postgres://infra:topsecret@db.example.org/state',
-      '-----BEGIN OPENSSH PRIVATE KEY-----',
-      'b3BlbnNzaC1rZXktdjEAAAAA',
-      '-----END OPENSSH PRIVATE KEY-----',
-    ].join('\n');
+    // A made-up artifact with secrets in it (the key is not a real one), kept as a fixture file.
+    const text = readFileSync('test/fixtures/review/bad-artifact-with-secrets.txt', 'utf8').trimEnd();
     expect(maskText(text).split('\n')).toEqual([
       'password = (masked)',
       'lock_passwd: true',
