@@ -5,7 +5,7 @@ import { fqdn } from '../baseline/names.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { MONITORING_KINDS } from '../services/catalog.ts';
 import { type ServiceInstance, serviceInstances, vmAddresses, vmSite } from '../services/instances.ts';
-import type { PortSpec } from '../services/types.ts';
+import type { ExtraCheck, PortSpec } from '../services/types.ts';
 
 export const PLUGIN_DIR = '/usr/lib/nagios/plugins';
 
@@ -43,21 +43,9 @@ export type CheckSpec =
       readonly viaHost?: boolean;
     }
   | { readonly type: 'tcp'; readonly name: string; readonly port: number; readonly ipv4?: boolean }
-  | {
-      readonly type: 'tls';
-      readonly name: string;
-      readonly host: string;
-      readonly port: number;
-      readonly starttls?: 'smtp' | 'xmpp';
-    }
-  | {
-      readonly type: 'dns';
-      readonly name: string;
-      readonly lookup: string;
-      readonly record: string;
-      readonly ipv4?: boolean;
-    }
-  | { readonly type: 'smtp'; readonly name: string; readonly port: number; readonly ipv4?: boolean }
+  // The catalog's own extra checks, run from outside; DNS and SMTP also once over IPv4 where it applies.
+  | Extract<ExtraCheck, { type: 'tls' }>
+  | (Extract<ExtraCheck, { type: 'dns' | 'smtp' }> & { readonly ipv4?: boolean })
   | { readonly type: 'ssh'; readonly name: string; readonly command: readonly string[] }
   /** The SSH daemon's banner, from the monitoring server. */
   | { readonly type: 'sshd'; readonly name: string };
