@@ -5,10 +5,13 @@ export interface CommonOptions {
   readonly inventory: string;
   readonly json: boolean;
   readonly positionals: readonly string[];
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
 }
 
-export type ExtraOptions = Record<string, { type: 'string' | 'boolean'; default?: string | boolean }>;
+export type ExtraOptions = Record<
+  string,
+  { type: 'string' | 'boolean'; default?: string | boolean; multiple?: boolean }
+>;
 
 export function commonOptions(argv: readonly string[], extra: ExtraOptions = {}): CommonOptions {
   try {
@@ -25,7 +28,7 @@ export function commonOptions(argv: readonly string[], extra: ExtraOptions = {})
       inventory: String(values.inventory),
       json: Boolean(values.json),
       positionals,
-      values: values as Record<string, string | boolean | undefined>,
+      values: values as Record<string, string | boolean | string[] | undefined>,
     };
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);

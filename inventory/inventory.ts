@@ -7,6 +7,9 @@ import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
 import { crossCheck, type InventoryFile } from './crosscheck.ts';
 import { type Finding, sortFindings } from './findings.ts';
 import { issueFindings } from './issues.ts';
+import { type Member, membersFileSchema } from './members.schema.ts';
+import { type Role, rolesFileSchema } from './roles.schema.ts';
+import { memberRules, type RuleContext } from './rules/index.ts';
 import { type Network, networksFileSchema } from './networks.schema.ts';
 import { type Org, orgSchema } from './org.schema.ts';
 import { type Site, sitesFileSchema } from './sites.schema.ts';
@@ -19,6 +22,10 @@ export interface Inventory {
   readonly networks: readonly Network[];
   readonly clusters: readonly Cluster[];
   readonly vms: readonly Vm[];
+  /** People with access (members.yaml); empty when the organisation keeps no members file. */
+  readonly members: readonly Member[];
+  /** What each role grants (roles.yaml). */
+  readonly roles: readonly Role[];
 }
 
 export interface LoadResult {
@@ -30,18 +37,40 @@ export interface LoadResult {
   readonly sources: ReadonlyMap<InventoryFile, SourceFile>;
 }
 
-const FILES: { readonly [K in InventoryFile]: { file: string; schema: z.ZodType; what: string } } = {
+interface FileSpec {
+  readonly file: string;
+  readonly schema: z.ZodType;
+  readonly what: string;
+  /** Only needed when `neededBy` is present: an organisation without members has no roles either. */
+  readonly optional?: boolean;
+  readonly neededBy?: InventoryFile;
+}
+
+const FILES: { readonly [K in InventoryFile]: FileSpec } = {
   org: { file: 'org.yaml', schema: orgSchema, what: 'organisation settings' },
   sites: { file: 'sites.yaml', schema: sitesFileSchema, what: 'a "sites:" list' },
   networks: { file: 'networks.yaml', schema: networksFileSchema, what: 'a "networks:" list' },
   clusters: { file: 'clusters.yaml', schema: clustersFileSchema, what: 'a "clusters:" list' },
   vms: { file: 'vms.yaml', schema: vmsFileSchema, what: 'a "vms:" list' },
+  members: { file: 'members.yaml', schema: membersFileSchema, what: 'a "members:" list', optional: true },
+  roles: {
+    file: 'roles.yaml',
+    schema: rolesFileSchema,
+    what: 'a "roles:" list (members.yaml names roles)',
+    optional: true,
+    neededBy: 'members',
+  },
 };
 
 /** YAML files other tools own; the loader leaves them alone instead of warning. */
-const OTHER_FILES = new Set(['members.yaml', 'services.yaml', 'dns.yaml']);
+const OTHER_FILES = new Set(['services.yaml', 'dns.yaml']);
 
-export function loadInventory(dir: string): LoadResult {
+export interface LoadOptions {
+  /** The day membership expiry is judged against, YYYY-MM-DD. @default today (UTC) */
+  readonly today?: string;
+}
+
+export function loadInventory(dir: string, options: LoadOptions = {}): LoadResult {
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
   const sources = new Map<InventoryFile, SourceFile>();
@@ -74,6 +103,8 @@ export function loadInventory(dir: string): LoadResult {
 
   for (const [key, spec] of Object.entries(FILES) as [InventoryFile, (typeof FILES)[InventoryFile]][]) {
     const path = join(dir, spec.file);
+    const needed = !spec.optional || (spec.neededBy && existsSync(join(dir, FILES[spec.neededBy].file)));
+    if (!existsSync(path) && !needed) continue;
     if (!existsSync(path)) {
       errors.push({
         severity: 'error',
@@ -103,10 +134,21 @@ export function loadInventory(dir: string): LoadResult {
     networks: (data.get('networks') as { networks: Network[] }).networks,
     clusters: (data.get('clusters') as { clusters: Cluster[] }).clusters,
     vms: (data.get('vms') as { vms: Vm[] }).vms,
+    members: (data.get('members') as { members: Member[] } | undefined)?.members ?? [],
+    roles: (data.get('roles') as { roles: Role[] } | undefined)?.roles ?? [],
   };
   for (const f of crossCheck(inventory, sources)) (f.severity === 'error' ? errors : warnings).push(f);
   // The service catalog's checks: kinds, dependencies, ports, proxies, names (services/check.ts).
   for (const f of catalogCheck(inventory, sources)) (f.severity === 'error' ? errors : warnings).push(f);
+  // Who may do what: members and roles (inventory/rules/, one rule per file).
+  const context: RuleContext = { today: options.today ?? new Date().toISOString().slice(0, 10) };
+  for (const rule of memberRules) {
+    for (const f of rule(inventory, context)) {
+      const source = sources.get(f.file);
+      if (!source) continue;
+      (f.severity === 'error' ? errors : warnings).push(source.finding(f.severity, f.path, f.message, f.key));
+    }
+  }
   if (errors.length > 0) return { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };
   return { inventory, errors, warnings: sortFindings(warnings), sources };
 }

@@ -1,0 +1,99 @@
+// `npm run access -- --user alice` / `-- --vm gitea`: who can do what where, from members.yaml and roles.yaml.
+import { loadInventory } from '../inventory/inventory.ts';
+import { accountsOn, memberAccess } from '../members/access.ts';
+import { proxmoxGrantsOn } from '../members/proxmox-grants.ts';
+import { commonOptions } from './args.ts';
+import { inventorySummary, printFindings } from './report.ts';
+
+const options = commonOptions(process.argv.slice(2), {
+  user: { type: 'string' },
+  vm: { type: 'string' },
+  today: { type: 'string' },
+});
+const { user, vm } = options.values;
+if ((typeof user === 'string') === (typeof vm === 'string')) {
+  process.stderr.write('usage: npm run access -- --user USER | --vm VM [--inventory DIR] [--json]\n');
+  process.exit(2);
+}
+const loaded = loadInventory(
+  options.inventory,
+  typeof options.values.today === 'string' ? { today: options.values.today } : {},
+);
+if (!loaded.inventory) {
+  printFindings(loaded, (line) => process.stderr.write(`${line}\n`));
+  process.stderr.write(`${inventorySummary(loaded)}\n`);
+  process.exit(1);
+}
+const inventory = loaded.inventory;
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+if (typeof user === 'string') {
+  const member = inventory.members.find((m) => m.user === user);
+  if (!member) {
+    process.stderr.write(
+      `access: "${user}" is not in members.yaml; members are ${inventory.members.map((m) => m.user).join(', ')}\n`,
+    );
+    process.exit(1);
+  }
+  const access = memberAccess(inventory, member);
+  if (options.json) {
+    out(JSON.stringify(access, null, 2));
+  } else {
+    out(
+      `${member.user} (${member.name}), roles ${access.roles.join(', ')}${access.until ? `, until ${access.until}` : ''}`,
+    );
+    const sudo = access.ssh.filter((g) => g.sudo).map((g) => g.vm);
+    const plain = access.ssh.filter((g) => !g.sudo).map((g) => g.vm);
+    out(`  SSH with sudo (${sudo.length}): ${sudo.join(', ') || '–'}`);
+    out(`  SSH without sudo (${plain.length}): ${plain.join(', ') || '–'}`);
+    for (const p of access.proxmox) out(`  Proxmox ${p.role} on ${p.path}: ${p.clusters.join(', ')}`);
+    if (access.proxmox.length === 0) out('  Proxmox: –');
+    out(`  forge teams: ${access.forgeTeams.join(', ') || '–'}`);
+    out(`  on call: ${access.oncall ? 'yes' : 'no'}`);
+  }
+} else {
+  const target = inventory.vms.find((v) => v.name === vm);
+  if (!target) {
+    process.stderr.write(`access: there is no VM "${String(vm)}" in vms.yaml\n`);
+    process.exit(1);
+  }
+  const accounts = accountsOn(inventory, target);
+  const grants = proxmoxGrantsOn(inventory, target);
+  if (options.json) {
+    out(
+      JSON.stringify(
+        {
+          vm: target.name,
+          ssh: accounts.map((a) => ({ user: a.member.user, sudo: a.sudo })),
+          proxmox: grants,
+        },
+        null,
+        2,
+      ),
+    );
+  } else {
+    out(`${target.name} (cluster ${target.cluster}, id ${target.id})`);
+    if (target.os === 'other') out('  SSH: os "other": no member accounts, bootstrap admin only');
+    else {
+      out(
+        `  SSH with sudo: ${
+          accounts
+            .filter((a) => a.sudo)
+            .map((a) => a.member.user)
+            .join(', ') || '–'
+        }`,
+      );
+      out(
+        `  SSH without sudo: ${
+          accounts
+            .filter((a) => !a.sudo)
+            .map((a) => a.member.user)
+            .join(', ') || '–'
+        }`,
+      );
+    }
+    for (const g of grants) out(`  Proxmox ${g.role} on ${g.path}: ${g.users.join(', ')}`);
+  }
+}

@@ -1,0 +1,130 @@
+// onboard / offboard / access as a person runs them: real child processes on a scratch copy of the fixture org.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_TODAY, fixtureOrg } from './helpers/members.ts';
+
+function run(command: string, args: string[]): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', `cli/${command}.ts`, ...args, '--today', FIXTURE_TODAY],
+    {
+      encoding: 'utf8',
+    },
+  );
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('onboard, offboard, access', () => {
+  let dir: string;
+  let original: string;
+  let key: string;
+  beforeAll(() => {
+    dir = fixtureOrg();
+    original = readFileSync(join(dir, 'members.yaml'), 'utf8');
+    const keys = mkdtempSync(join(tmpdir(), 'onboard-key-'));
+    execFileSync('ssh-keygen', [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      '',
+      '-C',
+      'dora@laptop',
+      '-f',
+      join(keys, 'dora'),
+    ]);
+    key = join(keys, 'dora.pub');
+  });
+
+  it('onboard adds the entry at the end, keeps the rest, and prints what the member gains', () => {
+    const r = run('onboard', [
+      ...['--inventory', dir, '--user', 'dora', '--name', 'Dora Maar', '--email', 'dora@test.example.org'],
+      ...['--key', key, '--role', 'developer', '--sponsor', 'bob', '--matrix', '@dora:test.example.org'],
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(
+      'dora gains: SSH without sudo on 2 VMs (git, runner), PVEVMUser on /vms/103 (cluster ceph), forge team developers\n',
+    );
+    const text = readFileSync(join(dir, 'members.yaml'), 'utf8');
+    expect(text.startsWith(original)).toBe(true);
+    expect(text.slice(original.length)).toBe(
+      [
+        '  - user: dora',
+        '    name: Dora Maar',
+        '    email: dora@test.example.org',
+        '    keys:',
+        `      - ${readFileSync(key, 'utf8').trim()}`,
+        '    roles: [developer]',
+        `    since: ${FIXTURE_TODAY}`,
+        '    sponsor: bob',
+        '    matrix: "@dora:test.example.org"',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('access answers per user and per VM', () => {
+    const user = run('access', ['--inventory', dir, '--user', 'dora']);
+    expect(user.stdout).toContain('  SSH without sudo (2): git, runner\n');
+    const vm = run('access', ['--inventory', dir, '--vm', 'git']);
+    expect(vm.stdout).toContain('  SSH with sudo: ada, bob\n  SSH without sudo: cy, dora\n');
+    expect(vm.stdout).toContain('  Proxmox PVEVMUser on /vms/103: ada, bob, cy, dora\n');
+  });
+
+  it('offboard removes it again: members.yaml is byte-identical to before the onboarding', () => {
+    const r = run('offboard', ['--inventory', dir, '--user', 'dora']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(
+      'dora loses: SSH without sudo on 2 VMs (git, runner), PVEVMUser on /vms/103 (cluster ceph), forge team developers\n',
+    );
+    expect(readFileSync(join(dir, 'members.yaml'), 'utf8')).toBe(original);
+  });
+
+  it('a bad onboarding writes nothing and says why, located', () => {
+    const bad = join(mkdtempSync(join(tmpdir(), 'onboard-bad-')), 'dsa.pub');
+    writeFileSync(bad, 'ssh-dss AAAAB3NzaC1kc3MAAACBAP dora@old\n');
+    const r = run('onboard', [
+      ...['--inventory', dir, '--user', 'dora', '--name', 'Dora Maar', '--email', 'dora@test.example.org'],
+      ...['--key', bad, '--role', 'admin', '--sponsor', 'cy'],
+    ]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/members\.yaml:\d+:\d+ {2}members\[3\]\.keys\[0\] {2}"ssh-dss/);
+    expect(r.stderr).toContain('nothing written');
+    expect(readFileSync(join(dir, 'members.yaml'), 'utf8')).toBe(original);
+  });
+
+  it('an onboarding the sponsor cannot vouch for writes nothing', () => {
+    const r = run('onboard', [
+      ...['--inventory', dir, '--user', 'dora', '--name', 'Dora Maar', '--email', 'dora@test.example.org'],
+      ...['--key', key, '--role', 'admin', '--sponsor', 'cy'],
+    ]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(
+      /members\.yaml:\d+:\d+ {2}members\[3\]\.roles\[0\] {2}role "admin" is granted with sponsor "cy", who does not hold it/,
+    );
+    expect(readFileSync(join(dir, 'members.yaml'), 'utf8')).toBe(original);
+  });
+
+  it('offboarding the last admin, or a sponsor still vouching for someone, is refused', () => {
+    const r = run('offboard', ['--inventory', dir, '--user', 'bob']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('members[0].sponsor  sponsor "bob" is not a member');
+    const oneAdmin = fixtureOrg({
+      members: (t) => t.replace('roles: [admin, developer]', 'roles: [developer]'),
+    });
+    const last = run('offboard', ['--inventory', oneAdmin, '--user', 'bob']);
+    expect(last.status).toBe(1);
+    expect(last.stdout).toContain('no member holds an admin role (admin): the last admin cannot be removed');
+    expect(readFileSync(join(dir, 'members.yaml'), 'utf8')).toBe(original);
+  });
+
+  it('offboarding someone who is not a member says so', () => {
+    const r = run('offboard', ['--inventory', dir, '--user', 'zed']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('offboard: "zed" is not in members.yaml; nothing written\n');
+  });
+});
