@@ -6,6 +6,7 @@ import type { Vm } from '../inventory/vms.schema.ts';
 import { type ServiceInstance, serviceInstances } from '../services/instances.ts';
 import { backupPart, backupPlan } from './backup.ts';
 import { firewallPart, vmFirewallRules } from './firewall.ts';
+import { membersPart } from './members.ts';
 import { monitoringPart } from './monitoring.ts';
 import { fqdn } from './names.ts';
 import type { CloudUser, Command, Part } from './parts.ts';
@@ -45,6 +46,8 @@ export function baselineParts(
     upgradesPart(inventory, vm, rebootTime),
     monitoringPart(inventory, vm),
   ];
+  const members = membersPart(inventory, vm);
+  if (members) parts.push(members);
   const services = servicesPart(vm, instances);
   if (services) parts.push(services);
   const plan = backupPlan(inventory, vm, instances);

@@ -1,6 +1,7 @@
 // Security part of the baseline: SSH by key only, member keys fetched at login, brute-force protection, the admin group.
 import type { Inventory } from '../inventory/inventory.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
+import { accountsOn } from '../members/access.ts';
 import { CATALOG } from '../services/catalog.ts';
 import { generated, type Part, sh } from './parts.ts';
 
@@ -17,6 +18,8 @@ const MEMBER_KEYS_USER = 'member-keys';
 export function allowedGroups(inventory: Inventory, vm: Vm): string[] {
   const groups = [inventory.org.admin.group];
   if (inventory.org.monitoring) groups.push(inventory.org.monitoring.user);
+  // Members without sudo are in `members` only (baseline/members.ts); it is named where any may log in.
+  if (accountsOn(inventory, vm).some((a) => !a.sudo)) groups.push('members');
   for (const s of vm.services) for (const g of CATALOG.get(s.kind)?.ssh?.groups ?? []) groups.push(g);
   return [...new Set(groups)];
 }

@@ -107,3 +107,15 @@ export function renderAccessReport(inventory: Inventory): string {
   );
   return lines.join('\n');
 }
+
+/**
+ * `keys/<user>.keys` for the accounts application behind `ssh.keys_url` (org.yaml): the keys sshd fetches at
+ * login come from members.yaml too, so removing a member there empties both paths at once.
+ */
+export function publishedKeys(inventory: Inventory): Map<string, string> {
+  const files = new Map<string, string>();
+  if (!inventory.org.ssh.keys_url) return files;
+  for (const m of [...inventory.members].sort((a, b) => a.user.localeCompare(b.user)))
+    files.set(`keys/${m.user}.keys`, m.keys.map((k) => `${k}\n`).join(''));
+  return files;
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { InfraApp } from '../constructs/InfraApp.ts';
 import type { Cluster } from '../inventory/clusters.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
-import { renderAccessReport } from '../members/report.ts';
+import { publishedKeys, renderAccessReport } from '../members/report.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
 import { ClusterStack } from './ClusterStack.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
@@ -60,5 +60,6 @@ export function artifacts(inventory: Inventory): Map<string, string> {
   }
   for (const [name, text] of renderIcinga2(inventory)) files.set(`icinga2/${name}`, text);
   files.set('access/access.md', renderAccessReport(inventory));
+  for (const [name, text] of publishedKeys(inventory)) files.set(`access/${name}`, text);
   return files;
 }

@@ -121,3 +121,16 @@ describe('access report', () => {
     for (const m of inv.members) expect(report).toContain(`| ${m.user} (${m.name}) |`);
   });
 });
+
+describe('keys published for ssh.keys_url', () => {
+  it('come from members.yaml, one file per member, only when org.yaml names a keys_url', async () => {
+    const { publishedKeys } = await import('../members/report.ts');
+    expect(publishedKeys(load()).size).toBe(0);
+    const withUrl = load({
+      org: (t) => `${t}ssh:\n  keys_url: https://id.test.example.org/ssh/{user}.keys\n`,
+    });
+    const files = publishedKeys(withUrl);
+    expect([...files.keys()]).toEqual(['keys/ada.keys', 'keys/bob.keys', 'keys/cy.keys']);
+    expect(files.get('keys/cy.keys')).toBe(`${withUrl.members[2]!.keys[0]}\n`);
+  });
+});

@@ -16,7 +16,7 @@ export function replace(from: string, to: string): Edit {
   };
 }
 
-export function fixtureOrg(edits: { members?: Edit; roles?: Edit; vms?: Edit } = {}): string {
+export function fixtureOrg(edits: { members?: Edit; roles?: Edit; vms?: Edit; org?: Edit } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'members-fixture-'));
   cpSync('test/fixtures/inventory/base', dir, { recursive: true });
   cpSync('test/fixtures/members', dir, { recursive: true });
