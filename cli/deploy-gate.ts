@@ -2,7 +2,7 @@
 // resource unless the deployed commit carries `Allow-Destroy: STACK/ADDRESS`; `--list-stacks` prints the deploy order.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { loadInventory } from '../inventory/inventory.ts';
 import {
   addProtection,
@@ -11,6 +11,7 @@ import {
   protectionsInPlan,
   renderDecision,
 } from '../review/deploy-gate.ts';
+import { unprovenKeys } from '../review/access-review.ts';
 import { PlanError, readPlan } from '../review/plan.ts';
 import { deployOrder } from '../review/stack-order.ts';
 import { stackJsonSchema } from '../review/synth-output.ts';
@@ -106,4 +107,19 @@ const shortCommit = git(['rev-parse', '--short', commit]).stdout.trim() || commi
 const decision = decide(plan!, stack, protections, allowDestroyTrailers(messages));
 const write = decision.ok ? process.stdout : process.stderr;
 for (const line of renderDecision(decision, shortCommit)) write.write(`${line}\n`);
-process.exitCode = decision.ok ? 0 : 1;
+
+// Every key the deployed change adds to members.yaml must have signed one of its commits; otherwise nobody has
+// shown that the person holds the private key, and no stack is applied (cloud-init snippets carry keys too).
+const root = git(['rev-parse', '--show-toplevel']).stdout.trim();
+const keyBase = typeof before === 'string' && before !== '' && !/^0+$/.test(before) ? before : `${commit}^`;
+const inventoryInRepo = relative(root, resolve(options.inventory));
+let unproven: string[] = [];
+if (root === '' || inventoryInRepo.startsWith('..')) {
+  out(
+    `deploy-gate: key possession not checked: ${options.inventory} is not inside the repository of ${shortCommit}`,
+  );
+} else {
+  unproven = unprovenKeys(root, keyBase, commit, inventoryInRepo);
+  for (const line of unproven) process.stderr.write(`deploy-gate: REFUSED ${stack}: ${line}\n`);
+}
+process.exitCode = decision.ok && unproven.length === 0 ? 0 : 1;

@@ -127,17 +127,17 @@ describe('member and role rules', () => {
   });
 
   it('until in the past is an error naming the command; within 30 days a warning', () => {
-    expect(check({}, '2026-07-01').errors).toEqual([
-      'members.yaml:28:12  members[2].until  membership of "cy" ended on 2026-06-30: the offboarding is due; run `npm run offboard -- --user cy` (or extend until)',
+    expect(check({}, '2036-07-01').errors).toEqual([
+      'members.yaml:28:12  members[2].until  membership of "cy" ended on 2036-06-30: the offboarding is due; run `npm run offboard -- --user cy` (or extend until)',
     ]);
-    expect(check({}, '2026-06-30')).toEqual({
+    expect(check({}, '2036-06-30')).toEqual({
       errors: [],
       warnings: [
-        'members.yaml:28:12  members[2].until  warning: membership of "cy" ends on 2026-06-30, in 0 days; extend until or plan the offboarding',
+        'members.yaml:28:12  members[2].until  warning: membership of "cy" ends on 2036-06-30, in 0 days; extend until or plan the offboarding',
       ],
     });
-    expect(check({}, '2026-05-30').warnings).toEqual([]);
-    expect(check({ members: replace('until: 2026-06-30', 'until: 2025-01-01') }).errors).toEqual([
+    expect(check({}, '2036-05-30').warnings).toEqual([]);
+    expect(check({ members: replace('until: 2036-06-30', 'until: 2025-01-01') }).errors).toEqual([
       'members.yaml:28:12  members[2].until  2025-01-01 is before since (2025-06-01); expected the last day of membership after it joined',
     ]);
   });

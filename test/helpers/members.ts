@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const FIXTURE_TODAY = '2026-01-15';
+export const FIXTURE_TODAY = '2036-01-15';
 
 type Edit = (text: string) => string;
 

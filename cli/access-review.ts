@@ -1,0 +1,41 @@
+// `npm run access:review -- --base REF`: the access section of the pull request comment (Markdown, empty when
+// access does not change): who gains or loses what, and whether each new key signed a commit of REF..HEAD.
+import { spawnSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { loadInventory } from '../inventory/inventory.ts';
+import { renderAccessReview, reviewAccess } from '../review/access-review.ts';
+import { commonOptions } from './args.ts';
+import { inventorySummary, printFindings } from './report.ts';
+
+const options = commonOptions(process.argv.slice(2), {
+  base: { type: 'string' },
+  head: { type: 'string', default: 'HEAD' },
+});
+const base = options.values.base;
+if (typeof base !== 'string') {
+  process.stderr.write(
+    'usage: npm run access:review -- --base REF [--head REF] [--inventory DIR] [--json]\n',
+  );
+  process.exit(2);
+}
+const top = spawnSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+if (top.status !== 0) {
+  process.stderr.write('access:review: not inside a git repository\n');
+  process.exit(1);
+}
+const root = realpathSync(top.stdout.trim());
+const loaded = loadInventory(options.inventory);
+if (!loaded.inventory) {
+  printFindings(loaded, (line) => process.stderr.write(`${line}\n`));
+  process.stderr.write(`${inventorySummary(loaded)}\n`);
+  process.exit(1);
+}
+const dir = relative(root, realpathSync(resolve(options.inventory)));
+try {
+  const review = reviewAccess(root, base, String(options.values.head), dir, loaded.inventory);
+  process.stdout.write(options.json ? `${JSON.stringify(review, null, 2)}\n` : renderAccessReview(review));
+} catch (err) {
+  process.stderr.write(`access:review: ${(err as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,194 @@
+// The review's access section and the proof of key possession, on a real git repository with real SSH-signed
+// commits (git commit -S, gpg.format ssh) made with throwaway keys; and the deploy gate refusing an unproven key.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadInventory } from '../inventory/inventory.ts';
+import { renderAccessReview, reviewAccess } from '../review/access-review.ts';
+import { allowedSigners } from '../review/key-proof.ts';
+import { addMember } from '../members/edit.ts';
+import { FIXTURE_TODAY, fixtureOrg } from './helpers/members.ts';
+
+const ROOT = process.cwd();
+const keys = mkdtempSync(join(tmpdir(), 'review-keys-'));
+const env = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Alice Liddell',
+  GIT_AUTHOR_EMAIL: 'alice@test.example.org',
+  GIT_COMMITTER_NAME: 'Alice Liddell',
+  GIT_COMMITTER_EMAIL: 'alice@test.example.org',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
+
+function keygen(name: string): string {
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-C',
+    `${name}@laptop`,
+    '-f',
+    join(keys, name),
+  ]);
+  return join(keys, name);
+}
+
+function git(repo: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd: repo, env, encoding: 'utf8' });
+}
+
+/** A repository whose main holds the fixture org, and a branch that onboards alice, committed as `sign` says. */
+function onboardingRepo(sign: string | undefined): string {
+  const repo = mkdtempSync(join(tmpdir(), 'review-access-repo-'));
+  git(repo, 'init', '--quiet', '--initial-branch=main');
+  cpSync(fixtureOrg(), join(repo, 'inventory'), { recursive: true });
+  git(repo, 'add', '.');
+  git(repo, 'commit', '--quiet', '-m', 'The fixture organisation');
+  git(repo, 'checkout', '--quiet', '-b', 'onboard-alice');
+  const file = join(repo, 'inventory', 'members.yaml');
+  const member = {
+    user: 'alice',
+    name: 'Alice Liddell',
+    email: 'alice@test.example.org',
+    keys: [readFileSync(`${join(keys, 'alice')}.pub`, 'utf8').trim()],
+    roles: ['developer'],
+    since: FIXTURE_TODAY,
+    sponsor: 'bob',
+  };
+  writeFileSync(file, addMember(readFileSync(file, 'utf8'), member));
+  git(repo, 'add', '.');
+  const signing = sign ? ['-c', 'gpg.format=ssh', '-c', `user.signingkey=${join(keys, sign)}`] : [];
+  execFileSync('git', [...signing, 'commit', '--quiet', ...(sign ? ['-S'] : []), '-m', 'Onboard alice'], {
+    cwd: repo,
+    env,
+  });
+  return repo;
+}
+
+function review(repo: string) {
+  const head = loadInventory(join(repo, 'inventory'), { today: FIXTURE_TODAY }).inventory!;
+  return reviewAccess(repo, 'main', 'HEAD', 'inventory', head);
+}
+
+describe('key possession and the access section', () => {
+  beforeAll(() => {
+    keygen('alice');
+    keygen('eve');
+  });
+
+  it('a commit signed with the new key proves it; git verify-commit agrees with the allowed-signers file', () => {
+    const repo = onboardingRepo('alice');
+    const result = review(repo);
+    expect(result.proofs).toHaveLength(1);
+    expect(result.proofs[0]!.commit).toBe(git(repo, 'rev-parse', 'HEAD').trim());
+    const signers = join(repo, 'allowed_signers');
+    const head = loadInventory(join(repo, 'inventory'), { today: FIXTURE_TODAY }).inventory!;
+    writeFileSync(signers, allowedSigners(head.members));
+    const verify = spawnSync(
+      'git',
+      ['-c', `gpg.ssh.allowedSignersFile=${signers}`, 'verify-commit', 'HEAD'],
+      {
+        cwd: repo,
+        env,
+        encoding: 'utf8',
+      },
+    );
+    expect(verify.status).toBe(0);
+    expect(verify.stderr).toContain('Good "git" signature for alice@test.example.org');
+
+    const text = renderAccessReview(result);
+    expect(text.split('\n').slice(0, 3)).toEqual([
+      '## Access changes',
+      '',
+      '- **alice gains:** SSH without sudo on 2 VMs (git, runner), PVEVMUser on /vms/103 (cluster ceph), forge team developers',
+    ]);
+    expect(text).toMatch(/- key possession proven: alice's key SHA256:\S+ signed commit [0-9a-f]{10}\n/);
+    expect(text).not.toContain('not proven');
+  });
+
+  it('an unsigned commit proves nothing: the section says so in bold, and why the gate will refuse', () => {
+    const text = renderAccessReview(review(onboardingRepo(undefined)));
+    expect(text).toMatch(
+      /- \*\*key possession not proven: alice's key SHA256:\S+ signed no commit of this change;/,
+    );
+    expect(text).toContain(
+      'The deploy gate refuses this change until every new key has signed a commit of it.',
+    );
+  });
+
+  it("a commit signed by a key that is not the new one proves nothing (unknown key, or another member's)", () => {
+    expect(review(onboardingRepo('eve')).proofs[0]!.commit).toBeUndefined();
+    // ada's key is in the allowed signers (a good signature), but it is not alice's key.
+    const adaKey = keygen('ada-real');
+    const repo = onboardingRepo(undefined);
+    const file = join(repo, 'inventory', 'members.yaml');
+    const text = readFileSync(file, 'utf8').replace(
+      /- ssh-ed25519 \S+ ada@test/,
+      `- ${readFileSync(`${adaKey}.pub`, 'utf8').trim()}`,
+    );
+    writeFileSync(file, text);
+    execFileSync(
+      'git',
+      [
+        '-c',
+        'gpg.format=ssh',
+        '-c',
+        `user.signingkey=${adaKey}`,
+        'commit',
+        '--quiet',
+        '-S',
+        '-am',
+        'ada signs',
+      ],
+      {
+        cwd: repo,
+        env,
+      },
+    );
+    const result = review(repo);
+    // ada's replaced key is new too; it is proven, alice's is not.
+    expect(result.proofs.map((p) => [p.key.user, p.commit !== undefined])).toEqual([
+      ['ada', true],
+      ['alice', false],
+    ]);
+  });
+
+  it('no access change, no section', () => {
+    const repo = onboardingRepo('alice');
+    const head = loadInventory(join(repo, 'inventory'), { today: FIXTURE_TODAY }).inventory!;
+    expect(renderAccessReview(reviewAccess(repo, 'HEAD', 'HEAD', 'inventory', head))).toBe('');
+  });
+
+  it('the deploy gate refuses while possession is not proven, and lets the signed change through', () => {
+    const plan = join(keys, 'plan.json');
+    writeFileSync(plan, JSON.stringify({ format_version: '1.2', resource_changes: [] }));
+    const gate = (repo: string) =>
+      spawnSync(
+        join(ROOT, 'node_modules/.bin/tsx'),
+        [
+          join(ROOT, 'cli/deploy-gate.ts'),
+          plan,
+          '--stack',
+          'cluster-ceph',
+          '--inventory',
+          'inventory',
+          '--before',
+          'main',
+        ],
+        { cwd: repo, encoding: 'utf8' },
+      );
+    const unsigned = gate(onboardingRepo(undefined));
+    expect(unsigned.status).toBe(1);
+    expect(unsigned.stderr).toMatch(
+      /^deploy-gate: REFUSED cluster-ceph: key possession not proven: alice's key SHA256:\S+ signed no commit/m,
+    );
+    const signed = gate(onboardingRepo('alice'));
+    expect(signed.stderr).toBe('');
+    expect(signed.status).toBe(0);
+  });
+});
