@@ -13,7 +13,7 @@ import {
 } from '../review/deploy-gate.ts';
 import { PlanError, readPlan } from '../review/plan.ts';
 import { deployOrder } from '../review/stack-order.ts';
-import { stackJsonSchema } from '../review/synth-output.ts';
+import { stackJsonSchema } from '../stacks/stack-json.ts';
 import { protectedResources } from '../stacks/naming.ts';
 import { commonOptions } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';
