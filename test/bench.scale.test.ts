@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scaleInventory } from '../bench/scale.ts';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { exampleInventory } from './helpers/inventories.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'scale-test-'));

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { copyWithAddedVm, EXAMPLE, exampleInventory, FIXTURE } from './helpers/inventories.ts';
 import { describeInvariants } from './helpers/invariants.ts';
 

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { parseIPv6 } from '../inventory/net.ts';
 import { EXAMPLE, exampleInventory, FIXTURE, fixtureInventory, vmNamed } from './helpers/inventories.ts';
 

@@ -6,7 +6,7 @@ import { icingaCounts, renderIcinga2 } from '../monitoring/icinga2.ts';
 import { monitoringModel } from '../monitoring/model.ts';
 import { serviceInstances } from '../services/instances.ts';
 import { FIXTURE, validInventory } from './helpers/inventories.ts';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 
 let inventory: Inventory;
 let files: Map<string, string>;

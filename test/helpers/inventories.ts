@@ -1,7 +1,8 @@
 // The inventories tests run on: the fixture organisation (exact values) and the shipped example (invariants).
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Inventory, loadInventory } from '../../inventory/inventory.ts';
+import { type Inventory } from '../../inventory/inventory.ts';
+import { loadInventory } from '../../model/load.ts';
 import { contains, formatIPv6, parsePrefix } from '../../inventory/net.ts';
 
 /** The shipped example: tests assert invariants on it only, so the example can grow. */
