@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { renderAccessReview, reviewAccess } from '../review/access-review.ts';
 import { commonOptions } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';

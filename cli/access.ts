@@ -1,5 +1,5 @@
 // `npm run access -- --user alice` / `-- --vm gitea`: who can do what where, from members.yaml and roles.yaml.
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { accountsOn, memberAccess } from '../members/access.ts';
 import { proxmoxGrantsOn } from '../members/proxmox-grants.ts';
 import { commonOptions } from './args.ts';

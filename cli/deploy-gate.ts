@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import {
   addProtection,
   allowDestroyTrailers,
@@ -14,7 +14,7 @@ import {
 import { unprovenKeys } from '../review/access-review.ts';
 import { PlanError, readPlan } from '../review/plan.ts';
 import { deployOrder } from '../review/stack-order.ts';
-import { stackJsonSchema } from '../review/synth-output.ts';
+import { stackJsonSchema } from '../stacks/stack-json.ts';
 import { protectedResources } from '../stacks/naming.ts';
 import { commonOptions } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';

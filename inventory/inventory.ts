@@ -1,8 +1,8 @@
-// Loads inventory/*.yaml into one typed, validated Inventory, or reports every problem at once.
+// Reads inventory/*.yaml into one typed Inventory checked by the inventory's own rules, or reports every
+// problem at once. The service catalog's checks come on top in model/load.ts, the entry every command uses.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { catalogCheck } from '../services/check.ts';
 import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
 import { crossCheck, type InventoryFile } from './crosscheck.ts';
 import { type Finding, sortFindings } from './findings.ts';
@@ -70,7 +70,8 @@ export interface LoadOptions {
   readonly today?: string;
 }
 
-export function loadInventory(dir: string, options: LoadOptions = {}): LoadResult {
+/** Schema and cross-file checks of the inventory alone; `loadInventory` (model/load.ts) adds the catalog's. */
+export function readInventory(dir: string, options: LoadOptions = {}): LoadResult {
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
   const sources = new Map<InventoryFile, SourceFile>();
@@ -138,8 +139,6 @@ export function loadInventory(dir: string, options: LoadOptions = {}): LoadResul
     roles: (data.get('roles') as { roles: Role[] } | undefined)?.roles ?? [],
   };
   for (const f of crossCheck(inventory, sources)) (f.severity === 'error' ? errors : warnings).push(f);
-  // The service catalog's checks: kinds, dependencies, ports, proxies, names (services/check.ts).
-  for (const f of catalogCheck(inventory, sources)) (f.severity === 'error' ? errors : warnings).push(f);
   // Who may do what: members and roles (inventory/rules/, one rule per file).
   const context: RuleContext = { today: options.today ?? new Date().toISOString().slice(0, 10) };
   for (const rule of memberRules) {

@@ -13,7 +13,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../inventory/findings.ts';
-import { type Inventory, loadInventory } from '../inventory/inventory.ts';
+import { type Inventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 
 export interface EditResult {
   /** Findings of the edited inventory, shown as if in `dir`. */

@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LoadResult, loadInventory } from '../inventory/inventory.ts';
+import { type LoadResult } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 
 /**
  * The inventory directory `dir` (relative to the repository root) at `ref`, loaded; undefined when `ref` has no

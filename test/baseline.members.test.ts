@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderCloudConfig } from '../baseline/cloud-config.ts';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { FIXTURE_TODAY, fixtureOrg } from './helpers/members.ts';
 
 interface Config {

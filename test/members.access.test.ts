@@ -1,10 +1,11 @@
 // The access model, the words the review and the commands use, and the access report, on the fixture organisation.
 import { describe, expect, it } from 'vitest';
-import { type Inventory, loadInventory } from '../inventory/inventory.ts';
+import { type Inventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { accessModel, accountsOn, memberAccess } from '../members/access.ts';
 import { changeLines, describeChange, describeChanges } from '../members/describe.ts';
 import { renderAccessReport } from '../members/report.ts';
-import { exampleInventory } from './helpers/example.ts';
+import { exampleInventory } from './helpers/inventories.ts';
 import { FIXTURE_TODAY, fixtureOrg, replace } from './helpers/members.ts';
 
 function load(edits: Parameters<typeof fixtureOrg>[0] = {}): Inventory {

@@ -3,7 +3,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatFinding } from '../inventory/findings.ts';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { FIXTURE_TODAY, fixtureOrg, replace } from './helpers/members.ts';
 
 function check(

@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { renderAccessReview, reviewAccess } from '../review/access-review.ts';
 import { allowedSigners } from '../review/key-proof.ts';
 import { addMember } from '../members/edit.ts';
