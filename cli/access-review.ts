@@ -25,6 +25,13 @@ if (top.status !== 0) {
   process.exit(1);
 }
 const root = realpathSync(top.stdout.trim());
+const known = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${base}^{commit}`], { cwd: root });
+if (known.status !== 0) {
+  process.stderr.write(
+    `access:review: unknown revision "${base}"; expected a branch, tag or commit such as origin/main\n`,
+  );
+  process.exit(1);
+}
 const loaded = loadInventory(options.inventory);
 if (!loaded.inventory) {
   printFindings(loaded, (line) => process.stderr.write(`${line}\n`));

@@ -7,6 +7,7 @@ import {
   type MonitoringModel,
   monitoringModel,
 } from './model.ts';
+import { renderUsers } from './users.ts';
 
 /** Where the master keeps the key check_by_ssh uses; its public half is `monitoring.ssh_key` in org.yaml. */
 export const SSH_IDENTITY = '/var/lib/nagios/.ssh/id_ed25519';
@@ -219,6 +220,12 @@ export function renderIcinga2(inventory: Inventory): Map<string, string> {
       [...baseline, ...own].join('\n'),
   );
   files.set('zones.conf', header('Zones and endpoints.') + zonesConf(model));
+  const users = renderUsers(inventory);
+  if (users)
+    files.set(
+      'users.conf',
+      header('On-call members (members.yaml, roles.yaml) and their notifications.') + users,
+    );
   return files;
 }
 

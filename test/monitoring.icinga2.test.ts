@@ -90,3 +90,24 @@ describe.skipIf(!ICINGA2 || !ITL)('icinga2 daemon -C', () => {
     expect(result.output).toContain("Object 'no_such_command' of type 'CheckCommand' does not exist.");
   });
 });
+
+describe.skipIf(!ICINGA2 || !ITL)('icinga2 daemon -C: on-call members', () => {
+  it('instantiates one User per on-call member, their group and one notification per host and service', async () => {
+    const { fixtureOrg, FIXTURE_TODAY } = await import('./helpers/members.ts');
+    const { loadInventory } = await import('../model/load.ts');
+    const inventory = loadInventory(fixtureOrg(), { today: FIXTURE_TODAY }).inventory!;
+    const files = renderIcinga2(inventory);
+    expect(files.get('users.conf')).toContain('object User "ada" {');
+    expect(files.get('users.conf')).not.toContain('object User "cy"');
+    const result = validate('oncall', files);
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toContain('Instantiated 2 Users.');
+    expect(result.output).toContain('Instantiated 1 UserGroup.');
+    const counts = icingaCounts(inventory);
+    expect(result.output).toContain(`Instantiated ${counts.hosts + counts.services} Notifications.`);
+  });
+
+  it('an organisation with nobody on call gets no users.conf', () => {
+    expect(renderIcinga2(fixtureInventory()).has('users.conf')).toBe(false);
+  });
+});
