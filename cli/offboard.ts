@@ -36,7 +36,8 @@ try {
     for (const line of changeLines(describeChange(memberAccess(result.before, old), undefined)))
       process.stdout.write(`${line}\n`);
   process.stdout.write(
-    `on deploy: ${user}'s account is locked and its keys removed on every VM; home directories stay\n`,
+    // Honest about delivery: cloud-init runs at first boot only; running VMs need the day-two convergence.
+    `on deploy: VMs created from now on get no account for ${user}; VMs already running keep it until the day-two convergence locks it and removes its keys (not built yet: there, remove ~${user}/.ssh/authorized_keys and run usermod -L -e 1 ${user})\n`,
   );
 } catch (err) {
   if (!(err instanceof EditError)) throw err;
