@@ -102,10 +102,11 @@ describe('DebianVm', () => {
 
   it('marks a protected VM prevent_destroy and Proxmox-protected, and an unprotected one neither', () => {
     const protectedVm = JSON.parse(synth({ protected: true })).resource.proxmox_virtual_environment_vm!.web;
-    expect(protectedVm.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ['initialization'] });
+    const ignore = ['initialization', 'disk[0].import_from'];
+    expect(protectedVm.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ignore });
     expect(protectedVm.protection).toBe(true);
     const plain = JSON.parse(synth()).resource.proxmox_virtual_environment_vm!.web;
-    expect(plain.lifecycle).toEqual({ ignore_changes: ['initialization'] });
+    expect(plain.lifecycle).toEqual({ ignore_changes: ignore });
     expect(plain.protection).toBe(false);
   });
 
@@ -236,12 +237,17 @@ describe('ClusterStack on the example organisation', () => {
     expect(alpha.resource.proxmox_harule!['anti-drone-runner']).toBeUndefined();
   });
 
-  it('synthesizes no credential: the provider gets only its endpoint', () => {
+  it('synthesizes no credential: the provider gets only its endpoint and where the nodes are', () => {
     const alpha = synthCluster(inventory, 'alpha', {
       PROXMOX_VE_API_TOKEN: 'root@pam!ci=SECRET-TOKEN-VALUE',
+      PROXMOX_VE_SSH_USERNAME: 'SECRET-USER',
+      PROXMOX_VE_SSH_PRIVATE_KEY: '-----BEGIN OPENSSH PRIVATE KEY-----\nSECRET\n',
       PG_CONN_STR: 'postgres://u:SECRETPW@db/x',
     });
-    expect(alpha.provider.proxmox).toEqual([{ endpoint: 'https://pve-alpha.example.org:8006/' }]);
+    const [provider] = alpha.provider.proxmox!;
+    expect(Object.keys(provider!).sort()).toEqual(['endpoint', 'ssh']);
+    const ssh = provider!.ssh as Record<string, unknown>[];
+    expect(ssh.map((block) => Object.keys(block))).toEqual([['node']]);
     expect(JSON.stringify(alpha)).not.toMatch(/SECRET/);
   });
 });
