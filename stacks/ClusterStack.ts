@@ -18,7 +18,7 @@ import { configureBackend } from './backend.ts';
 import { bootImage } from './boot-images.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
 import { clusterStackName } from './naming.ts';
-import { sshNodes } from './node-ssh.ts';
+import { sshNodes, uploadsSnippet } from './node-ssh.ts';
 
 export interface ClusterStackProps {
   readonly inventory: Inventory;
@@ -141,7 +141,6 @@ export class ClusterStack extends TerraformStack {
     const instances = serviceInstances(inventory);
     const deployed = new Map<string, DebianVm>();
     for (const vm of vms) {
-      const debian = vm.os !== 'other';
       const image = imageFor(vm);
       const node = new DebianVm(this, vm.name, {
         name: vm.name,
@@ -152,7 +151,7 @@ export class ClusterStack extends TerraformStack {
         disks: vm.disks,
         nics: vmNics(inventory, vm),
         ...(image ? { bootImage: image.volumeId } : {}),
-        ...(debian ? { userData: cloudConfigOf(inventory, vm) } : {}),
+        ...(uploadsSnippet(vm) ? { userData: cloudConfigOf(inventory, vm) } : {}),
         snippetStorage: cluster.snippets,
         domain: inventory.org.domain,
         tags: vm.tags,

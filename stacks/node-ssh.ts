@@ -1,9 +1,22 @@
 // How the provider reaches the Proxmox nodes over SSH (snippet uploads), and the known_hosts that pins their keys.
 import type { Cluster, Node } from '../inventory/clusters.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
+import type { Vm } from '../inventory/vms.schema.ts';
+import { clusterStackName } from './naming.ts';
 
 /** Where the known_hosts file goes under `cdktf.out/artifacts/`; the pipeline installs it before applying. */
 export const PROXMOX_KNOWN_HOSTS = 'ssh/proxmox_known_hosts';
+
+/** A Debian VM gets a cloud-init snippet, which the provider can only upload over SSH. */
+export function uploadsSnippet(vm: Vm): boolean {
+  return vm.os !== 'other';
+}
+
+/** The stacks that upload snippets, so whatever applies them needs SSH to the nodes. */
+export function snippetStacks(inventory: Inventory): string[] {
+  const clusters = new Set(inventory.vms.filter(uploadsSnippet).map((vm) => vm.cluster));
+  return [...clusters].sort().map(clusterStackName);
+}
 
 export interface SshNode {
   readonly name: string;
