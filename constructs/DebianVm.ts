@@ -56,6 +56,8 @@ export interface DebianVmProps {
   readonly userData?: string;
   /** Storage for the cloud-init snippet (needs `snippets` content). */
   readonly snippetStorage: string;
+  /** Node the snippet is uploaded through; on shared storage any node sees it. @default node */
+  readonly snippetNode?: string;
   /** DNS search domain. */
   readonly domain: string;
   /** Proxmox tags. @default none */
@@ -88,11 +90,11 @@ export class DebianVm extends Construct {
     if (props.nics.length === 0) throw new Error(`VM ${props.name}: expected at least one NIC`);
 
     let userDataFileId: string | undefined;
-    // The snippet is a file on the (shared) snippets storage, uploaded through the preferred node; it cannot
-    // follow the VM's current node, since the VM refers to it.
+    // The snippet is a file on the snippets storage, uploaded through one node; it cannot follow the VM's
+    // current node, since the VM refers to it.
     if (props.userData !== undefined) {
       const snippet = new VirtualEnvironmentFile(this, 'user-data', {
-        nodeName: props.node,
+        nodeName: props.snippetNode ?? props.node,
         datastoreId: props.snippetStorage,
         contentType: 'snippets',
         sourceRaw: { fileName: `${props.name}-user-data.yaml`, data: props.userData },

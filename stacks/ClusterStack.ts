@@ -153,6 +153,8 @@ export class ClusterStack extends TerraformStack {
         ...(image ? { bootImage: image.volumeId } : {}),
         ...(uploadsSnippet(vm) ? { userData: cloudConfigOf(inventory, vm) } : {}),
         snippetStorage: cluster.snippets,
+        // On shared storage through the cluster's first node, as the images: moving a VM keeps its snippet.
+        snippetNode: shared ? cluster.nodes[0]!.name : vm.node,
         domain: inventory.org.domain,
         tags: vm.tags,
         pool: vmPool(vm),

@@ -187,6 +187,17 @@ describe('HA VMs and their node', () => {
     expect(ignored('runner')).not.toContain('node_name');
   });
 
+  it('uploads every snippet of a shared snippets storage through one node, so a move keeps it', () => {
+    const files = ceph.resource.proxmox_virtual_environment_file!;
+    expect(Object.values(files).map((f) => f.node_name)).toEqual([
+      'node1',
+      'node1',
+      'node1',
+      'node1',
+      'node1',
+    ]);
+  });
+
   it("addresses every VM's firewall through the node the VM is on, not the preferred node", () => {
     for (const type of [
       'proxmox_virtual_environment_firewall_options',
