@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { formatFinding } from '../inventory/findings.ts';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { checkPipelines } from '../review/pipeline-check.ts';
 import { snippetStacks } from '../stacks/node-ssh.ts';
 import { commonOptions } from './args.ts';

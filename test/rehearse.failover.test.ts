@@ -3,7 +3,8 @@ import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Inventory, loadInventory } from '../inventory/inventory.ts';
+import type { Inventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { pinnedSchemaFiles } from '../providers/simulator/pinned.ts';
 import { rehearseStack } from '../providers/simulator/rehearse.ts';
 import { type Simulator, startSimulator } from '../providers/simulator/server.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatFinding } from '../inventory/findings.ts';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { checkPipelines, type ProjectFacts } from '../review/pipeline-check.ts';
 import { appliesStacks } from '../review/pipeline-ssh.ts';
 import { snippetStacks } from '../stacks/node-ssh.ts';
