@@ -310,7 +310,24 @@ describe('the known_hosts artifact against a real sshd', () => {
 });
 
 describe('synth output', () => {
-  it('writes the known_hosts and boot-disk list under artifacts/', async () => {
+  it('main.ts, the app cdktf runs, writes the same known_hosts and boot-disk list', () => {
+    const out = mkdtempSync(join(tmpdir(), 'deploy-path-main-'));
+    try {
+      const run = spawnSync('npx', ['tsx', 'main.ts'], {
+        encoding: 'utf8',
+        env: { ...process.env, INFRA_INVENTORY: BASE, CDKTF_OUTDIR: out, INFRA_BACKEND: 'local' },
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(readFileSync(join(out, 'artifacts', PROXMOX_KNOWN_HOSTS), 'utf8')).toBe(
+        proxmoxKnownHosts(inventory),
+      );
+      expect(readFileSync(join(out, 'artifacts', BOOT_IMAGES), 'utf8')).toBe(bootImagesReport(inventory));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('npm run synth writes the known_hosts and boot-disk list under artifacts/', async () => {
     const out = mkdtempSync(join(tmpdir(), 'deploy-path-synth-'));
     try {
       await synthesize(inventory, out, {});
