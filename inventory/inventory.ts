@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
 import { crossCheck, type InventoryFile } from './crosscheck.ts';
 import { type Finding, sortFindings } from './findings.ts';
+import { type Images, imagesFileSchema } from './images.schema.ts';
 import { issueFindings } from './issues.ts';
 import { type Member, membersFileSchema } from './members.schema.ts';
 import { type Role, rolesFileSchema } from './roles.schema.ts';
@@ -22,6 +23,8 @@ export interface Inventory {
   readonly networks: readonly Network[];
   readonly clusters: readonly Cluster[];
   readonly vms: readonly Vm[];
+  /** The pinned Debian cloud images by release; empty when images.yaml is absent (no Debian VMs). */
+  readonly images: Images;
   /** People with access (members.yaml); empty when the organisation keeps no members file. */
   readonly members: readonly Member[];
   /** What each role grants (roles.yaml). */
@@ -41,8 +44,8 @@ interface FileSpec {
   readonly file: string;
   readonly schema: z.ZodType;
   readonly what: string;
-  /** Only needed when `neededBy` is present: an organisation without members has no roles either. */
   readonly optional?: boolean;
+  /** An optional file that becomes required when this other file exists (members.yaml names roles). */
   readonly neededBy?: InventoryFile;
 }
 
@@ -52,6 +55,8 @@ const FILES: { readonly [K in InventoryFile]: FileSpec } = {
   networks: { file: 'networks.yaml', schema: networksFileSchema, what: 'a "networks:" list' },
   clusters: { file: 'clusters.yaml', schema: clustersFileSchema, what: 'a "clusters:" list' },
   vms: { file: 'vms.yaml', schema: vmsFileSchema, what: 'a "vms:" list' },
+  // Only needed when a VM runs Debian; crosscheck.ts reports a release no image is pinned for.
+  images: { file: 'images.yaml', schema: imagesFileSchema, what: 'an "images:" mapping', optional: true },
   members: { file: 'members.yaml', schema: membersFileSchema, what: 'a "members:" list', optional: true },
   roles: {
     file: 'roles.yaml',
@@ -104,9 +109,9 @@ export function readInventory(dir: string, options: LoadOptions = {}): LoadResul
 
   for (const [key, spec] of Object.entries(FILES) as [InventoryFile, (typeof FILES)[InventoryFile]][]) {
     const path = join(dir, spec.file);
-    const needed = !spec.optional || (spec.neededBy && existsSync(join(dir, FILES[spec.neededBy].file)));
-    if (!existsSync(path) && !needed) continue;
     if (!existsSync(path)) {
+      const needed = spec.neededBy !== undefined && existsSync(join(dir, FILES[spec.neededBy].file));
+      if (spec.optional && !needed) continue;
       errors.push({
         severity: 'error',
         file: path,
@@ -135,6 +140,7 @@ export function readInventory(dir: string, options: LoadOptions = {}): LoadResul
     networks: (data.get('networks') as { networks: Network[] }).networks,
     clusters: (data.get('clusters') as { clusters: Cluster[] }).clusters,
     vms: (data.get('vms') as { vms: Vm[] }).vms,
+    images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
     members: (data.get('members') as { members: Member[] } | undefined)?.members ?? [],
     roles: (data.get('roles') as { roles: Role[] } | undefined)?.roles ?? [],
   };

@@ -6,8 +6,10 @@ import type { Cluster } from '../inventory/clusters.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { publishedKeys, renderAccessReport } from '../members/report.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
+import { BOOT_IMAGES, bootImagesReport } from './boot-images.ts';
 import { ClusterStack } from './ClusterStack.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
+import { PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts } from './node-ssh.ts';
 
 export function buildApp(
   inventory: Inventory,
@@ -59,6 +61,8 @@ export function artifacts(inventory: Inventory): Map<string, string> {
     files.set(`cloud-init/${vm.name}.yaml`, cloudConfigOf(inventory, vm));
   }
   for (const [name, text] of renderIcinga2(inventory)) files.set(`icinga2/${name}`, text);
+  files.set(PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts(inventory));
+  files.set(BOOT_IMAGES, bootImagesReport(inventory));
   files.set('access/access.md', renderAccessReport(inventory));
   for (const [name, text] of publishedKeys(inventory)) files.set(`access/${name}`, text);
   return files;
