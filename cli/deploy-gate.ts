@@ -118,6 +118,11 @@ if (root === '' || inventoryInRepo.startsWith('..')) {
   out(
     `deploy-gate: key possession not checked: ${options.inventory} is not inside the repository of ${shortCommit}`,
   );
+} else if (!git(['rev-parse', '--verify', '--quiet', `${keyBase}^{commit}`]).ok) {
+  // A first commit has nothing before it to tell added keys from existing ones.
+  out(
+    `deploy-gate: key possession not checked: no revision ${keyBase} before ${shortCommit} to compare with`,
+  );
 } else {
   unproven = unprovenKeys(root, keyBase, commit, inventoryInRepo);
   for (const line of unproven) process.stderr.write(`deploy-gate: REFUSED ${stack}: ${line}\n`);
