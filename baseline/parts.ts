@@ -25,7 +25,9 @@ export type Reload =
   | 'restart journald'
   | 'reload systemd'
   | 'restart fail2ban'
-  | 'reload nginx';
+  | 'reload nginx'
+  | 'reload postgresql'
+  | 'restart postgresql';
 
 /** A file of the VM: what cloud-init writes at first boot and the playbook keeps in place afterwards. */
 export interface VmFile extends WriteFile {

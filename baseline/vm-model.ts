@@ -9,6 +9,8 @@ import { type ServiceInstance, serviceInstances } from '../services/instances.ts
 import { backupPart, backupPlan } from './backup.ts';
 import { type FirewallRule, firewallPart, vmFirewallRules } from './firewall.ts';
 import { monitoringPart } from './monitoring.ts';
+import { proxyPart } from './nginx.ts';
+import { postgresqlPart } from './postgresql.ts';
 import { fqdn } from './names.ts';
 import type { CloudUser, Command, OnceCommand, Part, VmDirectory, VmFile } from './parts.ts';
 import { journaldPart, securityPart } from './security.ts';
@@ -73,8 +75,20 @@ export function baselineParts(
   if (services) parts.push(services);
   const plan = backupPlan(inventory, vm, instances);
   if (plan) parts.push(backupPart(inventory, vm, plan));
+  const proxy = proxyPart(inventory, vm, instances);
+  if (proxy) parts.push(proxy);
+  const postgres = postgresqlPart(inventory, vm, instances);
+  if (postgres) parts.push(postgres);
+  parts.push({
+    // cloud-init installs chrony through its ntp module, and sudo comes with Debian's cloud image.
+    name: 'time and sudo: chrony, sudo',
+    packages: ['chrony', 'sudo'],
+    services: ['chrony'],
+    convergeOnly: true,
+  });
   parts.push({
     name: 'guest agent',
+    services: ['qemu-guest-agent'],
     runcmd: [['systemctl', 'enable', '--now', 'qemu-guest-agent']],
   });
   return parts;
