@@ -31,6 +31,7 @@ function handlers(used: ReadonlySet<Reload>): Task[] {
     name,
     'ansible.builtin.systemd_service': { name: unit, state },
   });
+  // Files notify what they need (`reload ssh`); each handler listens for it under its own task name.
   const all: Record<Reload, Task[]> = {
     'reload ssh': [service('Reload ssh', 'ssh', 'reloaded')],
     // nft -c already checked the file before it replaced the old one; reloading swaps the table atomically.
@@ -57,7 +58,7 @@ function handlers(used: ReadonlySet<Reload>): Task[] {
     'restart postgresql': [service('Restart postgresql', 'postgresql', 'restarted')],
   };
   const order = Object.keys(all) as Reload[];
-  return order.filter((r) => used.has(r)).flatMap((r) => all[r]);
+  return order.filter((r) => used.has(r)).flatMap((r) => all[r].map((task) => ({ ...task, listen: r })));
 }
 
 function parentOf(path: string): string {
