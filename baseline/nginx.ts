@@ -125,8 +125,7 @@ export function vhostConf(host: VirtualHost): string {
 const COMMON = generated(
   '#',
   [
-    'ssl_protocols TLSv1.2 TLSv1.3;',
-    'ssl_prefer_server_ciphers off;',
+    // Debian's nginx.conf sets ssl_protocols and ssl_prefer_server_ciphers already; nginx refuses them twice.
     'ssl_session_timeout 1d;',
     'ssl_session_cache shared:TLS:10m;',
     'server_tokens off;',

@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { groupName } from '../baseline/ansible.ts';
 import { convergeWaves } from '../baseline/converge-waves.ts';
 import { fqdn } from '../baseline/names.ts';
 import { loadInventory } from '../inventory/inventory.ts';
@@ -116,7 +117,10 @@ async function runAll(vms: readonly string[], parallel: number): Promise<Map<str
 }
 
 const only = v.limit ? new Set(String(v.limit).split(',')) : undefined;
-const sites = convergeWaves(inventory, only).filter((s) => !v.site || s.site === v.site);
+// --site takes the site's name or its Ansible group (site_ber1), as the pipeline reads it from inventory.yml.
+const sites = convergeWaves(inventory, only).filter(
+  (s) => !v.site || s.site === v.site || groupName('site', s.site) === `site_${String(v.site)}`,
+);
 if (sites.length === 0)
   fail(`no Debian VM matches${v.limit ? ` --limit ${v.limit}` : ''}${v.site ? ` --site ${v.site}` : ''}`);
 const group = new Map(inventory.vms.map((vm) => [vm.name, vm.anti_affinity]));
