@@ -3,11 +3,11 @@
 import { Document, isSeq, stringify } from 'yaml';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
-import { fqdn } from './names.ts';
+import { fqdn } from '../inventory/names.ts';
 import type { CloudUser } from './parts.ts';
 import { adminUser, firstBootModel, type VmModel } from './vm-model.ts';
 
-export { fqdn } from './names.ts';
+export { fqdn } from '../inventory/names.ts';
 export { BASE_PACKAGES, baselineParts } from './vm-model.ts';
 
 function userEntry(u: CloudUser): Record<string, unknown> {

@@ -11,11 +11,12 @@ import { type FirewallRule, firewallPart, vmFirewallRules } from './firewall.ts'
 import { monitoringPart } from './monitoring.ts';
 import { proxyPart } from './nginx.ts';
 import { postgresqlPart } from './postgresql.ts';
-import { fqdn } from './names.ts';
+import { fqdn } from '../inventory/names.ts';
+import { rebootSchedule } from '../inventory/reboots.ts';
 import type { CloudUser, Command, OnceCommand, Part, VmDirectory, VmFile } from './parts.ts';
 import { journaldPart, securityPart } from './security.ts';
 import { servicesPart } from './services.ts';
-import { rebootSchedule, upgradesPart } from './upgrades.ts';
+import { upgradesPart } from './upgrades.ts';
 
 export interface VmModel {
   readonly name: string;

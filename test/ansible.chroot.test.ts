@@ -18,7 +18,8 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderAnsible } from '../baseline/ansible.ts';
 import { convergeModel, type VmModel } from '../baseline/vm-model.ts';
-import { type Inventory, loadInventory } from '../inventory/inventory.ts';
+import type { Inventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { serviceInstances } from '../services/instances.ts';
 import { debianRoot, hostRoot, inRoot, rootUnavailable } from './helpers/debian-root.ts';
 

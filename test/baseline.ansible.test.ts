@@ -10,9 +10,9 @@ import { renderAnsible, renderPlaybook } from '../baseline/ansible.ts';
 import { renderCloudConfig } from '../baseline/cloud-config.ts';
 import { convergeWaves } from '../baseline/converge-waves.ts';
 import { convergeModel } from '../baseline/vm-model.ts';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { serviceInstances } from '../services/instances.ts';
-import { exampleInventory } from './helpers/example.ts';
+import { exampleInventory } from './helpers/inventories.ts';
 
 const example = exampleInventory();
 const debian = example.vms.filter((vm) => vm.os !== 'other');
