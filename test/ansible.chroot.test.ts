@@ -160,7 +160,7 @@ beforeAll(async () => {
   const vms = join(inventoryDir, 'vms.yaml');
   writeFileSync(
     vms,
-    readFileSync(vms, 'utf8').replace(/(id: 104\n(?:.*\n){2})    os: debian-13/, '$1    os: debian-12'),
+    readFileSync(vms, 'utf8').replace(/(id: 104\n(?:.*\n){2}) {4}os: debian-13/, '$1    os: debian-12'),
   );
   const inventory = load();
   byVm = models(inventory);
@@ -268,11 +268,8 @@ describe.skipIf(UNAVAILABLE)('generated playbooks on a real Debian root', () => 
         '      - { kind: prosody, domain: test.example.org }\n',
         '      - { kind: prosody, domain: test.example.org }\n      - mumble\n',
       )
-      .replace(/    extra_ports:\n      - \{ port: 5280[^\n]*\n/, '')
-      .replace(
-        /    services:\n      - kind: gitea\n        domain: code.test.example.org\n        db: db\n/,
-        '',
-      );
+      .replace(/ {4}extra_ports:\n {6}- \{ port: 5280[^\n]*\n/, '')
+      .replace(/ {4}services:\n {6}- kind: gitea\n {8}domain: code.test.example.org\n {8}db: db\n/, '');
     writeFileSync(vms, text);
     const changed = load();
     writePlaybooks(changed, join(work, 'ansible'));
