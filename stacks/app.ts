@@ -8,8 +8,10 @@ import { renderAnsible } from '../baseline/ansible.ts';
 import { convergeModel } from '../baseline/vm-model.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
 import { serviceInstances } from '../services/instances.ts';
+import { BOOT_IMAGES, bootImagesReport } from './boot-images.ts';
 import { ClusterStack } from './ClusterStack.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
+import { PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts } from './node-ssh.ts';
 
 export function buildApp(
   inventory: Inventory,
@@ -67,5 +69,7 @@ export function artifacts(inventory: Inventory): Map<string, string> {
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((vm) => convergeModel(inventory, vm, instances));
   for (const [name, text] of renderAnsible(inventory, debian)) files.set(`ansible/${name}`, text);
+  files.set(PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts(inventory));
+  files.set(BOOT_IMAGES, bootImagesReport(inventory));
   return files;
 }
