@@ -280,8 +280,11 @@ describe.skipIf(UNAVAILABLE)('generated playbooks on a real Debian root', () => 
       'Debian packages',
       'File /etc/nftables.conf',
       'File /etc/borgmatic/config.yaml',
-      'Enable mumble-server',
     ]);
+    // Debian's package enables its unit when it installs, so the playbook's own enable finds it done.
+    expect(
+      existsSync(join(root('chat'), 'etc/systemd/system/multi-user.target.wants/mumble-server.service')),
+    ).toBe(true);
     expect(third.changed.get('proxy1')).toEqual([
       'Delete the files the inventory no longer produces',
       'Remember the files this run manages',

@@ -96,6 +96,10 @@ export function hostRoot(root: string, target: string): () => void {
   if (overlay.status !== 0) execFileSync('cp', ['-a', '--reflink=auto', `${root}/.`, target]);
   writeFileSync(join(target, 'usr/sbin/policy-rc.d'), '#!/bin/sh\nexit 101\n', { mode: 0o755 });
   mkdirSync(join(target, 'run/sshd'), { recursive: true });
+  // The package lists of the cached root count as fresh, so apt (cache_valid_time) does not download them
+  // again on every run; they still list everything a test installs.
+  mkdirSync(join(target, 'var/lib/apt/periodic'), { recursive: true });
+  writeFileSync(join(target, 'var/lib/apt/periodic/update-success-stamp'), '');
   return () => {
     if (overlay.status === 0) spawnSync('umount', [target]);
     rmSync(target, { recursive: true, force: true });
