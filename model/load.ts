@@ -5,12 +5,10 @@ import { type Finding, sortFindings } from '../inventory/findings.ts';
 import { type LoadResult, readInventory } from '../inventory/inventory.ts';
 import { rebootTurnsClash } from '../inventory/rules/reboot-turns-clash.ts';
 import type { Rule } from '../inventory/rules/rule.ts';
-import { catalogCheck } from '../services/check.ts';
+import { CATALOG_RULES } from '../services/rules/index.ts';
 
-/** Kinds, parameters, dependencies, ports, proxies, public names, sources (services/check.ts). */
-const catalogRules: Rule = ({ inventory, sources }) => catalogCheck(inventory, sources);
-
-export const RESOLVED_RULES: readonly Rule[] = [catalogRules, rebootTurnsClash];
+/** Kinds, parameters, dependencies, ports, proxies, public names, sources (services/rules/), reboot turns. */
+export const RESOLVED_RULES: readonly Rule[] = [...CATALOG_RULES, rebootTurnsClash];
 
 /** Loads and validates the inventory in `dir`; `inventory` is present only when nothing is an error. */
 export function loadInventory(dir: string): LoadResult {
