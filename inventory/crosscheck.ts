@@ -16,7 +16,7 @@ import {
 } from './net.ts';
 import type { SourceFile } from './source.ts';
 
-export type InventoryFile = 'org' | 'sites' | 'networks' | 'clusters' | 'vms';
+export type InventoryFile = 'org' | 'sites' | 'networks' | 'clusters' | 'vms' | 'dns';
 
 type Report = (file: InventoryFile, path: Path, message: string) => void;
 

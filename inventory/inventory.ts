@@ -2,9 +2,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { dnsCheck } from '../dns/check.ts';
 import { catalogCheck } from '../services/check.ts';
 import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
 import { crossCheck, type InventoryFile } from './crosscheck.ts';
+import { type DnsFile, dnsFileSchema } from './dns.schema.ts';
 import { type Finding, sortFindings } from './findings.ts';
 import { issueFindings } from './issues.ts';
 import { type Network, networksFileSchema } from './networks.schema.ts';
@@ -19,6 +21,8 @@ export interface Inventory {
   readonly networks: readonly Network[];
   readonly clusters: readonly Cluster[];
   readonly vms: readonly Vm[];
+  /** Extra zones and records that are not derived (dns.yaml); absent in inventories built by code. */
+  readonly dns?: DnsFile;
 }
 
 export interface LoadResult {
@@ -30,16 +34,19 @@ export interface LoadResult {
   readonly sources: ReadonlyMap<InventoryFile, SourceFile>;
 }
 
-const FILES: { readonly [K in InventoryFile]: { file: string; schema: z.ZodType; what: string } } = {
+const FILES: {
+  readonly [K in InventoryFile]: { file: string; schema: z.ZodType; what: string; optional?: true };
+} = {
   org: { file: 'org.yaml', schema: orgSchema, what: 'organisation settings' },
   sites: { file: 'sites.yaml', schema: sitesFileSchema, what: 'a "sites:" list' },
   networks: { file: 'networks.yaml', schema: networksFileSchema, what: 'a "networks:" list' },
   clusters: { file: 'clusters.yaml', schema: clustersFileSchema, what: 'a "clusters:" list' },
   vms: { file: 'vms.yaml', schema: vmsFileSchema, what: 'a "vms:" list' },
+  dns: { file: 'dns.yaml', schema: dnsFileSchema, what: 'DNS zones and records', optional: true },
 };
 
 /** YAML files other tools own; the loader leaves them alone instead of warning. */
-const OTHER_FILES = new Set(['members.yaml', 'services.yaml', 'dns.yaml']);
+const OTHER_FILES = new Set(['members.yaml', 'services.yaml']);
 
 export function loadInventory(dir: string): LoadResult {
   const errors: Finding[] = [];
@@ -75,6 +82,10 @@ export function loadInventory(dir: string): LoadResult {
   for (const [key, spec] of Object.entries(FILES) as [InventoryFile, (typeof FILES)[InventoryFile]][]) {
     const path = join(dir, spec.file);
     if (!existsSync(path)) {
+      if (spec.optional) {
+        data.set(key, spec.schema.parse({}));
+        continue;
+      }
       errors.push({
         severity: 'error',
         file: path,
@@ -103,10 +114,14 @@ export function loadInventory(dir: string): LoadResult {
     networks: (data.get('networks') as { networks: Network[] }).networks,
     clusters: (data.get('clusters') as { clusters: Cluster[] }).clusters,
     vms: (data.get('vms') as { vms: Vm[] }).vms,
+    dns: data.get('dns') as DnsFile,
   };
   for (const f of crossCheck(inventory, sources)) (f.severity === 'error' ? errors : warnings).push(f);
   // The service catalog's checks: kinds, dependencies, ports, proxies, names (services/check.ts).
   for (const f of catalogCheck(inventory, sources)) (f.severity === 'error' ? errors : warnings).push(f);
+  // The zone rules: only on an inventory whose services check out, since the records come from them.
+  if (errors.length === 0)
+    for (const f of dnsCheck(inventory, sources)) (f.severity === 'error' ? errors : warnings).push(f);
   if (errors.length > 0) return { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };
   return { inventory, errors, warnings: sortFindings(warnings), sources };
 }

@@ -5,12 +5,17 @@ import { App } from 'cdktf';
 import type { Cluster } from '../inventory/clusters.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
+import { buildDnsModel } from '../dns/model.ts';
+import { renderZone } from '../dns/zonefile.ts';
 import { ClusterStack } from './ClusterStack.ts';
+import { DnsStack } from './DnsStack.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
 
 export function buildApp(inventory: Inventory, outdir: string, env: NodeJS.ProcessEnv = process.env): App {
   const app = new App({ outdir, stackTraces: false });
   for (const cluster of clustersInOrder(inventory)) new ClusterStack(app, { inventory, cluster, env });
+  const dns = buildDnsModel(inventory);
+  if (dns.primary) new DnsStack(app, { model: dns, env });
   return app;
 }
 
@@ -47,6 +52,20 @@ export function synthClusterApp(
   app.synth();
 }
 
+/**
+ * Synthesizes the dns stack in an App of its own into `outdir`; false (and nothing written) when the
+ * inventory runs no dns-primary to push to.
+ */
+export function synthDnsApp(inventory: Inventory, outdir: string, env: NodeJS.ProcessEnv): boolean {
+  const model = buildDnsModel(inventory);
+  if (!model.primary) return false;
+  mkdirSync(outdir, { recursive: true });
+  const app = new App({ outdir, stackTraces: false });
+  new DnsStack(app, { model, env });
+  app.synth();
+  return true;
+}
+
 /** Text files written next to the stacks under `artifacts/`, by path relative to it. */
 export function artifacts(inventory: Inventory): Map<string, string> {
   const files = new Map<string, string>();
@@ -55,5 +74,9 @@ export function artifacts(inventory: Inventory): Map<string, string> {
     files.set(`cloud-init/${vm.name}.yaml`, cloudConfigOf(inventory, vm));
   }
   for (const [name, text] of renderIcinga2(inventory)) files.set(`icinga2/${name}`, text);
+  // The zones exactly as the dns stack pushes them, for review and for the tests' Knot server.
+  const dns = buildDnsModel(inventory);
+  if (dns.primary)
+    for (const zone of dns.zones) files.set(`dns/${zone.name}.zone`, renderZone(zone, dns.ttl.default));
   return files;
 }
