@@ -28,7 +28,7 @@ export function recordValueProblem(type: RecordType, value: string): string | un
       return HOST.test(value) ? undefined : 'is not a host name; expected something like host.example.org';
     case 'MX': {
       const m = new RegExp(`^${U16} (\\S+)$`).exec(value);
-      return m && u16(m[1]!) && HOST.test(m[3]!)
+      return m && u16(m[1]!) && HOST.test(m[2]!)
         ? undefined
         : 'is not an MX value; expected "PREFERENCE HOST" such as "10 mail.example.org"';
     }

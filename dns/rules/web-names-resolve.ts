@@ -1,12 +1,12 @@
 // Every public web name has AAAA records, and A records when its service must be reachable over IPv4.
 import type { DnsModel } from '../model.ts';
-import { valuesOf, type ZoneFinding } from './types.ts';
+import { isOurs, valuesOf, type ZoneFinding } from './types.ts';
 
 export function webNamesResolve(model: DnsModel): ZoneFinding[] {
   const out: ZoneFinding[] = [];
   for (const web of model.webNames) {
-    const cname = valuesOf(model, web.name, 'CNAME').length > 0;
-    if (cname) continue; // A CNAME's target answers for it; cname-alone checks the rest.
+    // Outside our zones is name-in-our-zones' finding; a CNAME's target answers for it.
+    if (!isOurs(model, web.name) || valuesOf(model, web.name, 'CNAME').length > 0) continue; // A CNAME's target answers for it; cname-alone checks the rest.
     if (valuesOf(model, web.name, 'AAAA').length === 0)
       out.push({
         origin: web.origin,
