@@ -42,6 +42,7 @@ export interface Violation {
     | 'required'
     | 'read-only'
     | 'block-vs-attribute'
+    | 'incomplete-object'
     | 'max-items'
     | 'min-items'
     | 'unknown-type';
@@ -119,6 +120,15 @@ function checkValue(type: CtyType, value: unknown, where: string, out: Violation
         out.push({ where: `${where}.${k}`, rule: 'unknown', message: `unknown field "${k}"` });
       else checkValue(fieldType, v, `${where}.${k}`, out);
     }
+    // An object-typed attribute (unlike a block, or a nested attribute) needs every key: Terraform's type
+    // conversion refuses a missing one ("attributes ... are required") instead of filling in null.
+    const missing = Object.keys(fields).filter((k) => !(k in value));
+    if (missing.length > 0)
+      out.push({
+        where,
+        rule: 'incomplete-object',
+        message: `object lacks ${missing.map((k) => `"${k}"`).join(', ')}; an attribute object needs every key (null when unset)`,
+      });
   }
 }
 

@@ -96,6 +96,26 @@ describe('the conformance check catches a hand-broken resource', () => {
       'read-only proxmox_virtual_environment_vm.web.ipv4_addresses',
     ]);
   });
+  it('reports an object of an attribute-mode list that lacks keys, as terraform does', () => {
+    // network_device is list(object({...})) in bpg/proxmox 0.111.1: every key must be there.
+    expect(rules(vm({ network_device: [{ bridge: 'vmbr0', model: 'virtio', firewall: true }] }))).toEqual([
+      'incomplete-object proxmox_virtual_environment_vm.web.network_device[0]',
+    ]);
+    const all = {
+      bridge: 'vmbr0',
+      disconnected: null,
+      enabled: null,
+      firewall: true,
+      mac_address: null,
+      model: 'virtio',
+      mtu: null,
+      queues: null,
+      rate_limit: null,
+      trunks: null,
+      vlan_id: 20,
+    };
+    expect(rules(vm({ network_device: [all] }))).toEqual([]);
+  });
   it('reports a resource type the schema does not know', () => {
     expect(rules({ resource: { proxmox_virtual_environment_hagroup: { g: {} } } })).toEqual([
       'unknown-type proxmox_virtual_environment_hagroup',

@@ -87,9 +87,12 @@ describe('DebianVm', () => {
 
   it('puts NICs on their bridges and VLANs with static addresses, and only the first NIC gets the gateway', () => {
     const vm = JSON.parse(synth()).resource.proxmox_virtual_environment_vm!.web as Record<string, unknown>;
+    // An attribute (not a block) in bpg/proxmox: every key, the unset ones null.
+    const unset = { disconnected: null, enabled: null, mac_address: null, mtu: null, queues: null };
+    const more = { rate_limit: null, trunks: null };
     expect(vm.network_device).toEqual([
-      { bridge: 'vmbr0', model: 'virtio', firewall: true },
-      { bridge: 'vmbr1', model: 'virtio', firewall: true, vlan_id: 20 },
+      { bridge: 'vmbr0', model: 'virtio', firewall: true, vlan_id: null, ...unset, ...more },
+      { bridge: 'vmbr1', model: 'virtio', firewall: true, vlan_id: 20, ...unset, ...more },
     ]);
     expect((vm.initialization as { ip_config: unknown }).ip_config).toEqual([
       {
