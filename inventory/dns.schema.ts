@@ -13,8 +13,8 @@ export type RecordType = (typeof recordTypes)[number];
 
 /**
  * What a value of each type must look like: the form a zone file writes, without trailing dots. TXT is one
- * string of printable ASCII (no `"` or `\`, which the provider cannot quote), and never `${` or `%{`, which
- * Terraform would read as a template instead of text.
+ * string of printable ASCII without `"` or `\`, which the provider cannot quote (it writes `"TEXT"` into the
+ * record it parses). `${` is fine: InfraApp escapes every literal, so Terraform never reads it as a template.
  */
 export function recordValueProblem(type: RecordType, value: string): string | undefined {
   const u16 = (text: string): boolean => Number(text) <= 65535;
@@ -41,8 +41,6 @@ export function recordValueProblem(type: RecordType, value: string): string | un
     case 'TXT':
       if (!/^[\x20-\x7e]{1,255}$/.test(value) || /["\\]/.test(value))
         return 'is not a TXT text; expected 1 to 255 printable ASCII characters without " or \\';
-      if (/[$%]\{/.test(value))
-        return 'contains "${" or "%{"; expected plain text (Terraform reads those as a template)';
       return undefined;
   }
 }

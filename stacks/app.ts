@@ -63,7 +63,7 @@ export function synthDnsApp(inventory: Inventory, outdir: string, env: NodeJS.Pr
   const model = buildDnsModel(inventory);
   if (!model.primary) return false;
   mkdirSync(outdir, { recursive: true });
-  const app = new App({ outdir, stackTraces: false });
+  const app = new InfraApp({ outdir });
   new DnsStack(app, { model, env });
   app.synth();
   return true;

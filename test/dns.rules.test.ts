@@ -203,14 +203,14 @@ describe('dns.yaml', () => {
   it("rejects values outside each type's grammar, located at the value", () => {
     const { errors } = check(
       addRecords(
-        '{ name: t.test.example.org, type: TXT, value: "token ${x}" }',
+        '{ name: t.test.example.org, type: TXT, value: \'say "hi"\' }',
         '{ name: t.test.example.org, type: MX, value: "mail.test.example.org" }',
         '{ name: t.test.example.org, type: AAAA, value: "192.0.2.1" }',
         '{ name: "bad name.test.example.org", type: TXT, value: "x" }',
       ),
     );
     expect(errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
-      'records[2].value: "token ${x}" contains "${" or "%{"; expected plain text (Terraform reads those as a template)',
+      'records[2].value: "say \\"hi\\"" is not a TXT text; expected 1 to 255 printable ASCII characters without " or \\',
       'records[3].value: "mail.test.example.org" is not an MX value; expected "PREFERENCE HOST" such as "10 mail.example.org"',
       'records[4].value: "192.0.2.1" is not an IPv6 address',
       'records[5].name: "bad name.test.example.org" is not a DNS name; expected something like www.example.org',
