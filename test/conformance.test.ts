@@ -1,11 +1,16 @@
 // Offline `terraform validate`: every synthesized resource against the pinned provider schema.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkStack, type ProviderSchemaFile } from '../providers/conformance.ts';
 import { synthesize } from '../stacks/synth.ts';
 import { exampleInventory } from './helpers/example.ts';
+
+/** Pinned by the provider-simulator work; until it is there, the dns stack's offline check waits for it. */
+const DNS_SCHEMA = 'providers/dns/schema.json';
+if (!existsSync(DNS_SCHEMA))
+  console.warn(`conformance of the dns stack skipped: ${DNS_SCHEMA} is not pinned yet (hashicorp/dns 3.6.1)`);
 
 const schema = JSON.parse(readFileSync('providers/proxmox/schema.json', 'utf8')) as ProviderSchemaFile;
 
@@ -40,8 +45,9 @@ describe('every synthesized stack of the example', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('conforms to providers/proxmox/schema.json', () => {
-    const stacks = readdirSync(join(out, 'cdktf.out/stacks'));
-    expect(stacks).toEqual(['cluster-alpha', 'cluster-beta', 'cluster-gamma', 'cluster-solo']);
+    const all = readdirSync(join(out, 'cdktf.out/stacks'));
+    expect(all).toEqual(['cluster-alpha', 'cluster-beta', 'cluster-gamma', 'cluster-solo', 'dns']);
+    const stacks = all.filter((s) => s.startsWith('cluster-'));
     let resources = 0;
     for (const stack of stacks) {
       const json = JSON.parse(readFileSync(join(out, 'cdktf.out/stacks', stack, 'cdk.tf.json'), 'utf8'));
@@ -50,6 +56,13 @@ describe('every synthesized stack of the example', () => {
       expect(checkStack(json, [schema]), stack).toEqual([]);
     }
     expect(resources).toBeGreaterThan(250);
+  });
+
+  it.skipIf(!existsSync(DNS_SCHEMA))('conforms to providers/dns/schema.json (the dns stack)', () => {
+    const dns = JSON.parse(readFileSync(DNS_SCHEMA, 'utf8')) as ProviderSchemaFile;
+    const json = JSON.parse(readFileSync(join(out, 'cdktf.out/stacks/dns/cdk.tf.json'), 'utf8'));
+    expect(Object.keys(json.resource).length).toBeGreaterThan(3);
+    expect(checkStack(json, [dns])).toEqual([]);
   });
 });
 
