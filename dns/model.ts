@@ -96,7 +96,11 @@ export interface DnsModel {
   /** The NS of every zone: the secondaries, or the primary when there are none. */
   readonly nameservers: readonly string[];
   readonly zones: readonly Zone[];
-  /** Every record asked for, in or outside our zones. */
+  /** The names of `zones`, for lookups. */
+  readonly zoneNames: ReadonlySet<string>;
+  /** Every record set by `name type`, for lookups. */
+  readonly sets: ReadonlyMap<string, RecordSet>;
+  /** Every record asked for, in or outside our zones (a reverse zone's SOA and NS only in its sets). */
   readonly entries: readonly DnsEntry[];
   readonly addresses: readonly VmAddress[];
   readonly senders: readonly MailSender[];
@@ -129,18 +133,30 @@ const TYPE_ORDER: readonly RecordType[] = [
   'PTR',
 ];
 
-/** The zone of ours a name lies in: the longest zone it equals or ends with. */
-export function zoneOf(name: string, zones: readonly string[]): string | undefined {
-  let best: string | undefined;
-  for (const zone of zones) {
-    if ((name === zone || name.endsWith(`.${zone}`)) && (!best || zone.length > best.length)) best = zone;
+/** The zone of ours a name lies in: the longest zone it equals or ends with (label by label: no scan). */
+export function zoneOf(name: string, zones: ReadonlySet<string>): string | undefined {
+  const labels = name.split('.');
+  for (let i = 0; i < labels.length; i++) {
+    const candidate = labels.slice(i).join('.');
+    if (zones.has(candidate)) return candidate;
   }
-  return best;
+  return undefined;
+}
+
+/** The record sets of some zones by `name type`. */
+export function indexSets(zones: readonly Zone[]): Map<string, RecordSet> {
+  const index = new Map<string, RecordSet>();
+  for (const zone of zones) for (const set of zone.sets) index.set(`${set.name} ${set.type}`, set);
+  return index;
 }
 
 /** The name an address of a VM has: `<vm>.<domain>` on public networks (or when it has no public one), else `<vm>.<purpose>.<domain>`. */
-export function addressName(inventory: Inventory, vm: Vm, network: string): string {
-  const purpose = new Map(inventory.networks.map((n) => [n.name, n.purpose]));
+export function addressName(
+  inventory: Inventory,
+  vm: Vm,
+  network: string,
+  purpose: ReadonlyMap<string, string> = new Map(inventory.networks.map((n) => [n.name, n.purpose])),
+): string {
   const hasPublic = vm.nics.some((nic) => purpose.get(nic.network) === 'public');
   const own = purpose.get(network);
   return own === 'public' || !hasPublic || !own
@@ -190,6 +206,7 @@ export function buildDnsModel(inventory: Inventory): DnsModel {
   }
   const reverse = [...new Set([...reverseOf.values()].flat())];
   const zoneNames = [...forward, ...reverse];
+  const zoneSet = new Set(zoneNames);
 
   const entries: DnsEntry[] = [];
   const seen = new Set<string>();
@@ -205,24 +222,35 @@ export function buildDnsModel(inventory: Inventory): DnsModel {
 
   // The zones' own records: SOA, NS, CAA.
   const orgOrigin: Origin = { file: 'org', path: ['domain'], what: 'org.yaml' };
+  const nsOrigin = new Map<string, Origin>();
+  for (const i of secondaries)
+    if (!nsOrigin.has(i.ctx.fqdn))
+      nsOrigin.set(i.ctx.fqdn, { file: 'vms', path: instancePath(i), what: i.label });
+  const forwardSet = new Set(forward);
+  // Reverse zones' own records go straight into their zone: they repeat the forward zones' (same primary,
+  // same name servers), whose entries the rules check once, and there are (zones x name servers) of them.
+  const ownRecords = new Map<string, DnsEntry[]>(zoneNames.map((z) => [z, []]));
   for (const zone of zoneNames) {
+    const add = forwardSet.has(zone)
+      ? derive
+      : (name: string, type: RecordType, value: string, origin: Origin): void => {
+          ownRecords.get(zone)!.push({ name, type, value, origin });
+        };
     if (primary) {
       const soa = `${primary.fqdn} hostmaster.${domain} 1 ${SOA_TIMERS} ${ttl.min}`;
-      derive(zone, 'SOA', soa, { ...orgOrigin, what: `the primary ${primary.vm}` });
+      add(zone, 'SOA', soa, { ...orgOrigin, what: `the primary ${primary.vm}` });
     }
-    for (const ns of nameservers) {
-      const by = secondaries.find((i) => i.ctx.fqdn === ns);
-      derive(zone, 'NS', ns, by ? { file: 'vms', path: instancePath(by), what: by.label } : orgOrigin);
-    }
-    if (forward.includes(zone)) derive(zone, 'CAA', `0 issue "${CA_ISSUER}"`, orgOrigin);
+    for (const ns of nameservers) add(zone, 'NS', ns, nsOrigin.get(ns) ?? orgOrigin);
+    if (forwardSet.has(zone)) add(zone, 'CAA', `0 issue "${CA_ISSUER}"`, orgOrigin);
   }
 
   // Every VM: its names, and a PTR for each address.
   const addresses: VmAddress[] = [];
   const networks = new Map(inventory.networks.map((n) => [n.name, n]));
+  const purposes = new Map(inventory.networks.map((n) => [n.name, n.purpose]));
   inventory.vms.forEach((vm, vi) => {
     vm.nics.forEach((nic, ni) => {
-      const name = addressName(inventory, vm, nic.network);
+      const name = addressName(inventory, vm, nic.network, purposes);
       for (const [text, family, type] of [
         [nic.ipv6, 6, 'AAAA'],
         [nic.ipv4, 4, 'A'],
@@ -262,7 +290,7 @@ export function buildDnsModel(inventory: Inventory): DnsModel {
     own.filter((r) => r.type === 'TXT' && r.value.startsWith('v=spf1')).map((r) => r.name),
   );
   for (const record of serviceDnsRecords(inventory)) {
-    if (record.type === 'NS' && zoneNames.includes(record.name)) continue;
+    if (record.type === 'NS' && zoneSet.has(record.name)) continue;
     if (record.type === 'TXT' && record.value.startsWith('v=spf1') && spfOverridden.has(record.name))
       continue;
     const i = byLabel.get(record.for);
@@ -281,11 +309,16 @@ export function buildDnsModel(inventory: Inventory): DnsModel {
     });
   });
 
+  const byZone = ownRecords;
+  for (const entry of entries) {
+    const zone = zoneOf(entry.name, zoneSet);
+    if (zone) byZone.get(zone)!.push(entry);
+  }
   const zones = zoneNames
     .map((name) => ({
       name,
-      reverse: !forward.includes(name),
-      sets: setsOf(name, entries, zoneNames, ttl.default),
+      reverse: !forwardSet.has(name),
+      sets: setsOf(name, byZone.get(name)!, ttl.default),
     }))
     .sort((a, b) => Number(a.reverse) - Number(b.reverse) || compareNames(a.name, b.name));
 
@@ -295,6 +328,8 @@ export function buildDnsModel(inventory: Inventory): DnsModel {
     ...(primary ? { primary } : {}),
     nameservers,
     zones,
+    zoneNames: zoneSet,
+    sets: indexSets(zones),
     entries,
     addresses,
     senders: mailSenders(inventory, instances),
@@ -309,17 +344,14 @@ function primaryOf(inventory: Inventory, vm: Vm): { vm: string; fqdn: string; se
   return { vm: vm.name, fqdn: fqdn(inventory, vm), server };
 }
 
-function setsOf(
-  zone: string,
-  entries: readonly DnsEntry[],
-  zones: readonly string[],
-  ttl: number,
-): RecordSet[] {
+/** Groups one zone's entries into record sets. */
+function setsOf(zone: string, entries: readonly DnsEntry[], ttl: number): RecordSet[] {
   const groups = new Map<string, DnsEntry[]>();
   for (const entry of entries) {
-    if (zoneOf(entry.name, zones) !== zone) continue;
     const key = `${entry.name} ${entry.type}`;
-    groups.set(key, [...(groups.get(key) ?? []), entry]);
+    const group = groups.get(key);
+    if (group) group.push(entry);
+    else groups.set(key, [entry]);
   }
   return [...groups.values()]
     .map((group) => {

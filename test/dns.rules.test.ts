@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ZONE_RULES, zoneFindings } from '../dns/check.ts';
-import { buildDnsModel, type DnsModel } from '../dns/model.ts';
+import { buildDnsModel, type DnsModel, indexSets } from '../dns/model.ts';
 import type { Finding } from '../inventory/findings.ts';
 import { type Inventory, loadInventory } from '../inventory/inventory.ts';
 
@@ -42,13 +42,11 @@ function fixtureModel(): DnsModel {
 
 /** The fixture's model with one record set's values replaced. */
 function withValues(model: DnsModel, name: string, type: string, values: string[]): DnsModel {
-  return {
-    ...model,
-    zones: model.zones.map((z) => ({
-      ...z,
-      sets: z.sets.map((s) => (s.name === name && s.type === type ? { ...s, values } : s)),
-    })),
-  };
+  const zones = model.zones.map((z) => ({
+    ...z,
+    sets: z.sets.map((s) => (s.name === name && s.type === type ? { ...s, values } : s)),
+  }));
+  return { ...model, zones, sets: indexSets(zones) };
 }
 
 describe('the zone rules', () => {

@@ -47,9 +47,10 @@ describe('npm run synth', () => {
       'cluster-beta',
       'cluster-gamma',
       'cluster-solo',
+      'dns',
     ]);
     let vms = 0;
-    for (const stack of readdirSync(join(out, 'stacks'))) {
+    for (const stack of readdirSync(join(out, 'stacks')).filter((s) => s.startsWith('cluster-'))) {
       const json = JSON.parse(readFileSync(join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
       vms += Object.keys(json.resource.proxmox_virtual_environment_vm).length;
     }
@@ -59,6 +60,8 @@ describe('npm run synth', () => {
     expect(readdirSync(join(out, 'artifacts/icinga2')).length).toBeGreaterThan(0);
     expect(run.stdout).toMatch(/^cluster-alpha: 14 VMs, \d+ vCPUs, \d+ GiB RAM, \d+ resources$/m);
     expect(run.stdout).toMatch(/^ {2}proxmox_virtual_environment_vm +14$/m);
+    expect(run.stdout).toMatch(/^dns: \d+ resources$/m);
+    expect(readdirSync(join(out, 'artifacts/dns'))).toContain('example.org.zone');
     expect(run.stdout).toMatch(/4 sites, 4 clusters, 10 nodes, 43 VMs: 0 errors/);
   });
 

@@ -23,11 +23,11 @@ export function forwardReverseAgree(model: DnsModel): ZoneFinding[] {
       });
   }
   // PTRs that someone else asked for (dns.yaml cannot write PTR, so this guards the derivation itself).
+  const owned = new Set(model.addresses.map((a) => a.ptr));
   for (const zone of model.zones) {
     for (const set of zone.sets) {
       if (set.type !== 'PTR') continue;
-      const address = model.addresses.find((a) => a.ptr === set.name);
-      if (!address)
+      if (!owned.has(set.name))
         out.push({
           origin: set.entries[0]!.origin,
           message: `PTR ${set.name} belongs to no VM address; expected one PTR per address`,

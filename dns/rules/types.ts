@@ -1,5 +1,5 @@
 // What a zone rule returns: a message about a record, located where the inventory asks for it.
-import type { DnsModel, Origin } from '../model.ts';
+import { type DnsModel, type Origin, zoneOf } from '../model.ts';
 
 export interface ZoneFinding {
   readonly origin: Origin;
@@ -10,14 +10,10 @@ export type ZoneRule = (model: DnsModel) => ZoneFinding[];
 
 /** The values of one name and type across the model's zones (empty when there is no such set). */
 export function valuesOf(model: DnsModel, name: string, type: string): readonly string[] {
-  for (const zone of model.zones) {
-    const set = zone.sets.find((s) => s.name === name && s.type === type);
-    if (set) return set.values;
-  }
-  return [];
+  return model.sets.get(`${name} ${type}`)?.values ?? [];
 }
 
 /** Is the name inside one of our zones? */
 export function isOurs(model: DnsModel, name: string): boolean {
-  return model.zones.some((z) => name === z.name || name.endsWith(`.${z.name}`));
+  return zoneOf(name, model.zoneNames) !== undefined;
 }
