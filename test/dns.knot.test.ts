@@ -10,7 +10,7 @@ import { buildDnsModel, type DnsModel } from '../dns/model.ts';
 import { type PushedRecords, pushedRecords } from '../review/dns-records.ts';
 import { proxiesFor, serviceInstances, vmAddresses } from '../services/instances.ts';
 import { synthesize } from '../stacks/synth.ts';
-import { exampleInventory } from './helpers/example.ts';
+import { exampleInventory } from './helpers/inventories.ts';
 import {
   type Answer,
   dig,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { deployOrder } from '../review/stack-order.ts';
-import { exampleInventory } from './helpers/example.ts';
+import { exampleInventory } from './helpers/inventories.ts';
 
 interface Step {
   name: string;

@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ZONE_RULES, zoneFindings } from '../dns/check.ts';
 import { buildDnsModel, type DnsModel, indexSets } from '../dns/model.ts';
 import type { Finding } from '../inventory/findings.ts';
-import { type Inventory, loadInventory } from '../inventory/inventory.ts';
+import type { Inventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 
 const FIXTURE = 'test/fixtures/dns/org';
 const dirs: string[] = [];
