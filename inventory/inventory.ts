@@ -7,6 +7,7 @@ import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
 import { crossCheck, type InventoryFile } from './crosscheck.ts';
 import { type DnsFile, dnsFileSchema } from './dns.schema.ts';
 import { type Finding, sortFindings } from './findings.ts';
+import { type Images, imagesFileSchema } from './images.schema.ts';
 import { issueFindings } from './issues.ts';
 import { type Network, networksFileSchema } from './networks.schema.ts';
 import { type Org, orgSchema } from './org.schema.ts';
@@ -22,6 +23,8 @@ export interface Inventory {
   readonly vms: readonly Vm[];
   /** Extra zones and records that are not derived (dns.yaml); absent in inventories built by code. */
   readonly dns?: DnsFile;
+  /** The pinned Debian cloud images by release; empty when images.yaml is absent (no Debian VMs). */
+  readonly images: Images;
 }
 
 export interface LoadResult {
@@ -34,7 +37,7 @@ export interface LoadResult {
 }
 
 const FILES: {
-  readonly [K in InventoryFile]: { file: string; schema: z.ZodType; what: string; optional?: true };
+  readonly [K in InventoryFile]: { file: string; schema: z.ZodType; what: string; optional?: boolean };
 } = {
   org: { file: 'org.yaml', schema: orgSchema, what: 'organisation settings' },
   sites: { file: 'sites.yaml', schema: sitesFileSchema, what: 'a "sites:" list' },
@@ -42,6 +45,8 @@ const FILES: {
   clusters: { file: 'clusters.yaml', schema: clustersFileSchema, what: 'a "clusters:" list' },
   vms: { file: 'vms.yaml', schema: vmsFileSchema, what: 'a "vms:" list' },
   dns: { file: 'dns.yaml', schema: dnsFileSchema, what: 'DNS zones and records', optional: true },
+  // Only needed when a VM runs Debian; crosscheck.ts reports a release no image is pinned for.
+  images: { file: 'images.yaml', schema: imagesFileSchema, what: 'an "images:" mapping', optional: true },
 };
 
 /** YAML files other tools own; the loader leaves them alone instead of warning. */
@@ -82,10 +87,7 @@ export function readInventory(dir: string): LoadResult {
   for (const [key, spec] of Object.entries(FILES) as [InventoryFile, (typeof FILES)[InventoryFile]][]) {
     const path = join(dir, spec.file);
     if (!existsSync(path)) {
-      if (spec.optional) {
-        data.set(key, spec.schema.parse({}));
-        continue;
-      }
+      if (spec.optional) continue;
       errors.push({
         severity: 'error',
         file: path,
@@ -114,7 +116,8 @@ export function readInventory(dir: string): LoadResult {
     networks: (data.get('networks') as { networks: Network[] }).networks,
     clusters: (data.get('clusters') as { clusters: Cluster[] }).clusters,
     vms: (data.get('vms') as { vms: Vm[] }).vms,
-    dns: data.get('dns') as DnsFile,
+    dns: (data.get('dns') as DnsFile | undefined) ?? dnsFileSchema.parse({}),
+    images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
   };
   for (const f of crossCheck(inventory, sources)) (f.severity === 'error' ? errors : warnings).push(f);
   if (errors.length > 0) return { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };

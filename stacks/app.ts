@@ -7,9 +7,11 @@ import type { Inventory } from '../inventory/inventory.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
 import { buildDnsModel } from '../dns/model.ts';
 import { renderZone } from '../dns/zonefile.ts';
+import { BOOT_IMAGES, bootImagesReport } from './boot-images.ts';
 import { ClusterStack } from './ClusterStack.ts';
 import { DnsStack } from './DnsStack.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
+import { PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts } from './node-ssh.ts';
 
 export function buildApp(
   inventory: Inventory,
@@ -81,5 +83,7 @@ export function artifacts(inventory: Inventory): Map<string, string> {
   const dns = buildDnsModel(inventory);
   if (dns.primary)
     for (const zone of dns.zones) files.set(`dns/${zone.name}.zone`, renderZone(zone, dns.ttl.default));
+  files.set(PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts(inventory));
+  files.set(BOOT_IMAGES, bootImagesReport(inventory));
   return files;
 }
