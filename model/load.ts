@@ -16,7 +16,8 @@ export function loadInventory(dir: string): LoadResult {
     (f.severity === 'error' ? errors : warnings).push(f);
   // The zone rules (dns/rules/): only on an organisation whose services check out, since the records come from them.
   if (errors.length === 0)
-    for (const f of dnsCheck(read.inventory, read.sources)) (f.severity === 'error' ? errors : warnings).push(f);
+    for (const f of dnsCheck(read.inventory, read.sources))
+      (f.severity === 'error' ? errors : warnings).push(f);
   const sorted = { errors: sortFindings(errors), warnings: sortFindings(warnings), sources: read.sources };
   return errors.length > 0 ? sorted : { inventory: read.inventory, ...sorted };
 }
