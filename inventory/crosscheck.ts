@@ -15,7 +15,7 @@ import {
 import type { Rule } from './rules/rule.ts';
 import { definedTwice, duplicateNames } from './rules/unique-names.ts';
 
-export type InventoryFile = 'org' | 'sites' | 'networks' | 'clusters' | 'vms' | 'images';
+export type InventoryFile = 'org' | 'sites' | 'networks' | 'clusters' | 'vms' | 'images' | 'dns';
 
 type Report = (file: InventoryFile, path: Path, message: string) => void;
 
