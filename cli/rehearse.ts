@@ -2,7 +2,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { pinnedSchemaFiles } from '../providers/simulator/pinned.ts';
 import { describeStack, rehearseAll, summaryLine } from '../providers/simulator/rehearse.ts';
 import { findTerraform, terraformMissing } from '../providers/simulator/terraform.ts';

@@ -1,4 +1,5 @@
 // An offline `terraform validate`: checks synthesized resources against a `terraform providers schema -json` file.
+import type { StackJson } from '../stacks/stack-json.ts';
 
 type CtyType = string | [string, unknown];
 
@@ -262,12 +263,6 @@ function checkBlockType(blockType: BlockType, value: unknown, where: string, out
   });
 }
 
-interface StackJson {
-  provider?: Record<string, unknown[] | Record<string, unknown>>;
-  resource?: Record<string, Record<string, Record<string, unknown>>>;
-  data?: Record<string, Record<string, Record<string, unknown>>>;
-}
-
 /**
  * Checks every resource, data source and provider block of a synthesized stack whose type a schema
  * file describes; types no schema file knows (another provider's) are reported when `strict`.
@@ -313,7 +308,7 @@ export function checkStack(
         continue;
       }
       for (const [name, config] of Object.entries(instances))
-        checkBlock(block, config, `${kind}${type}.${name}`, out, true);
+        checkBlock(block, config as Record<string, unknown>, `${kind}${type}.${name}`, out, true);
     }
   }
   return out;

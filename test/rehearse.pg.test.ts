@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { rehearseAll } from '../providers/simulator/rehearse.ts';
 import { startSimulator, type Simulator } from '../providers/simulator/server.ts';
 import { editObject, readWorld } from '../providers/simulator/state.ts';
