@@ -42,7 +42,9 @@ describe.skipIf(TERRAFORM_MISSING ?? POSTGRES_MISSING)('the pipelines of .drone.
   let simulator: Simulator;
   let ws: string;
   const world = (): string => join(ws, 'world.json');
-  const head = spawnSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
+  const head = spawnSync('git', ['rev-parse', 'HEAD'], {
+    encoding: 'utf8',
+  }).stdout.trim();
 
   beforeAll(async () => {
     pg = await startPostgres();
@@ -54,7 +56,10 @@ describe.skipIf(TERRAFORM_MISSING ?? POSTGRES_MISSING)('the pipelines of .drone.
       symlinkSync(resolve(entry), join(ws, entry));
     }
     symlinkSync(resolve('test/fixtures/inventory/base'), join(ws, 'inventory'));
-    simulator = await startSimulator({ schemaFiles: PINNED, worldFile: join(ws, 'world.json') });
+    simulator = await startSimulator({
+      schemaFiles: PINNED,
+      worldFile: join(ws, 'world.json'),
+    });
   }, 120_000);
   afterAll(async () => {
     await simulator?.close();
@@ -79,54 +84,18 @@ describe.skipIf(TERRAFORM_MISSING ?? POSTGRES_MISSING)('the pipelines of .drone.
     for (const [key, value] of Object.entries(s.environment ?? {}))
       env[key] = typeof value === 'string' ? value : (secrets[key] ?? '');
     const script = `set -e\n${s.commands.join('\n')}\n`;
-    return run('sh', ['-c', script], { cwd: ws, env: terraformEnv(simulator.reattach, env) });
+    return run('sh', ['-c', script], {
+      cwd: ws,
+      env: terraformEnv(simulator.reattach, env),
+    });
   };
 
-  it('deploys in the fixed stack order: plan, deploy gate, apply of the saved plan, then nothing left to do', async () => {
+  it('deploys in the fixed stack order, plan -> gate -> apply of the saved plan; a stack that fails to plan stops no other', async () => {
     expect((await step('deploy', 'synth')).code).toBe(0);
     expect(readFileSync(join(ws, 'cdktf.out/deploy-order'), 'utf8').split('\n').filter(Boolean)).toEqual([
       'cluster-ceph',
       'cluster-solo',
     ]);
-    const plan = await step('deploy', 'plan');
-    expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stdout.indexOf('--- planned cluster-ceph')).toBeLessThan(
-      plan.stdout.indexOf('--- planned cluster-solo'),
-    );
-    const gate = await step('deploy', 'gate');
-    expect(gate.code, gate.stderr).toBe(0);
-    expect(existsSync(join(ws, 'cdktf.out/stacks/cluster-solo/gate.ok'))).toBe(true);
-    const apply = await step('deploy', 'apply');
-    expect(apply.code, apply.stdout + apply.stderr).toBe(0);
-    expect(apply.stdout).toMatch(/--- applied cluster-ceph[\s\S]*--- applied cluster-solo/);
-    expect(Object.keys(readWorld(world()).endpoints)).toHaveLength(2);
-  }, 240_000);
-
-  it('finds no drift after the deploy, then exit code 2 and the drifted attribute after a hand edit', async () => {
-    expect((await step('drift', 'synth')).code).toBe(0);
-    expect((await step('drift', 'plan')).code).toBe(0);
-    const clean = await step('drift', 'report');
-    expect(clean.code).toBe(0);
-    expect(clean.stdout).toContain('No drift in any stack.');
-
-    const solo = Object.entries(readWorld(world()).endpoints).find(
-      ([, t]) => Object.values(t.proxmox_virtual_environment_vm ?? {}).length === 1,
-    );
-    const [vmId] = Object.keys(solo?.[1].proxmox_virtual_environment_vm ?? {});
-    editObject(world(), 'proxmox_virtual_environment_vm', vmId ?? '', (o) => {
-      (o.memory as { dedicated: number }[])[0]!.dedicated = 1234;
-    });
-    const plan = await step('drift', 'plan');
-    expect(plan.stdout).toContain('--- cluster-solo: DRIFT');
-    expect(plan.stdout).toContain('--- cluster-ceph: no drift');
-    const report = await step('drift', 'report');
-    expect(report.code).toBe(1);
-    expect(report.stdout).toMatch(/memory\[0\]\.dedicated/);
-    expect(report.stdout).toMatch(/drift in: cluster-solo/);
-  }, 240_000);
-
-  it('deploys the other stacks when one stack fails to plan, and fails at the end naming it', async () => {
-    expect((await step('deploy', 'synth')).code).toBe(0);
     // A stack terraform refuses: an argument the schema does not have.
     const broken = join(ws, 'cdktf.out/stacks/cluster-ceph/cdk.tf.json');
     const json = JSON.parse(readFileSync(broken, 'utf8')) as {
@@ -135,18 +104,47 @@ describe.skipIf(TERRAFORM_MISSING ?? POSTGRES_MISSING)('the pipelines of .drone.
     const [firstVm] = Object.values(json.resource.proxmox_virtual_environment_vm ?? {});
     Object.assign(firstVm ?? {}, { cpu_count: 2 });
     writeFileSync(broken, JSON.stringify(json));
+
     const plan = await step('deploy', 'plan');
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout.indexOf('--- plan cluster-ceph')).toBeLessThan(
+      plan.stdout.indexOf('--- plan cluster-solo'),
+    );
     expect(plan.stdout).toContain('--- cluster-ceph: plan failed; it will not be applied');
     expect(plan.stdout).toContain('--- planned cluster-solo');
-    expect((await step('deploy', 'gate')).code).toBe(0);
+    const gate = await step('deploy', 'gate');
+    expect(gate.code, gate.stderr).toBe(0);
+    expect(existsSync(join(ws, 'cdktf.out/stacks/cluster-solo/gate.ok'))).toBe(true);
+    expect(existsSync(join(ws, 'cdktf.out/stacks/cluster-ceph/gate.ok'))).toBe(false);
     const apply = await step('deploy', 'apply');
     expect(apply.code).toBe(1);
+    expect(apply.stdout).toContain('--- apply cluster-solo: exactly the plan the gate checked');
     expect(apply.stdout).toContain('--- applied cluster-solo');
+    expect(apply.stdout).toContain('--- cluster-ceph: not applied');
     expect(apply.stdout).toContain('not deployed: cluster-ceph');
-    // The hand edit of the drift test is undone on the stack that deployed.
-    const vms = Object.values(readWorld(world()).endpoints).flatMap((t) =>
-      Object.values(t.proxmox_virtual_environment_vm ?? {}),
-    );
-    expect(vms.map((vm) => (vm.memory as { dedicated: number }[])[0]?.dedicated)).not.toContain(1234);
+    expect(Object.keys(readWorld(world()).endpoints)).toHaveLength(1);
+  }, 240_000);
+
+  it('finds no drift on the deployed stack, then exit code 2 and the drifted attribute after a hand edit', async () => {
+    expect((await step('drift', 'synth')).code).toBe(0);
+    const first = await step('drift', 'plan');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('--- cluster-solo: no drift');
+    // Never deployed: everything in it differs from the (empty) infrastructure.
+    expect(first.stdout).toContain('--- cluster-ceph: DRIFT');
+
+    const [byType] = Object.values(readWorld(world()).endpoints);
+    const [vmId] = Object.keys(byType?.proxmox_virtual_environment_vm ?? {});
+    expect(
+      editObject(world(), 'proxmox_virtual_environment_vm', vmId ?? '', (o) => {
+        (o.memory as { dedicated: number }[])[0]!.dedicated = 1234;
+      }),
+    ).toBe(true);
+    const plan = await step('drift', 'plan');
+    expect(plan.stdout).toContain('--- cluster-solo: DRIFT');
+    const report = await step('drift', 'report');
+    expect(report.code).toBe(1);
+    expect(report.stdout).toMatch(/memory\[0\]\.dedicated/);
+    expect(report.stdout).toMatch(/drift in: cluster-ceph cluster-solo/);
   }, 240_000);
 });

@@ -3,12 +3,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadInventory } from '../model/load.ts';
-import { rehearseAll } from '../providers/simulator/rehearse.ts';
 import { startSimulator, type Simulator } from '../providers/simulator/server.ts';
 import { editObject, readWorld } from '../providers/simulator/state.ts';
 import { findTerraform, run, terraformEnv } from '../providers/simulator/terraform.ts';
-import { synthesize } from '../stacks/synth.ts';
 import { POSTGRES_MISSING, type Postgres, startPostgres } from './helpers/postgres.ts';
 import { PINNED, TERRAFORM_MISSING } from './helpers/terraform.ts';
 
@@ -20,8 +17,9 @@ describe.skipIf(TERRAFORM_MISSING ?? POSTGRES_MISSING)(
     let pg: Postgres;
     let work: string;
     let world: string;
+    let kept = '';
     let slow: Simulator;
-    const synthDir = (): string => join(work, 'cdktf.out');
+    const synthDir = (): string => join(kept, 'cdktf.out');
     const tf = (stack: string, args: string[], simulator: Simulator) =>
       run(findTerraform() ?? 'terraform', args, {
         cwd: join(synthDir(), 'stacks', stack),
@@ -32,37 +30,48 @@ describe.skipIf(TERRAFORM_MISSING ?? POSTGRES_MISSING)(
       pg = await startPostgres();
       work = mkdtempSync(join(tmpdir(), 'rehearse-pg-'));
       world = join(work, 'world.json');
-      const loaded = loadInventory(INVENTORY);
-      await synthesize(loaded.inventory!, synthDir(), { ...process.env, INFRA_BACKEND: 'pg' });
       // Every apply of one object takes 0.4 s here, so the tests can act while an apply is under way.
-      slow = await startSimulator({ schemaFiles: PINNED, worldFile: world, applyDelayMs: 400 });
+      slow = await startSimulator({
+        schemaFiles: PINNED,
+        worldFile: world,
+        applyDelayMs: 400,
+      });
     }, 120_000);
     afterAll(async () => {
       await slow?.close();
       pg?.stop();
       rmSync(work, { recursive: true, force: true });
+      if (kept) rmSync(kept, { recursive: true, force: true });
     });
 
-    it('rehearses two stacks with their state in PostgreSQL, one schema per stack', async () => {
-      const stacks = readdirSync(join(synthDir(), 'stacks')).sort();
-      expect(stacks).toEqual(['cluster-ceph', 'cluster-solo']);
-      const results = await rehearseAll({
-        synthDir: synthDir(),
-        stacks,
-        terraform: findTerraform() ?? 'terraform',
-        schemaFiles: PINNED,
-        worldFile: world,
-        inventory: INVENTORY,
-        env: { PG_CONN_STR: pg.connString },
-      });
-      expect(results.map((r) => [r.stack, r.ok, r.failed])).toEqual([
-        ['cluster-ceph', true, undefined],
-        ['cluster-solo', true, undefined],
-      ]);
+    it('npm run rehearse with INFRA_BACKEND=pg: two stacks, their state in PostgreSQL, one schema each', async () => {
+      const r = await run(
+        process.execPath,
+        ['--import', 'tsx', 'cli/rehearse.ts', '--inventory', INVENTORY, '--keep', '--world', world],
+        {
+          env: {
+            ...process.env,
+            INFRA_BACKEND: 'pg',
+            PG_CONN_STR: pg.connString,
+          },
+        },
+      );
+      kept = /^kept (.+)$/m.exec(r.stdout)?.[1] ?? '';
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const lines = r.stdout.trim().split('\n');
+      expect(
+        lines.filter((l) =>
+          /^cluster-(ceph|solo): validate ok, plan \+\d+ ~0 -0, gate ok, applied \d+/.test(l),
+        ),
+      ).toHaveLength(2);
+      expect(lines.at(-1)).toMatch(
+        /^rehearse: 2 stacks, [1-9]\d* resources applied, second plan clean: yes$/,
+      );
+      expect(readdirSync(join(synthDir(), 'stacks')).sort()).toEqual(['cluster-ceph', 'cluster-solo']);
       const list = await tf('cluster-ceph', ['state', 'list'], slow);
       expect(list.stdout).toContain('proxmox_virtual_environment_vm.');
       expect(list.stdout).not.toContain('cluster-solo');
-    }, 180_000);
+    }, 240_000);
 
     /** Hand edits to every VM of the world, so the next apply has one update per VM to make. */
     const driftEveryVm = (memory: number): number => {
