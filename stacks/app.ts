@@ -4,21 +4,14 @@ import { join } from 'node:path';
 import { InfraApp } from '../constructs/InfraApp.ts';
 import type { Cluster } from '../inventory/clusters.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
+import { renderAnsible } from '../baseline/ansible.ts';
+import { convergeModel } from '../baseline/vm-model.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
+import { serviceInstances } from '../services/instances.ts';
 import { BOOT_IMAGES, bootImagesReport } from './boot-images.ts';
 import { ClusterStack } from './ClusterStack.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
 import { PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts } from './node-ssh.ts';
-
-export function buildApp(
-  inventory: Inventory,
-  outdir: string,
-  env: NodeJS.ProcessEnv = process.env,
-): InfraApp {
-  const app = new InfraApp({ outdir });
-  for (const cluster of clustersInOrder(inventory)) new ClusterStack(app, { inventory, cluster, env });
-  return app;
-}
 
 export function clustersInOrder(inventory: Inventory): Cluster[] {
   return [...inventory.clusters].sort((a, b) => a.name.localeCompare(b.name));
@@ -60,6 +53,12 @@ export function artifacts(inventory: Inventory): Map<string, string> {
     files.set(`cloud-init/${vm.name}.yaml`, cloudConfigOf(inventory, vm));
   }
   for (const [name, text] of renderIcinga2(inventory)) files.set(`icinga2/${name}`, text);
+  const instances = serviceInstances(inventory);
+  const debian = [...inventory.vms]
+    .filter((vm) => vm.os !== 'other')
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((vm) => convergeModel(inventory, vm, instances));
+  for (const [name, text] of renderAnsible(inventory, debian)) files.set(`ansible/${name}`, text);
   files.set(PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts(inventory));
   files.set(BOOT_IMAGES, bootImagesReport(inventory));
   return files;
