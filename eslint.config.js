@@ -12,4 +12,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Every app is an InfraApp, which escapes inventory text and refuses two resources with one name.
+    files: ['**/*.ts'],
+    ignores: ['constructs/InfraApp.ts', 'test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'cdktf', importNames: ['App'], message: 'use InfraApp from constructs/InfraApp.ts' }] },
+      ],
+    },
+  },
 );

@@ -1,15 +1,19 @@
 // Builds the cdktf App from a validated inventory: one stack per cluster, plus the artifacts reviewers read.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'cdktf';
+import { InfraApp } from '../constructs/InfraApp.ts';
 import type { Cluster } from '../inventory/clusters.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
 import { ClusterStack } from './ClusterStack.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
 
-export function buildApp(inventory: Inventory, outdir: string, env: NodeJS.ProcessEnv = process.env): App {
-  const app = new App({ outdir, stackTraces: false });
+export function buildApp(
+  inventory: Inventory,
+  outdir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): InfraApp {
+  const app = new InfraApp({ outdir });
   for (const cluster of clustersInOrder(inventory)) new ClusterStack(app, { inventory, cluster, env });
   return app;
 }
@@ -40,9 +44,8 @@ export function synthClusterApp(
   outdir: string,
   env: NodeJS.ProcessEnv,
 ): void {
-  // Stack traces on every construct cost time and end up in the JSON; nobody reads them there.
   mkdirSync(outdir, { recursive: true });
-  const app = new App({ outdir, stackTraces: false });
+  const app = new InfraApp({ outdir });
   new ClusterStack(app, { inventory, cluster, env });
   app.synth();
 }
