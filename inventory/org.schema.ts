@@ -1,6 +1,6 @@
 // Schema of inventory/org.yaml: organisation-wide settings every other file relies on.
 import { z } from 'zod';
-import { name, sshPublicKey } from './common.ts';
+import { name, sshPublicKey, sshPublicKeyList } from './common.ts';
 import { prefixProblem } from './net.ts';
 
 /** A DNS name such as example.org or git.example.org. */
@@ -49,7 +49,7 @@ export const orgSchema = z.strictObject({
     user: name,
     /** Unix group of the administrators: sudo and SSH login. @default admins */
     group: name.default('admins'),
-    keys: z.array(sshPublicKey).min(1),
+    keys: sshPublicKeyList.min(1),
   }),
   /** How maintainers reach the VMs over SSH (no VPN: through the jump hosts). */
   ssh: z

@@ -57,7 +57,7 @@ describe('SSH', () => {
 
   it('fetches member keys from the URL in org.yaml and forgets them when the server says the member is gone', () => {
     expect(file('gitea', '/etc/ssh/member-keys.conf')).toContain(
-      "KEYS_URL='https://id.example.org/ssh/{user}.keys'",
+      'KEYS_URL=https://id.example.org/ssh/{user}.keys\n',
     );
     const script = file('gitea', '/usr/local/sbin/member-keys') ?? '';
     expect(script.startsWith('#!/bin/sh\n')).toBe(true);
