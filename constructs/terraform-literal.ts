@@ -50,7 +50,10 @@ export function escapeLiterals(value: unknown): unknown {
     // Only plain data: a resolvable object (an expression, a lazy value) is cdktf's to resolve.
     if (proto !== Object.prototype && proto !== null) return value;
     return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [escapeLiteralString(k), escapeLiterals(v)]),
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        escapeLiteralString(k),
+        escapeLiterals(v),
+      ]),
     );
   }
   return value;

@@ -40,6 +40,11 @@ export const sshPublicKeyList = z.array(sshPublicKey).superRefine((keys, ctx) =>
     if (!parsed.ok) return;
     const first = seen.get(parsed.key.blob);
     if (first === undefined) seen.set(parsed.key.blob, i);
-    else ctx.addIssue({ code: 'custom', path: [i], message: `is the same key as entry ${first}; expected each key once` });
+    else
+      ctx.addIssue({
+        code: 'custom',
+        path: [i],
+        message: `is the same key as entry ${first}; expected each key once`,
+      });
   });
 });

@@ -14,6 +14,7 @@ import {
   parsePrefix,
   reservedReason,
 } from './net.ts';
+import { vmNameTakenByStack } from './rules/vm-name-taken-by-stack.ts';
 import type { SourceFile } from './source.ts';
 
 export type InventoryFile = 'org' | 'sites' | 'networks' | 'clusters' | 'vms';
@@ -482,5 +483,7 @@ export function crossCheck(inv: Inventory, sources: ReadonlyMap<InventoryFile, S
     }
   });
 
+  // Rules that live in files of their own (inventory/rules/).
+  for (const f of vmNameTakenByStack(inv)) at(f.severity)(f.file, f.path, f.message);
   return findings;
 }

@@ -55,8 +55,11 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
 export function renderValue(value: unknown): string {
   if (typeof value === 'string') {
     // A private key or a password must not reach a CI log because someone pasted it in the wrong place.
-    if (looksLikePrivateKey(value) || isSensitiveValue(value)) return '(a value that looks secret, not shown)';
-    return value.length > ECHO_LIMIT ? `${JSON.stringify(value.slice(0, ECHO_LIMIT))}…` : JSON.stringify(value);
+    if (looksLikePrivateKey(value) || isSensitiveValue(value))
+      return '(a value that looks secret, not shown)';
+    return value.length > ECHO_LIMIT
+      ? `${JSON.stringify(value.slice(0, ECHO_LIMIT))}…`
+      : JSON.stringify(value);
   }
   if (value === null) return 'an empty value';
   if (Array.isArray(value)) return 'a list';

@@ -26,8 +26,7 @@ export interface SshPublicKey {
 }
 
 export type SshKeyResult =
-  | { readonly ok: true; readonly key: SshPublicKey }
-  | { readonly ok: false; readonly problem: string };
+  { readonly ok: true; readonly key: SshPublicKey } | { readonly ok: false; readonly problem: string };
 
 /** Recognises a pasted private key in any common format, so callers can refuse it without echoing it. */
 export function looksLikePrivateKey(text: string): boolean {
@@ -72,7 +71,8 @@ function decodeBlob(label: SshKeyType, bytes: Buffer): { bits: number } | string
   const reader = new WireReader(bytes);
   const inner = reader.field()?.toString('latin1');
   if (inner === undefined) return 'has a blob that does not decode (truncated?)';
-  if (inner !== label) return `says ${label} but its blob holds a ${printable(inner)} key; expected the same type in both`;
+  if (inner !== label)
+    return `says ${label} but its blob holds a ${printable(inner)} key; expected the same type in both`;
   let bits: number;
   if (label === 'ssh-ed25519' || label === 'sk-ssh-ed25519@openssh.com') {
     if (reader.field()?.length !== 32) return 'has a truncated or damaged Ed25519 blob';
@@ -82,7 +82,8 @@ function decodeBlob(label: SshKeyType, bytes: Buffer): { bits: number } | string
     const n = reader.field();
     if (!e || !n || bitLength(e) === 0) return 'has a truncated or damaged RSA blob';
     bits = bitLength(n);
-    if (bits < MIN_RSA_BITS) return `is an RSA key of ${bits} bits; expected at least ${MIN_RSA_BITS} (or an Ed25519 key)`;
+    if (bits < MIN_RSA_BITS)
+      return `is an RSA key of ${bits} bits; expected at least ${MIN_RSA_BITS} (or an Ed25519 key)`;
   } else {
     const spec = CURVES[label]!;
     const curve = reader.field()?.toString('latin1');
@@ -112,12 +113,16 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  */
 export function parseSshPublicKey(text: string): SshKeyResult {
   const fail = (problem: string): SshKeyResult => ({ ok: false, problem });
-  if (looksLikePrivateKey(text)) return fail('is a private key: a private key was pasted; paste the ".pub" file');
-  if (/[\u0000-\u001f\u007f]/.test(text)) return fail('has a line break or control character; expected one line "type AAAA... comment"');
+  if (looksLikePrivateKey(text))
+    return fail('is a private key: a private key was pasted; paste the ".pub" file');
+  if (/[\u0000-\u001f\u007f]/.test(text))
+    return fail('has a line break or control character; expected one line "type AAAA... comment"');
   const [label = '', blob = '', ...rest] = text.trim().split(/ +/);
   const comment = rest.join(' ');
-  if (label === 'ssh-dss') return fail('is a DSA (ssh-dss) key, which OpenSSH no longer accepts; expected an Ed25519 key');
-  if (label.includes('-cert-v01@openssh.com')) return fail('is an SSH certificate; expected a plain public key');
+  if (label === 'ssh-dss')
+    return fail('is a DSA (ssh-dss) key, which OpenSSH no longer accepts; expected an Ed25519 key');
+  if (label.includes('-cert-v01@openssh.com'))
+    return fail('is an SSH certificate; expected a plain public key');
   if (!(SSH_KEY_TYPES as readonly string[]).includes(label))
     return fail(`does not start with a known key type; expected one of ${SSH_KEY_TYPES.join(', ')}`);
   if (!BASE64.test(blob) || blob.length % 4 !== 0) return fail('has a blob that is not base64 (truncated?)');

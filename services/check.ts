@@ -10,6 +10,7 @@ import type { SourceFile } from '../inventory/source.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { BACKUP_REPO_KIND, CATALOG, DATABASE_KIND, JUMP_KIND, MONITORING_KINDS } from './catalog.ts';
 import { proxiesFor, type ServiceInstance, serviceInstances, vmAddresses, vmSite } from './instances.ts';
+import { databaseInAnotherSite } from './rules/database-in-another-site.ts';
 import type { PortSpec } from './types.ts';
 
 type Report = (file: InventoryFile, path: Path, message: string, key?: boolean) => void;
@@ -288,5 +289,7 @@ export function catalogCheck(inv: Inventory, sources: ReadonlyMap<InventoryFile,
   for (const problem of rebootSchedule(inv).problems)
     error('vms', ['vms', problem.vmIndex, problem.field], problem.message);
 
+  // Rules that live in files of their own (services/rules/).
+  for (const f of databaseInAnotherSite(inv)) at(f.severity)(f.file, f.path, f.message);
   return findings;
 }

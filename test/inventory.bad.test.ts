@@ -284,13 +284,13 @@ describe('input the YAML parser itself chokes on', () => {
 
   it('reports a list where the file should hold a mapping', () => {
     expect(variant('top-level-list', 'sites.yaml', '- name: one\n')).toEqual([
-      'sites.yaml:1:1  (file)  is a list; expected a mapping of fields',
+      'sites.yaml:1:1  (file)  holds a list, not a mapping of fields; expected a "sites:" list',
     ]);
   });
 
   it('reports an unreadable file (a directory named vms.yaml)', () => {
     expect(variant('unreadable', 'vms.yaml', 'directory')).toEqual([
-      'vms.yaml:1:1  (file)  cannot be read (EISDIR); expected a readable YAML file',
+      'vms.yaml:1:1  (file)  is not a regular file (a directory, device or pipe); expected a YAML file',
     ]);
   });
 
