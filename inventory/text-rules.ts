@@ -4,12 +4,15 @@ import type { Finding, Path } from './findings.ts';
 import { looksLikePrivateKey } from './ssh-key.ts';
 import type { SourceFile } from './source.ts';
 
+/** "root password: hunter2", "API token = abc": a secret written into free text, by name and value. */
+const SECRET_LINE = /\b(password|passwd|passphrase|secret|token|api[ _-]?key|private[ _-]?key)\b\s*[:=]\s*\S/i;
+
 /** Why a string must not be in the inventory at all, or undefined. Never quotes the string. */
 export function textProblem(text: string): string | undefined {
   if (looksLikePrivateKey(text))
     return 'holds a private key (not shown); a private key was pasted: paste the ".pub" file, and treat the key as compromised';
   // maskText changes exactly what looks secret: URL passwords, API tokens, `password: ...` lines.
-  if (maskText(text) !== text)
+  if (maskText(text) !== text || SECRET_LINE.test(text))
     return 'looks like it holds a secret (a password, token or credential; not shown); expected no secret in the inventory: tools read their secrets from environment variables';
   // cdktf would resolve this marker as one of its own references instead of writing the text.
   if (/[$#&]\{TfToken\[/.test(text)) return 'holds a cdktf token marker; expected plain text';
