@@ -19,11 +19,14 @@ export interface Edit {
 
 const dirs: string[] = [];
 
-/** A copy of base/ with the edits applied; removed by `removeVariants`. */
-export function variantDir(edits: readonly Edit[] = []): string {
+/** The fixture with services (test/fixtures/services/good/). */
+export const WITH_SERVICES = join(import.meta.dirname, '..', 'fixtures', 'services', 'good');
+
+/** A copy of base/ (or another fixture) with the edits applied; removed by `removeVariants`. */
+export function variantDir(edits: readonly Edit[] = [], from = BASE): string {
   const dir = mkdtempSync(join(tmpdir(), 'inventory-variant-'));
   dirs.push(dir);
-  cpSync(BASE, dir, { recursive: true });
+  cpSync(from, dir, { recursive: true });
   const byFile = new Map<InventoryFileName, Edit[]>();
   for (const edit of edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
   for (const [file, list] of byFile) {
