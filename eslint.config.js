@@ -19,7 +19,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'cdktf', importNames: ['App'], message: 'use InfraApp from constructs/InfraApp.ts' }] },
+        {
+          paths: [
+            { name: 'cdktf', importNames: ['App'], message: 'use InfraApp from constructs/InfraApp.ts' },
+          ],
+        },
       ],
     },
   },

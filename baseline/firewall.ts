@@ -110,6 +110,7 @@ const NFT_COMMENT_BYTES = 128;
  * even if a caller passes text that did not come through it.
  */
 export function nftString(text: string): string {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   const chars = Array.from(text.replaceAll('"', "'").replace(/[\\\u0000-\u001f\u007f-\u009f]/g, ' '));
   // Cut whole characters, never half of one, until it fits.
   while (Buffer.byteLength(chars.join(''), 'utf8') > NFT_COMMENT_BYTES - 1) chars.pop();

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 
 /** Control characters: C0, DEL, C1, and the Unicode line and paragraph separators. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** Human text on one line: a title, a location. Printable Unicode, no control characters. */
@@ -21,6 +22,7 @@ export const NOTES_MAX_BYTES = 7680;
 /** Free-form notes: several lines are fine, other control characters (ESC, NUL) are not. */
 export const notes = z
   .string()
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   .refine((v) => !/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/.test(v), {
     error: 'has a control character (only line breaks and tabs are allowed); expected plain text',
   })

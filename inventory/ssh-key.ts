@@ -115,6 +115,7 @@ export function parseSshPublicKey(text: string): SshKeyResult {
   const fail = (problem: string): SshKeyResult => ({ ok: false, problem });
   if (looksLikePrivateKey(text))
     return fail('is a private key: a private key was pasted; paste the ".pub" file');
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   if (/[\u0000-\u001f\u007f]/.test(text))
     return fail('has a line break or control character; expected one line "type AAAA... comment"');
   const [label = '', blob = '', ...rest] = text.trim().split(/ +/);

@@ -5,7 +5,8 @@ import { looksLikePrivateKey } from './ssh-key.ts';
 import type { SourceFile } from './source.ts';
 
 /** "root password: hunter2", "API token = abc": a secret written into free text, by name and value. */
-const SECRET_LINE = /\b(password|passwd|passphrase|secret|token|api[ _-]?key|private[ _-]?key)\b\s*[:=]\s*\S/i;
+const SECRET_LINE =
+  /\b(password|passwd|passphrase|secret|token|api[ _-]?key|private[ _-]?key)\b\s*[:=]\s*\S/i;
 
 /** Why a string must not be in the inventory at all, or undefined. Never quotes the string. */
 export function textProblem(text: string): string | undefined {

@@ -24,6 +24,7 @@ const V4 = '"$host.vars.ipv4$"';
  * character is written in octal. `$` is doubled so a value is never read as a runtime macro.
  */
 export function icingaString(text: string): string {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   const escaped = text.replace(/[\\"\u0000-\u001f\u007f$]/g, (c) => {
     if (c === '$') return '$$';
     if (c === '"' || c === '\\') return `\\${c}`;

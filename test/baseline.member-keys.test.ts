@@ -60,10 +60,11 @@ describe('member-keys', () => {
     );
     expect(result.errors).toEqual([]);
     const inventory = result.inventory!;
-    const conf = securityPart(inventory, inventory.vms[0]!).files.find(
+    const conf = securityPart(inventory, inventory.vms[0]!).files?.find(
       (f) => f.path === MEMBER_KEYS_CONF,
-    )!.content;
-    const r = run('accepted', conf, 'alice');
+    )?.content;
+    expect(conf).toBeDefined();
+    const r = run('accepted', conf ?? '', 'alice');
     expect(r.status).toBe(0);
     expect(r.url).toBe('https://id.example.org/ssh/alice.keys?a=1&b=2#x,y=[z]');
     expect(r.stdout).toBe(`${KEY}\n`);
