@@ -5,8 +5,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { renderCloudConfig } from '../baseline/cloud-config.ts';
 import { loadInventory } from '../inventory/inventory.ts';
+import { findingsOf, removeVariants, variantDir } from './helpers/variant.ts';
 
 function cloudInit(): string | undefined {
   const found = spawnSync('sh', ['-c', 'command -v cloud-init'], { encoding: 'utf8' });
@@ -45,7 +47,10 @@ function python(cli: string): string {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'cloud-config-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  removeVariants();
+});
 
 describe.skipIf(!CLOUD_INIT)('cloud-init schema', () => {
   it('accepts the cloud-config of every VM of the example, without deprecations', () => {
@@ -84,5 +89,33 @@ describe.skipIf(!CLOUD_INIT)('cloud-init schema', () => {
     expect(run.stderr).toContain("packages: 'nginx' is not of type 'array'");
     const loop = execFileSync(python(CLOUD_INIT!), ['-c', VALIDATE, path], { encoding: 'utf8' });
     expect(loop).toMatch(/^INVALID .*packages: 'nginx' is not of type 'array'/);
+  });
+
+  it('keeps the nastiest accepted URLs and comments literal in valid YAML', () => {
+    const keysUrl = 'https://id.example.org/ssh/{user}.keys?a=1&b=x#frag,[y]:z=@+~%20';
+    const repository = 'ssh://borg@backup.example.org:2222/./{vm}?x=&y#z';
+    const comment = 'x: y # not a comment, - [not a list] {not: a map} & * ! | > % @';
+    const { result } = findingsOf(
+      variantDir([
+        { file: 'org.yaml', path: ['ssh', 'keys_url'], value: keysUrl },
+        { file: 'org.yaml', path: ['backup'], value: { repository, sources: ['2001:db8:3::/64'] } },
+        { file: 'vms.yaml', path: ['vms', 3, 'extra_ports'], value: [{ port: 9000, comment }] },
+      ]),
+    );
+    expect(result.errors).toEqual([]);
+    const inventory = result.inventory!;
+    // db: Debian 13, whose borgmatic takes the flat form with a list of repositories.
+    const vm = inventory.vms[3]!;
+    const text = renderCloudConfig(inventory, vm);
+    const path = join(work, 'hostile.yaml');
+    writeFileSync(path, text);
+    const run = spawnSync(CLOUD_INIT!, ['schema', '--config-file', path], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const files = (parse(text) as { write_files: { path: string; content: string }[] }).write_files;
+    const content = (p: string): string => files.find((f) => f.path === p)?.content ?? '';
+    expect(content('/etc/ssh/member-keys.conf')).toContain(`KEYS_URL=${keysUrl}\n`);
+    expect(content('/etc/nftables.conf')).toContain(`comment "${comment}"`);
+    const borgmatic = parse(content('/etc/borgmatic/config.yaml')) as { repositories: { path: string }[] };
+    expect(borgmatic.repositories.map((r) => r.path)).toContain(repository.replace('{vm}', vm.name));
   });
 });
