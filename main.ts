@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inventorySummary, printFindings } from './cli/report.ts';
-import { loadInventory } from './inventory/inventory.ts';
+import { loadInventory } from './model/load.ts';
 import { artifacts, buildApp } from './stacks/app.ts';
 
 const result = loadInventory(process.env.INFRA_INVENTORY ?? 'inventory');

@@ -4,7 +4,7 @@ import type { Inventory } from '../inventory/inventory.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { DATABASE_KIND } from '../services/catalog.ts';
 import { dependencyTargets, type ServiceInstance } from '../services/instances.ts';
-import { fqdn } from './names.ts';
+import { fqdn } from '../inventory/names.ts';
 import { generated, type Part, sh } from './parts.ts';
 
 /** Written after every successful backup; the monitoring checks its age. */

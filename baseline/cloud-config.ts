@@ -7,13 +7,14 @@ import { type ServiceInstance, serviceInstances } from '../services/instances.ts
 import { backupPart, backupPlan } from './backup.ts';
 import { firewallPart, vmFirewallRules } from './firewall.ts';
 import { monitoringPart } from './monitoring.ts';
-import { fqdn } from './names.ts';
+import { fqdn } from '../inventory/names.ts';
+import { rebootSchedule } from '../inventory/reboots.ts';
 import type { CloudUser, Command, Part } from './parts.ts';
 import { journaldPart, securityPart } from './security.ts';
 import { servicesPart } from './services.ts';
-import { rebootSchedule, upgradesPart } from './upgrades.ts';
+import { upgradesPart } from './upgrades.ts';
 
-export { fqdn } from './names.ts';
+export { fqdn } from '../inventory/names.ts';
 
 /** Packages every Debian VM gets, whatever it runs. */
 export const BASE_PACKAGES = [

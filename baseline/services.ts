@@ -2,7 +2,7 @@
 import type { Vm } from '../inventory/vms.schema.ts';
 import type { ServiceInstance } from '../services/instances.ts';
 import type { UpstreamRepo } from '../services/types.ts';
-import { codename } from './names.ts';
+import { codename } from '../inventory/names.ts';
 import { type Command, generated, type Part, sh } from './parts.ts';
 
 /** Where upstream sources files wait until their key is in place (apt would fail on a source without its key). */

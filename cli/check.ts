@@ -1,5 +1,5 @@
 // `npm run check`: validates the inventory, prints every error and warning, exits 1 on any error.
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { commonOptions } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';
 

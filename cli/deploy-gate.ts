@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import {
   addProtection,
   allowDestroyTrailers,
@@ -13,7 +13,7 @@ import {
 } from '../review/deploy-gate.ts';
 import { PlanError, readPlan } from '../review/plan.ts';
 import { deployOrder } from '../review/stack-order.ts';
-import { stackJsonSchema } from '../review/synth-output.ts';
+import { stackJsonSchema } from '../stacks/stack-json.ts';
 import { protectedResources } from '../stacks/naming.ts';
 import { commonOptions } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';

@@ -1,5 +1,5 @@
 // `npm run diff -- --base REF`: resource-level diff of the synthesized output between REF and the working tree.
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { diffSynthOutputs } from '../review/diff.ts';
 import { renderMarkdown, renderText } from '../review/diff-render.ts';
 import { readSynthOutput } from '../review/synth-output.ts';

@@ -1,5 +1,5 @@
 // `npm run synth`: validates the inventory, synthesizes every stack into cdktf.out, prints a summary per stack.
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { icingaCounts } from '../monitoring/icinga2.ts';
 import { BackendConfigError } from '../stacks/backend.ts';
 import { clusterStackName } from '../stacks/naming.ts';

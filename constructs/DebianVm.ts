@@ -1,5 +1,6 @@
 // One inventory VM on Proxmox: the VM itself, its cloud-init snippet, firewall, and HA registration.
 import { Construct } from 'constructs';
+import { networkDevice } from './network-device.ts';
 import { Haresource } from '../.gen/providers/proxmox/haresource/index.ts';
 import { Harule } from '../.gen/providers/proxmox/harule/index.ts';
 import { VirtualEnvironmentFile } from '../.gen/providers/proxmox/virtual-environment-file/index.ts';
@@ -142,12 +143,6 @@ export class DebianVm extends Construct {
         iothread: true,
         ...(i === 0 && props.bootImage ? { importFromAttribute: props.bootImage } : {}),
       })),
-      networkDevice: props.nics.map((nic) => ({
-        bridge: nic.bridge,
-        model: 'virtio',
-        firewall: true,
-        ...(nic.vlan !== undefined ? { vlanId: nic.vlan } : {}),
-      })),
       ...(props.userData !== undefined
         ? {
             initialization: {
@@ -168,6 +163,9 @@ export class DebianVm extends Construct {
       },
     });
     this.vm.overrideLogicalId(props.name);
+    // network_device is an attribute, not a block, in bpg/proxmox (SchemaConfigModeAttr): Terraform wants
+    // every key of each object, which the generated binding would leave out; see network-device.ts.
+    this.vm.addOverride('network_device', props.nics.map(networkDevice));
 
     const options = new VirtualEnvironmentFirewallOptions(this, 'firewall-options', {
       nodeName: props.node,

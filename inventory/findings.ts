@@ -1,5 +1,5 @@
 // Findings: errors and warnings located at a file, line, column and field path, printed one per line.
-import { isSensitiveValue } from '../review/mask.ts';
+import { isSensitiveValue } from './secrets.ts';
 import { looksLikePrivateKey } from './ssh-key.ts';
 
 /** Longest piece of user input a message quotes; a 1 MB value must not become a 1 MB log line. */

@@ -1,8 +1,8 @@
-// Loads inventory/*.yaml into one typed, validated Inventory, or reports every problem at once.
+// Reads inventory/*.yaml into one typed Inventory checked by the inventory's own rules, or reports every
+// problem at once. The service catalog's checks come on top in model/load.ts, the entry every command uses.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { catalogCheck } from '../services/check.ts';
 import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
 import { crossCheck, type InventoryFile } from './crosscheck.ts';
 import { type Finding, sortFindings } from './findings.ts';
@@ -50,7 +50,8 @@ function directoryProblem(dir: string): string | undefined {
   return undefined;
 }
 
-export function loadInventory(dir: string): LoadResult {
+/** Schema and cross-file checks of the inventory alone; `loadInventory` (model/load.ts) adds the catalog's. */
+export function readInventory(dir: string): LoadResult {
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
   const sources = new Map<InventoryFile, SourceFile>();
@@ -122,8 +123,6 @@ export function loadInventory(dir: string): LoadResult {
     vms: (data.get('vms') as { vms: Vm[] }).vms,
   };
   for (const f of crossCheck(inventory, sources)) (f.severity === 'error' ? errors : warnings).push(f);
-  // The service catalog's checks: kinds, dependencies, ports, proxies, names (services/check.ts).
-  for (const f of catalogCheck(inventory, sources)) (f.severity === 'error' ? errors : warnings).push(f);
   if (errors.length > 0) return { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };
   return { inventory, errors, warnings: sortFindings(warnings), sources };
 }

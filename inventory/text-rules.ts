@@ -1,5 +1,5 @@
 // Rules every string of every inventory file obeys, whatever its field: no secrets, no cdktf token markers.
-import { maskText } from '../review/mask.ts';
+import { maskText } from './secrets.ts';
 import type { Finding, Path } from './findings.ts';
 import { looksLikePrivateKey } from './ssh-key.ts';
 import type { SourceFile } from './source.ts';

@@ -1,7 +1,7 @@
 // What the monitoring watches, derived from the inventory and the catalog: hosts, and the checks on each.
 import { backupPlan, LAST_BACKUP_FILE } from '../baseline/backup.ts';
 import { LOCAL_PLUGINS } from '../baseline/monitoring.ts';
-import { fqdn } from '../baseline/names.ts';
+import { fqdn } from '../inventory/names.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { MONITORING_KINDS } from '../services/catalog.ts';
 import { type ServiceInstance, serviceInstances, vmAddresses, vmSite } from '../services/instances.ts';

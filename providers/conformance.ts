@@ -1,4 +1,5 @@
 // An offline `terraform validate`: checks synthesized resources against a `terraform providers schema -json` file.
+import type { StackJson } from '../stacks/stack-json.ts';
 
 type CtyType = string | [string, unknown];
 
@@ -42,6 +43,7 @@ export interface Violation {
     | 'required'
     | 'read-only'
     | 'block-vs-attribute'
+    | 'incomplete-object'
     | 'max-items'
     | 'min-items'
     | 'unknown-type';
@@ -119,6 +121,15 @@ function checkValue(type: CtyType, value: unknown, where: string, out: Violation
         out.push({ where: `${where}.${k}`, rule: 'unknown', message: `unknown field "${k}"` });
       else checkValue(fieldType, v, `${where}.${k}`, out);
     }
+    // An object-typed attribute (unlike a block, or a nested attribute) needs every key: Terraform's type
+    // conversion refuses a missing one ("attributes ... are required") instead of filling in null.
+    const missing = Object.keys(fields).filter((k) => !(k in value));
+    if (missing.length > 0)
+      out.push({
+        where,
+        rule: 'incomplete-object',
+        message: `object lacks ${missing.map((k) => `"${k}"`).join(', ')}; an attribute object needs every key (null when unset)`,
+      });
   }
 }
 
@@ -252,12 +263,6 @@ function checkBlockType(blockType: BlockType, value: unknown, where: string, out
   });
 }
 
-interface StackJson {
-  provider?: Record<string, unknown[] | Record<string, unknown>>;
-  resource?: Record<string, Record<string, Record<string, unknown>>>;
-  data?: Record<string, Record<string, Record<string, unknown>>>;
-}
-
 /**
  * Checks every resource, data source and provider block of a synthesized stack whose type a schema
  * file describes; types no schema file knows (another provider's) are reported when `strict`.
@@ -303,7 +308,7 @@ export function checkStack(
         continue;
       }
       for (const [name, config] of Object.entries(instances))
-        checkBlock(block, config, `${kind}${type}.${name}`, out, true);
+        checkBlock(block, config as Record<string, unknown>, `${kind}${type}.${name}`, out, true);
     }
   }
   return out;

@@ -1,6 +1,7 @@
 // Renders a DiffReport for people: Markdown for the pull-request comment, plain text for a terminal.
 import type { AttributeChange, Counts, Danger, DiffReport, ResourceChange, StackDiff } from './diff.ts';
 import { splitLines, unifiedDiff } from './line-diff.ts';
+import { code } from './markdown.ts';
 import { MASK } from './mask.ts';
 
 export interface RenderOptions {
@@ -191,14 +192,6 @@ function stackLabel(stack: StackDiff): string {
 }
 
 // ------------------------------------------------------------------------------------------ markdown
-
-/** Inline code that survives backticks in the value. */
-function code(text: string): string {
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
-}
 
 function fenced(lang: string, lines: readonly string[], indent = ''): string[] {
   const longest = Math.max(2, ...lines.map((l) => /^`+/.exec(l)?.[0].length ?? 0));

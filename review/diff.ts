@@ -4,7 +4,8 @@ import type { ProtectedResource } from '../stacks/naming.ts';
 import { type UnifiedDiff, unifiedDiff } from './line-diff.ts';
 import { isSensitivePath, isSensitiveValue, maskText } from './mask.ts';
 import { replacementRule, withoutIndexes } from './replacement.ts';
-import type { StackJson, SynthOutput } from './synth-output.ts';
+import type { StackJson } from '../stacks/stack-json.ts';
+import type { SynthOutput } from './synth-output.ts';
 
 export type Action = 'create' | 'update' | 'replace' | 'delete' | 'unmanaged' | 'ignored';
 

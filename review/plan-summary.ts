@@ -1,6 +1,7 @@
 // Turns `terraform show -json` of a saved plan into a short Markdown summary for a pull-request comment.
 import { comparePaths } from './diff.ts';
 import { isSensitivePath, isSensitiveValue, MASK } from './mask.ts';
+import { code } from './markdown.ts';
 import {
   formatAttributePath,
   type PathSegment,
@@ -85,13 +86,6 @@ function countsText(counts: ReadonlyMap<Shown, number>): string {
     .filter((a) => (counts.get(a) ?? 0) > 0)
     .map((a) => `${counts.get(a)} to ${WORD[a]}`);
   return [...main, ...extra].join(', ');
-}
-
-function code(text: string): string {
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 export function summarizePlan(plan: Plan, options: PlanSummaryOptions = {}): string {

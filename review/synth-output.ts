@@ -1,24 +1,7 @@
 // Reads a synth output directory (`stacks/<stack>/cdk.tf.json` and `artifacts/**`) into plain data for the diff.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { z } from 'zod';
-
-const blockMap = z.record(z.string(), z.record(z.string(), z.unknown()));
-
-/** The parts of a cdktf stack JSON the diff reads; everything else is kept as it is. */
-export const stackJsonSchema = z
-  .object({
-    resource: blockMap.optional(),
-    data: blockMap.optional(),
-    provider: z.record(z.string(), z.unknown()).optional(),
-    terraform: z.record(z.string(), z.unknown()).optional(),
-    output: z.record(z.string(), z.unknown()).optional(),
-    variable: z.record(z.string(), z.unknown()).optional(),
-    locals: z.record(z.string(), z.unknown()).optional(),
-  })
-  .loose();
-
-export type StackJson = z.infer<typeof stackJsonSchema>;
+import { type StackJson, stackJsonSchema } from '../stacks/stack-json.ts';
 
 export interface Artifact {
   /** UTF-8 text, or undefined for a binary file (compared by content only). */

@@ -1,11 +1,11 @@
 // Checks the inventory against the service catalog: kinds, parameters, dependencies, ports, proxies, names,
 // addresses and reboot turns. Findings are located in the YAML like every other inventory finding.
-import { rebootSchedule } from '../baseline/upgrades.ts';
 import type { InventoryFile } from '../inventory/crosscheck.ts';
 import type { Finding, Path } from '../inventory/findings.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { closest } from '../inventory/issues.ts';
 import { contains, type Family, parseAddress, parsePrefix } from '../inventory/net.ts';
+import { rebootSchedule } from '../inventory/reboots.ts';
 import type { SourceFile } from '../inventory/source.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { BACKUP_REPO_KIND, CATALOG, DATABASE_KIND, JUMP_KIND, MONITORING_KINDS } from './catalog.ts';

@@ -1,5 +1,5 @@
 // Which VM runs which service instance, and the facts derived from it: names, addresses, who it depends on.
-import { fqdn } from '../baseline/names.ts';
+import { fqdn } from '../inventory/names.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { CATALOG, DATABASE_KIND, PROXY_KIND } from './catalog.ts';

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Inventory } from '../inventory/inventory.ts';
 import { artifacts, clustersInOrder, synthClusters } from './app.ts';
+import type { StackJson } from './stack-json.ts';
 
 export interface StackSummary {
   readonly stack: string;
@@ -91,10 +92,6 @@ export async function synthesize(
     process.setSourceMapsEnabled(true);
     rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-interface StackJson {
-  resource?: Record<string, Record<string, unknown>>;
 }
 
 function summarize(outdir: string): StackSummary[] {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nftablesConf, nftString, vmFirewallRules } from '../baseline/firewall.ts';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'nftables-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -1,14 +1,17 @@
-// Properties of the Debian baseline over every VM of the example: keys-only SSH, security upgrades, exactly
-// the services' ports open, the services' data in the backups, staggered reboots, byte-identical output.
+// Properties of the Debian baseline over every VM of the fixture organisation: keys-only SSH, security
+// upgrades, exactly the services' ports open, the services' data in the backups, staggered reboots,
+// byte-identical output. Exact values are the fixture's (test/fixtures/org).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BASELINE_BACKUP_PATHS, backupPlan, LAST_BACKUP_FILE } from '../baseline/backup.ts';
 import { renderCloudConfig } from '../baseline/cloud-config.ts';
 import { nftablesConf, vmFirewallRules } from '../baseline/firewall.ts';
-import { rebootSchedule } from '../baseline/upgrades.ts';
-import { type Inventory, loadInventory } from '../inventory/inventory.ts';
+import { rebootSchedule } from '../inventory/reboots.ts';
+import { type Inventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { dependencyTargets, serviceInstances } from '../services/instances.ts';
+import { FIXTURE, vmNamed } from './helpers/inventories.ts';
 
 interface CloudConfig {
   ssh_pwauth?: boolean;
@@ -24,7 +27,7 @@ const configs = new Map<string, CloudConfig>();
 const texts = new Map<string, string>();
 
 beforeAll(() => {
-  const result = loadInventory('inventory');
+  const result = loadInventory(FIXTURE);
   expect(result.errors).toEqual([]);
   inventory = result.inventory!;
   for (const vm of inventory.vms) {
@@ -56,30 +59,35 @@ describe('SSH', () => {
   });
 
   it('fetches member keys from the URL in org.yaml and forgets them when the server says the member is gone', () => {
-    expect(file('gitea', '/etc/ssh/member-keys.conf')).toContain(
-      'KEYS_URL=https://id.example.org/ssh/{user}.keys\n',
+    expect(file('git', '/etc/ssh/member-keys.conf')).toContain(
+      'KEYS_URL=https://id.fixture.example.org/ssh/{user}.keys\n',
     );
-    const script = file('gitea', '/usr/local/sbin/member-keys') ?? '';
+    const script = file('git', '/usr/local/sbin/member-keys') ?? '';
     expect(script.startsWith('#!/bin/sh\n')).toBe(true);
     expect(script).toMatch(/404\|410\) rm -f "\$cache"/);
   });
 
   it('uses fail2ban on Debian 12 and OpenSSH penalties on Debian 13, exempting the monitoring and jump hosts', () => {
-    expect(configs.get('gitea')?.packages).toContain('fail2ban');
-    expect(file('gitea', '/etc/fail2ban/jail.d/baseline.local')).toMatch(/^backend = systemd$/m);
-    expect(file('gitea', '/etc/fail2ban/jail.d/baseline.local')).toContain('2001:db8:400::d/128');
-    const staging = file('staging', '/etc/ssh/sshd_config.d/10-baseline.conf') ?? '';
-    expect(configs.get('staging')?.packages).not.toContain('fail2ban');
-    expect(staging).toMatch(/^PerSourcePenalties /m);
-    expect(staging).toMatch(/^PerSourcePenaltyExemptList .*2001:db8:200::10\/128/m);
-    expect(staging).toMatch(/^KexAlgorithms mlkem768x25519-sha256,/m);
-    expect(file('gitea', '/etc/ssh/sshd_config.d/10-baseline.conf')).not.toContain('mlkem');
+    // git runs Debian 12, db1 Debian 13.
+    expect(configs.get('git')?.packages).toContain('fail2ban');
+    expect(file('git', '/etc/fail2ban/jail.d/baseline.local')).toMatch(/^backend = systemd$/m);
+    expect(file('git', '/etc/fail2ban/jail.d/baseline.local')).toContain('2001:db8:3::d/128');
+    const trixie = file('db1', '/etc/ssh/sshd_config.d/10-baseline.conf') ?? '';
+    expect(configs.get('db1')?.packages).not.toContain('fail2ban');
+    expect(trixie).toMatch(/^PerSourcePenalties /m);
+    expect(trixie).toMatch(
+      /^PerSourcePenaltyExemptList 2001:db8:1::e\/128,2001:db8:3::d\/128,2001:db8:3::f\/128,198\.51\.100\.13\/32$/m,
+    );
+    expect(trixie).toMatch(/^KexAlgorithms mlkem768x25519-sha256,/m);
+    expect(file('git', '/etc/ssh/sshd_config.d/10-baseline.conf')).not.toContain('mlkem');
   });
 
   it('lets the monitoring key in only from the monitoring servers, and forwards TCP only on the jump host', () => {
     for (const vm of debianVms()) {
       const monitoring = configs.get(vm.name)?.users?.find((u) => u.name === 'monitoring');
-      expect(monitoring?.ssh_authorized_keys?.[0], vm.name).toMatch(/^restrict,from="2001:db8:200::10\/128,/);
+      expect(monitoring?.ssh_authorized_keys?.[0], vm.name).toMatch(
+        /^restrict,from="2001:db8:1::e\/128,2001:db8:3::d\/128"/,
+      );
       const forwarding = vm.name === 'jump' ? 'local' : 'no';
       expect(file(vm.name, '/etc/ssh/sshd_config.d/10-baseline.conf'), vm.name).toMatch(
         new RegExp(`^AllowTcpForwarding ${forwarding}$`, 'm'),
@@ -111,7 +119,8 @@ describe('automatic upgrades', () => {
     const groups = new Map<string, string[]>();
     for (const vm of inventory.vms)
       if (vm.anti_affinity) groups.set(vm.anti_affinity, [...(groups.get(vm.anti_affinity) ?? []), vm.name]);
-    expect(groups.get('dns-secondary')?.map((n) => times.get(n))).toEqual(['04:00', '04:30', '05:00']);
+    expect(groups.get('proxy')?.map((n) => times.get(n))).toEqual(['03:00', '03:30']);
+    expect(groups.get('postgres')?.map((n) => times.get(n))).toEqual(['03:00', '03:30']);
     for (const [group, members] of groups) {
       const slots = members.map((m) => minutes(times.get(m)!)).sort((a, b) => a - b);
       for (let i = 1; i < slots.length; i++)
@@ -124,8 +133,8 @@ describe('automatic upgrades', () => {
   });
 
   it("takes a VM's own reboot window over the organisation's", () => {
-    expect(rebootSchedule(inventory).times.get('staging')).toBe('12:00');
-    expect(file('staging', '/etc/systemd/system/apt-daily-upgrade.timer.d/baseline.conf')).toContain(
+    expect(rebootSchedule(inventory).times.get('mon')).toBe('12:00');
+    expect(file('mon', '/etc/systemd/system/apt-daily-upgrade.timer.d/baseline.conf')).toContain(
       'OnCalendar=*-*-* 11:00:00',
     );
   });
@@ -167,12 +176,12 @@ describe('firewall', () => {
   it('lets SSH in only from the jump and monitoring hosts, except where sshd is the service', () => {
     for (const vm of inventory.vms) {
       const ssh = vmFirewallRules(inventory, vm).filter((r) => r.proto === 'tcp' && r.dport === '22');
-      const open = ['jump', 'sftp'].includes(vm.name);
+      const open = vm.name === 'jump';
       expect(
         ssh.some((r) => !r.source),
         vm.name,
       ).toBe(open);
-      if (!open && vm.name !== 'backup1')
+      if (!open && vm.name !== 'backup')
         expect(ssh.map((r) => r.source).sort(), vm.name).toEqual(
           [...inventory.org.ssh.sources, ...inventory.org.monitoring!.sources].sort(),
         );
@@ -180,24 +189,22 @@ describe('firewall', () => {
   });
 
   it('lets only the proxies of the site reach a proxied backend, and only its clients reach PostgreSQL', () => {
-    const gitea = inventory.vms.find((v) => v.name === 'gitea')!;
     expect(
-      vmFirewallRules(inventory, gitea)
+      vmFirewallRules(inventory, vmNamed(inventory, 'git'))
         .filter((r) => r.dport === '3000')
         .map((r) => r.source),
-    ).toEqual(['2001:db8:100::a/128', '192.0.2.11/32', '2001:db8:100::b/128', '192.0.2.12/32']);
-    const db3 = inventory.vms.find((v) => v.name === 'db3')!;
+    ).toEqual(['2001:db8:1::a/128', '192.0.2.10/32', '2001:db8:1::b/128', '192.0.2.11/32']);
     expect(
-      vmFirewallRules(inventory, db3)
+      vmFirewallRules(inventory, vmNamed(inventory, 'db1'))
         .filter((r) => r.dport === '5432')
         .map((r) => r.source),
     ).toEqual([
-      '2001:db8:200::b/128',
-      '192.0.2.76/32',
-      '2001:db8:200::d/128',
-      '2001:db8:201::d/128',
-      '2001:db8:200::14/128',
-      '2001:db8:201::14/128',
+      '2001:db8:1::c/128',
+      '2001:db8:5::c/128',
+      '2001:db8:1::f/128',
+      '2001:db8:5::f/128',
+      '2001:db8:1::13/128',
+      '2001:db8:5::13/128',
     ]);
   });
 
@@ -205,10 +212,8 @@ describe('firewall', () => {
     for (const vm of debianVms()) {
       const conf = file(vm.name, '/etc/nftables.conf') ?? '';
       expect(conf).toBe(
-        nftablesConf(
-          vmFirewallRules(inventory, vm),
-          ['drone', 'drone-runner1', 'drone-runner2'].includes(vm.name),
-        ),
+        // No VM of the fixture runs containers, so none forwards.
+        nftablesConf(vmFirewallRules(inventory, vm), false),
       );
       expect(conf).toContain('type filter hook input priority filter; policy drop;');
       expect(conf).not.toMatch(/flush ruleset/);
@@ -242,7 +247,7 @@ describe('backups', () => {
       for (const db of i.def.backup.databases ?? []) {
         const server = dependencyTargets(inventory, i, 'postgresql')[0]!;
         expect(dumps, i.label).toContainEqual(
-          expect.objectContaining({ name: db.name, hostname: `${server.name}.example.org` }),
+          expect.objectContaining({ name: db.name, hostname: `${server.name}.fixture.example.org` }),
         );
       }
     }
@@ -252,10 +257,10 @@ describe('backups', () => {
     const instances = serviceInstances(inventory);
     for (const vm of debianVms()) {
       const plan = backupPlan(inventory, vm, instances);
-      expect(plan === undefined, vm.name).toBe(vm.name === 'backup1');
+      expect(plan === undefined, vm.name).toBe(vm.name === 'backup');
       if (!plan) continue;
       const text = file(vm.name, '/etc/borgmatic/config.yaml')!;
-      expect(text).toContain(`ssh://borg@backup1.example.org/./${vm.name}`);
+      expect(text).toContain(`ssh://borg@backup.fixture.example.org/./${vm.name}`);
       expect(text).toContain(LAST_BACKUP_FILE);
       expect(file(vm.name, '/etc/systemd/system/borgmatic.timer.d/schedule.conf')).toContain(
         'OnCalendar=*-*-* 01:00:00',
@@ -270,14 +275,14 @@ describe('backups', () => {
   });
 
   it('writes the sectioned borgmatic 1.7 format on Debian 12 and the flat one on Debian 13', () => {
-    expect(parse(file('gitea', '/etc/borgmatic/config.yaml')!)).toHaveProperty('location.repositories');
-    expect(parse(file('staging', '/etc/borgmatic/config.yaml')!)).toHaveProperty('repositories.0.path');
+    expect(parse(file('git', '/etc/borgmatic/config.yaml')!)).toHaveProperty('location.repositories');
+    expect(parse(file('db1', '/etc/borgmatic/config.yaml')!)).toHaveProperty('repositories.0.path');
   });
 });
 
 describe('the cloud-config as a whole', () => {
   it('is byte-identical for the same inventory, loaded twice', () => {
-    const again = loadInventory('inventory').inventory!;
+    const again = loadInventory(FIXTURE).inventory!;
     for (const vm of again.vms) expect(renderCloudConfig(again, vm), vm.name).toBe(texts.get(vm.name));
   });
 
@@ -299,7 +304,7 @@ describe('the cloud-config as a whole', () => {
   });
 
   it('gives an os: other VM no Debian baseline, only its name and the bootstrap admin', () => {
-    const vm = { ...inventory.vms.find((v) => v.name === 'bbb1')!, os: 'other' as const };
+    const vm = { ...vmNamed(inventory, 'git'), os: 'other' as const };
     const text = renderCloudConfig(
       { ...inventory, vms: inventory.vms.map((v) => (v.name === vm.name ? vm : v)) },
       vm,
@@ -318,10 +323,13 @@ describe('the cloud-config as a whole', () => {
     ]);
   });
 
-  it('installs extra packages and opens extra ports from vms.yaml', () => {
-    expect(configs.get('staging')?.packages).toContain('build-essential');
-    expect(file('staging', '/etc/nftables.conf')).toContain(
-      'tcp dport 8080 ip6 saddr 2001:db8:400::f/128 accept comment "try-outs, from the jump host"',
+  it('installs extra packages and opens extra ports and port ranges from vms.yaml', () => {
+    expect(configs.get('scratch')?.packages).toContain('build-essential');
+    expect(file('scratch', '/etc/nftables.conf')).toContain(
+      'tcp dport 8080 ip6 saddr 2001:db8:3::f/128 accept comment "try-outs, from the jump host"',
+    );
+    expect(file('scratch', '/etc/nftables.conf')).toContain(
+      'udp dport 10000-10100 accept comment "media try-outs"',
     );
   });
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scaleInventory } from '../bench/scale.ts';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
+import { exampleInventory } from './helpers/inventories.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'scale-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -16,10 +17,11 @@ describe('scaleInventory', () => {
     const result = loadInventory(dir);
     expect(result.errors.map((e) => `${e.path} ${e.message}`)).toEqual([]);
     const inv = result.inventory!;
-    expect(inv.vms).toHaveLength(3 * 43);
-    expect(inv.clusters).toHaveLength(12);
-    expect(inv.vms.map((vm) => vm.name)).toContain('gitea-k2');
-    expect(new Set(inv.vms.map((vm) => vm.id)).size).toBe(3 * 43);
+    const example = exampleInventory();
+    expect(inv.vms).toHaveLength(3 * example.vms.length);
+    expect(inv.clusters).toHaveLength(3 * example.clusters.length);
+    expect(inv.vms.map((vm) => vm.name)).toContain(`${example.vms[0]!.name}-k2`);
+    expect(new Set(inv.vms.map((vm) => vm.id)).size).toBe(3 * example.vms.length);
     const addresses = inv.vms.flatMap((vm) => vm.nics.flatMap((n) => [n.ipv6, n.ipv4])).filter(Boolean);
     expect(new Set(addresses).size).toBe(addresses.length);
   });

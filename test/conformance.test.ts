@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkStack, type ProviderSchemaFile } from '../providers/conformance.ts';
 import { synthesize } from '../stacks/synth.ts';
-import { exampleInventory } from './helpers/example.ts';
+import type { StackJson } from '../stacks/stack-json.ts';
+import { exampleInventory } from './helpers/inventories.ts';
 
 const schema = JSON.parse(readFileSync('providers/proxmox/schema.json', 'utf8')) as ProviderSchemaFile;
 
@@ -41,7 +42,11 @@ describe('every synthesized stack of the example', () => {
 
   it('conforms to providers/proxmox/schema.json', () => {
     const stacks = readdirSync(join(out, 'cdktf.out/stacks'));
-    expect(stacks).toEqual(['cluster-alpha', 'cluster-beta', 'cluster-gamma', 'cluster-solo']);
+    expect(stacks).toEqual(
+      exampleInventory()
+        .clusters.map((c) => `cluster-${c.name}`)
+        .sort(),
+    );
     let resources = 0;
     for (const stack of stacks) {
       const json = JSON.parse(readFileSync(join(out, 'cdktf.out/stacks', stack, 'cdk.tf.json'), 'utf8'));
@@ -49,15 +54,15 @@ describe('every synthesized stack of the example', () => {
         resources += Object.keys(instances).length;
       expect(checkStack(json, [schema]), stack).toEqual([]);
     }
-    expect(resources).toBeGreaterThan(250);
+    expect(resources).toBeGreaterThan(exampleInventory().vms.length);
   });
 });
 
 describe('the conformance check catches a hand-broken resource', () => {
-  const vm = (extra: Record<string, unknown>): object => ({
+  const vm = (extra: Record<string, unknown>): StackJson => ({
     resource: { proxmox_virtual_environment_vm: { web: { node_name: 'n1', vm_id: 100, ...extra } } },
   });
-  const rules = (v: object): string[] => checkStack(v, [schema]).map((x) => `${x.rule} ${x.where}`);
+  const rules = (v: StackJson): string[] => checkStack(v, [schema]).map((x) => `${x.rule} ${x.where}`);
 
   it('accepts the unbroken resource', () => {
     expect(rules(vm({ cpu: { cores: 2 } }))).toEqual([]);
@@ -95,6 +100,26 @@ describe('the conformance check catches a hand-broken resource', () => {
     expect(rules(vm({ ipv4_addresses: [['192.0.2.1']] }))).toEqual([
       'read-only proxmox_virtual_environment_vm.web.ipv4_addresses',
     ]);
+  });
+  it('reports an object of an attribute-mode list that lacks keys, as terraform does', () => {
+    // network_device is list(object({...})) in bpg/proxmox 0.111.1: every key must be there.
+    expect(rules(vm({ network_device: [{ bridge: 'vmbr0', model: 'virtio', firewall: true }] }))).toEqual([
+      'incomplete-object proxmox_virtual_environment_vm.web.network_device[0]',
+    ]);
+    const all = {
+      bridge: 'vmbr0',
+      disconnected: null,
+      enabled: null,
+      firewall: true,
+      mac_address: null,
+      model: 'virtio',
+      mtu: null,
+      queues: null,
+      rate_limit: null,
+      trunks: null,
+      vlan_id: 20,
+    };
+    expect(rules(vm({ network_device: [all] }))).toEqual([]);
   });
   it('reports a resource type the schema does not know', () => {
     expect(rules({ resource: { proxmox_virtual_environment_hagroup: { g: {} } } })).toEqual([

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatFinding } from '../inventory/findings.ts';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 import { CASES, caseFiles, type FILES, FIXTURES } from './fixtures/inventory/generate.ts';
 
 /** The fixture directory as the CLI would show it, relative to the repository root. */

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, stringify } from 'yaml';
 import { formatPath } from '../inventory/findings.ts';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 
 const FILES = ['org.yaml', 'sites.yaml', 'networks.yaml', 'clusters.yaml', 'vms.yaml'] as const;
 type File = (typeof FILES)[number];

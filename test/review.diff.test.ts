@@ -211,7 +211,8 @@ describe('npm run diff on a git repository', () => {
     const repo = mkdtempSync(join(tmpdir(), 'review-diff-repo-'));
     temps.push(repo);
     git(repo, 'init', '--quiet', '--initial-branch=main');
-    cpSync(join(ROOT, 'inventory'), join(repo, 'inventory'), { recursive: true });
+    // The fixture organisation, where db1 is protected in cluster ceph.
+    cpSync(join(ROOT, 'test/fixtures/org'), join(repo, 'inventory'), { recursive: true });
     // The stub synth copies `fixture/` into --out, which is all the diff needs from a synth.
     writeFileSync(
       join(repo, 'synth.mjs'),
@@ -222,7 +223,7 @@ describe('npm run diff on a git repository', () => {
         '',
       ].join('\n'),
     );
-    const stacks = join(repo, 'fixture/stacks/cluster-alpha');
+    const stacks = join(repo, 'fixture/stacks/cluster-ceph');
     const artifacts = join(repo, 'fixture/artifacts/cloud-init');
     mkdirSync(stacks, { recursive: true });
     mkdirSync(artifacts, { recursive: true });
@@ -276,11 +277,11 @@ describe('npm run diff on a git repository', () => {
       '1 stack (1 changed, 0 added, 0 removed, 0 unchanged); resources: 1 to create, 1 to update, 0 to replace, 1 to destroy; artifacts: 0 added, 1 changed, 0 removed',
       '',
       '!! DESTROYS PROTECTED: 1 protected resource would be destroyed or replaced',
-      '!!   destroy  cluster-alpha  proxmox_virtual_environment_vm.db1  (inventory: protected VM db1)',
+      '!!   destroy  cluster-ceph  proxmox_virtual_environment_vm.db1  (inventory: protected VM db1)',
       '!! The deploy pipeline refuses this unless the deployed commit carries, for each, a trailer like:',
-      '!!   Allow-Destroy: cluster-alpha/proxmox_virtual_environment_vm.db1',
+      '!!   Allow-Destroy: cluster-ceph/proxmox_virtual_environment_vm.db1',
       '',
-      'cluster-alpha: 1 to create, 1 to update, 0 to replace, 1 to destroy',
+      'cluster-ceph: 1 to create, 1 to update, 0 to replace, 1 to destroy',
       '  -   destroy   proxmox_virtual_environment_vm.db1  [protected]',
       '  ~   update    proxmox_virtual_environment_vm.gitea',
       '        memory.dedicated: 8192 → 16384',

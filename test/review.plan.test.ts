@@ -235,9 +235,9 @@ describe('deploy gate', () => {
         join(ROOT, 'cli/deploy-gate.ts'),
         FIXTURE,
         '--stack',
-        'cluster-alpha',
+        'cluster-ceph',
         '--inventory',
-        join(ROOT, 'inventory'),
+        join(ROOT, 'test/fixtures/org'),
         ...extra,
       ],
       { cwd: repo, encoding: 'utf8' },
@@ -251,22 +251,22 @@ describe('deploy gate', () => {
     expect(run.stdout).toBe('');
     const lines = run.stderr.trim().split('\n');
     expect(lines[0]).toMatch(
-      /^deploy-gate: REFUSED cluster-alpha: the plan would destroy 1 protected resource and commit [0-9a-f]{7} carries no Allow-Destroy trailer for it$/,
+      /^deploy-gate: REFUSED cluster-ceph: the plan would destroy 1 protected resource and commit [0-9a-f]{7} carries no Allow-Destroy trailer for it$/,
     );
     expect(lines.slice(1)).toEqual([
       '  destroy  proxmox_virtual_environment_vm.db1  (Proxmox protection flag in the state; inventory: protected VM db1)',
       'If this is intended, land a reviewed commit on the deployed branch whose message ends with:',
-      '  Allow-Destroy: cluster-alpha/proxmox_virtual_environment_vm.db1',
+      '  Allow-Destroy: cluster-ceph/proxmox_virtual_environment_vm.db1',
     ]);
   });
 
   it('lets it through when the deployed commit carries the trailer', () => {
-    const repo = gitRepo('Retire db1\n\nAllow-Destroy: cluster-alpha/proxmox_virtual_environment_vm.db1\n');
+    const repo = gitRepo('Retire db1\n\nAllow-Destroy: cluster-ceph/proxmox_virtual_environment_vm.db1\n');
     const run = gate(repo, '--commit', 'HEAD');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(
-      'deploy-gate: OK cluster-alpha: 3 changes; allowed by Allow-Destroy: destroy proxmox_virtual_environment_vm.db1\n',
+      'deploy-gate: OK cluster-ceph: 3 changes; allowed by Allow-Destroy: destroy proxmox_virtual_environment_vm.db1\n',
     );
   });
 
@@ -279,13 +279,13 @@ describe('deploy gate', () => {
         join(ROOT, 'cli/deploy-gate.ts'),
         '--list-stacks',
         '--inventory',
-        join(ROOT, 'inventory'),
+        join(ROOT, 'test/fixtures/org'),
         '--synth-dir',
         empty,
       ],
       { encoding: 'utf8' },
     );
     expect(run.status).toBe(0);
-    expect(run.stdout).toBe('cluster-alpha\ncluster-beta\ncluster-gamma\ncluster-solo\n');
+    expect(run.stdout).toBe('cluster-ceph\ncluster-solo\n');
   });
 });

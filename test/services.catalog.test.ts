@@ -3,17 +3,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../inventory/inventory.ts';
-import { loadInventory } from '../inventory/inventory.ts';
 import { CATALOG } from '../services/catalog.ts';
 import { serviceDnsRecords } from '../services/dns.ts';
 import { dependencyTargets, dependents, serviceInstances } from '../services/instances.ts';
 import type { PortSpec } from '../services/types.ts';
+import { exampleInventory, fixtureInventory, vmNamed } from './helpers/inventories.ts';
 
+// Exact values are pinned on the fixture organisation; the example only has to use known kinds.
 let inventory: Inventory;
 beforeAll(() => {
-  const result = loadInventory('inventory');
-  expect(result.errors).toEqual([]);
-  inventory = result.inventory!;
+  inventory = fixtureInventory();
 });
 
 const ports = (kind: string): string[] =>
@@ -53,7 +52,7 @@ describe('the catalog', () => {
       'sftp-drop',
     ])
       expect(CATALOG.has(kind), kind).toBe(true);
-    for (const vm of inventory.vms)
+    for (const vm of exampleInventory().vms)
       for (const s of vm.services) expect(CATALOG.has(s.kind), s.kind).toBe(true);
   });
 
@@ -97,8 +96,12 @@ describe('service instances', () => {
   it('accepts "- gitea" and "{ kind: gitea, domain: ... }" alike, with the parameters apart from the kind', () => {
     const instances = serviceInstances(inventory);
     const gitea = instances.find((i) => i.kind === 'gitea')!;
-    expect(gitea.params).toEqual({ domain: 'git.example.org', db: 'db1' });
-    expect(gitea.ctx.webNames).toEqual(['git.example.org']);
+    expect(gitea.params).toEqual({
+      domain: 'code.fixture.example.org',
+      aliases: ['forge.fixture.example.org'],
+      db: 'db1',
+    });
+    expect(gitea.ctx.webNames).toEqual(['code.fixture.example.org', 'forge.fixture.example.org']);
     const proxy = instances.find((i) => i.kind === 'nginx-proxy')!;
     expect(proxy.params).toEqual({});
   });
@@ -106,15 +109,12 @@ describe('service instances', () => {
   it('resolves the database VM from db:, and replicas from primary:', () => {
     const instances = serviceInstances(inventory);
     const synapse = instances.find((i) => i.kind === 'synapse')!;
-    expect(dependencyTargets(inventory, synapse, 'postgresql').map((v) => v.name)).toEqual(['db3']);
-    const db1 = inventory.vms.find((v) => v.name === 'db1')!;
+    expect(dependencyTargets(inventory, synapse, 'postgresql').map((v) => v.name)).toEqual(['db1']);
+    const db1 = vmNamed(inventory, 'db1');
     expect(dependents(inventory, instances, db1, 'postgresql').map((v) => v.name)).toEqual([
-      'gitea',
-      'drone',
-      'nextcloud',
+      'git',
       'db2',
-      'accounts',
-      'etherpad',
+      'matrix',
     ]);
   });
 });
@@ -124,42 +124,56 @@ describe('DNS records the services want', () => {
   const find = (name: string, type: string) => records().filter((r) => r.name === name && r.type === type);
 
   it('points proxied names at every proxy of the site, over IPv6 and IPv4', () => {
-    expect(find('git.example.org', 'AAAA').map((r) => r.value)).toEqual([
-      '2001:db8:100::a',
-      '2001:db8:100::b',
+    expect(find('code.fixture.example.org', 'AAAA').map((r) => r.value)).toEqual([
+      '2001:db8:1::a',
+      '2001:db8:1::b',
     ]);
-    expect(find('git.example.org', 'A').map((r) => r.value)).toEqual(['192.0.2.11', '192.0.2.12']);
+    expect(find('code.fixture.example.org', 'A').map((r) => r.value)).toEqual(['192.0.2.10', '192.0.2.11']);
+    expect(find('forge.fixture.example.org', 'AAAA')).toHaveLength(2);
   });
 
   it('publishes SRV records for XMPP and Matrix', () => {
-    expect(find('_xmpp-client._tcp.example.org', 'SRV').map((r) => r.value)).toEqual([
-      '5 0 5222 xmpp.example.org',
+    expect(find('_xmpp-client._tcp.fixture.example.org', 'SRV').map((r) => r.value)).toEqual([
+      '5 0 5222 chat.fixture.example.org',
     ]);
-    expect(find('_xmpp-server._tcp.example.org', 'SRV').map((r) => r.value)).toEqual([
-      '5 0 5269 xmpp.example.org',
+    expect(find('_xmpp-server._tcp.fixture.example.org', 'SRV').map((r) => r.value)).toEqual([
+      '5 0 5269 chat.fixture.example.org',
     ]);
-    expect(find('_matrix-fed._tcp.example.org', 'SRV').map((r) => r.value)).toEqual([
-      '10 0 443 synapse.example.org',
+    expect(find('_matrix-fed._tcp.fixture.example.org', 'SRV').map((r) => r.value)).toEqual([
+      '10 0 443 im.fixture.example.org',
     ]);
   });
 
-  it('publishes MX, SPF and DMARC for the mail domain and for every list domain', () => {
-    for (const [domain, mx] of [
-      ['example.org', 'mail.example.org'],
-      ['lists.example.org', 'lists.example.org'],
-    ]) {
+  it('publishes MX, SPF and DMARC for the mail domain', () => {
+    for (const [domain, mx] of [['fixture.example.org', 'mail.fixture.example.org']]) {
       expect(find(domain!, 'MX').map((r) => r.value)).toEqual([`10 ${mx}`]);
       expect(find(domain!, 'TXT').map((r) => r.value)).toEqual(['v=spf1 mx -all']);
       expect(find(`_dmarc.${domain}`, 'TXT')[0]?.value).toMatch(/^v=DMARC1; p=quarantine/);
     }
   });
 
-  it('names every DNS secondary as a name server of the domain, and no record twice', () => {
-    expect(find('example.org', 'NS').map((r) => r.value)).toEqual([
-      'ns2.example.org',
-      'ns3.example.org',
-      'ns4.example.org',
+  it('publishes MX, SPF and DMARC for every list domain of a Mailman instance', () => {
+    const lists = {
+      kind: 'mailman',
+      domain: 'mailman.fixture.example.org',
+      list_domains: ['lists.fixture.example.org'],
+      db: 'db1',
+    };
+    const withLists: Inventory = {
+      ...inventory,
+      vms: inventory.vms.map((vm) =>
+        vm.name === 'mail' ? { ...vm, services: [...vm.services, lists] } : vm,
+      ),
+    };
+    const found = serviceDnsRecords(withLists).filter((r) => r.name === 'lists.fixture.example.org');
+    expect(found.map((r) => `${r.type} ${r.value}`)).toEqual([
+      'MX 10 mail.fixture.example.org',
+      'TXT v=spf1 mx -all',
     ]);
+  });
+
+  it('names every DNS secondary as a name server of the domain, and no record twice', () => {
+    expect(find('fixture.example.org', 'NS').map((r) => r.value)).toEqual(['ns2.fixture.example.org']);
     const keys = records().map((r) => `${r.name} ${r.type} ${r.value}`);
     expect(new Set(keys).size).toBe(keys.length);
   });

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { formatFinding } from '../inventory/findings.ts';
-import { loadInventory } from '../inventory/inventory.ts';
+import { loadInventory } from '../model/load.ts';
 
 const BROKEN = 'test/fixtures/services/broken';
 const report = (dir: string): string[] => {

@@ -13,7 +13,7 @@ import { vmFirewallRules } from '../baseline/firewall.ts';
 import { DebianVm } from '../constructs/DebianVm.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { ClusterStack } from '../stacks/ClusterStack.ts';
-import { exampleInventory } from './helpers/example.ts';
+import { exampleInventory, fixtureInventory } from './helpers/inventories.ts';
 
 interface StackJson {
   terraform: { backend: Record<string, Record<string, unknown>> };
@@ -87,9 +87,12 @@ describe('DebianVm', () => {
 
   it('puts NICs on their bridges and VLANs with static addresses, and only the first NIC gets the gateway', () => {
     const vm = JSON.parse(synth()).resource.proxmox_virtual_environment_vm!.web as Record<string, unknown>;
+    // An attribute (not a block) in bpg/proxmox: every key, the unset ones null.
+    const unset = { disconnected: null, enabled: null, mac_address: null, mtu: null, queues: null };
+    const more = { rate_limit: null, trunks: null };
     expect(vm.network_device).toEqual([
-      { bridge: 'vmbr0', model: 'virtio', firewall: true },
-      { bridge: 'vmbr1', model: 'virtio', firewall: true, vlan_id: 20 },
+      { bridge: 'vmbr0', model: 'virtio', firewall: true, vlan_id: null, ...unset, ...more },
+      { bridge: 'vmbr1', model: 'virtio', firewall: true, vlan_id: 20, ...unset, ...more },
     ]);
     expect((vm.initialization as { ip_config: unknown }).ip_config).toEqual([
       {
@@ -134,41 +137,50 @@ describe('DebianVm', () => {
   });
 });
 
-describe('ClusterStack on the example organisation', () => {
-  const inventory = exampleInventory();
+describe('ClusterStack on the fixture organisation', () => {
+  const inventory = fixtureInventory();
 
   it('creates one VM resource per inventory VM of the cluster, named after the VM', () => {
-    const alpha = synthCluster(inventory, 'alpha');
-    const expected = inventory.vms
-      .filter((vm) => vm.cluster === 'alpha')
-      .map((vm) => vm.name)
-      .sort();
-    expect(Object.keys(alpha.resource.proxmox_virtual_environment_vm!).sort()).toEqual(expected);
-    const gitea = inventory.vms.find((vm) => vm.name === 'gitea')!;
-    expect(alpha.resource.proxmox_virtual_environment_vm!.gitea).toMatchObject({
-      vm_id: gitea.id,
-      node_name: gitea.node,
-      cpu: { cores: gitea.cores },
-      memory: { dedicated: gitea.memory * 1024 },
+    const ceph = synthCluster(inventory, 'ceph');
+    expect(Object.keys(ceph.resource.proxmox_virtual_environment_vm!).sort()).toEqual([
+      'db1',
+      'db2',
+      'git',
+      'mail',
+      'matrix',
+      'mon',
+      'ns1',
+      'proxy1',
+      'proxy2',
+      'scratch',
+    ]);
+    expect(ceph.resource.proxmox_virtual_environment_vm!.git).toMatchObject({
+      vm_id: 103,
+      node_name: 'node1',
+      cpu: { cores: 4 },
+      memory: { dedicated: 8192 },
       lifecycle: { prevent_destroy: true },
       migrate: true,
     });
+    expect(ceph.resource.proxmox_virtual_environment_vm!.scratch).not.toHaveProperty(
+      'lifecycle.prevent_destroy',
+    );
   });
 
   it('downloads the Debian image once per shared storage, and once per node and release on local storage', () => {
-    const alpha = synthCluster(inventory, 'alpha');
-    expect(Object.keys(alpha.resource.proxmox_download_file!)).toEqual(['debian-12-cephfs']);
-    const solo = synthCluster(inventory, 'solo');
-    expect(Object.keys(solo.resource.proxmox_download_file!).sort()).toEqual([
-      'debian-12-solo1-local',
-      'debian-13-solo1-local',
+    const ceph = synthCluster(inventory, 'ceph');
+    expect(Object.keys(ceph.resource.proxmox_download_file!).sort()).toEqual([
+      'debian-12-cephfs',
+      'debian-13-cephfs',
     ]);
+    const solo = synthCluster(inventory, 'solo');
+    expect(Object.keys(solo.resource.proxmox_download_file!).sort()).toEqual(['debian-12-solo1-local']);
 
     // A three-node cluster with node-local image storage: one download per node that runs a VM.
     const local: Inventory = {
       ...inventory,
       clusters: inventory.clusters.map((c) =>
-        c.name === 'alpha'
+        c.name === 'ceph'
           ? {
               ...c,
               snippets: 'local',
@@ -180,24 +192,27 @@ describe('ClusterStack on the example organisation', () => {
           : c,
       ),
     };
-    const downloads = synthCluster(local, 'alpha').resource.proxmox_download_file ?? {};
-    const nodesWithVms = [
-      ...new Set(inventory.vms.filter((vm) => vm.cluster === 'alpha').map((vm) => vm.node)),
-    ].sort();
-    expect(Object.keys(downloads).sort()).toEqual(nodesWithVms.map((n) => `debian-12-${n}-local`));
-    for (const node of nodesWithVms)
-      expect(downloads[`debian-12-${node}-local`]).toMatchObject({ node_name: node, content_type: 'import' });
+    const downloads = synthCluster(local, 'ceph').resource.proxmox_download_file ?? {};
+    // Debian 13 runs only on db1 (node3) and db2 (node2).
+    expect(Object.keys(downloads).sort()).toEqual([
+      'debian-12-node1-local',
+      'debian-12-node2-local',
+      'debian-12-node3-local',
+      'debian-13-node2-local',
+      'debian-13-node3-local',
+    ]);
+    expect(downloads['debian-13-node2-local']).toMatchObject({ node_name: 'node2', content_type: 'import' });
   });
 
   it('turns the cluster firewall on with inbound default-deny, and opens SSH and the web UI only to management networks', () => {
-    const json = JSON.stringify(synthCluster(inventory, 'alpha'));
+    const json = JSON.stringify(synthCluster(inventory, 'ceph'));
     expect(json).toHaveResourceWithProperties(VirtualEnvironmentClusterFirewall, {
       enabled: true,
       input_policy: 'DROP',
     });
     expect(json).toHaveResourceWithProperties(VirtualEnvironmentFirewallIpset, {
       name: 'management',
-      cidr: [{ name: '2001:db8:102::/64' }, { name: '203.0.113.0/28' }],
+      cidr: [{ name: '2001:db8:2::/64' }],
     });
     const rules = JSON.parse(json).resource.proxmox_virtual_environment_firewall_rules!.cluster.rule as {
       dport?: string;
@@ -217,7 +232,7 @@ describe('ClusterStack on the example organisation', () => {
     const json = JSON.stringify(synthCluster(inventory, 'solo'));
     expect(json).toHaveResourceWithProperties(BackupJob, {
       id: 'nightly-solo',
-      storage: 'backup-nfs',
+      storage: 'local',
       schedule: '*-*-* 01:30',
       all: true,
       prune_backups: { 'keep-daily': '14', 'keep-weekly': '4', 'keep-monthly': '3' },
@@ -225,53 +240,57 @@ describe('ClusterStack on the example organisation', () => {
   });
 
   it('keeps redundant HA VMs apart with a negative resource-affinity rule per anti-affinity group', () => {
-    const alpha = synthCluster(inventory, 'alpha');
-    const id = (name: string): string => `vm:${inventory.vms.find((vm) => vm.name === name)!.id}`;
-    expect(alpha.resource.proxmox_harule!['anti-proxy-ber']).toMatchObject({
+    const ceph = synthCluster(inventory, 'ceph');
+    expect(ceph.resource.proxmox_harule!['anti-proxy']).toMatchObject({
       type: 'resource-affinity',
       affinity: 'negative',
-      resources: [id('proxy1'), id('proxy2')].sort(),
+      resources: ['vm:101', 'vm:102'],
     });
-    // drone-runner1/2 share a group but are not HA: placement alone keeps them apart, no HA rule.
-    expect(alpha.resource.proxmox_harule!['anti-drone-runner']).toBeUndefined();
+    expect(ceph.resource.proxmox_harule!['anti-postgres']).toMatchObject({ resources: ['vm:104', 'vm:105'] });
+    // VMs that share a group but are not HA: placement alone keeps them apart, no HA rule.
+    const notHa: Inventory = {
+      ...inventory,
+      vms: inventory.vms.map((vm) => (vm.anti_affinity === 'proxy' ? { ...vm, ha: false } : vm)),
+    };
+    expect(synthCluster(notHa, 'ceph').resource.proxmox_harule!['anti-proxy']).toBeUndefined();
   });
 
   it('synthesizes no credential: the provider gets only its endpoint', () => {
-    const alpha = synthCluster(inventory, 'alpha', {
+    const ceph = synthCluster(inventory, 'ceph', {
       PROXMOX_VE_API_TOKEN: 'root@pam!ci=SECRET-TOKEN-VALUE',
       PG_CONN_STR: 'postgres://u:SECRETPW@db/x',
     });
-    expect(alpha.provider.proxmox).toEqual([{ endpoint: 'https://pve-alpha.example.org:8006/' }]);
-    expect(JSON.stringify(alpha)).not.toMatch(/SECRET/);
+    expect(ceph.provider.proxmox).toEqual([{ endpoint: 'https://pve-ceph.fixture.example.org:8006/' }]);
+    expect(JSON.stringify(ceph)).not.toMatch(/SECRET/);
   });
 });
 
 describe('state backends', () => {
-  const inventory = exampleInventory();
+  const inventory = fixtureInventory();
 
   it('keeps state locally by default, one file per stack', () => {
-    expect(synthCluster(inventory, 'beta').terraform.backend).toEqual({
-      local: { path: 'terraform.cluster-beta.tfstate' },
+    expect(synthCluster(inventory, 'solo').terraform.backend).toEqual({
+      local: { path: 'terraform.cluster-solo.tfstate' },
     });
   });
 
   it('uses one PostgreSQL schema per stack and leaves the connection string to PG_CONN_STR', () => {
-    const backend = synthCluster(inventory, 'beta', {
+    const backend = synthCluster(inventory, 'solo', {
       INFRA_BACKEND: 'pg',
       PG_CONN_STR: 'postgres://u:pw@db/state',
     }).terraform.backend;
-    expect(backend).toEqual({ pg: { schema_name: 'cluster_beta' } });
+    expect(backend).toEqual({ pg: { schema_name: 'cluster_solo' } });
   });
 
   it('uses an S3-compatible store with a key per stack and lock files', () => {
-    const backend = synthCluster(inventory, 'beta', {
+    const backend = synthCluster(inventory, 'solo', {
       INFRA_BACKEND: 's3',
       INFRA_S3_BUCKET: 'tfstate',
       INFRA_S3_ENDPOINT: 'https://rgw.example.org',
     }).terraform.backend;
     expect(backend.s3).toMatchObject({
       bucket: 'tfstate',
-      key: 'cluster-beta/terraform.tfstate',
+      key: 'cluster-solo/terraform.tfstate',
       use_lockfile: true,
       endpoints: { s3: 'https://rgw.example.org' },
       use_path_style: true,
@@ -279,10 +298,10 @@ describe('state backends', () => {
   });
 
   it('refuses an unknown backend and an S3 backend without a bucket', () => {
-    expect(() => synthCluster(inventory, 'beta', { INFRA_BACKEND: 'consul' })).toThrow(
+    expect(() => synthCluster(inventory, 'solo', { INFRA_BACKEND: 'consul' })).toThrow(
       /expected local, pg or s3/,
     );
-    expect(() => synthCluster(inventory, 'beta', { INFRA_BACKEND: 's3' })).toThrow(/INFRA_S3_BUCKET/);
+    expect(() => synthCluster(inventory, 'solo', { INFRA_BACKEND: 's3' })).toThrow(/INFRA_S3_BUCKET/);
   });
 });
 
@@ -305,8 +324,8 @@ describe('HA resources', () => {
   });
 });
 
-describe('VM firewalls on the example organisation', () => {
-  it("open on the Proxmox side exactly the VM's own inbound rules, plus ping", () => {
+describe('VM firewalls', () => {
+  it("open on the Proxmox side exactly the VM's own inbound rules, plus ping, on every VM of the example", () => {
     const inventory = exampleInventory();
     for (const cluster of inventory.clusters) {
       const json = synthCluster(inventory, cluster.name);
@@ -329,11 +348,17 @@ describe('VM firewalls on the example organisation', () => {
   });
 
   it('leaves a database reachable only from the VMs that use it, never from anywhere', () => {
-    const inventory = exampleInventory();
-    const rules = synthCluster(inventory, 'alpha').resource.proxmox_virtual_environment_firewall_rules!.db1!
+    const inventory = fixtureInventory();
+    const rules = synthCluster(inventory, 'ceph').resource.proxmox_virtual_environment_firewall_rules!.db1!
       .rule as { dport?: string; source?: string }[];
-    const postgres = rules.filter((r) => r.dport === '5432');
-    expect(postgres.length).toBeGreaterThan(0);
-    expect(postgres.every((r) => r.source !== undefined)).toBe(true);
+    // git, the replica db2 and matrix, each on its public and internal address.
+    expect(rules.filter((r) => r.dport === '5432').map((r) => r.source)).toEqual([
+      '2001:db8:1::c/128',
+      '2001:db8:5::c/128',
+      '2001:db8:1::f/128',
+      '2001:db8:5::f/128',
+      '2001:db8:1::13/128',
+      '2001:db8:5::13/128',
+    ]);
   });
 });

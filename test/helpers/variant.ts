@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { formatFinding } from '../../inventory/findings.ts';
-import { type LoadResult, loadInventory } from '../../inventory/inventory.ts';
+import type { LoadResult } from '../../inventory/inventory.ts';
+import { loadInventory } from '../../model/load.ts';
 
 export const BASE = join(import.meta.dirname, '..', 'fixtures', 'inventory', 'base');
 

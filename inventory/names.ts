@@ -1,6 +1,6 @@
-// Names every part of the baseline derives from the inventory (kept apart so services/ can use them too).
-import type { Inventory } from '../inventory/inventory.ts';
-import type { Vm } from '../inventory/vms.schema.ts';
+// Names derived from the inventory that every layer uses (a VM's FQDN, its Debian codename).
+import type { Inventory } from './inventory.ts';
+import type { Vm } from './vms.schema.ts';
 
 export function fqdn(inventory: Inventory, vm: Vm): string {
   return `${vm.name}.${inventory.org.domain}`;

@@ -1,0 +1,290 @@
+// The simulator: serves pinned provider schemas to the real terraform over plugin protocol 6 (gRPC), with TF_REATTACH_PROVIDERS.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { conformToBlock, fillComputed, objectId } from './objects.ts';
+import { planChange, type PathStep } from './plan.ts';
+import { protoSchema, readSchemaFile, type SchemaBlock, type ServedProvider } from './schema.ts';
+import { objectsOf, readWorld, writeWorld } from './state.ts';
+import { decodeValue, encodeValue, isObjectValue, type ObjectValue, toJson, type Value } from './values.ts';
+
+export interface SimulatorOptions {
+  /** Pinned schema files (`terraform providers schema -json` format); one server per provider in them. */
+  readonly schemaFiles: readonly string[];
+  /** The JSON file that stands for what the APIs hold ("what Proxmox has"); created on first write. */
+  readonly worldFile: string;
+  /** Milliseconds each apply of one object takes, so a test can kill terraform half-way. @default 0 */
+  readonly applyDelayMs?: number;
+}
+
+export interface Simulator {
+  /** The value of TF_REATTACH_PROVIDERS that points terraform at this process. */
+  readonly reattach: string;
+  /** The providers served, by registry address. */
+  readonly providers: readonly string[];
+  /** How many objects each RPC has handled, for tests that wait for an apply to be half-way. */
+  readonly calls: Readonly<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+interface Diagnostic {
+  severity: 'ERROR' | 'WARNING';
+  summary: string;
+  detail: string;
+  attribute?: { steps: PathStep[] };
+}
+
+const error = (summary: string, detail = ''): Diagnostic => ({ severity: 'ERROR', summary, detail });
+const dynamic = (v: Value): { msgpack: Uint8Array } => ({ msgpack: encodeValue(v) });
+
+// Parsed once per process: the proto is small, so this costs a few milliseconds.
+const definition = protoLoader.loadSync(join(dirname(fileURLToPath(import.meta.url)), 'tfplugin6.proto'), {
+  keepCase: true,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+});
+const tfplugin6 = grpc.loadPackageDefinition(definition).tfplugin6 as grpc.GrpcObject;
+const providerService = (tfplugin6.Provider as grpc.ServiceClientConstructor).service;
+
+/**
+ * Which API a provider configuration talks to: each Proxmox cluster (each DNS server) is a world of
+ * its own, so two clusters may both hold a pool called "services".
+ */
+export function endpointOf(address: string, config: Value): string {
+  if (!isObjectValue(config)) return 'default';
+  if (typeof config.endpoint === 'string') return config.endpoint;
+  const update = Array.isArray(config.update) ? config.update[0] : undefined;
+  if (isObjectValue(update ?? null) && typeof (update as ObjectValue).server === 'string') {
+    const u = update as ObjectValue;
+    return `dns://${String(u.server)}:${typeof u.port === 'number' ? u.port : 53}`;
+  }
+  return `${address} default`;
+}
+
+/** The provider's own checks of its configuration, beyond the types Terraform checks itself. */
+export function validateProviderConfig(address: string, config: Value): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (!isObjectValue(config)) return out;
+  if (address.endsWith('/bpg/proxmox') && typeof config.endpoint === 'string') {
+    let ok = false;
+    try {
+      ok = ['https:', 'http:'].includes(new URL(config.endpoint).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok)
+      out.push({
+        ...error('Invalid endpoint', `"${config.endpoint}" is not an http(s) URL of the Proxmox VE API`),
+        attribute: { steps: [{ attribute_name: 'endpoint' }] },
+      });
+  }
+  return out;
+}
+
+type Handler = (request: Record<string, unknown>) => Record<string, unknown>;
+const bytesOf = (v: unknown): Uint8Array | undefined =>
+  isObjectValue(v as Value) ? ((v as { msgpack?: Uint8Array }).msgpack ?? undefined) : undefined;
+
+function handlers(
+  provider: ServedProvider,
+  options: SimulatorOptions,
+  calls: Record<string, number>,
+): Record<string, Handler> {
+  const resources = provider.schema.resource_schemas ?? {};
+  const dataSources = provider.schema.data_source_schemas ?? {};
+  let endpoint = endpointOf(provider.address, null);
+  const blockOf = (type: string): SchemaBlock | undefined => resources[type]?.block;
+  const unknownType = (type: string): Diagnostic =>
+    error(`Unknown resource type ${type}`, `${provider.file} does not describe ${type}`);
+  const count = (name: string): void => {
+    calls[name] = (calls[name] ?? 0) + 1;
+  };
+
+  return {
+    GetProviderSchema: () => {
+      const map = (record: typeof resources) =>
+        Object.fromEntries(Object.entries(record).map(([type, s]) => [type, protoSchema(s)]));
+      return {
+        provider: protoSchema(provider.schema.provider),
+        resource_schemas: map(resources),
+        data_source_schemas: map(dataSources),
+        diagnostics: [],
+        server_capabilities: { plan_destroy: false, get_provider_schema_optional: true },
+      };
+    },
+    ValidateProviderConfig: (r) => ({
+      diagnostics: validateProviderConfig(provider.address, decodeValue(bytesOf(r.config))),
+    }),
+    ValidateResourceConfig: (r) => ({
+      diagnostics: blockOf(String(r.type_name)) ? [] : [unknownType(String(r.type_name))],
+    }),
+    ValidateDataResourceConfig: (r) => ({
+      diagnostics: dataSources[String(r.type_name)] ? [] : [unknownType(String(r.type_name))],
+    }),
+    // The state was written by this same schema version: Terraform's JSON goes back unchanged, which
+    // keeps numbers exact (a JSON.parse round trip would round them and show false changes).
+    UpgradeResourceState: (r) => ({
+      upgraded_state: { json: (r.raw_state as { json?: Uint8Array } | undefined)?.json ?? Buffer.alloc(0) },
+      diagnostics: [],
+    }),
+    ConfigureProvider: (r) => {
+      endpoint = endpointOf(provider.address, decodeValue(bytesOf(r.config)));
+      return { diagnostics: [] };
+    },
+    ReadResource: (r) => {
+      const type = String(r.type_name);
+      const block = blockOf(type);
+      const current = decodeValue(bytesOf(r.current_state));
+      if (!block) return { diagnostics: [unknownType(type)] };
+      count('ReadResource');
+      const id = isObjectValue(current) ? current.id : null;
+      const stored =
+        typeof id === 'string' ? objectsOf(readWorld(options.worldFile), endpoint, type)[id] : undefined;
+      // Gone from the API: Terraform drops it from state and plans to create it again.
+      return {
+        new_state: dynamic(stored ? conformToBlock(block, stored) : null),
+        diagnostics: [],
+        private: r.private,
+      };
+    },
+    PlanResourceChange: (r) => {
+      const type = String(r.type_name);
+      const block = blockOf(type);
+      if (!block) return { diagnostics: [unknownType(type)] };
+      count('PlanResourceChange');
+      const plan = planChange(
+        type,
+        block,
+        decodeValue(bytesOf(r.prior_state)),
+        decodeValue(bytesOf(r.proposed_new_state)),
+        decodeValue(bytesOf(r.config)),
+      );
+      return {
+        planned_state: dynamic(plan.planned),
+        requires_replace: plan.requiresReplace.map((steps) => ({ steps })),
+        planned_private: r.prior_private,
+        diagnostics: [],
+      };
+    },
+    ApplyResourceChange: (r) => {
+      const type = String(r.type_name);
+      const block = blockOf(type);
+      if (!block) return { diagnostics: [unknownType(type)] };
+      const prior = decodeValue(bytesOf(r.prior_state));
+      const planned = decodeValue(bytesOf(r.planned_state));
+      const world = readWorld(options.worldFile);
+      const objects = objectsOf(world, endpoint, type);
+      if (!isObjectValue(planned)) {
+        if (isObjectValue(prior) && typeof prior.id === 'string') delete objects[prior.id];
+        writeWorld(options.worldFile, world);
+        count('ApplyResourceChange');
+        return { new_state: dynamic(null), diagnostics: [] };
+      }
+      const id = isObjectValue(prior) && typeof prior.id === 'string' ? prior.id : objectId(type, planned);
+      if (!isObjectValue(prior) && objects[id])
+        return {
+          diagnostics: [
+            error(
+              `${type} ${id} already exists`,
+              `${endpoint} already holds ${id}; import it or remove it first`,
+            ),
+          ],
+        };
+      const created = fillComputed(type, block, planned, id, endpoint);
+      objects[id] = toJson(created) as Record<string, unknown>;
+      writeWorld(options.worldFile, world);
+      count('ApplyResourceChange');
+      return { new_state: dynamic(created), private: r.planned_private, diagnostics: [] };
+    },
+    ImportResourceState: (r) => {
+      const type = String(r.type_name);
+      const block = blockOf(type);
+      if (!block) return { diagnostics: [unknownType(type)] };
+      const objects = objectsOf(readWorld(options.worldFile), endpoint, type);
+      // bpg/proxmox imports a VM as NODE/VMID; the id it keeps is the VMID.
+      const given = String(r.id);
+      const id = objects[given] ? given : (given.split('/').pop() ?? given);
+      const stored = objects[id];
+      if (!stored)
+        return {
+          diagnostics: [error(`Cannot import ${type} ${given}`, `${endpoint} holds no ${type} "${given}"`)],
+        };
+      return {
+        imported_resources: [{ type_name: type, state: dynamic(conformToBlock(block, stored)) }],
+        diagnostics: [],
+      };
+    },
+    ReadDataSource: (r) => {
+      const type = String(r.type_name);
+      const schema = dataSources[type];
+      if (!schema) return { diagnostics: [unknownType(type)] };
+      const config = decodeValue(bytesOf(r.config));
+      return {
+        state: dynamic(fillComputed(type, schema.block, config as ObjectValue, type, endpoint)),
+        diagnostics: [],
+      };
+    },
+    StopProvider: () => ({ Error: '' }),
+  };
+}
+
+/** Starts one gRPC server per provider of the schema files, each on a unix socket of its own. */
+export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
+  const providers = options.schemaFiles.flatMap(readSchemaFile);
+  const dir = mkdtempSync(join(tmpdir(), 'tfsim-'));
+  const servers: grpc.Server[] = [];
+  const calls: Record<string, number> = {};
+  const reattach: Record<string, unknown> = {};
+  const delay = options.applyDelayMs ?? 0;
+  for (const [i, provider] of providers.entries()) {
+    const server = new grpc.Server();
+    const implementation: grpc.UntypedServiceImplementation = {};
+    for (const [name, handle] of Object.entries(handlers(provider, options, calls))) {
+      implementation[name] = (
+        call: grpc.ServerUnaryCall<Record<string, unknown>, unknown>,
+        callback: grpc.sendUnaryData<unknown>,
+      ) => {
+        const answer = (): void => {
+          try {
+            callback(null, handle(call.request));
+          } catch (err) {
+            callback(null, {
+              diagnostics: [error('Simulator failure', err instanceof Error ? err.message : String(err))],
+            });
+          }
+        };
+        if (name === 'ApplyResourceChange' && delay > 0) setTimeout(answer, delay);
+        else answer();
+      };
+    }
+    server.addService(providerService, implementation);
+    const socket = join(dir, `p${i}.sock`);
+    await new Promise<void>((resolve, reject) => {
+      server.bindAsync(`unix:${socket}`, grpc.ServerCredentials.createInsecure(), (err) =>
+        err ? reject(err) : resolve(),
+      );
+    });
+    servers.push(server);
+    reattach[provider.address] = {
+      Protocol: 'grpc',
+      ProtocolVersion: 6,
+      Pid: process.pid,
+      Test: true,
+      Addr: { Network: 'unix', String: socket },
+    };
+  }
+  return {
+    reattach: JSON.stringify(reattach),
+    providers: providers.map((p) => p.address),
+    calls,
+    close: async () => {
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.tryShutdown(() => resolve()))));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// "What Proxmox has": the simulator's JSON file of every object each API endpoint holds, which tests edit by hand.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+
+/**
+ * The file's format (README, "Rehearsing a deploy without Proxmox"):
+ *
+ *   { "format": "infra-simulator/1",
+ *     "endpoints": { "<endpoint>": { "<resource type>": { "<id>": { <attribute>: <value>, ... } } } } }
+ *
+ * `<endpoint>` is the provider's API: the proxmox provider's `endpoint`, `dns://<server>:<port>` for
+ * the dns provider. Each object is the resource as Terraform's state holds it (blocks as lists of
+ * objects, unset values as null or left out).
+ */
+export interface SimulatedWorld {
+  format: 'infra-simulator/1';
+  endpoints: Record<string, Record<string, Record<string, Record<string, unknown>>>>;
+}
+
+export const emptyWorld = (): SimulatedWorld => ({ format: 'infra-simulator/1', endpoints: {} });
+
+export function readWorld(file: string): SimulatedWorld {
+  if (!existsSync(file)) return emptyWorld();
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<SimulatedWorld>;
+  if (raw.format !== 'infra-simulator/1' || typeof raw.endpoints !== 'object' || raw.endpoints === null)
+    throw new Error(`${file}: expected {"format": "infra-simulator/1", "endpoints": {...}}`);
+  return raw as SimulatedWorld;
+}
+
+const sortKeys = (v: unknown): unknown => {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (typeof v === 'object' && v !== null) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
+    return out;
+  }
+  return v;
+};
+
+/** Written aside and renamed, so a reader (or a killed writer) never sees half a file. */
+export function writeWorld(file: string, world: SimulatedWorld): void {
+  const scratch = `${file}.tmp-${process.pid}`;
+  writeFileSync(scratch, `${JSON.stringify(sortKeys(world), null, 2)}\n`);
+  renameSync(scratch, file);
+}
+
+/** The objects of one type at one endpoint, created on first use. */
+export function objectsOf(
+  world: SimulatedWorld,
+  endpoint: string,
+  type: string,
+): Record<string, Record<string, unknown>> {
+  const byType = (world.endpoints[endpoint] ??= {});
+  return (byType[type] ??= {});
+}
+
+/** Changes one object in the file, the way a person changes a VM in the web UI; returns false when absent. */
+export function editObject(
+  file: string,
+  type: string,
+  id: string,
+  change: (object: Record<string, unknown>) => void,
+  endpoint?: string,
+): boolean {
+  const world = readWorld(file);
+  for (const [name, byType] of Object.entries(world.endpoints)) {
+    if (endpoint !== undefined && name !== endpoint) continue;
+    const object = byType[type]?.[id];
+    if (object) {
+      change(object);
+      writeWorld(file, world);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Removes one object, the way a person deletes it by hand; returns false when absent. */
+export function deleteObject(file: string, type: string, id: string, endpoint?: string): boolean {
+  const world = readWorld(file);
+  for (const [name, byType] of Object.entries(world.endpoints)) {
+    if (endpoint !== undefined && name !== endpoint) continue;
+    if (byType[type]?.[id]) {
+      delete byType[type][id];
+      writeWorld(file, world);
+      return true;
+    }
+  }
+  return false;
+}

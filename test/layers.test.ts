@@ -1,0 +1,91 @@
+// Imports flow one way: a folder imports only folders listed above it in README.md's layout table, and no
+// folders import each other in a cycle. A new upward import fails here, naming the file and the import.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(dirname(new URL(import.meta.url).pathname), '..');
+
+/** The folders of the layout table in README.md, top (imported by everything) to bottom. */
+function layerOrder(readme: string): string[] {
+  const section = readme.split(/^## Layout$/m)[1]?.split(/^## /m)[0] ?? '';
+  return [...section.matchAll(/^\| `([a-z.]+)\/` \|/gm)].map((m) => m[1]!);
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+interface Edge {
+  readonly from: string;
+  readonly to: string;
+  readonly where: string;
+}
+
+/** Every import of one folder's code from another folder's, with the importing file and specifier. */
+function folderImports(folders: readonly string[]): Edge[] {
+  const edges: Edge[] = [];
+  for (const folder of folders) {
+    for (const file of sourceFiles(join(ROOT, folder))) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/^(?:import|export)\b[^;]*?\bfrom '(\.[^']+)'/gms)) {
+        const target = relative(ROOT, normalize(join(dirname(file), m[1]!))).split('/')[0]!;
+        if (target !== folder && folders.includes(target))
+          edges.push({ from: folder, to: target, where: `${relative(ROOT, file)} imports ${m[1]}` });
+      }
+    }
+  }
+  return edges;
+}
+
+/** Folder cycles found by depth-first search, each as `a -> b -> a`. */
+function cycles(edges: readonly Edge[]): string[] {
+  const next = new Map<string, Set<string>>();
+  for (const e of edges) next.set(e.from, (next.get(e.from) ?? new Set()).add(e.to));
+  const found = new Set<string>();
+  const walk = (node: string, path: string[]): void => {
+    for (const to of next.get(node) ?? []) {
+      const at = path.indexOf(to);
+      if (at >= 0) found.add([...path.slice(at), to].join(' -> '));
+      else walk(to, [...path, to]);
+    }
+  };
+  for (const start of next.keys()) walk(start, [start]);
+  return [...found].sort();
+}
+
+const order = layerOrder(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+// test/ sits at the bottom and may import anything; its helpers are not a layer of the product.
+const folders = order.filter((f) => f !== 'test');
+
+describe('layering', () => {
+  it('reads the layer order from the README layout table', () => {
+    expect(order.slice(0, 3)).toEqual(['inventory', 'services', 'model']);
+    expect(order).toContain('stacks');
+  });
+
+  it('imports only from folders above in the layout table', () => {
+    const upward = folderImports(folders)
+      .filter((e) => order.indexOf(e.to) > order.indexOf(e.from))
+      .map((e) => `${e.where}: ${e.from}/ is above ${e.to}/ in the README layout table`);
+    expect(upward).toEqual([]);
+  });
+
+  it('has no import cycle between folders', () => {
+    expect(cycles(folderImports(folders))).toEqual([]);
+  });
+
+  it('would catch an upward import and a cycle', () => {
+    const edges: Edge[] = [
+      { from: 'inventory', to: 'services', where: 'x' },
+      { from: 'services', to: 'baseline', where: 'y' },
+      { from: 'baseline', to: 'inventory', where: 'z' },
+    ];
+    expect(cycles(edges)).toContain('inventory -> services -> baseline -> inventory');
+    expect(edges.filter((e) => order.indexOf(e.to) > order.indexOf(e.from))).toHaveLength(2);
+  });
+});
