@@ -4,7 +4,7 @@ import { looksLikePrivateKey } from './ssh-key.ts';
 
 /** Longest piece of user input a message quotes; a 1 MB value must not become a 1 MB log line. */
 export const ECHO_LIMIT = 80;
-/** Longest line a finding prints, whatever it quotes. */
+/** Longest line `npm run check` prints for a finding, whatever it quotes (cli/report.ts cuts there). */
 export const LINE_LIMIT = 300;
 
 export type Path = readonly (string | number)[];
@@ -31,13 +31,14 @@ export function formatPath(path: Path): string {
 
 export function formatFinding(f: Finding): string {
   const label = f.severity === 'warning' ? 'warning: ' : '';
-  return cut(`${f.file}:${f.line}:${f.col}  ${cut(f.path, ECHO_LIMIT)}  ${label}${f.message}`, LINE_LIMIT);
+  return `${f.file}:${f.line}:${f.col}  ${cut(f.path, ECHO_LIMIT)}  ${label}${f.message}`;
 }
 
 /** `text` cut to `limit` characters, saying how much was left out. */
 export function cut(text: string, limit: number): string {
   if (text.length <= limit) return text;
-  return `${text.slice(0, limit - 1)}… (${text.length} characters)`;
+  const rest = `… (${text.length} characters)`;
+  return `${text.slice(0, Math.max(0, limit - rest.length))}${rest}`;
 }
 
 export function sortFindings(findings: readonly Finding[]): Finding[] {

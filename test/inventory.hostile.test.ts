@@ -338,11 +338,14 @@ describe('npm run check', () => {
         value: 'https://root:hunter2@pve.example.org/',
       },
       { file: 'vms.yaml', path: ['vms', 0, 'notes'], value: `${'z'.repeat(500_000)}` },
+      // An unknown field whose name is 5000 characters: its message quotes the key.
+      { file: 'vms.yaml', path: ['vms', 1, 'k'.repeat(5000)], value: 1 },
     ]);
     const { status, out } = run(['--inventory', dir]);
     expect(status).toBe(1);
     expect(out).not.toContain('hunter2');
     expect(out).not.toContain(block.split('\n')[1]!.slice(0, 16));
+    expect(out).toContain('kkkk');
     for (const line of out.split('\n')) expect(line.length).toBeLessThanOrEqual(300);
   });
 });
