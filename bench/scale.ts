@@ -1,7 +1,7 @@
 // Makes an N-times larger copy of an inventory for benchmarks: more sites, clusters, nodes and VMs,
 // each copy with fresh names, VM ids and addresses (IPv6 in 2001:db8::/32, IPv4 in the
 // 198.18.0.0/15 benchmarking range of RFC 2544, since the documentation ranges are too small).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../inventory/net.ts';
@@ -156,4 +156,6 @@ export function scaleInventory(from: string, to: string, factor: number): void {
     stringify({ clusters: out.clusters }, { aliasDuplicateObjects: false }),
   );
   writeFileSync(join(to, 'vms.yaml'), stringify({ vms: out.vms }, { aliasDuplicateObjects: false }));
+  // Every copy boots from the same pinned images.
+  if (existsSync(join(from, 'images.yaml'))) copyFileSync(join(from, 'images.yaml'), join(to, 'images.yaml'));
 }

@@ -1,9 +1,11 @@
-// `npm run pipeline:check [-- FILE]`: checks .drone.yml against package.json; exit 1 with located errors.
+// `npm run pipeline:check [-- FILE]`: checks .drone.yml against package.json and the inventory; exit 1 with located errors.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { formatFinding } from '../inventory/findings.ts';
+import { loadInventory } from '../model/load.ts';
 import { checkPipelines } from '../review/pipeline-check.ts';
+import { snippetStacks } from '../stacks/node-ssh.ts';
 import { commonOptions } from './args.ts';
 
 const options = commonOptions(process.argv.slice(2), { package: { type: 'string' } });
@@ -28,7 +30,16 @@ const root = dirname(packageFile);
 const hasLockfile =
   existsSync(join(root, 'package-lock.json')) || existsSync(join(root, 'npm-shrinkwrap.json'));
 
-const result = checkPipelines(readFileSync(file, 'utf8'), file, { scripts, hasLockfile });
+// Which stacks upload snippets over SSH decides which applying steps need the SSH secrets.
+const inventory = loadInventory(options.inventory);
+if (!inventory.inventory) {
+  process.stderr.write(
+    `pipeline:check: the inventory in ${options.inventory} has ${inventory.errors.length} errors; run npm run check\n`,
+  );
+  process.exit(1);
+}
+const facts = { scripts, hasLockfile, snippetStacks: snippetStacks(inventory.inventory) };
+const result = checkPipelines(readFileSync(file, 'utf8'), file, facts);
 if (options.json) {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } else {

@@ -1,28 +1,18 @@
-// One Debian cloud image downloaded onto a Proxmox storage, ready to be imported as a VM's boot disk.
+// One Debian cloud image downloaded onto a Proxmox storage, verified against its SHA-512, ready to be imported as a VM's boot disk.
 import { Construct } from 'constructs';
 import { DownloadFile } from '../.gen/providers/proxmox/download-file/index.ts';
 
-/** Debian's generic cloud images: qcow2, cloud-init ready, the same on every Proxmox node. */
-export const DEBIAN_IMAGES = {
-  'debian-12': {
-    url: 'https://cloud.debian.org/images/cloud/bookworm/latest/debian-12-genericcloud-amd64.qcow2',
-    fileName: 'debian-12-genericcloud-amd64.qcow2',
-  },
-  'debian-13': {
-    url: 'https://cloud.debian.org/images/cloud/trixie/latest/debian-13-genericcloud-amd64.qcow2',
-    fileName: 'debian-13-genericcloud-amd64.qcow2',
-  },
-} as const;
-
-export type DebianRelease = keyof typeof DEBIAN_IMAGES;
-
 export interface DebianImageProps {
-  /** Which Debian release. */
-  readonly release: DebianRelease;
   /** Node that performs the download (any node, for shared storage). */
   readonly node: string;
   /** Storage id; it must allow `import` content. */
   readonly storage: string;
+  /** The dated release URL of the image. */
+  readonly url: string;
+  /** SHA-512 of the image; Proxmox refuses a download that does not match. */
+  readonly sha512: string;
+  /** File name on the storage; it must end in `.qcow2` for Proxmox to import it. */
+  readonly fileName: string;
 }
 
 export class DebianImage extends Construct {
@@ -31,15 +21,22 @@ export class DebianImage extends Construct {
 
   constructor(scope: Construct, id: string, props: DebianImageProps) {
     super(scope, id);
-    const image = DEBIAN_IMAGES[props.release];
+    if (!/^[0-9a-f]{128}$/.test(props.sha512)) {
+      throw new Error(`image ${id}: sha512 "${props.sha512}" is not 128 lower-case hexadecimal digits`);
+    }
+    if (!props.fileName.endsWith('.qcow2')) {
+      throw new Error(`image ${id}: file name "${props.fileName}" does not end in .qcow2`);
+    }
     const download = new DownloadFile(this, 'download', {
       nodeName: props.node,
       datastoreId: props.storage,
       contentType: 'import',
-      url: image.url,
-      fileName: image.fileName,
-      // Debian refreshes "latest" weekly; keep what was downloaded instead of replacing it on every
-      // upstream build. Disks import the image only when a VM is created.
+      url: props.url,
+      fileName: props.fileName,
+      checksum: props.sha512,
+      checksumAlgorithm: 'sha512',
+      // The URL names one build, so there is nothing newer to fetch; without size checks a plan also keeps
+      // working after Debian prunes the dated directory. A new image is a new URL, which replaces this file.
       overwrite: false,
     });
     download.overrideLogicalId(id);

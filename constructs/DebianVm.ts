@@ -57,6 +57,8 @@ export interface DebianVmProps {
   readonly userData?: string;
   /** Storage for the cloud-init snippet (needs `snippets` content). */
   readonly snippetStorage: string;
+  /** Node the snippet is uploaded through; on shared storage any node sees it. @default node */
+  readonly snippetNode?: string;
   /** DNS search domain. */
   readonly domain: string;
   /** Proxmox tags. @default none */
@@ -64,7 +66,7 @@ export interface DebianVmProps {
   /** Resource pool. @default none */
   readonly pool?: string;
   readonly description?: string;
-  /** Register with HA and prefer `node`. @default false */
+  /** Register with HA and prefer `node`; HA, not Terraform, then decides where the VM runs. @default false */
   readonly ha?: boolean;
   /** `prevent_destroy` in Terraform and Proxmox's own protection flag. @default false */
   readonly protected?: boolean;
@@ -89,9 +91,11 @@ export class DebianVm extends Construct {
     if (props.nics.length === 0) throw new Error(`VM ${props.name}: expected at least one NIC`);
 
     let userDataFileId: string | undefined;
+    // The snippet is a file on the snippets storage, uploaded through one node; it cannot follow the VM's
+    // current node, since the VM refers to it.
     if (props.userData !== undefined) {
       const snippet = new VirtualEnvironmentFile(this, 'user-data', {
-        nodeName: props.node,
+        nodeName: props.snippetNode ?? props.node,
         datastoreId: props.snippetStorage,
         contentType: 'snippets',
         sourceRaw: { fileName: `${props.name}-user-data.yaml`, data: props.userData },
@@ -157,9 +161,16 @@ export class DebianVm extends Construct {
       migrate: true,
       lifecycle: {
         ...(isProtected ? { preventDestroy: true } : {}),
-        // Cloud-init runs once, at first boot. A later change to the user data (a new snippet) must not
-        // replace a running VM; the baseline keeps running machines in line from then on.
-        ignoreChanges: ['initialization'],
+        ignoreChanges: [
+          // Cloud-init runs once, at first boot. A later change to the user data (a new snippet) must not
+          // replace a running VM; the baseline keeps running machines in line from then on.
+          'initialization',
+          // The boot disk is imported from the image once, at creation: a newer image is for new VMs.
+          ...(props.bootImage ? ['disk[0].import_from'] : []),
+          // Proxmox HA owns where an HA VM runs (a failover, a maintenance migration, the node-affinity
+          // rule below): Terraform creates it on the preferred node and then leaves its node alone.
+          ...(ha ? ['node_name'] : []),
+        ],
       },
     });
     this.vm.overrideLogicalId(props.name);
@@ -167,8 +178,11 @@ export class DebianVm extends Construct {
     // every key of each object, which the generated binding would leave out; see network-device.ts.
     this.vm.addOverride('network_device', props.nics.map(networkDevice));
 
+    // Firewall settings are addressed through the node the VM is on, which the provider reads back into
+    // the VM's node_name: after a failover or migration they follow the VM instead of a node it left.
+    const vmNode = this.vm.nodeName;
     const options = new VirtualEnvironmentFirewallOptions(this, 'firewall-options', {
-      nodeName: props.node,
+      nodeName: vmNode,
       vmId: props.vmId,
       enabled: true,
       inputPolicy: 'DROP',
@@ -184,7 +198,7 @@ export class DebianVm extends Construct {
     options.overrideLogicalId(props.name);
 
     const firewall = new VirtualEnvironmentFirewallRules(this, 'firewall-rules', {
-      nodeName: props.node,
+      nodeName: vmNode,
       vmId: props.vmId,
       rule: rules.map((rule) => ({
         type: 'in',

@@ -1,6 +1,6 @@
 // Schema of inventory/clusters.yaml: Proxmox VE clusters, their nodes, Ceph pools and storages.
 import { z } from 'zod';
-import { gib, ipv4Address, ipv6Address, name } from './common.ts';
+import { gib, ipv4Address, ipv6Address, name, sshPublicKey } from './common.ts';
 import { calendarEvent, storageId, url } from './grammars.ts';
 
 export const nodeSchema = z.strictObject({
@@ -14,6 +14,11 @@ export const nodeSchema = z.strictObject({
   /** Address on the site's management network (API, SSH, monitoring). */
   ipv6: ipv6Address,
   ipv4: ipv4Address.optional(),
+  /**
+   * The node's SSH host keys (`/etc/ssh/ssh_host_*_key.pub`). The provider uploads cloud-init snippets over
+   * SSH to the node's IPv6 management address; synth pins these keys there in artifacts/ssh/proxmox_known_hosts.
+   */
+  host_keys: z.array(sshPublicKey).min(1),
 });
 
 export const cephPoolSchema = z.strictObject({

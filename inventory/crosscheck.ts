@@ -17,7 +17,7 @@ import {
 import { vmNameTakenByStack } from './rules/vm-name-taken-by-stack.ts';
 import type { SourceFile } from './source.ts';
 
-export type InventoryFile = 'org' | 'sites' | 'networks' | 'clusters' | 'vms';
+export type InventoryFile = 'org' | 'sites' | 'networks' | 'clusters' | 'vms' | 'images';
 
 type Report = (file: InventoryFile, path: Path, message: string) => void;
 
@@ -276,6 +276,12 @@ export function crossCheck(inv: Inventory, sources: ReadonlyMap<InventoryFile, S
         `VM id ${vm.id} is already used by "${inv.vms[firstId]?.name}"; expected unique ids`,
       );
     else ids.set(vm.id, vi);
+    if (vm.os !== 'other' && !inv.images[vm.os])
+      error(
+        'vms',
+        [...base, 'os'],
+        `${vm.os} has no pinned image; expected "${vm.os}: { url: <dated release URL>, sha512: <its SHA-512> }" under images: in images.yaml`,
+      );
 
     const cluster = clusters.get(vm.cluster);
     if (!cluster) {

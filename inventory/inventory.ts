@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
 import { crossCheck, type InventoryFile } from './crosscheck.ts';
 import { type Finding, sortFindings } from './findings.ts';
+import { type Images, imagesFileSchema } from './images.schema.ts';
 import { issueFindings } from './issues.ts';
 import { type Network, networksFileSchema } from './networks.schema.ts';
 import { type Org, orgSchema } from './org.schema.ts';
@@ -20,6 +21,8 @@ export interface Inventory {
   readonly networks: readonly Network[];
   readonly clusters: readonly Cluster[];
   readonly vms: readonly Vm[];
+  /** The pinned Debian cloud images by release; empty when images.yaml is absent (no Debian VMs). */
+  readonly images: Images;
 }
 
 export interface LoadResult {
@@ -31,12 +34,16 @@ export interface LoadResult {
   readonly sources: ReadonlyMap<InventoryFile, SourceFile>;
 }
 
-const FILES: { readonly [K in InventoryFile]: { file: string; schema: z.ZodType; what: string } } = {
+const FILES: {
+  readonly [K in InventoryFile]: { file: string; schema: z.ZodType; what: string; optional?: boolean };
+} = {
   org: { file: 'org.yaml', schema: orgSchema, what: 'organisation settings' },
   sites: { file: 'sites.yaml', schema: sitesFileSchema, what: 'a "sites:" list' },
   networks: { file: 'networks.yaml', schema: networksFileSchema, what: 'a "networks:" list' },
   clusters: { file: 'clusters.yaml', schema: clustersFileSchema, what: 'a "clusters:" list' },
   vms: { file: 'vms.yaml', schema: vmsFileSchema, what: 'a "vms:" list' },
+  // Only needed when a VM runs Debian; crosscheck.ts reports a release no image is pinned for.
+  images: { file: 'images.yaml', schema: imagesFileSchema, what: 'an "images:" mapping', optional: true },
 };
 
 /** YAML files other tools own; the loader leaves them alone instead of warning. */
@@ -79,6 +86,7 @@ export function readInventory(dir: string): LoadResult {
   for (const [key, spec] of Object.entries(FILES) as [InventoryFile, (typeof FILES)[InventoryFile]][]) {
     const path = join(dir, spec.file);
     if (!existsSync(path)) {
+      if (spec.optional) continue;
       errors.push({
         severity: 'error',
         file: path,
@@ -121,6 +129,7 @@ export function readInventory(dir: string): LoadResult {
     networks: (data.get('networks') as { networks: Network[] }).networks,
     clusters: (data.get('clusters') as { clusters: Cluster[] }).clusters,
     vms: (data.get('vms') as { vms: Vm[] }).vms,
+    images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
   };
   for (const f of crossCheck(inventory, sources)) (f.severity === 'error' ? errors : warnings).push(f);
   if (errors.length > 0) return { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };

@@ -1,5 +1,5 @@
 // Checks `.drone.yml` before Drone runs it: npm scripts that exist, secrets only through from_secret, pinned
-// images, and a trigger on every pipeline. Findings are located like the inventory's: FILE:LINE:COL  path  message.
+// images, a trigger on every pipeline, and SSH to the Proxmox nodes where snippets are uploaded. Findings are located like the inventory's: FILE:LINE:COL  path  message.
 import {
   type Document,
   isMap,
@@ -13,12 +13,15 @@ import {
 import { type Finding, formatPath, type Path, sortFindings } from '../inventory/findings.ts';
 import { locateOffset } from '../inventory/source.ts';
 import { isSensitivePath, isSensitiveValue } from './mask.ts';
+import { checkSshStep } from './pipeline-ssh.ts';
 
 export interface ProjectFacts {
   /** Names under `scripts` in package.json. */
   readonly scripts: ReadonlySet<string>;
   /** package-lock.json (or npm-shrinkwrap.json) exists, which `npm ci` needs. */
   readonly hasLockfile: boolean;
+  /** Stacks that upload cloud-init snippets over SSH (from the inventory). @default none */
+  readonly snippetStacks?: readonly string[];
 }
 
 export interface PipelineCheck {
@@ -82,6 +85,10 @@ export function checkPipelines(text: string, file: string, facts: ProjectFacts):
         }
         checkEnvironment(step.environment, [...base, 'environment'], report);
         checkEnvironment(step.settings, [...base, 'settings'], report);
+        if (section === 'steps') {
+          const ssh = { label, base, step, pipelineEnvironment: data.environment };
+          checkSshStep(ssh, facts.snippetStacks ?? [], report);
+        }
         if (Array.isArray(step.commands)) {
           step.commands.forEach((command: unknown, j) => {
             if (typeof command !== 'string') return;

@@ -6,16 +6,19 @@ import { ProxmoxProvider } from '../.gen/providers/proxmox/provider/index.ts';
 import { fqdn } from '../baseline/cloud-config.ts';
 import { vmFirewallRules } from '../baseline/firewall.ts';
 import { ClusterFoundation } from '../constructs/ClusterFoundation.ts';
-import { DebianImage, type DebianRelease } from '../constructs/DebianImage.ts';
+import { DebianImage } from '../constructs/DebianImage.ts';
 import { DebianVm, type VmFirewallRule, type VmNic } from '../constructs/DebianVm.ts';
 import { type Cluster, SHARED_STORAGE_TYPES } from '../inventory/clusters.schema.ts';
+import { type DebianRelease, imageFileName } from '../inventory/images.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { parsePrefix } from '../inventory/net.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { type ServiceInstance, serviceInstances } from '../services/instances.ts';
 import { configureBackend } from './backend.ts';
+import { bootImage } from './boot-images.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
 import { clusterStackName } from './naming.ts';
+import { sshNodes, uploadsSnippet } from './node-ssh.ts';
 
 export interface ClusterStackProps {
   readonly inventory: Inventory;
@@ -83,8 +86,13 @@ export class ClusterStack extends TerraformStack {
     super(scope, name);
     const env = props.env ?? process.env;
 
-    // Credentials come from PROXMOX_VE_API_TOKEN (or PROXMOX_VE_USERNAME/PASSWORD) in the environment.
-    new ProxmoxProvider(this, 'proxmox', { endpoint: cluster.endpoint });
+    // Credentials come from the environment: PROXMOX_VE_API_TOKEN for the API; PROXMOX_VE_SSH_USERNAME and
+    // PROXMOX_VE_SSH_PRIVATE_KEY (or an agent) for the SSH uploads of cloud-init snippets, which go to the
+    // nodes listed here instead of the addresses the API reports.
+    new ProxmoxProvider(this, 'proxmox', {
+      endpoint: cluster.endpoint,
+      ssh: [{ nodeAttribute: sshNodes(cluster).map((n) => ({ name: n.name, address: n.address })) }],
+    });
     configureBackend(this, name, env);
 
     const vms = inventory.vms
@@ -109,12 +117,22 @@ export class ClusterStack extends TerraformStack {
     const imageStorage = cluster.storages.find((s) => s.name === cluster.snippets)!;
     const shared = (SHARED_STORAGE_TYPES as readonly string[]).includes(imageStorage.type);
     const images = new Map<string, DebianImage>();
-    const imageFor = (release: DebianRelease, node: string): DebianImage => {
-      const where = shared ? cluster.nodes[0]!.name : node;
+    const imageFor = (vm: Vm): DebianImage | undefined => {
+      const pinned = bootImage(inventory, vm);
+      if (!pinned) return undefined;
+      const release: DebianRelease = pinned.release;
+      const where = shared ? cluster.nodes[0]!.name : vm.node;
+      // Named after the release, not the build: a new build replaces this download instead of adding one.
       const id = shared ? `${release}-${imageStorage.name}` : `${release}-${where}-${imageStorage.name}`;
       let image = images.get(id);
       if (!image) {
-        image = new DebianImage(this, id, { release, node: where, storage: imageStorage.name });
+        image = new DebianImage(this, id, {
+          node: where,
+          storage: imageStorage.name,
+          url: pinned.url,
+          sha512: pinned.sha512,
+          fileName: imageFileName(pinned),
+        });
         images.set(id, image);
       }
       return image;
@@ -123,7 +141,7 @@ export class ClusterStack extends TerraformStack {
     const instances = serviceInstances(inventory);
     const deployed = new Map<string, DebianVm>();
     for (const vm of vms) {
-      const debian = vm.os !== 'other';
+      const image = imageFor(vm);
       const node = new DebianVm(this, vm.name, {
         name: vm.name,
         vmId: vm.id,
@@ -132,9 +150,11 @@ export class ClusterStack extends TerraformStack {
         memoryGiB: vm.memory,
         disks: vm.disks,
         nics: vmNics(inventory, vm),
-        ...(debian ? { bootImage: imageFor(vm.os as DebianRelease, vm.node).volumeId } : {}),
-        ...(debian ? { userData: cloudConfigOf(inventory, vm) } : {}),
+        ...(image ? { bootImage: image.volumeId } : {}),
+        ...(uploadsSnippet(vm) ? { userData: cloudConfigOf(inventory, vm) } : {}),
         snippetStorage: cluster.snippets,
+        // On shared storage through the cluster's first node, as the images: moving a VM keeps its snippet.
+        snippetNode: shared ? cluster.nodes[0]!.name : vm.node,
         domain: inventory.org.domain,
         tags: vm.tags,
         pool: vmPool(vm),

@@ -5,8 +5,10 @@ import { InfraApp } from '../constructs/InfraApp.ts';
 import type { Cluster } from '../inventory/clusters.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
+import { BOOT_IMAGES, bootImagesReport } from './boot-images.ts';
 import { ClusterStack } from './ClusterStack.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
+import { PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts } from './node-ssh.ts';
 
 export function buildApp(
   inventory: Inventory,
@@ -58,5 +60,7 @@ export function artifacts(inventory: Inventory): Map<string, string> {
     files.set(`cloud-init/${vm.name}.yaml`, cloudConfigOf(inventory, vm));
   }
   for (const [name, text] of renderIcinga2(inventory)) files.set(`icinga2/${name}`, text);
+  files.set(PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts(inventory));
+  files.set(BOOT_IMAGES, bootImagesReport(inventory));
   return files;
 }

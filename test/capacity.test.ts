@@ -18,6 +18,9 @@ function cluster(memory: readonly number[]): Cluster {
       memory: m,
       local_disk: 100,
       ipv6: `2001:db8::${i + 1}`,
+      host_keys: [
+        'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOUtXhrHL2cEtlr8OUcNPQfcNgVfHDfAFFD0h2E3FP7X root@pve',
+      ],
     })),
     storages: [{ name: 'ceph-vm', type: 'rbd', pool: 'vm', content: ['images'] }],
     bridges: ['vmbr0'],

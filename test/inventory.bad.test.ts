@@ -30,7 +30,7 @@ const BAD: Readonly<Record<string, { what: string; lines: readonly string[] }>> 
   },
   'wrong-type': {
     what: 'reports text where a number belongs',
-    lines: ['clusters.yaml:12:16  clusters[0].nodes[1].cores  "eight" is text; expected a number'],
+    lines: ['clusters.yaml:13:16  clusters[0].nodes[1].cores  "eight" is text; expected a number'],
   },
   'unknown-key': {
     what: 'reports an unknown field at its key and suggests the field that was probably meant',
@@ -150,21 +150,50 @@ const BAD: Readonly<Record<string, { what: string; lines: readonly string[] }>> 
     what: 'reports an anti-affinity group larger than its cluster, and the failovers it makes impossible',
     lines: [
       'clusters.yaml:6:9  clusters[0].nodes[0]  N+1 broken in cluster "ceph": if node "node1" fails, HA VMs git, proxy1 find no node outside their anti-affinity group',
-      'clusters.yaml:11:9  clusters[0].nodes[1]  N+1 broken in cluster "ceph": if node "node2" fails, HA VM proxy2 finds no node outside its anti-affinity group',
-      'clusters.yaml:16:9  clusters[0].nodes[2]  N+1 broken in cluster "ceph": if node "node3" fails, HA VM db finds no node outside its anti-affinity group',
+      'clusters.yaml:12:9  clusters[0].nodes[1]  N+1 broken in cluster "ceph": if node "node2" fails, HA VM proxy2 finds no node outside its anti-affinity group',
+      'clusters.yaml:18:9  clusters[0].nodes[2]  N+1 broken in cluster "ceph": if node "node3" fails, HA VM db finds no node outside its anti-affinity group',
       'vms.yaml:57:20  vms[3].anti_affinity  group "proxy" has 4 VMs in cluster "ceph", which has 3 nodes; expected at most one VM of the group per node',
     ],
   },
   'node-memory-over-capacity': {
     what: 'reports a node whose VMs need more memory than it has after the reserve',
     lines: [
-      'clusters.yaml:11:9  clusters[0].nodes[1]  node "node2" has 60 GiB of VMs but 56 GiB usable (RAM less 8 GiB reserve); expected VM memory within capacity',
+      'clusters.yaml:12:9  clusters[0].nodes[1]  node "node2" has 60 GiB of VMs but 56 GiB usable (RAM less 8 GiB reserve); expected VM memory within capacity',
     ],
   },
   'n-plus-one-broken': {
     what: 'reports broken N+1 with the failed node, the stranded HA VM and the shortfall',
     lines: [
-      'clusters.yaml:16:9  clusters[0].nodes[2]  N+1 broken in cluster "ceph": if node "node3" fails, HA VM db finds no node with room (short by 50 GiB)',
+      'clusters.yaml:18:9  clusters[0].nodes[2]  N+1 broken in cluster "ceph": if node "node3" fails, HA VM db finds no node with room (short by 50 GiB)',
+    ],
+  },
+  'node-without-host-keys': {
+    what: 'reports a node without SSH host keys, which the provider would have to trust on first use',
+    lines: [
+      'clusters.yaml:39:9  clusters[1].nodes[0].host_keys  is missing; expected a list',
+      'clusters.yaml:44:9  clusters[1].nodes[0].keys  unknown field "keys"; expected one of: name, cores, memory, local_disk, ipv6, ipv4, host_keys',
+    ],
+  },
+  'image-without-checksum': {
+    what: 'refuses an image without a checksum',
+    lines: ['images.yaml:7:5  images.debian-13.sha512  is missing; expected text'],
+  },
+  'image-checksum-malformed': {
+    what: 'refuses a checksum that is not 128 hexadecimal digits, saying how many it has',
+    lines: [
+      `images.yaml:5:13  images.debian-12.sha512  "${'12'.repeat(31)}abcd" is not a SHA-512 checksum: it has 66 hexadecimal digits; expected 128 lower-case hexadecimal digits, as in the release's SHA512SUMS`,
+    ],
+  },
+  'image-latest-url': {
+    what: 'refuses a moving "latest" image URL',
+    lines: [
+      'images.yaml:4:10  images.debian-12.url  "https://images.test.example.org/bookworm/latest/debian-12-genericcloud-amd64.qcow2" is not a dated release URL; expected https://.../bookworm/20260923-2610/debian-12-genericcloud-amd64-20260923-2610.qcow2 (never latest/ or daily/)',
+    ],
+  },
+  'image-not-pinned': {
+    what: 'reports a VM whose release has no pinned image, at its os',
+    lines: [
+      'vms.yaml:49:9  vms[3].os  debian-13 has no pinned image; expected "debian-13: { url: <dated release URL>, sha512: <its SHA-512> }" under images: in images.yaml',
     ],
   },
   'missing-file': {
@@ -174,7 +203,7 @@ const BAD: Readonly<Record<string, { what: string; lines: readonly string[] }>> 
   'three-errors': {
     what: 'reports all three errors of one inventory, sorted by file and then line',
     lines: [
-      'clusters.yaml:38:17  clusters[1].nodes[0].memory  -32 is too small; expected more than 0',
+      'clusters.yaml:41:17  clusters[1].nodes[0].memory  -32 is too small; expected more than 0',
       'networks.yaml:28:11  networks[3].vlan  5000 is too large; expected at most 4094',
       'vms.yaml:73:9  vms[5].os  "debian" is not allowed; expected one of "debian-12", "debian-13", "other"',
     ],

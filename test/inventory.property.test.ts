@@ -9,7 +9,14 @@ import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, stringif
 import { formatPath } from '../inventory/findings.ts';
 import { loadInventory } from '../model/load.ts';
 
-const FILES = ['org.yaml', 'sites.yaml', 'networks.yaml', 'clusters.yaml', 'vms.yaml'] as const;
+const FILES = [
+  'org.yaml',
+  'sites.yaml',
+  'networks.yaml',
+  'clusters.yaml',
+  'vms.yaml',
+  'images.yaml',
+] as const;
 type File = (typeof FILES)[number];
 type Texts = Record<File, string>;
 
@@ -116,6 +123,9 @@ function build(shape: { sites: readonly SiteShape[]; flow: boolean }): Texts {
           memory: 64,
           local_disk: 1000,
           ipv6: `${mgmt.v6}${(0x10 + nodeCount).toString(16)}`,
+          host_keys: [
+            'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOUtXhrHL2cEtlr8OUcNPQfcNgVfHDfAFFD0h2E3FP7X root@pve',
+          ],
         };
         if (mgmt.v4) {
           const host = nextHost.get(mgmt.name)!;
@@ -185,6 +195,11 @@ function build(shape: { sites: readonly SiteShape[]; flow: boolean }): Texts {
       keys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH33+594P7UtwBu7C67bdC0PNyrYrWDQTSJ7isih8vGp admin'],
     },
   };
+  const image = (codename: string, release: string) => ({
+    url: `https://images.test.example.org/${codename}/20260101-1000/${release}-genericcloud-amd64-20260101-1000.qcow2`,
+    sha512: 'f'.repeat(128),
+  });
+  const images = { 'debian-12': image('bookworm', 'debian-12'), 'debian-13': image('trixie', 'debian-13') };
   const style = { collectionStyle: shape.flow ? ('flow' as const) : ('block' as const) };
   return {
     'org.yaml': stringify(org, style),
@@ -192,6 +207,7 @@ function build(shape: { sites: readonly SiteShape[]; flow: boolean }): Texts {
     'networks.yaml': stringify({ networks }, style),
     'clusters.yaml': stringify({ clusters }, style),
     'vms.yaml': stringify({ vms }, style),
+    'images.yaml': stringify({ images }, style),
   };
 }
 
@@ -208,7 +224,7 @@ function write(texts: Texts): string {
 
 /** Keys whose absence the schemas always reject, wherever they appear. */
 const REQUIRED = new Set(
-  'name site purpose bridge location endpoint nodes storages bridges snippets backup storage cores memory local_disk type content pools size min_size application cluster node id os disks nics network domain admin user keys sites networks clusters vms'.split(
+  'name site purpose bridge location endpoint nodes storages bridges snippets backup storage cores memory local_disk host_keys type content pools size min_size application cluster node id os disks nics network domain admin user keys sites networks clusters vms images url sha512'.split(
     ' ',
   ),
 );

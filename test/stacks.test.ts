@@ -105,10 +105,11 @@ describe('DebianVm', () => {
 
   it('marks a protected VM prevent_destroy and Proxmox-protected, and an unprotected one neither', () => {
     const protectedVm = JSON.parse(synth({ protected: true })).resource.proxmox_virtual_environment_vm!.web;
-    expect(protectedVm.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ['initialization'] });
+    const ignore = ['initialization', 'disk[0].import_from'];
+    expect(protectedVm.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ignore });
     expect(protectedVm.protection).toBe(true);
     const plain = JSON.parse(synth()).resource.proxmox_virtual_environment_vm!.web;
-    expect(plain.lifecycle).toEqual({ ignore_changes: ['initialization'] });
+    expect(plain.lifecycle).toEqual({ ignore_changes: ignore });
     expect(plain.protection).toBe(false);
   });
 
@@ -255,12 +256,27 @@ describe('ClusterStack on the fixture organisation', () => {
     expect(synthCluster(notHa, 'ceph').resource.proxmox_harule!['anti-proxy']).toBeUndefined();
   });
 
-  it('synthesizes no credential: the provider gets only its endpoint', () => {
+  it('synthesizes no credential: the provider gets only its endpoint and where the nodes are', () => {
     const ceph = synthCluster(inventory, 'ceph', {
       PROXMOX_VE_API_TOKEN: 'root@pam!ci=SECRET-TOKEN-VALUE',
+      PROXMOX_VE_SSH_USERNAME: 'SECRET-USER',
+      PROXMOX_VE_SSH_PRIVATE_KEY: '-----BEGIN OPENSSH PRIVATE KEY-----\nSECRET\n',
       PG_CONN_STR: 'postgres://u:SECRETPW@db/x',
     });
-    expect(ceph.provider.proxmox).toEqual([{ endpoint: 'https://pve-ceph.fixture.example.org:8006/' }]);
+    expect(ceph.provider.proxmox).toEqual([
+      {
+        endpoint: 'https://pve-ceph.fixture.example.org:8006/',
+        ssh: [
+          {
+            node: [
+              { name: 'node1', address: '2001:db8:2::11' },
+              { name: 'node2', address: '2001:db8:2::12' },
+              { name: 'node3', address: '2001:db8:2::13' },
+            ],
+          },
+        ],
+      },
+    ]);
     expect(JSON.stringify(ceph)).not.toMatch(/SECRET/);
   });
 });
