@@ -187,7 +187,7 @@ const BAD: Readonly<Record<string, { what: string; lines: readonly string[] }>> 
   'image-latest-url': {
     what: 'refuses a moving "latest" image URL',
     lines: [
-      'images.yaml:4:10  images.debian-12.url  "https://images.test.example.org/bookworm/latest/debian-12-genericcloud-amd64.qcow2" is not a dated release URL; expected https://.../bookworm/20260923-2610/debian-12-genericcloud-amd64-20260923-2610.qcow2 (never latest/ or daily/)',
+      'images.yaml:4:10  images.debian-12.url  "https://images.test.example.org/bookworm/latest/debian-12-genericcloud-amd64.qco"… is not a dated release URL; expected https://.../bookworm/20260923-2610/debian-12-genericcloud-amd64-20260923-2610.qcow2 (never latest/ or daily/)',
     ],
   },
   'image-not-pinned': {

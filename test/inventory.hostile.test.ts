@@ -54,7 +54,7 @@ describe('grammars for fields that reach another language', () => {
   });
 
   it('refuses a backup schedule that is not a calendar event, and takes the ones Proxmox takes', () => {
-    const at = 'clusters.yaml:31:42  clusters[0].backup.schedule  ';
+    const at = 'clusters.yaml:34:42  clusters[0].backup.schedule  ';
     expect(
       check([
         {
