@@ -4,12 +4,13 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
-import { crossCheck, type InventoryFile } from './crosscheck.ts';
+import type { InventoryFile } from './crosscheck.ts';
 import { type Finding, sortFindings } from './findings.ts';
 import { type Images, imagesFileSchema } from './images.schema.ts';
 import { issueFindings } from './issues.ts';
 import { type Network, networksFileSchema } from './networks.schema.ts';
 import { type Org, orgSchema } from './org.schema.ts';
+import { INVENTORY_RULES } from './rules/index.ts';
 import { type Site, sitesFileSchema } from './sites.schema.ts';
 import { SourceFile } from './source.ts';
 import { textFindings } from './text-rules.ts';
@@ -131,7 +132,8 @@ export function readInventory(dir: string): LoadResult {
     vms: (data.get('vms') as { vms: Vm[] }).vms,
     images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
   };
-  for (const f of crossCheck(inventory, sources)) (f.severity === 'error' ? errors : warnings).push(f);
+  for (const rule of INVENTORY_RULES)
+    for (const f of rule({ inventory, sources })) (f.severity === 'error' ? errors : warnings).push(f);
   if (errors.length > 0) return { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };
   return { inventory, errors, warnings: sortFindings(warnings), sources };
 }

@@ -10,16 +10,6 @@ import { ClusterStack } from './ClusterStack.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
 import { PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts } from './node-ssh.ts';
 
-export function buildApp(
-  inventory: Inventory,
-  outdir: string,
-  env: NodeJS.ProcessEnv = process.env,
-): InfraApp {
-  const app = new InfraApp({ outdir });
-  for (const cluster of clustersInOrder(inventory)) new ClusterStack(app, { inventory, cluster, env });
-  return app;
-}
-
 export function clustersInOrder(inventory: Inventory): Cluster[] {
   return [...inventory.clusters].sort((a, b) => a.name.localeCompare(b.name));
 }
