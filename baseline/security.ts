@@ -10,6 +10,7 @@ const KEX_13 = ['mlkem768x25519-sha256', ...KEX_12];
 const CIPHERS = ['chacha20-poly1305@openssh.com', 'aes256-gcm@openssh.com', 'aes128-gcm@openssh.com'];
 const MACS = ['hmac-sha2-512-etm@openssh.com', 'hmac-sha2-256-etm@openssh.com', 'umac-128-etm@openssh.com'];
 
+export const MEMBER_KEYS_CONF = '/etc/ssh/member-keys.conf';
 export const MEMBER_KEYS_COMMAND = '/usr/local/sbin/member-keys';
 const MEMBER_KEYS_USER = 'member-keys';
 
@@ -67,14 +68,15 @@ function sshdDropIn(inventory: Inventory, vm: Vm): string {
  * Prints a member's public keys for sshd. It keeps the last good answer so logins still work while the key
  * server is down, and forgets it when the server says the member is gone (404/410) or has no keys.
  */
-const MEMBER_KEYS_SCRIPT = `#!/bin/sh
-# AuthorizedKeysCommand: prints the SSH public keys of member $1, fetched from KEYS_URL in
-# /etc/ssh/member-keys.conf. Runs as user ${MEMBER_KEYS_USER}; never fails a login by itself.
+export const MEMBER_KEYS_SCRIPT = `#!/bin/sh
+# AuthorizedKeysCommand: prints the SSH public keys of member $1, fetched from the URL on the KEYS_URL=
+# line of /etc/ssh/member-keys.conf. Runs as user ${MEMBER_KEYS_USER}; never fails a login by itself.
 set -u
 user="\${1:-}"
 case "$user" in ''|*[!a-z0-9_-]*) exit 0 ;; esac
-. /etc/ssh/member-keys.conf
-url=$(printf '%s' "$KEYS_URL" | sed "s/{user}/$user/")
+# The file is data, read as one value: sourcing it would run whatever it holds on every login.
+template=$(sed -n 's/^KEYS_URL=//p' /etc/ssh/member-keys.conf | head -n 1)
+url=$(printf '%s' "$template" | sed "s/{user}/$user/")
 cache="/var/cache/member-keys/$user"
 tmp=$(mktemp /var/cache/member-keys/.fetch.XXXXXX) || exit 0
 code=$(curl --silent --max-time 5 --proto =https --output "$tmp" --write-out '%{http_code}' "$url")
@@ -144,7 +146,8 @@ export function securityPart(inventory: Inventory, vm: Vm): Part {
       { path: MEMBER_KEYS_COMMAND, content: MEMBER_KEYS_SCRIPT, permissions: '0755' },
       {
         path: '/etc/ssh/member-keys.conf',
-        content: generated('#', `KEYS_URL='${ssh.keys_url}'\n`),
+        // Not shell: member-keys reads the value after "KEYS_URL=" literally, up to the end of the line.
+        content: generated('#', `KEYS_URL=${ssh.keys_url}\n`),
         permissions: '0644',
       },
     );

@@ -1,6 +1,6 @@
 // Reads inventory/*.yaml into one typed Inventory checked by the inventory's own rules, or reports every
 // problem at once. The service catalog's checks come on top in model/load.ts, the entry every command uses.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
@@ -14,6 +14,7 @@ import { type Org, orgSchema } from './org.schema.ts';
 import { INVENTORY_RULES } from './rules/index.ts';
 import { type Site, sitesFileSchema } from './sites.schema.ts';
 import { SourceFile } from './source.ts';
+import { textFindings } from './text-rules.ts';
 import { type Vm, vmsFileSchema } from './vms.schema.ts';
 
 export interface Inventory {
@@ -53,6 +54,14 @@ const FILES: {
 /** YAML files other tools own; the loader leaves them alone instead of warning. */
 const OTHER_FILES = new Set(['members.yaml', 'services.yaml']);
 
+/** Why `dir` cannot be the inventory directory (`--inventory vms.yaml` is a common slip), or undefined. */
+function directoryProblem(dir: string): string | undefined {
+  if (!existsSync(dir)) return 'does not exist; expected the inventory directory';
+  if (!statSync(dir).isDirectory())
+    return 'is a file, not a directory; expected the inventory directory (--inventory DIR)';
+  return undefined;
+}
+
 /** Schema and cross-file checks of the inventory alone; `loadInventory` (model/load.ts) adds the catalog's. */
 export function readInventory(dir: string): LoadResult {
   const errors: Finding[] = [];
@@ -60,15 +69,9 @@ export function readInventory(dir: string): LoadResult {
   const sources = new Map<InventoryFile, SourceFile>();
   const data = new Map<InventoryFile, unknown>();
 
-  if (!existsSync(dir)) {
-    errors.push({
-      severity: 'error',
-      file: dir,
-      line: 1,
-      col: 1,
-      path: '(directory)',
-      message: 'does not exist; expected the inventory directory',
-    });
+  const notDir = directoryProblem(dir);
+  if (notDir) {
+    errors.push({ severity: 'error', file: dir, line: 1, col: 1, path: '(directory)', message: notDir });
     return { errors, warnings, sources };
   }
   const known = new Set(Object.values(FILES).map((f) => f.file));
@@ -99,14 +102,28 @@ export function readInventory(dir: string): LoadResult {
       });
       continue;
     }
-    const { source, findings } = SourceFile.read(path, path);
+    const { source, findings } = SourceFile.read(path, path, dir);
     sources.set(key, source);
     errors.push(...findings);
     if (findings.length > 0) continue;
     const raw = source.toJS();
+    if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
+      // Not quoted: a file that is not YAML (a pasted log, /etc/passwd) parses as one long string.
+      const found = Array.isArray(raw) ? 'a list' : 'a single value';
+      errors.push(
+        source.finding('error', [], `holds ${found}, not a mapping of fields; expected ${spec.what}`),
+      );
+      continue;
+    }
+    // Secrets and token markers anywhere in the file; the schema's own message for that field would repeat it.
+    const refused = textFindings(raw, source);
+    errors.push(...refused);
+    const seen = new Set(refused.map((f) => f.path));
     const parsed = spec.schema.safeParse(raw ?? {}, { reportInput: true });
     if (parsed.success) data.set(key, parsed.data);
-    else for (const issue of parsed.error.issues) errors.push(...issueFindings(issue, source, spec.schema));
+    else
+      for (const issue of parsed.error.issues)
+        errors.push(...issueFindings(issue, source, spec.schema).filter((f) => !seen.has(f.path)));
   }
 
   if (errors.length > 0) return { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };

@@ -163,7 +163,8 @@ export function proxiesFor(inventory: Inventory, instance: ServiceInstance): Vm[
 
 /**
  * The VMs an instance uses for one of its dependencies. PostgreSQL: the VM named by `db:`, else the first
- * PostgreSQL VM of the site, else the first anywhere. Other kinds: every VM running it in the site, else anywhere.
+ * PostgreSQL VM of the site (none in the site is an error of services/rules/database-in-another-site.ts,
+ * never a silent choice of another site's). Other kinds: every VM running it in the site, else anywhere.
  */
 export function dependencyTargets(inventory: Inventory, instance: ServiceInstance, kind: string): Vm[] {
   if (kind === DATABASE_KIND) {
@@ -172,7 +173,9 @@ export function dependencyTargets(inventory: Inventory, instance: ServiceInstanc
       const vm = indexOf(inventory).byName.get(named);
       return vm ? [vm] : [];
     }
-    return vmsRunning(inventory, [DATABASE_KIND], instance.site).slice(0, 1);
+    return vmsRunning(inventory, [DATABASE_KIND], instance.site)
+      .filter((vm) => vmSite(inventory, vm) === instance.site)
+      .slice(0, 1);
   }
   return vmsRunning(inventory, [kind], instance.site);
 }

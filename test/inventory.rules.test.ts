@@ -38,6 +38,7 @@ describe('inventory rules', () => {
       'node-over-capacity.ts',
       'reboot-turns-clash.ts',
       'unique-names.ts',
+      'vm-name-taken-by-stack.ts',
     ]);
     expect(INVENTORY_RULES).toEqual(expect.arrayContaining([uniqueNames, nodeOverCapacity, nPlusOneBroken]));
     expect(RESOLVED_RULES).toContain(rebootTurnsClash);

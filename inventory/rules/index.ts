@@ -5,6 +5,7 @@ import { nPlusOneBroken } from './n-plus-one-broken.ts';
 import { nodeOverCapacity } from './node-over-capacity.ts';
 import type { Rule } from './rule.ts';
 import { uniqueNames } from './unique-names.ts';
+import { vmNameTakenByStack } from './vm-name-taken-by-stack.ts';
 
 // reboot-turns-clash runs later, with the catalog's rules, once every reference resolves (model/load.ts).
 export const INVENTORY_RULES: readonly Rule[] = [
@@ -12,4 +13,5 @@ export const INVENTORY_RULES: readonly Rule[] = [
   crossReferences,
   nodeOverCapacity,
   nPlusOneBroken,
+  vmNameTakenByStack,
 ];

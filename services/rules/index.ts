@@ -1,6 +1,7 @@
 // The service catalog's rules, in the order they run; model/load.ts runs them once the inventory's own
 // rules pass. A new rule is a new file in this folder, named after what it forbids, and one line here.
 import type { Rule } from '../../inventory/rules/rule.ts';
+import { databaseInAnotherSite } from './database-in-another-site.ts';
 import { portClaimedTwice } from './port-claimed-twice.ts';
 import { publicNameClash } from './public-name-clash.ts';
 import { sourcesMissOwnHosts } from './sources-miss-own-hosts.ts';
@@ -13,4 +14,5 @@ export const CATALOG_RULES: readonly Rule[] = [
   portClaimedTwice,
   publicNameClash,
   sourcesMissOwnHosts,
+  databaseInAnotherSite,
 ];
