@@ -100,10 +100,27 @@ export function vmFirewallRules(
   });
 }
 
+/** nft refuses a comment longer than this many bytes. */
+const NFT_COMMENT_BYTES = 128;
+
+/**
+ * An nftables quoted string. nft has no escapes inside quotes (a `"` ends the string, whatever precedes
+ * it), so what cannot be written is replaced: a quote by an apostrophe, a backslash or control character
+ * by a space. The inventory's grammar refuses those already; this keeps the ruleset one rule per line
+ * even if a caller passes text that did not come through it.
+ */
+export function nftString(text: string): string {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  const chars = Array.from(text.replaceAll('"', "'").replace(/[\\\u0000-\u001f\u007f-\u009f]/g, ' '));
+  // Cut whole characters, never half of one, until it fits.
+  while (Buffer.byteLength(chars.join(''), 'utf8') > NFT_COMMENT_BYTES - 1) chars.pop();
+  return `"${chars.join('')}"`;
+}
+
 function nftRule(rule: FirewallRule): string {
   const port = rule.dport.replace(':', '-');
   const from = rule.source ? ` ${rule.source.includes(':') ? 'ip6' : 'ip'} saddr ${rule.source}` : '';
-  return `${rule.proto} dport ${port}${from} accept comment ${JSON.stringify(rule.comment)}`;
+  return `${rule.proto} dport ${port}${from} accept comment ${nftString(rule.comment)}`;
 }
 
 /** nftables ruleset in its own table, so reloading it leaves fail2ban's and Docker's tables alone. */
@@ -138,7 +155,17 @@ export function firewallPart(rules: readonly FirewallRule[], forward: boolean): 
   return {
     name: `firewall: nftables, default deny, ${rules.length} inbound rules`,
     packages: ['nftables'],
-    files: [{ path: '/etc/nftables.conf', content: nftablesConf(rules, forward), permissions: '0755' }],
+    files: [
+      {
+        path: '/etc/nftables.conf',
+        content: nftablesConf(rules, forward),
+        permissions: '0755',
+        // A ruleset nft rejects never replaces the running one: the VM keeps its old firewall.
+        validate: '/usr/sbin/nft -c -f %s',
+        reload: 'reload nftables',
+      },
+    ],
+    services: ['nftables'],
     runcmd: [['systemctl', 'enable', 'nftables'], sh('nft -f /etc/nftables.conf')],
   };
 }

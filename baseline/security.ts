@@ -3,7 +3,7 @@ import type { Inventory } from '../inventory/inventory.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { accountsOn } from '../members/access.ts';
 import { CATALOG } from '../services/catalog.ts';
-import { generated, type Part, sh } from './parts.ts';
+import { generated, type Part, sh, type VmDirectory, type VmFile } from './parts.ts';
 
 /** OpenSSH 9.2 (Debian 12) and 10.0 (Debian 13): only AEAD or encrypt-then-MAC, only (post-quantum) X25519 kex. */
 const KEX_12 = ['sntrup761x25519-sha512@openssh.com', 'curve25519-sha256', 'curve25519-sha256@libssh.org'];
@@ -11,6 +11,7 @@ const KEX_13 = ['mlkem768x25519-sha256', ...KEX_12];
 const CIPHERS = ['chacha20-poly1305@openssh.com', 'aes256-gcm@openssh.com', 'aes128-gcm@openssh.com'];
 const MACS = ['hmac-sha2-512-etm@openssh.com', 'hmac-sha2-256-etm@openssh.com', 'umac-128-etm@openssh.com'];
 
+export const MEMBER_KEYS_CONF = '/etc/ssh/member-keys.conf';
 export const MEMBER_KEYS_COMMAND = '/usr/local/sbin/member-keys';
 const MEMBER_KEYS_USER = 'member-keys';
 
@@ -70,14 +71,15 @@ function sshdDropIn(inventory: Inventory, vm: Vm): string {
  * Prints a member's public keys for sshd. It keeps the last good answer so logins still work while the key
  * server is down, and forgets it when the server says the member is gone (404/410) or has no keys.
  */
-const MEMBER_KEYS_SCRIPT = `#!/bin/sh
-# AuthorizedKeysCommand: prints the SSH public keys of member $1, fetched from KEYS_URL in
-# /etc/ssh/member-keys.conf. Runs as user ${MEMBER_KEYS_USER}; never fails a login by itself.
+export const MEMBER_KEYS_SCRIPT = `#!/bin/sh
+# AuthorizedKeysCommand: prints the SSH public keys of member $1, fetched from the URL on the KEYS_URL=
+# line of /etc/ssh/member-keys.conf. Runs as user ${MEMBER_KEYS_USER}; never fails a login by itself.
 set -u
 user="\${1:-}"
 case "$user" in ''|*[!a-z0-9_-]*) exit 0 ;; esac
-. /etc/ssh/member-keys.conf
-url=$(printf '%s' "$KEYS_URL" | sed "s/{user}/$user/")
+# The file is data, read as one value: sourcing it would run whatever it holds on every login.
+template=$(sed -n 's/^KEYS_URL=//p' /etc/ssh/member-keys.conf | head -n 1)
+url=$(printf '%s' "$template" | sed "s/{user}/$user/")
 cache="/var/cache/member-keys/$user"
 tmp=$(mktemp /var/cache/member-keys/.fetch.XXXXXX) || exit 0
 code=$(curl --silent --max-time 5 --proto =https --output "$tmp" --write-out '%{http_code}' "$url")
@@ -115,11 +117,14 @@ function fail2banJail(inventory: Inventory): string {
 
 export function securityPart(inventory: Inventory, vm: Vm): Part {
   const { admin, ssh } = inventory.org;
-  const files = [
+  const files: VmFile[] = [
     {
       path: '/etc/ssh/sshd_config.d/10-baseline.conf',
       content: sshdDropIn(inventory, vm),
       permissions: '0644',
+      // Checked alone as a whole config (with the default host keys): a typo must not lock everyone out.
+      validate: '/usr/sbin/sshd -t -f %s',
+      reload: 'reload ssh' as const,
     },
     {
       path: '/etc/sudoers.d/10-admins',
@@ -128,15 +133,24 @@ export function securityPart(inventory: Inventory, vm: Vm): Part {
         `# Administrators log in with keys and have no password, so sudo asks for none.\n%${admin.group} ALL=(ALL:ALL) NOPASSWD: ALL\n`,
       ),
       permissions: '0440',
+      validate: '/usr/sbin/visudo -cf %s',
     },
   ];
   const runcmd = [];
+  const directories: VmDirectory[] = [];
+  const services = ['ssh'];
   if (ssh.keys_url) {
+    directories.push({
+      path: '/var/cache/member-keys',
+      mode: '0700',
+      owner: `${MEMBER_KEYS_USER}:${MEMBER_KEYS_USER}`,
+    });
     files.push(
       { path: MEMBER_KEYS_COMMAND, content: MEMBER_KEYS_SCRIPT, permissions: '0755' },
       {
         path: '/etc/ssh/member-keys.conf',
-        content: generated('#', `KEYS_URL='${ssh.keys_url}'\n`),
+        // Not shell: member-keys reads the value after "KEYS_URL=" literally, up to the end of the line.
+        content: generated('#', `KEYS_URL=${ssh.keys_url}\n`),
         permissions: '0644',
       },
     );
@@ -159,7 +173,9 @@ export function securityPart(inventory: Inventory, vm: Vm): Part {
       path: '/etc/fail2ban/jail.d/baseline.local',
       content: fail2banJail(inventory),
       permissions: '0644',
+      reload: 'restart fail2ban',
     });
+    services.push('fail2ban');
     runcmd.push(['systemctl', 'enable', 'fail2ban'], ['systemctl', 'restart', 'fail2ban']);
   }
   runcmd.push(sh('sshd -t && systemctl reload ssh'));
@@ -171,6 +187,8 @@ export function securityPart(inventory: Inventory, vm: Vm): Part {
       ? [{ name: MEMBER_KEYS_USER, system: true, shell: '/usr/sbin/nologin', lock_passwd: true }]
       : [],
     files,
+    directories,
+    services,
     runcmd,
   };
 }
@@ -186,6 +204,7 @@ export function journaldPart(vm: Vm): Part {
         path: '/etc/systemd/journald.conf.d/10-baseline.conf',
         content: generated('#', `[Journal]\nStorage=persistent\nSystemMaxUse=${maxUse}M\n`),
         permissions: '0644',
+        reload: 'restart journald',
       },
     ],
     runcmd: [['systemctl', 'restart', 'systemd-journald']],

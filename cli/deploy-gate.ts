@@ -94,17 +94,18 @@ const git = (args: string[]): { ok: boolean; stdout: string } => {
 };
 const message = git(['log', '-1', '--format=%B', commit, '--']);
 if (!message.ok) fail(`REFUSED: cannot read the message of commit "${commit}"`);
-let messages = message.stdout;
+const messages = [message.stdout];
 const before = options.values.before;
 // A push can bring several commits (a merge): their messages were reviewed together, so each may allow.
+// Each message is parsed on its own: only its own trailer block counts.
 if (typeof before === 'string' && before !== '' && !/^0+$/.test(before)) {
-  const range = git(['log', '--format=%B', `${before}..${commit}`, '--']);
-  if (range.ok) messages += `\n${range.stdout}`;
+  const range = git(['log', '-z', '--format=%B', `${before}..${commit}`, '--']);
+  if (range.ok) messages.push(...range.stdout.split('\0'));
   else process.stderr.write(`deploy-gate: cannot read ${before}..${commit}; reading ${commit} alone\n`);
 }
 const shortCommit = git(['rev-parse', '--short', commit]).stdout.trim() || commit;
 
-const decision = decide(plan!, stack, protections, allowDestroyTrailers(messages));
+const decision = decide(plan!, stack, protections, messages.flatMap(allowDestroyTrailers));
 const write = decision.ok ? process.stdout : process.stderr;
 for (const line of renderDecision(decision, shortCommit)) write.write(`${line}\n`);
 

@@ -36,8 +36,8 @@ try {
     for (const line of changeLines(describeChange(memberAccess(result.before, old), undefined)))
       process.stdout.write(`${line}\n`);
   process.stdout.write(
-    // Honest about delivery: cloud-init runs at first boot only; running VMs need the day-two convergence.
-    `on deploy: VMs created from now on get no account for ${user}; VMs already running keep it until the day-two convergence locks it and removes its keys (not built yet: there, remove ~${user}/.ssh/authorized_keys and run usermod -L -e 1 ${user})\n`,
+    // Honest about delivery: cloud-init runs at first boot only; running VMs change when the playbooks run.
+    `on deploy: VMs created from now on get no account for ${user}; on VMs already running, npm run converge locks and expires the account and deletes its authorized_keys (its files stay)\n`,
   );
 } catch (err) {
   if (!(err instanceof EditError)) throw err;

@@ -1,6 +1,6 @@
 // Prints inventory findings and the one-line summary the way every command shows them.
 
-import { formatFinding } from '../inventory/findings.ts';
+import { cut, formatFinding, LINE_LIMIT } from '../inventory/findings.ts';
 import type { LoadResult } from '../inventory/inventory.ts';
 
 export function inventorySummary(result: LoadResult): string {
@@ -12,6 +12,7 @@ export function inventorySummary(result: LoadResult): string {
 }
 
 export function printFindings(result: LoadResult, out: (line: string) => void): void {
-  for (const f of result.errors) out(formatFinding(f));
-  for (const f of result.warnings) out(formatFinding(f));
+  // A line is cut, not wrapped: a key or a list in a message must not flood a CI log.
+  for (const f of result.errors) out(cut(formatFinding(f), LINE_LIMIT));
+  for (const f of result.warnings) out(cut(formatFinding(f), LINE_LIMIT));
 }

@@ -1,11 +1,9 @@
 // `npm run synth`: validates the inventory, synthesizes every stack into cdktf.out, prints a summary per stack.
-import { loadInventory } from '../model/load.ts';
 import { icingaCounts } from '../monitoring/icinga2.ts';
-import { BackendConfigError } from '../stacks/backend.ts';
 import { clusterStackName } from '../stacks/naming.ts';
-import { synthesize } from '../stacks/synth.ts';
 import { commonOptions } from './args.ts';
-import { inventorySummary, printFindings } from './report.ts';
+import { inventorySummary } from './report.ts';
+import { synthOrExit } from './synth-run.ts';
 
 const options = commonOptions(process.argv.slice(2), {
   out: { type: 'string', default: 'cdktf.out' },
@@ -17,25 +15,12 @@ const say = (line: string): void => {
   if (!options.values.quiet) process.stdout.write(`${line}\n`);
 };
 
-const result = loadInventory(options.inventory);
-if (!result.inventory) {
-  printFindings(result, (line) => process.stderr.write(`${line}\n`));
-  process.stderr.write(`${inventorySummary(result)}; nothing written\n`);
-  process.exit(1);
-}
-const inventory = result.inventory;
+const { result, inventory, summaries } = await synthOrExit(
+  options.inventory,
+  String(options.values.out),
+  process.env,
+);
 for (const w of result.warnings) say(`${w.file}:${w.line}:${w.col}  ${w.path}  warning: ${w.message}`);
-
-let summaries: Awaited<ReturnType<typeof synthesize>>;
-try {
-  summaries = await synthesize(inventory, String(options.values.out));
-} catch (err) {
-  if (err instanceof BackendConfigError) {
-    process.stderr.write(`${err.message}; nothing written\n`);
-    process.exit(1);
-  }
-  throw err;
-}
 
 // --timing: the work itself (load, synth, write), without Node's start-up, for `npm run bench`.
 if (options.values.timing) process.stderr.write(`work-ms ${(performance.now() - started).toFixed(1)}\n`);
@@ -55,7 +40,11 @@ if (options.json) {
     const vcpus = vms.reduce((sum, vm) => sum + vm.cores, 0);
     const memory = vms.reduce((sum, vm) => sum + vm.memory, 0);
     const total = [...summary.resources.values()].reduce((a, b) => a + b, 0);
-    say(`\n${summary.stack}: ${vms.length} VMs, ${vcpus} vCPUs, ${memory} GiB RAM, ${total} resources`);
+    say(
+      cluster
+        ? `\n${summary.stack}: ${vms.length} VMs, ${vcpus} vCPUs, ${memory} GiB RAM, ${total} resources`
+        : `\n${summary.stack}: ${total} resources`,
+    );
     const width = Math.max(...[...summary.resources.keys()].map((t) => t.length));
     for (const [type, count] of summary.resources)
       say(`  ${type.padEnd(width)}  ${String(count).padStart(4)}`);

@@ -32,9 +32,18 @@ export function escapeLiteralString(text: string): string {
       }
     }
     if (at < 0) return out + escapeTemplate(rest);
-    out += escapeTemplate(rest.slice(0, at)) + found;
+    out += beforeReference(escapeTemplate(rest.slice(0, at))) + found;
     rest = rest.slice(at + found.length);
   }
+}
+
+/**
+ * Literal text that a reference follows. Trailing `$` signs would join the reference's `${` into the
+ * escape `$${`; Terraform's way to write them there is an interpolation of them as a quoted string.
+ */
+function beforeReference(text: string): string {
+  const dollars = /\$+$/.exec(text)?.[0];
+  return dollars ? `${text.slice(0, -dollars.length)}\${"${dollars}"}` : text;
 }
 
 /**

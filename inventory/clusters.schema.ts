@@ -1,6 +1,7 @@
 // Schema of inventory/clusters.yaml: Proxmox VE clusters, their nodes, Ceph pools and storages.
 import { z } from 'zod';
 import { gib, ipv4Address, ipv6Address, name, sshPublicKey } from './common.ts';
+import { calendarEvent, storageId, url } from './grammars.ts';
 
 export const nodeSchema = z.strictObject({
   name,
@@ -31,10 +32,13 @@ export const cephPoolSchema = z.strictObject({
 export const SHARED_STORAGE_TYPES = ['rbd', 'cephfs', 'nfs', 'pbs'] as const;
 
 export const storageSchema = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9_-]*$/, { error: 'is not a Proxmox storage id' }),
+  name: storageId,
   type: z.enum(['rbd', 'cephfs', 'nfs', 'pbs', 'lvmthin', 'zfspool', 'dir']),
   /** Ceph pool behind an rbd storage. */
-  pool: z.string().optional(),
+  pool: z
+    .string()
+    .regex(/^[a-z][a-z0-9_.-]*$/, { error: 'is not a Ceph pool name' })
+    .optional(),
   content: z.array(z.enum(['images', 'rootdir', 'iso', 'vztmpl', 'snippets', 'backup', 'import'])).min(1),
 });
 
@@ -42,18 +46,18 @@ export const clusterSchema = z.strictObject({
   name,
   site: name,
   /** Proxmox VE API endpoint the provider talks to. */
-  endpoint: z.url({ protocol: /^https$/, error: 'is not an https:// URL' }),
+  endpoint: url('https'),
   nodes: z.array(nodeSchema).min(1),
   ceph: z.strictObject({ pools: z.array(cephPoolSchema).min(1) }).optional(),
   storages: z.array(storageSchema).min(1),
   bridges: z.array(z.string().regex(/^vmbr\d{1,4}$/, { error: 'is not a Proxmox bridge name' })).min(1),
   /** Storage that holds cloud-init snippets and downloaded cloud images (needs snippets and import content). */
-  snippets: z.string(),
+  snippets: storageId,
   /** Nightly vzdump of every VM of the cluster. */
   backup: z.strictObject({
-    storage: z.string(),
+    storage: storageId,
     /** systemd calendar event, as Proxmox schedules take it. */
-    schedule: z.string().min(1).default('*-*-* 02:30'),
+    schedule: calendarEvent.default('*-*-* 02:30'),
     keep_daily: z.number().int().min(0).default(7),
     keep_weekly: z.number().int().min(0).default(4),
     keep_monthly: z.number().int().min(0).default(3),

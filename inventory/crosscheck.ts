@@ -1,8 +1,6 @@
-// Checks that span entries and files: references resolve, addresses fit, capacity and N+1 hold.
-import { nodeLoads, nPlusOne } from './capacity.ts';
+// The rule of references between files and of addresses; the other rules are in inventory/rules/.
 import { SHARED_STORAGE_TYPES } from './clusters.schema.ts';
 import type { Finding, Path } from './findings.ts';
-import type { Inventory } from './inventory.ts';
 import {
   contains,
   type Family,
@@ -14,36 +12,20 @@ import {
   parsePrefix,
   reservedReason,
 } from './net.ts';
-import type { SourceFile } from './source.ts';
+import type { Rule } from './rules/rule.ts';
+import { definedTwice, duplicateNames } from './rules/unique-names.ts';
 
 export type InventoryFile =
-  'org' | 'sites' | 'networks' | 'clusters' | 'vms' | 'images' | 'members' | 'roles';
+  'org' | 'sites' | 'networks' | 'clusters' | 'vms' | 'images' | 'dns' | 'members' | 'roles';
 
 type Report = (file: InventoryFile, path: Path, message: string) => void;
 
-const gib = (n: number): string => `${Number.isInteger(n) ? n : n.toFixed(2)} GiB`;
-
-function uniqueNames(
-  items: readonly { name: string }[],
-  file: InventoryFile,
-  list: string,
-  error: Report,
-  what: string,
-): void {
-  const seen = new Map<string, number>();
-  items.forEach((item, i) => {
-    const first = seen.get(item.name);
-    if (first !== undefined)
-      error(
-        file,
-        [list, i, 'name'],
-        `${what} "${item.name}" is defined twice (first at ${list}[${first}]); expected unique names`,
-      );
-    else seen.set(item.name, i);
-  });
-}
-
-export function crossCheck(inv: Inventory, sources: ReadonlyMap<InventoryFile, SourceFile>): Finding[] {
+/**
+ * Rule: every reference between files resolves (sites, clusters, nodes, storages, networks, bridges), VM ids
+ * are unique, addresses sit inside their prefix and are used once, prefixes do not overlap, HA VMs use shared
+ * storage, and the VMs of an anti-affinity group fit on distinct nodes.
+ */
+export const crossReferences: Rule = ({ inventory: inv, sources }) => {
   const findings: Finding[] = [];
   const at =
     (severity: Finding['severity']): Report =>
@@ -53,11 +35,6 @@ export function crossCheck(inv: Inventory, sources: ReadonlyMap<InventoryFile, S
     };
   const error = at('error');
   const warning = at('warning');
-
-  uniqueNames(inv.sites, 'sites', 'sites', error, 'site');
-  uniqueNames(inv.networks, 'networks', 'networks', error, 'network');
-  uniqueNames(inv.clusters, 'clusters', 'clusters', error, 'cluster');
-  uniqueNames(inv.vms, 'vms', 'vms', error, 'VM');
 
   const siteNames = new Set(inv.sites.map((s) => s.name));
   const networks = new Map(inv.networks.map((n) => [n.name, n]));
@@ -136,7 +113,6 @@ export function crossCheck(inv: Inventory, sources: ReadonlyMap<InventoryFile, S
     }
   }
 
-  const { capacity } = inv.org;
   inv.clusters.forEach((cluster, ci) => {
     const base: Path = ['clusters', ci];
     if (!siteNames.has(cluster.site))
@@ -145,13 +121,12 @@ export function crossCheck(inv: Inventory, sources: ReadonlyMap<InventoryFile, S
         [...base, 'site'],
         `site "${cluster.site}" is not in sites.yaml; expected one of ${[...siteNames].join(', ')}`,
       );
-    uniqueNames(
-      cluster.storages,
-      'clusters',
-      'storages',
-      (_f, path, msg) => error('clusters', [...base, ...path], msg),
-      'storage',
-    );
+    for (const d of duplicateNames(cluster.storages))
+      error(
+        'clusters',
+        [...base, 'storages', d.index, 'name'],
+        definedTwice('storage', d.name, 'storages', d.first),
+      );
     const pools = new Map((cluster.ceph?.pools ?? []).map((p) => [p.name, p]));
     cluster.ceph?.pools.forEach((pool, pi) => {
       const path: Path = [...base, 'ceph', 'pools', pi];
@@ -425,69 +400,5 @@ export function crossCheck(inv: Inventory, sources: ReadonlyMap<InventoryFile, S
     }
   }
 
-  inv.clusters.forEach((cluster, ci) => {
-    const vms = inv.vms.filter(
-      (vm) => vm.cluster === cluster.name && cluster.nodes.some((n) => n.name === vm.node),
-    );
-    nodeLoads(cluster, vms, capacity.memory_reserve).forEach((load, ni) => {
-      const path: Path = ['clusters', ci, 'nodes', ni];
-      if (load.memory > load.usable) {
-        error(
-          'clusters',
-          path,
-          `node "${load.node}" has ${gib(load.memory)} of VMs but ${gib(load.usable)} usable (RAM less ${gib(capacity.memory_reserve)} reserve); expected VM memory within capacity`,
-        );
-      } else if (load.usable > 0 && (load.memory / load.usable) * 100 > capacity.memory_warn_percent) {
-        warning(
-          'clusters',
-          path,
-          `node "${load.node}" is ${Math.round((load.memory / load.usable) * 100)}% committed (${gib(load.memory)} of ${gib(load.usable)}), above ${capacity.memory_warn_percent}%`,
-        );
-      }
-      if (load.vcpus > load.cores * capacity.cpu_overcommit) {
-        error(
-          'clusters',
-          path,
-          `node "${load.node}" has ${load.vcpus} vCPUs on ${load.cores} cores, above the overcommit ratio ${capacity.cpu_overcommit}; expected at most ${load.cores * capacity.cpu_overcommit} vCPUs`,
-        );
-      }
-    });
-    const localTypes = new Set(
-      cluster.storages
-        .filter((s) => !(SHARED_STORAGE_TYPES as readonly string[]).includes(s.type))
-        .map((s) => s.name),
-    );
-    cluster.nodes.forEach((node, ni) => {
-      const local = vms
-        .filter((vm) => vm.node === node.name)
-        .flatMap((vm) => vm.disks)
-        .filter((d) => localTypes.has(d.storage))
-        .reduce((sum, d) => sum + d.size, 0);
-      if (local > node.local_disk)
-        error(
-          'clusters',
-          ['clusters', ci, 'nodes', ni, 'local_disk'],
-          `node "${node.name}" has ${gib(local)} of VM disks on local storage but ${gib(node.local_disk)} of local disk`,
-        );
-    });
-    for (const broken of nPlusOne(cluster, vms, capacity.memory_reserve)) {
-      const ni = cluster.nodes.findIndex((n) => n.name === broken.failedNode);
-      const held = broken.antiAffinity;
-      const short = broken.unplaced.filter((name) => !held.includes(name));
-      const them = (names: readonly string[]): string =>
-        `HA ${names.length === 1 ? 'VM' : 'VMs'} ${names.join(', ')} ${names.length === 1 ? 'finds' : 'find'}`;
-      // Memory and anti-affinity get separate clauses: "short by" would mislead where memory is there.
-      const why: string[] = [];
-      if (short.length > 0) why.push(`${them(short)} no node with room (short by ${gib(broken.shortfall)})`);
-      if (held.length > 0)
-        why.push(`${them(held)} no node outside ${held.length === 1 ? 'its' : 'their'} anti-affinity group`);
-      error(
-        'clusters',
-        ['clusters', ci, 'nodes', ni],
-        `N+1 broken in cluster "${cluster.name}": if node "${broken.failedNode}" fails, ${why.join(', and ')}`,
-      );
-    }
-  });
-
   return findings;
-}
+};

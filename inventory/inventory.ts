@@ -1,20 +1,22 @@
 // Reads inventory/*.yaml into one typed Inventory checked by the inventory's own rules, or reports every
 // problem at once. The service catalog's checks come on top in model/load.ts, the entry every command uses.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
-import { crossCheck, type InventoryFile } from './crosscheck.ts';
+import type { InventoryFile } from './crosscheck.ts';
+import { type DnsFile, dnsFileSchema } from './dns.schema.ts';
 import { type Finding, sortFindings } from './findings.ts';
 import { type Images, imagesFileSchema } from './images.schema.ts';
 import { issueFindings } from './issues.ts';
 import { type Member, membersFileSchema } from './members.schema.ts';
 import { type Role, rolesFileSchema } from './roles.schema.ts';
-import { memberRules, type RuleContext } from './rules/index.ts';
 import { type Network, networksFileSchema } from './networks.schema.ts';
 import { type Org, orgSchema } from './org.schema.ts';
+import { INVENTORY_RULES, memberRules, type RuleContext } from './rules/index.ts';
 import { type Site, sitesFileSchema } from './sites.schema.ts';
 import { SourceFile } from './source.ts';
+import { textFindings } from './text-rules.ts';
 import { type Vm, vmsFileSchema } from './vms.schema.ts';
 
 export interface Inventory {
@@ -23,6 +25,8 @@ export interface Inventory {
   readonly networks: readonly Network[];
   readonly clusters: readonly Cluster[];
   readonly vms: readonly Vm[];
+  /** Extra zones and records that are not derived (dns.yaml); absent in inventories built by code. */
+  readonly dns?: DnsFile;
   /** The pinned Debian cloud images by release; empty when images.yaml is absent (no Debian VMs). */
   readonly images: Images;
   /** People with access (members.yaml); empty when the organisation keeps no members file. */
@@ -55,6 +59,7 @@ const FILES: { readonly [K in InventoryFile]: FileSpec } = {
   networks: { file: 'networks.yaml', schema: networksFileSchema, what: 'a "networks:" list' },
   clusters: { file: 'clusters.yaml', schema: clustersFileSchema, what: 'a "clusters:" list' },
   vms: { file: 'vms.yaml', schema: vmsFileSchema, what: 'a "vms:" list' },
+  dns: { file: 'dns.yaml', schema: dnsFileSchema, what: 'DNS zones and records', optional: true },
   // Only needed when a VM runs Debian; crosscheck.ts reports a release no image is pinned for.
   images: { file: 'images.yaml', schema: imagesFileSchema, what: 'an "images:" mapping', optional: true },
   members: { file: 'members.yaml', schema: membersFileSchema, what: 'a "members:" list', optional: true },
@@ -68,11 +73,19 @@ const FILES: { readonly [K in InventoryFile]: FileSpec } = {
 };
 
 /** YAML files other tools own; the loader leaves them alone instead of warning. */
-const OTHER_FILES = new Set(['services.yaml', 'dns.yaml']);
+const OTHER_FILES = new Set(['services.yaml']);
 
 export interface LoadOptions {
   /** The day membership expiry is judged against, YYYY-MM-DD. @default today (UTC) */
   readonly today?: string;
+}
+
+/** Why `dir` cannot be the inventory directory (`--inventory vms.yaml` is a common slip), or undefined. */
+function directoryProblem(dir: string): string | undefined {
+  if (!existsSync(dir)) return 'does not exist; expected the inventory directory';
+  if (!statSync(dir).isDirectory())
+    return 'is a file, not a directory; expected the inventory directory (--inventory DIR)';
+  return undefined;
 }
 
 /** Schema and cross-file checks of the inventory alone; `loadInventory` (model/load.ts) adds the catalog's. */
@@ -82,15 +95,9 @@ export function readInventory(dir: string, options: LoadOptions = {}): LoadResul
   const sources = new Map<InventoryFile, SourceFile>();
   const data = new Map<InventoryFile, unknown>();
 
-  if (!existsSync(dir)) {
-    errors.push({
-      severity: 'error',
-      file: dir,
-      line: 1,
-      col: 1,
-      path: '(directory)',
-      message: 'does not exist; expected the inventory directory',
-    });
+  const notDir = directoryProblem(dir);
+  if (notDir) {
+    errors.push({ severity: 'error', file: dir, line: 1, col: 1, path: '(directory)', message: notDir });
     return { errors, warnings, sources };
   }
   const known = new Set(Object.values(FILES).map((f) => f.file));
@@ -122,14 +129,28 @@ export function readInventory(dir: string, options: LoadOptions = {}): LoadResul
       });
       continue;
     }
-    const { source, findings } = SourceFile.read(path, path);
+    const { source, findings } = SourceFile.read(path, path, dir);
     sources.set(key, source);
     errors.push(...findings);
     if (findings.length > 0) continue;
     const raw = source.toJS();
+    if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
+      // Not quoted: a file that is not YAML (a pasted log, /etc/passwd) parses as one long string.
+      const found = Array.isArray(raw) ? 'a list' : 'a single value';
+      errors.push(
+        source.finding('error', [], `holds ${found}, not a mapping of fields; expected ${spec.what}`),
+      );
+      continue;
+    }
+    // Secrets and token markers anywhere in the file; the schema's own message for that field would repeat it.
+    const refused = textFindings(raw, source);
+    errors.push(...refused);
+    const seen = new Set(refused.map((f) => f.path));
     const parsed = spec.schema.safeParse(raw ?? {}, { reportInput: true });
     if (parsed.success) data.set(key, parsed.data);
-    else for (const issue of parsed.error.issues) errors.push(...issueFindings(issue, source, spec.schema));
+    else
+      for (const issue of parsed.error.issues)
+        errors.push(...issueFindings(issue, source, spec.schema).filter((f) => !seen.has(f.path)));
   }
 
   if (errors.length > 0) return { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };
@@ -140,12 +161,14 @@ export function readInventory(dir: string, options: LoadOptions = {}): LoadResul
     networks: (data.get('networks') as { networks: Network[] }).networks,
     clusters: (data.get('clusters') as { clusters: Cluster[] }).clusters,
     vms: (data.get('vms') as { vms: Vm[] }).vms,
+    dns: (data.get('dns') as DnsFile | undefined) ?? dnsFileSchema.parse({}),
     images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
     members: (data.get('members') as { members: Member[] } | undefined)?.members ?? [],
     roles: (data.get('roles') as { roles: Role[] } | undefined)?.roles ?? [],
   };
-  for (const f of crossCheck(inventory, sources)) (f.severity === 'error' ? errors : warnings).push(f);
-  // Who may do what: members and roles (inventory/rules/, one rule per file).
+  for (const rule of INVENTORY_RULES)
+    for (const f of rule({ inventory, sources })) (f.severity === 'error' ? errors : warnings).push(f);
+  // Who may do what: members and roles (inventory/rules/, one rule per file); they judge expiry against `today`.
   const context: RuleContext = { today: options.today ?? new Date().toISOString().slice(0, 10) };
   for (const rule of memberRules) {
     for (const f of rule(inventory, context)) {

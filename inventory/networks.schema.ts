@@ -1,6 +1,7 @@
 // Schema of inventory/networks.yaml: the layer-2 networks of each site, IPv6 first.
 import { z } from 'zod';
 import { ipv4Address, ipv4Prefix, ipv6Address, ipv6Prefix, name } from './common.ts';
+import { notes } from './grammars.ts';
 
 export const networkSchema = z.strictObject({
   name,
@@ -17,7 +18,7 @@ export const networkSchema = z.strictObject({
   gateway6: ipv6Address.optional(),
   ipv4: ipv4Prefix.optional(),
   gateway4: ipv4Address.optional(),
-  notes: z.string().optional(),
+  notes: notes.optional(),
 });
 
 export const networksFileSchema = z.strictObject({ networks: z.array(networkSchema) });

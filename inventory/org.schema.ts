@@ -1,12 +1,11 @@
 // Schema of inventory/org.yaml: organisation-wide settings every other file relies on.
 import { z } from 'zod';
-import { name, sshPublicKey } from './common.ts';
+import { name, sshPublicKey, sshPublicKeyList } from './common.ts';
+import { domainName, timeZone, title, urlTemplate } from './grammars.ts';
 import { prefixProblem } from './net.ts';
 
-/** A DNS name such as example.org or git.example.org. */
-export const domainName = z.string().regex(/^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, {
-  error: 'is not a domain name; expected something like example.org',
-});
+/** A DNS name such as example.org or git.example.org (RFC 1123; defined with the other grammars). */
+export { domainName };
 
 /** An IPv6 or IPv4 prefix that may connect to a VM (`2001:db8:400::f/128`, `198.51.100.73/32`). */
 export const sourcePrefix = z.string().superRefine((text, ctx) => {
@@ -25,10 +24,11 @@ export const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
 
 export const orgSchema = z.strictObject({
   /** Human name of the organisation. */
-  name: z.string().min(1),
+  name: title(120),
   /** DNS domain under which every VM gets its FQDN (`<vm>.<domain>`). */
   domain: domainName,
-  timezone: z.string().min(1).default('Etc/UTC'),
+  /** IANA time zone of every VM. @default Etc/UTC */
+  timezone: timeZone.default('Etc/UTC'),
   /** System locale of every Debian VM. @default C.UTF-8 (needs no locale generation) */
   locale: z
     .string()
@@ -49,7 +49,7 @@ export const orgSchema = z.strictObject({
     user: name,
     /** Unix group of the administrators: sudo and SSH login. @default admins */
     group: name.default('admins'),
-    keys: z.array(sshPublicKey).min(1),
+    keys: sshPublicKeyList.min(1),
   }),
   /** How maintainers reach the VMs over SSH (no VPN: through the jump hosts). */
   ssh: z
@@ -57,12 +57,7 @@ export const orgSchema = z.strictObject({
       /** Prefixes allowed to reach sshd on every VM (the jump hosts). @default none: console only */
       sources: z.array(sourcePrefix).default([]),
       /** Where sshd fetches a member's public keys at login; `{user}` becomes the login name. */
-      keys_url: z
-        .url({ protocol: /^https$/, error: 'is not an https:// URL' })
-        .refine((url) => url.includes('%7Buser%7D') || url.includes('{user}'), {
-          error: 'has no {user}; expected a URL such as https://accounts.example.org/ssh/{user}.keys',
-        })
-        .optional(),
+      keys_url: urlTemplate('https', 'user', 'https://accounts.example.org/ssh/{user}.keys').optional(),
     })
     .prefault({}),
   /** The Icinga2 master and satellites: what they may reach on every VM. */
@@ -80,9 +75,7 @@ export const orgSchema = z.strictObject({
   backup: z
     .strictObject({
       /** Borg repository URL; `{vm}` becomes the VM's name. */
-      repository: z.string().regex(/^ssh:\/\/[^\s]+\{vm\}[^\s]*$/, {
-        error: 'is not a borg repository URL with {vm}; expected ssh://borg@backup1.example.org/./{vm}',
-      }),
+      repository: urlTemplate('ssh', 'vm', 'ssh://borg@backup1.example.org/./{vm}'),
       /** Prefixes of the backup clients, allowed to reach sshd on the VMs that run borg-repo. */
       sources: z.array(sourcePrefix).min(1),
       /** When the daily backup starts (up to 30 minutes later, randomised). @default 01:00 */
@@ -92,6 +85,20 @@ export const orgSchema = z.strictObject({
       keep_monthly: z.number().int().min(0).default(6),
     })
     .optional(),
+  /** Our authoritative DNS (the dns stack): the TTL every record gets, and the bounds any TTL must keep. */
+  dns: z
+    .strictObject({
+      /** Seconds a resolver may cache a record. @default 3600 */
+      ttl: z.number().int().default(3600),
+      /** Shortest TTL allowed (a shorter one floods the servers). @default 300 */
+      ttl_min: z.number().int().min(1).default(300),
+      /** Longest TTL allowed (a longer one makes a moved VM unreachable for too long). @default 86400 */
+      ttl_max: z.number().int().max(2_147_483_647).default(86400),
+    })
+    .refine((d) => d.ttl_min <= d.ttl && d.ttl <= d.ttl_max, {
+      error: 'has ttl outside ttl_min..ttl_max; expected ttl_min <= ttl <= ttl_max',
+    })
+    .prefault({}),
   /** Automatic upgrades on every Debian VM (security updates are always on). */
   upgrades: z
     .strictObject({

@@ -1,11 +1,12 @@
 // Schema of inventory/sites.yaml: the data centres.
 import { z } from 'zod';
 import { name } from './common.ts';
+import { notes, title } from './grammars.ts';
 
 export const siteSchema = z.strictObject({
   name,
-  location: z.string().min(1),
-  notes: z.string().optional(),
+  location: title(120),
+  notes: notes.optional(),
 });
 
 export const sitesFileSchema = z.strictObject({ sites: z.array(siteSchema) });

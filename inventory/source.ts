@@ -1,5 +1,4 @@
 // A parsed YAML file that remembers where every value stood, so findings can point at line and column.
-import { readFileSync } from 'node:fs';
 import {
   type Document,
   isCollection,
@@ -14,6 +13,8 @@ import {
   visit,
   type YAMLError,
 } from 'yaml';
+import { dirname } from 'node:path';
+import { readInventoryFile } from './files.ts';
 import { type Finding, formatPath, type Path } from './findings.ts';
 
 export class SourceFile {
@@ -32,20 +33,21 @@ export class SourceFile {
     this.lines = lines;
   }
 
-  /** Reads and parses; syntax errors and duplicate keys come back as findings, never as exceptions. */
-  static read(path: string, shownAs: string): { source: SourceFile; findings: Finding[] } {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
+  /**
+   * Reads (through readInventoryFile: regular files inside `dir`, by default the file's own directory) and
+   * parses; every problem comes back as a finding, never as an exception, and never quotes a non-YAML file.
+   */
+  static read(
+    path: string,
+    shownAs: string,
+    dir = dirname(path),
+  ): { source: SourceFile; findings: Finding[] } {
+    const read = readInventoryFile(dir, path);
+    if ('problem' in read) {
       const { source } = SourceFile.parse('', shownAs);
-      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      return {
-        source,
-        findings: [source.findingAtOffset(0, `cannot be read (${reason}); expected a readable YAML file`)],
-      };
+      return { source, findings: [source.findingAtOffset(0, read.problem)] };
     }
-    return SourceFile.parse(text, shownAs);
+    return SourceFile.parse(read.text, shownAs);
   }
 
   static parse(text: string, shownAs: string): { source: SourceFile; findings: Finding[] } {
@@ -58,8 +60,11 @@ export class SourceFile {
     });
     const source = new SourceFile(shownAs, text, doc, lines);
     const findings: Finding[] = doc.errors.map((err) => source.syntaxFinding(err));
+    // Warnings are errors here: an unknown tag (`!!js/function`) would otherwise be read as plain text.
+    findings.push(...doc.warnings.map((w) => source.syntaxFinding(w)));
     if (findings.length > 0) return { source, findings };
     source.findDuplicateKeys(doc.contents, [], findings);
+    source.findReservedKeys(findings);
     source.findUnresolvedAliases(findings);
     if (findings.length > 0) return { source, findings };
     try {
@@ -141,6 +146,25 @@ export class SourceFile {
       },
     });
     return best;
+  }
+
+  /** Keys that JavaScript gives a meaning of its own: `__proto__` would be dropped or change an object's prototype. */
+  private findReservedKeys(findings: Finding[]): void {
+    visit(this.doc, {
+      Pair: (_key, pair) => {
+        if (!isScalar(pair.key) || !RESERVED_KEYS.has(String(pair.key.value))) return;
+        const offset = pair.key.range?.[0] ?? 0;
+        const { line, col } = this.position(offset);
+        findings.push({
+          severity: 'error',
+          file: this.file,
+          line,
+          col,
+          path: formatPath(this.pathAt(offset)),
+          message: `"${String(pair.key.value)}" is not allowed as a key (it means something else to JavaScript); expected a field name`,
+        });
+      },
+    });
   }
 
   /** `*name` without an earlier `&name`: the yaml package would throw on toJS, so report it instead. */
@@ -231,6 +255,9 @@ export class SourceFile {
     return { severity, file: this.file, line, col, path: formatPath(path), message };
   }
 }
+
+/** Object keys with a meaning of their own in JavaScript. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function syntaxMessage(code: string, message: string): string {
   if (code === 'MULTIPLE_DOCS')

@@ -1,10 +1,11 @@
 // Schema of inventory/vms.yaml: every virtual machine, where it runs and what it runs.
 import { z } from 'zod';
 import { gib, ipv4Address, ipv6Address, name } from './common.ts';
+import { comment, notes, storageId } from './grammars.ts';
 import { domainName, sourcePrefix, timeWindow } from './org.schema.ts';
 
 export const diskSchema = z.strictObject({
-  storage: z.string(),
+  storage: storageId,
   /** Size in GiB. */
   size: z.number().int().min(1).max(65536),
 });
@@ -61,7 +62,7 @@ export const extraPortSchema = z.strictObject({
   /** Prefixes allowed to connect. @default everyone */
   sources: z.array(sourcePrefix).optional(),
   /** Why the port is open; shown in the firewall rule. */
-  comment: z.string().min(1).optional(),
+  comment: comment.optional(),
 });
 
 export const vmSchema = z.strictObject({
@@ -95,7 +96,7 @@ export const vmSchema = z.strictObject({
   extra_ports: z.array(extraPortSchema).default([]),
   /** When this VM may reboot after upgrades. @default upgrades.reboot_window in org.yaml */
   reboot_window: timeWindow.optional(),
-  notes: z.string().optional(),
+  notes: notes.optional(),
 });
 
 export const vmsFileSchema = z.strictObject({ vms: z.array(vmSchema) });

@@ -19,10 +19,23 @@ const CERT_CRIT = 7;
 const V6 = '"$address6$"';
 const V4 = '"$host.vars.ipv4$"';
 
-/** An Icinga string literal; `$` is doubled so values are never read as runtime macros. */
-function q(text: string): string {
-  return JSON.stringify(text).replaceAll('$', '$$$$');
+/**
+ * An Icinga2 string literal. Icinga2's lexer knows `\"`, `\\`, `\n`, `\t`, `\r`, `\b`, `\f` and three-digit
+ * octal escapes, but not JSON's `\u0000` (an unknown escape is a configuration error); every other control
+ * character is written in octal. `$` is doubled so a value is never read as a runtime macro.
+ */
+export function icingaString(text: string): string {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  const escaped = text.replace(/[\\"\u0000-\u001f\u007f$]/g, (c) => {
+    if (c === '$') return '$$';
+    if (c === '"' || c === '\\') return `\\${c}`;
+    const named: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r': '\\r', '\b': '\\b', '\f': '\\f' };
+    return named[c] ?? `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`;
+  });
+  return `"${escaped}"`;
 }
+
+const q = icingaString;
 
 function list(items: readonly string[]): string {
   return items.length === 0 ? '[]' : `[ ${items.map(q).join(', ')} ]`;

@@ -1,5 +1,6 @@
 // Decides whether a saved plan may be applied: no protected resource is destroyed or replaced unless the
 // deployed commit says so, one `Allow-Destroy:` trailer per resource, written and reviewed in the pull request.
+import { spawnSync } from 'node:child_process';
 import { type Plan, planAction } from './plan.ts';
 
 export const TRAILER = 'Allow-Destroy';
@@ -71,11 +72,21 @@ export function protectionsInPlan(plan: Plan): Protections {
   return found;
 }
 
-/** Every `Allow-Destroy:` value in a commit message; the key is matched case-insensitively, like git trailers. */
+/**
+ * The `Allow-Destroy:` values of one commit message's trailer block, as git itself finds it (`git
+ * interpret-trailers --parse`, with `--no-divider` as `git log --format=%(trailers)` reads commits): a line
+ * quoted in the body, or a squashed commit's trailer in the middle of a squash message, does not count.
+ * The key is matched case-insensitively, like git does.
+ */
 export function allowDestroyTrailers(message: string): string[] {
+  const run = spawnSync('git', ['interpret-trailers', '--parse', '--no-divider'], {
+    input: message,
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`git interpret-trailers failed: ${(run.stderr ?? '').trim()}`);
   const out: string[] = [];
-  for (const line of message.split('\n')) {
-    const match = /^allow-destroy:\s*(\S+)\s*$/i.exec(line.trim());
+  for (const line of run.stdout.split('\n')) {
+    const match = /^allow-destroy:\s*(\S+)\s*$/i.exec(line);
     if (match) out.push(match[1]!);
   }
   return out;

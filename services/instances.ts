@@ -31,6 +31,8 @@ interface InventoryIndex {
   /** VMs running each kind, in vms.yaml order. */
   readonly byKind: ReadonlyMap<string, readonly Vm[]>;
   readonly position: ReadonlyMap<string, number>;
+  /** Each network's purpose, by name. */
+  readonly purpose: ReadonlyMap<string, string>;
 }
 
 // Lookups by name, kind and site, built once per inventory: scanning every VM for every service made
@@ -50,6 +52,7 @@ function indexOf(inventory: Inventory): InventoryIndex {
       byName: new Map(inventory.vms.map((vm) => [vm.name, vm])),
       byKind,
       position: new Map(inventory.vms.map((vm, i) => [vm.name, i])),
+      purpose: new Map(inventory.networks.map((n) => [n.name, n.purpose])),
     };
     indexes.set(inventory, index);
   }
@@ -113,7 +116,7 @@ export interface VmAddresses {
 }
 
 export function vmAddresses(inventory: Inventory, vm: Vm): VmAddresses {
-  const purpose = new Map(inventory.networks.map((n) => [n.name, n.purpose]));
+  const purpose = indexOf(inventory).purpose;
   const ipv6: string[] = [];
   const ipv4: string[] = [];
   const publicIpv4: string[] = [];
@@ -160,7 +163,8 @@ export function proxiesFor(inventory: Inventory, instance: ServiceInstance): Vm[
 
 /**
  * The VMs an instance uses for one of its dependencies. PostgreSQL: the VM named by `db:`, else the first
- * PostgreSQL VM of the site, else the first anywhere. Other kinds: every VM running it in the site, else anywhere.
+ * PostgreSQL VM of the site (none in the site is an error of services/rules/database-in-another-site.ts,
+ * never a silent choice of another site's). Other kinds: every VM running it in the site, else anywhere.
  */
 export function dependencyTargets(inventory: Inventory, instance: ServiceInstance, kind: string): Vm[] {
   if (kind === DATABASE_KIND) {
@@ -169,7 +173,9 @@ export function dependencyTargets(inventory: Inventory, instance: ServiceInstanc
       const vm = indexOf(inventory).byName.get(named);
       return vm ? [vm] : [];
     }
-    return vmsRunning(inventory, [DATABASE_KIND], instance.site).slice(0, 1);
+    return vmsRunning(inventory, [DATABASE_KIND], instance.site)
+      .filter((vm) => vmSite(inventory, vm) === instance.site)
+      .slice(0, 1);
   }
   return vmsRunning(inventory, [kind], instance.site);
 }

@@ -4,22 +4,18 @@ import { join } from 'node:path';
 import { InfraApp } from '../constructs/InfraApp.ts';
 import type { Cluster } from '../inventory/clusters.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
+import { renderAnsible } from '../baseline/ansible.ts';
+import { convergeModel } from '../baseline/vm-model.ts';
 import { publishedKeys, renderAccessReport } from '../members/report.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
+import { serviceInstances } from '../services/instances.ts';
+import { buildDnsModel } from '../dns/model.ts';
+import { renderZone } from '../dns/zonefile.ts';
 import { BOOT_IMAGES, bootImagesReport } from './boot-images.ts';
 import { ClusterStack } from './ClusterStack.ts';
+import { DnsStack } from './DnsStack.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
 import { PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts } from './node-ssh.ts';
-
-export function buildApp(
-  inventory: Inventory,
-  outdir: string,
-  env: NodeJS.ProcessEnv = process.env,
-): InfraApp {
-  const app = new InfraApp({ outdir });
-  for (const cluster of clustersInOrder(inventory)) new ClusterStack(app, { inventory, cluster, env });
-  return app;
-}
 
 export function clustersInOrder(inventory: Inventory): Cluster[] {
   return [...inventory.clusters].sort((a, b) => a.name.localeCompare(b.name));
@@ -53,6 +49,20 @@ export function synthClusterApp(
   app.synth();
 }
 
+/**
+ * Synthesizes the dns stack in an App of its own into `outdir`; false (and nothing written) when the
+ * inventory runs no dns-primary to push to.
+ */
+export function synthDnsApp(inventory: Inventory, outdir: string, env: NodeJS.ProcessEnv): boolean {
+  const model = buildDnsModel(inventory);
+  if (!model.primary) return false;
+  mkdirSync(outdir, { recursive: true });
+  const app = new InfraApp({ outdir });
+  new DnsStack(app, { model, env });
+  app.synth();
+  return true;
+}
+
 /** Text files written next to the stacks under `artifacts/`, by path relative to it. */
 export function artifacts(inventory: Inventory): Map<string, string> {
   const files = new Map<string, string>();
@@ -61,6 +71,16 @@ export function artifacts(inventory: Inventory): Map<string, string> {
     files.set(`cloud-init/${vm.name}.yaml`, cloudConfigOf(inventory, vm));
   }
   for (const [name, text] of renderIcinga2(inventory)) files.set(`icinga2/${name}`, text);
+  const instances = serviceInstances(inventory);
+  const debian = [...inventory.vms]
+    .filter((vm) => vm.os !== 'other')
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((vm) => convergeModel(inventory, vm, instances));
+  for (const [name, text] of renderAnsible(inventory, debian)) files.set(`ansible/${name}`, text);
+  // The zones exactly as the dns stack pushes them, for review and for the tests' Knot server.
+  const dns = buildDnsModel(inventory);
+  if (dns.primary)
+    for (const zone of dns.zones) files.set(`dns/${zone.name}.zone`, renderZone(zone, dns.ttl.default));
   files.set(PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts(inventory));
   files.set(BOOT_IMAGES, bootImagesReport(inventory));
   files.set('access/access.md', renderAccessReport(inventory));

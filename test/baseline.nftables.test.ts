@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nftablesConf, vmFirewallRules } from '../baseline/firewall.ts';
+import { nftablesConf, nftString, vmFirewallRules } from '../baseline/firewall.ts';
 import { loadInventory } from '../model/load.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'nftables-'));
@@ -42,5 +42,29 @@ describe.skipIf(!usable)('nft --check', () => {
     const result = nftCheck(text, 'broken.nft');
     expect(result.status).toBe(1);
     expect(result.output).toMatch(/Error/);
+  });
+
+  it('keeps a hostile comment inside one nft string: no extra rule, the ruleset still checks', () => {
+    const comments = [
+      // The nastiest the grammar accepts, and what it refuses but a caller might still pass.
+      'x ; tcp dport 1-65535 accept ; # {} [] $var @set',
+      '" ; tcp dport 1-65535 accept ; #',
+      'a\\" accept\ntcp dport 1-65535 accept # \u001b\u0000',
+      'ü'.repeat(200),
+    ];
+    const rules = comments.map((comment, i) => ({
+      direction: 'in' as const,
+      proto: 'tcp' as const,
+      dport: String(8000 + i),
+      comment,
+    }));
+    const text = nftablesConf(rules, false);
+    const result = nftCheck(text, 'hostile.nft');
+    expect(result.status, result.output).toBe(0);
+    // One line per rule, each with exactly the port it was given and one quoted comment.
+    const ruleLines = text.split('\n').filter((line) => /^ {4}tcp dport/.test(line));
+    expect(ruleLines).toEqual(
+      rules.map((r) => `    tcp dport ${r.dport} accept comment ${nftString(r.comment)}`),
+    );
   });
 });

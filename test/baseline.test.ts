@@ -60,7 +60,7 @@ describe('SSH', () => {
 
   it('fetches member keys from the URL in org.yaml and forgets them when the server says the member is gone', () => {
     expect(file('git', '/etc/ssh/member-keys.conf')).toContain(
-      "KEYS_URL='https://id.fixture.example.org/ssh/{user}.keys'",
+      'KEYS_URL=https://id.fixture.example.org/ssh/{user}.keys\n',
     );
     const script = file('git', '/usr/local/sbin/member-keys') ?? '';
     expect(script.startsWith('#!/bin/sh\n')).toBe(true);

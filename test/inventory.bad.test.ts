@@ -187,7 +187,7 @@ const BAD: Readonly<Record<string, { what: string; lines: readonly string[] }>> 
   'image-latest-url': {
     what: 'refuses a moving "latest" image URL',
     lines: [
-      'images.yaml:4:10  images.debian-12.url  "https://images.test.example.org/bookworm/latest/debian-12-genericcloud-amd64.qcow2" is not a dated release URL; expected https://.../bookworm/20260923-2610/debian-12-genericcloud-amd64-20260923-2610.qcow2 (never latest/ or daily/)',
+      'images.yaml:4:10  images.debian-12.url  "https://images.test.example.org/bookworm/latest/debian-12-genericcloud-amd64.qco"… is not a dated release URL; expected https://.../bookworm/20260923-2610/debian-12-genericcloud-amd64-20260923-2610.qcow2 (never latest/ or daily/)',
     ],
   },
   'image-not-pinned': {
@@ -313,13 +313,13 @@ describe('input the YAML parser itself chokes on', () => {
 
   it('reports a list where the file should hold a mapping', () => {
     expect(variant('top-level-list', 'sites.yaml', '- name: one\n')).toEqual([
-      'sites.yaml:1:1  (file)  is a list; expected a mapping of fields',
+      'sites.yaml:1:1  (file)  holds a list, not a mapping of fields; expected a "sites:" list',
     ]);
   });
 
   it('reports an unreadable file (a directory named vms.yaml)', () => {
     expect(variant('unreadable', 'vms.yaml', 'directory')).toEqual([
-      'vms.yaml:1:1  (file)  cannot be read (EISDIR); expected a readable YAML file',
+      'vms.yaml:1:1  (file)  is not a regular file (a directory, device or pipe); expected a YAML file',
     ]);
   });
 

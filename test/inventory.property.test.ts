@@ -192,7 +192,7 @@ function build(shape: { sites: readonly SiteShape[]; flow: boolean }): Texts {
     domain: 'random.example.org',
     admin: {
       user: 'bootstrap',
-      keys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH33+594P7UtwBu7C67bdC0PNyrYrWDQ admin'],
+      keys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH33+594P7UtwBu7C67bdC0PNyrYrWDQTSJ7isih8vGp admin'],
     },
   };
   const image = (codename: string, release: string) => ({

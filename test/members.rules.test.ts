@@ -57,7 +57,7 @@ describe('member and role rules', () => {
     });
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(
-      /^members\.yaml:25:9 {2}members\[2\]\.keys\[0\] {2}"ssh-dss .*is not an OpenSSH public key/,
+      /^members\.yaml:25:9 {2}members\[2\]\.keys\[0\] {2}"ssh-dss .*is a DSA \(ssh-dss\) key, which OpenSSH no longer accepts/,
     );
   });
 

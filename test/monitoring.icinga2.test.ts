@@ -6,7 +6,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exampleInventory, fixtureInventory } from './helpers/inventories.ts';
-import { icingaCounts, renderIcinga2 } from '../monitoring/icinga2.ts';
+import { icingaCounts, icingaString, renderIcinga2 } from '../monitoring/icinga2.ts';
 
 const ICINGA2 =
   spawnSync('sh', ['-c', 'command -v icinga2'], { encoding: 'utf8' }).stdout.trim() || undefined;
@@ -88,6 +88,21 @@ describe.skipIf(!ICINGA2 || !ITL)('icinga2 daemon -C', () => {
     expect(result.status).toBe(1);
     expect(result.output).toContain('Error: Validation failed for object');
     expect(result.output).toContain("Object 'no_such_command' of type 'CheckCommand' does not exist.");
+  });
+
+  it('keeps hostile text a string: quotes, braces, macros, backslashes and control characters add no object', () => {
+    const inventory = exampleInventory();
+    // The nastiest location the grammar accepts: it tries to close the string and open a Host.
+    const location = 'x" } object Host "evil" { check_command = "dummy" } // $host.name$ \\';
+    const sites = inventory.sites.map((site, i) => (i === 0 ? { ...site, location } : site));
+    const files = renderIcinga2({ ...inventory, sites });
+    expect(files.get('groups.conf')).toContain(icingaString(`Site ${sites[0]!.name} (${location})`));
+    // And text the grammar refuses, quoted all the same: a line break, ESC, NUL, DEL.
+    const raw = 'a\nb\u001b[31m\u0000c\u007f"d\\';
+    const extra = `object Host ${icingaString(raw)} {\n  check_command = "dummy"\n  display_name = ${icingaString(raw)}\n}\n`;
+    const result = validate('hostile', new Map([...files, ['hostile.conf', extra]]));
+    expect(result.status, result.output).toBe(0);
+    expect(result.output).toContain(`Instantiated ${icingaCounts(inventory).hosts + 1} Hosts.`);
   });
 });
 

@@ -1,7 +1,7 @@
 // Forbids two members with one login: accounts, Proxmox users and forge teams are keyed by it.
-import type { Rule } from './types.ts';
+import type { MemberRule } from './types.ts';
 
-export const duplicateMember: Rule = (inventory) => {
+export const duplicateMember: MemberRule = (inventory) => {
   const first = new Map<string, number>();
   return inventory.members.flatMap((member, i) => {
     const seen = first.get(member.user);

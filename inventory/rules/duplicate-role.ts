@@ -1,7 +1,7 @@
 // Forbids two roles with one name: a member's role would be ambiguous.
-import type { Rule } from './types.ts';
+import type { MemberRule } from './types.ts';
 
-export const duplicateRole: Rule = (inventory) => {
+export const duplicateRole: MemberRule = (inventory) => {
   const first = new Map<string, number>();
   return inventory.roles.flatMap((role, i) => {
     const seen = first.get(role.name);

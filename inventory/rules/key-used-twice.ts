@@ -1,9 +1,9 @@
 // Forbids one SSH key in two members (or twice in one): a key must prove one person, so logins and signed
 // commits can be attributed. Keys compare by type and blob, whatever their comments say.
 import { keyIdentity } from '../key-identity.ts';
-import type { Rule, RuleFinding } from './types.ts';
+import type { MemberRule, RuleFinding } from './types.ts';
 
-export const keyUsedTwice: Rule = (inventory) => {
+export const keyUsedTwice: MemberRule = (inventory) => {
   const findings: RuleFinding[] = [];
   const first = new Map<string, { user: string; at: string }>();
   inventory.members.forEach((member, i) => {

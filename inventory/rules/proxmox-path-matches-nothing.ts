@@ -2,7 +2,7 @@
 // storage, VM id or cluster.
 import type { Inventory } from '../inventory.ts';
 import type { ProxmoxGrant } from '../roles.schema.ts';
-import type { Rule, RuleFinding } from './types.ts';
+import type { MemberRule, RuleFinding } from './types.ts';
 
 /** Clusters on which an ACL path exists (pools are the VM tags of that cluster, see ClusterFoundation). */
 export function clustersWithPath(inventory: Inventory, path: string): string[] {
@@ -26,7 +26,7 @@ export function grantClusters(inventory: Inventory, grant: ProxmoxGrant): string
   return grant.clusters ? grant.clusters.filter((c) => where.includes(c)) : where;
 }
 
-export const proxmoxPathMatchesNothing: Rule = (inventory) => {
+export const proxmoxPathMatchesNothing: MemberRule = (inventory) => {
   const findings: RuleFinding[] = [];
   const known = new Set(inventory.clusters.map((c) => c.name));
   inventory.roles.forEach((role, i) => {

@@ -1,5 +1,5 @@
 // Forbids a member login that is already an account or group the baseline creates on every VM (or root).
-import type { Rule } from './types.ts';
+import type { MemberRule } from './types.ts';
 
 /** Accounts and groups of Debian and of the baseline that a member account must not take over. */
 const SYSTEM = [
@@ -18,7 +18,7 @@ const SYSTEM = [
   'debian',
 ];
 
-export const reservedUser: Rule = (inventory) => {
+export const reservedUser: MemberRule = (inventory) => {
   const { org } = inventory;
   const reserved = new Map<string, string>(SYSTEM.map((n) => [n, 'a system account or group']));
   reserved.set(org.admin.user, 'the bootstrap admin of org.yaml');

@@ -1,8 +1,8 @@
 // Forbids a sponsor who is not another member: someone already trusted must vouch for every newcomer.
 import { closest } from '../issues.ts';
-import type { Rule } from './types.ts';
+import type { MemberRule } from './types.ts';
 
-export const sponsorNotMember: Rule = (inventory) => {
+export const sponsorNotMember: MemberRule = (inventory) => {
   const users = inventory.members.map((m) => m.user);
   return inventory.members.flatMap((member, i) => {
     const path = ['members', i, 'sponsor'];

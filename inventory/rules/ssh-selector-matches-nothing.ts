@@ -1,8 +1,8 @@
 // Forbids an SSH grant that names a site, tag, service kind or VM that no VM of the inventory matches.
 import { closest } from '../issues.ts';
-import type { Rule, RuleFinding } from './types.ts';
+import type { MemberRule, RuleFinding } from './types.ts';
 
-export const sshSelectorMatchesNothing: Rule = (inventory) => {
+export const sshSelectorMatchesNothing: MemberRule = (inventory) => {
   const findings: RuleFinding[] = [];
   const siteOf = new Map(inventory.clusters.map((c) => [c.name, c.site]));
   const sites = new Set(inventory.vms.map((vm) => siteOf.get(vm.cluster)).filter((s): s is string => !!s));

@@ -17,4 +17,4 @@ export interface RuleFinding {
   readonly key?: boolean;
 }
 
-export type Rule = (inventory: Inventory, context: RuleContext) => RuleFinding[];
+export type MemberRule = (inventory: Inventory, context: RuleContext) => RuleFinding[];

@@ -1,8 +1,8 @@
 // Forbids a member's role that roles.yaml does not define.
 import { closest } from '../issues.ts';
-import type { Rule } from './types.ts';
+import type { MemberRule } from './types.ts';
 
-export const unknownRole: Rule = (inventory) => {
+export const unknownRole: MemberRule = (inventory) => {
   const known = inventory.roles.map((r) => r.name);
   return inventory.members.flatMap((member, i) =>
     member.roles.flatMap((role, j) => {

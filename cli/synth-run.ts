@@ -1,0 +1,34 @@
+// The synth both entry points run, `npm run synth` (cli/synth.ts) and `cdktf synth|plan|deploy` (main.ts):
+// load and validate, then stacks/synth.ts builds every stack and artifact aside and swaps them in.
+import { loadInventory } from '../model/load.ts';
+import type { Inventory, LoadResult } from '../inventory/inventory.ts';
+import { BackendConfigError } from '../stacks/backend.ts';
+import { type StackSummary, synthesize } from '../stacks/synth.ts';
+import { inventorySummary, printFindings } from './report.ts';
+
+export interface SynthRun {
+  readonly result: LoadResult;
+  readonly inventory: Inventory;
+  readonly summaries: readonly StackSummary[];
+}
+
+/**
+ * Validates the inventory in `dir` and synthesizes it into `outdir`. On bad input or a bad backend setting
+ * it prints why on stderr, writes nothing and exits 1.
+ */
+export async function synthOrExit(dir: string, outdir: string, env: NodeJS.ProcessEnv): Promise<SynthRun> {
+  const result = loadInventory(dir);
+  if (!result.inventory) {
+    printFindings(result, (line) => process.stderr.write(`${line}\n`));
+    process.stderr.write(`${inventorySummary(result)}; nothing written\n`);
+    process.exit(1);
+  }
+  try {
+    const summaries = await synthesize(result.inventory, outdir, env);
+    return { result, inventory: result.inventory, summaries };
+  } catch (err) {
+    if (!(err instanceof BackendConfigError)) throw err;
+    process.stderr.write(`${err.message}; nothing written\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,21 @@
+// Rule: a service that needs PostgreSQL and names no `db:` uses its own site's; with none there, it must say which.
+import { reporter, type Rule } from '../../inventory/rules/rule.ts';
+import { DATABASE_KIND } from '../catalog.ts';
+import { serviceInstances, vmSite } from '../instances.ts';
+
+export const databaseInAnotherSite: Rule = ({ inventory, sources }) => {
+  const report = reporter(sources);
+  const databases = inventory.vms.filter((vm) => vm.services.some((s) => s.kind === DATABASE_KIND));
+  for (const i of serviceInstances(inventory)) {
+    if (!i.def.dependsOn.includes(DATABASE_KIND) || typeof i.params.db === 'string') continue;
+    if (databases.length === 0) continue; // "needs postgresql, which no VM runs" is reported already.
+    if (databases.some((vm) => vmSite(inventory, vm) === i.site)) continue;
+    const candidates = databases.map((vm) => vm.name).join(', ');
+    report.error(
+      'vms',
+      ['vms', i.vmIndex, 'services', i.index, 'kind'],
+      `${i.kind} needs ${DATABASE_KIND}, but site "${i.site}" has none, and a database in another site is never chosen silently; expected an explicit db: (one of ${candidates})`,
+    );
+  }
+  return report.findings;
+};

@@ -1,0 +1,18 @@
+// The service catalog's rules, in the order they run; model/load.ts runs them once the inventory's own
+// rules pass. A new rule is a new file in this folder, named after what it forbids, and one line here.
+import type { Rule } from '../../inventory/rules/rule.ts';
+import { databaseInAnotherSite } from './database-in-another-site.ts';
+import { portClaimedTwice } from './port-claimed-twice.ts';
+import { publicNameClash } from './public-name-clash.ts';
+import { sourcesMissOwnHosts } from './sources-miss-own-hosts.ts';
+import { unknownServiceEntry } from './unknown-service-entry.ts';
+import { unmetServiceNeed } from './unmet-service-need.ts';
+
+export const CATALOG_RULES: readonly Rule[] = [
+  unknownServiceEntry,
+  unmetServiceNeed,
+  portClaimedTwice,
+  publicNameClash,
+  sourcesMissOwnHosts,
+  databaseInAnotherSite,
+];
