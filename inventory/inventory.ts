@@ -4,7 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
-import type { InventoryFile } from './crosscheck.ts';
+import type { InventoryFile } from './rules/rule.ts';
 import { type Finding, sortFindings } from './findings.ts';
 import { type Images, imagesFileSchema } from './images.schema.ts';
 import { issueFindings } from './issues.ts';
@@ -42,7 +42,7 @@ const FILES: {
   networks: { file: 'networks.yaml', schema: networksFileSchema, what: 'a "networks:" list' },
   clusters: { file: 'clusters.yaml', schema: clustersFileSchema, what: 'a "clusters:" list' },
   vms: { file: 'vms.yaml', schema: vmsFileSchema, what: 'a "vms:" list' },
-  // Only needed when a VM runs Debian; crosscheck.ts reports a release no image is pinned for.
+  // Only needed when a VM runs Debian; rules/os-without-image.ts reports a release no image is pinned for.
   images: { file: 'images.yaml', schema: imagesFileSchema, what: 'an "images:" mapping', optional: true },
 };
 
@@ -51,6 +51,19 @@ const OTHER_FILES = new Set(['members.yaml', 'services.yaml', 'dns.yaml']);
 
 /** Schema and cross-file checks of the inventory alone; `loadInventory` (model/load.ts) adds the catalog's. */
 export function readInventory(dir: string): LoadResult {
+  const parsed = parseInventory(dir);
+  if (!parsed.inventory) return parsed;
+  const errors: Finding[] = [];
+  const warnings: Finding[] = [...parsed.warnings];
+  for (const rule of INVENTORY_RULES)
+    for (const f of rule({ inventory: parsed.inventory, sources: parsed.sources }))
+      (f.severity === 'error' ? errors : warnings).push(f);
+  const sorted = { errors: sortFindings(errors), warnings: sortFindings(warnings), sources: parsed.sources };
+  return errors.length > 0 ? sorted : { inventory: parsed.inventory, ...sorted };
+}
+
+/** The files as their schemas parse them, before any rule: what a test runs one rule on. */
+export function parseInventory(dir: string): LoadResult {
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
   const sources = new Map<InventoryFile, SourceFile>();
@@ -115,8 +128,5 @@ export function readInventory(dir: string): LoadResult {
     vms: (data.get('vms') as { vms: Vm[] }).vms,
     images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
   };
-  for (const rule of INVENTORY_RULES)
-    for (const f of rule({ inventory, sources })) (f.severity === 'error' ? errors : warnings).push(f);
-  if (errors.length > 0) return { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };
   return { inventory, errors, warnings: sortFindings(warnings), sources };
 }
