@@ -97,8 +97,23 @@ function borgmaticConfig(inventory: Inventory, vm: Vm, plan: BackupPlan): string
   return generated('#', stringify(config, { lineWidth: 0 }));
 }
 
+/** Made on the VM and never sent anywhere, except by a person into the team's password store. */
+const PASSPHRASE = 'umask 077; head -c 32 /dev/urandom | base64 > /etc/borgmatic/passphrase';
+
 export function backupPart(inventory: Inventory, vm: Vm, plan: BackupPlan): Part {
   const backup = inventory.org.backup!;
+  const sshKey = [
+    'ssh-keygen',
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    '',
+    '-C',
+    `borgmatic@${fqdn(inventory, vm)}`,
+    '-f',
+    '/etc/borgmatic/id_ed25519',
+  ];
   const timer = generated(
     '#',
     `[Timer]\nOnCalendar=\nOnCalendar=*-*-* ${backup.time}:00\nRandomizedDelaySec=30m\nPersistent=true\n`,
@@ -108,13 +123,26 @@ export function backupPart(inventory: Inventory, vm: Vm, plan: BackupPlan): Part
     packages: ['borgmatic', 'borgbackup', ...(plan.databases.length > 0 ? ['postgresql-client'] : [])],
     files: [
       { path: BORGMATIC_CONFIG, content: borgmaticConfig(inventory, vm, plan), permissions: '0600' },
-      { path: '/etc/systemd/system/borgmatic.timer.d/schedule.conf', content: timer, permissions: '0644' },
+      {
+        path: '/etc/systemd/system/borgmatic.timer.d/schedule.conf',
+        content: timer,
+        permissions: '0644',
+        reload: 'reload systemd',
+      },
     ],
+    directories: [{ path: '/var/lib/borgmatic-status', mode: '0755' }],
+    once: [
+      { name: 'Make the borg passphrase', argv: sh(PASSPHRASE), creates: '/etc/borgmatic/passphrase' },
+      {
+        name: 'Make the SSH key borgmatic logs in to the repository with',
+        argv: sshKey,
+        creates: '/etc/borgmatic/id_ed25519',
+      },
+    ],
+    services: ['borgmatic.timer'],
     runcmd: [
       ['install', '-d', '-m', '0755', '/var/lib/borgmatic-status'],
-      sh(
-        'test -s /etc/borgmatic/passphrase || (umask 077; head -c 32 /dev/urandom | base64 > /etc/borgmatic/passphrase)',
-      ),
+      sh(`test -s /etc/borgmatic/passphrase || (${PASSPHRASE})`),
       sh(
         `test -s /etc/borgmatic/id_ed25519 || ssh-keygen -q -t ed25519 -N '' -C 'borgmatic@${fqdn(inventory, vm)}' -f /etc/borgmatic/id_ed25519`,
       ),

@@ -3,72 +3,12 @@
 import { Document, isSeq, stringify } from 'yaml';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
-import { type ServiceInstance, serviceInstances } from '../services/instances.ts';
-import { backupPart, backupPlan } from './backup.ts';
-import { firewallPart, vmFirewallRules } from './firewall.ts';
-import { monitoringPart } from './monitoring.ts';
 import { fqdn } from '../inventory/names.ts';
-import { rebootSchedule } from '../inventory/reboots.ts';
-import type { CloudUser, Command, Part } from './parts.ts';
-import { journaldPart, securityPart } from './security.ts';
-import { servicesPart } from './services.ts';
-import { upgradesPart } from './upgrades.ts';
+import type { CloudUser } from './parts.ts';
+import { adminUser, firstBootModel, type VmModel } from './vm-model.ts';
 
 export { fqdn } from '../inventory/names.ts';
-
-/** Packages every Debian VM gets, whatever it runs. */
-export const BASE_PACKAGES = [
-  'qemu-guest-agent',
-  'ca-certificates',
-  'curl',
-  'gnupg',
-  'less',
-  'vim-tiny',
-  'htop',
-  'rsync',
-  'tmux',
-] as const;
-
-/** What a Debian VM's cloud-config is made of, part by part; exported for tests and the docs. */
-export function baselineParts(
-  inventory: Inventory,
-  vm: Vm,
-  instances: readonly ServiceInstance[] = serviceInstances(inventory),
-  rebootTime: string = rebootSchedule(inventory).times.get(vm.name) ?? '04:00',
-): Part[] {
-  const rules = vmFirewallRules(inventory, vm, instances);
-  const containers = instances.some((i) => i.vm.name === vm.name && i.def.containers);
-  const parts: Part[] = [
-    { name: 'base: packages, qemu-guest-agent', packages: BASE_PACKAGES },
-    securityPart(inventory, vm),
-    firewallPart(rules, containers),
-    journaldPart(vm),
-    upgradesPart(inventory, vm, rebootTime),
-    monitoringPart(inventory, vm),
-  ];
-  const services = servicesPart(vm, instances);
-  if (services) parts.push(services);
-  const plan = backupPlan(inventory, vm, instances);
-  if (plan) parts.push(backupPart(inventory, vm, plan));
-  parts.push({
-    name: 'guest agent',
-    runcmd: [['systemctl', 'enable', '--now', 'qemu-guest-agent']],
-  });
-  return parts;
-}
-
-function adminUser(inventory: Inventory): CloudUser {
-  const { admin } = inventory.org;
-  return {
-    name: admin.user,
-    gecos: 'Bootstrap administrator',
-    groups: [admin.group, 'sudo'],
-    shell: '/bin/bash',
-    sudo: 'ALL=(ALL) NOPASSWD:ALL',
-    lock_passwd: true,
-    ssh_authorized_keys: [...admin.keys],
-  };
-}
+export { BASE_PACKAGES, baselineParts } from './vm-model.ts';
 
 function userEntry(u: CloudUser): Record<string, unknown> {
   // One key order for every user, whatever order the part wrote them in.
@@ -124,37 +64,40 @@ export function renderCloudConfig(inventory: Inventory, vm: Vm): string {
     return `${header([`${identity.fqdn}: os "other", so no Debian baseline: name and bootstrap admin only.`])}${stringify(config, { lineWidth: 0 })}`;
   }
 
-  const parts = baselineParts(inventory, vm);
-  const groups = [...new Set(parts.flatMap((p) => p.groups ?? []))];
-  const users = [adminUser(inventory), ...parts.flatMap((p) => p.users ?? [])];
-  const packages = [...new Set(parts.flatMap((p) => p.packages ?? []))].sort();
-  const files = parts.flatMap((p) => p.files ?? []);
-  const runcmd: Command[] = parts.flatMap((p) => p.runcmd ?? []);
+  return renderFirstBoot(firstBootModel(inventory, vm));
+}
+
+/** The cloud-config of a Debian VM's model. */
+export function renderFirstBoot(model: VmModel): string {
   const config = {
-    ...identity,
-    locale: inventory.org.locale,
+    hostname: model.name,
+    fqdn: model.fqdn,
+    prefer_fqdn_over_hostname: true,
+    manage_etc_hosts: true,
+    timezone: model.timezone,
+    locale: model.locale,
     ntp: { enabled: true, ntp_client: 'chrony' },
-    groups,
-    users: users.map(userEntry),
+    groups: model.groups,
+    users: model.users.map(userEntry),
     ssh_pwauth: false,
     disable_root: true,
     ssh_deletekeys: true,
     ssh_genkeytypes: ['ed25519', 'ecdsa', 'rsa'],
     package_update: true,
     package_upgrade: true,
-    packages,
-    write_files: files.map((f) => ({
+    packages: model.packages,
+    write_files: model.files.map((f) => ({
       path: f.path,
       content: f.content,
       ...(f.owner ? { owner: f.owner } : {}),
       permissions: f.permissions ?? '0644',
       ...(f.defer ? { defer: true } : {}),
     })),
-    runcmd: runcmd.map((c) => [...c]),
+    runcmd: model.runcmd.map((c) => [...c]),
   };
   const lines = [
-    `${identity.fqdn}: Debian baseline (${vm.os}), made of:`,
-    ...parts.map((p) => `- ${p.name}`),
+    `${model.fqdn}: Debian baseline (${model.os}), made of:`,
+    ...model.partNames.map((p) => `- ${p}`),
   ];
   return `${header(lines)}${toYaml(config)}`;
 }

@@ -138,7 +138,17 @@ export function firewallPart(rules: readonly FirewallRule[], forward: boolean): 
   return {
     name: `firewall: nftables, default deny, ${rules.length} inbound rules`,
     packages: ['nftables'],
-    files: [{ path: '/etc/nftables.conf', content: nftablesConf(rules, forward), permissions: '0755' }],
+    files: [
+      {
+        path: '/etc/nftables.conf',
+        content: nftablesConf(rules, forward),
+        permissions: '0755',
+        // A ruleset nft rejects never replaces the running one: the VM keeps its old firewall.
+        validate: '/usr/sbin/nft -c -f %s',
+        reload: 'reload nftables',
+      },
+    ],
+    services: ['nftables'],
     runcmd: [['systemctl', 'enable', 'nftables'], sh('nft -f /etc/nftables.conf')],
   };
 }

@@ -1,4 +1,4 @@
-// A part of the baseline: the packages, users, files and commands one concern adds to a VM's cloud-config.
+// A part of the baseline: the packages, users, files, services and commands one concern adds to a VM.
 import type { WriteFile } from '../services/types.ts';
 
 export interface CloudUser {
@@ -15,15 +15,61 @@ export interface CloudUser {
 
 export type Command = readonly string[];
 
+/**
+ * What a running VM must do after a file changed: the handler the playbook notifies. Each has a fixed
+ * meaning in baseline/ansible.ts; cloud-init needs none (its runcmd starts everything at first boot).
+ */
+export type Reload =
+  | 'reload ssh'
+  | 'reload nftables'
+  | 'restart journald'
+  | 'reload systemd'
+  | 'restart fail2ban'
+  | 'reload nginx'
+  | 'reload postgresql'
+  | 'restart postgresql';
+
+/** A file of the VM: what cloud-init writes at first boot and the playbook keeps in place afterwards. */
+export interface VmFile extends WriteFile {
+  /** Handler the playbook notifies when the file changed. */
+  readonly reload?: Reload;
+  /** Command that checks the new file before it replaces the old one (`%s` is the new file). */
+  readonly validate?: string;
+}
+
+/** A directory the VM needs with a given owner and mode (a cache, a status directory). */
+export interface VmDirectory {
+  readonly path: string;
+  readonly mode: string;
+  readonly owner?: string;
+}
+
+/** A command that makes something once (a key, a passphrase) and is skipped while `creates` exists. */
+export interface OnceCommand {
+  readonly name: string;
+  readonly argv: Command;
+  readonly creates: string;
+}
+
 export interface Part {
   /** What the part is for, listed in the header comment of the cloud-config. */
   readonly name: string;
   readonly packages?: readonly string[];
   readonly groups?: readonly string[];
   readonly users?: readonly CloudUser[];
-  readonly files?: readonly WriteFile[];
+  readonly files?: readonly VmFile[];
   /** Commands for the end of first boot, after every package is installed; run in part order. */
   readonly runcmd?: readonly Command[];
+  /** systemd units that must be enabled (the playbook enables them; at first boot, runcmd does). */
+  readonly services?: readonly string[];
+  readonly directories?: readonly VmDirectory[];
+  /** What the playbook makes once; at first boot runcmd makes the same things. */
+  readonly once?: readonly OnceCommand[];
+  /**
+   * Only the playbook renders this part: it needs what exists only after first boot (certificates for
+   * nginx), or cloud-init has a module of its own for it (chrony through `ntp:`).
+   */
+  readonly convergeOnly?: true;
 }
 
 /** A shell one-liner as a runcmd entry (for redirections and `||`). */

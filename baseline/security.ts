@@ -2,7 +2,7 @@
 import type { Inventory } from '../inventory/inventory.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { CATALOG } from '../services/catalog.ts';
-import { generated, type Part, sh } from './parts.ts';
+import { generated, type Part, sh, type VmDirectory, type VmFile } from './parts.ts';
 
 /** OpenSSH 9.2 (Debian 12) and 10.0 (Debian 13): only AEAD or encrypt-then-MAC, only (post-quantum) X25519 kex. */
 const KEX_12 = ['sntrup761x25519-sha512@openssh.com', 'curve25519-sha256', 'curve25519-sha256@libssh.org'];
@@ -112,11 +112,14 @@ function fail2banJail(inventory: Inventory): string {
 
 export function securityPart(inventory: Inventory, vm: Vm): Part {
   const { admin, ssh } = inventory.org;
-  const files = [
+  const files: VmFile[] = [
     {
       path: '/etc/ssh/sshd_config.d/10-baseline.conf',
       content: sshdDropIn(inventory, vm),
       permissions: '0644',
+      // Checked alone as a whole config (with the default host keys): a typo must not lock everyone out.
+      validate: '/usr/sbin/sshd -t -f %s',
+      reload: 'reload ssh' as const,
     },
     {
       path: '/etc/sudoers.d/10-admins',
@@ -125,10 +128,18 @@ export function securityPart(inventory: Inventory, vm: Vm): Part {
         `# Administrators log in with keys and have no password, so sudo asks for none.\n%${admin.group} ALL=(ALL:ALL) NOPASSWD: ALL\n`,
       ),
       permissions: '0440',
+      validate: '/usr/sbin/visudo -cf %s',
     },
   ];
   const runcmd = [];
+  const directories: VmDirectory[] = [];
+  const services = ['ssh'];
   if (ssh.keys_url) {
+    directories.push({
+      path: '/var/cache/member-keys',
+      mode: '0700',
+      owner: `${MEMBER_KEYS_USER}:${MEMBER_KEYS_USER}`,
+    });
     files.push(
       { path: MEMBER_KEYS_COMMAND, content: MEMBER_KEYS_SCRIPT, permissions: '0755' },
       {
@@ -156,7 +167,9 @@ export function securityPart(inventory: Inventory, vm: Vm): Part {
       path: '/etc/fail2ban/jail.d/baseline.local',
       content: fail2banJail(inventory),
       permissions: '0644',
+      reload: 'restart fail2ban',
     });
+    services.push('fail2ban');
     runcmd.push(['systemctl', 'enable', 'fail2ban'], ['systemctl', 'restart', 'fail2ban']);
   }
   runcmd.push(sh('sshd -t && systemctl reload ssh'));
@@ -168,6 +181,8 @@ export function securityPart(inventory: Inventory, vm: Vm): Part {
       ? [{ name: MEMBER_KEYS_USER, system: true, shell: '/usr/sbin/nologin', lock_passwd: true }]
       : [],
     files,
+    directories,
+    services,
     runcmd,
   };
 }
@@ -183,6 +198,7 @@ export function journaldPart(vm: Vm): Part {
         path: '/etc/systemd/journald.conf.d/10-baseline.conf',
         content: generated('#', `[Journal]\nStorage=persistent\nSystemMaxUse=${maxUse}M\n`),
         permissions: '0644',
+        reload: 'restart journald',
       },
     ],
     runcmd: [['systemctl', 'restart', 'systemd-journald']],

@@ -69,6 +69,7 @@ export function servicesPart(vm: Vm, instances: readonly ServiceInstance[]): Par
   return {
     name: `services: ${own.map((i) => i.kind).join(', ')}`,
     packages: [...packages, ...vm.extra_packages],
+    services: own.flatMap((i) => i.def.units ?? []),
     files,
     runcmd: [...before, ...upstream, ...after],
   };

@@ -68,9 +68,11 @@ export function upgradesPart(inventory: Inventory, vm: Vm, rebootTime: string): 
         path: '/etc/systemd/system/apt-daily-upgrade.timer.d/baseline.conf',
         content: timer,
         permissions: '0644',
+        reload: 'reload systemd',
       },
       { path: '/etc/needrestart/conf.d/baseline.conf', content: needrestart, permissions: '0644' },
     ],
+    services: ['apt-daily-upgrade.timer'],
     runcmd: [
       ['systemctl', 'daemon-reload'],
       ['systemctl', 'restart', 'apt-daily-upgrade.timer'],

@@ -168,6 +168,8 @@ export interface ServiceKind {
   };
   /** Debian packages (from Debian's own archive). */
   readonly packages: readonly string[];
+  /** systemd units the VM keeps enabled for it (the playbook enables them on running VMs). @default none */
+  readonly units?: readonly string[];
   readonly upstream?: UpstreamRepo;
   /** Files and commands cloud-init adds for this kind. */
   readonly cloudInit?: (ctx: InstanceContext) => {

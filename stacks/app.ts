@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { InfraApp } from '../constructs/InfraApp.ts';
 import type { Cluster } from '../inventory/clusters.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
+import { renderAnsible } from '../baseline/ansible.ts';
+import { convergeModel } from '../baseline/vm-model.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
+import { serviceInstances } from '../services/instances.ts';
 import { BOOT_IMAGES, bootImagesReport } from './boot-images.ts';
 import { ClusterStack } from './ClusterStack.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
@@ -50,6 +53,12 @@ export function artifacts(inventory: Inventory): Map<string, string> {
     files.set(`cloud-init/${vm.name}.yaml`, cloudConfigOf(inventory, vm));
   }
   for (const [name, text] of renderIcinga2(inventory)) files.set(`icinga2/${name}`, text);
+  const instances = serviceInstances(inventory);
+  const debian = [...inventory.vms]
+    .filter((vm) => vm.os !== 'other')
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((vm) => convergeModel(inventory, vm, instances));
+  for (const [name, text] of renderAnsible(inventory, debian)) files.set(`ansible/${name}`, text);
   files.set(PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts(inventory));
   files.set(BOOT_IMAGES, bootImagesReport(inventory));
   return files;

@@ -22,5 +22,6 @@ export const dnsPrimary = defineKind({
   checks: (ctx) => [local('zone served', 'check_dig', '-H', '127.0.0.1', '-l', ctx.domain, '-T', 'SOA')],
   backup: { paths: ['/etc/knot', '/var/lib/knot'] },
   packages: ['knot', 'knot-dnsutils', 'monitoring-plugins-standard'],
+  units: ['knot'],
   dependsOn: [],
 });

@@ -15,5 +15,6 @@ export const dnsSecondary = defineKind({
   checks: (ctx) => [{ type: 'dns', name: 'serves zone', lookup: ctx.domain, record: 'SOA' }],
   backup: { paths: ['/etc/knot', '/var/lib/knot'] },
   packages: ['knot', 'knot-dnsutils'],
+  units: ['knot'],
   dependsOn: ['dns-primary'],
 });

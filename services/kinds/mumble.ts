@@ -13,5 +13,6 @@ export const mumble = defineKind({
   params: [],
   backup: { paths: ['/etc/mumble-server.ini', '/var/lib/mumble-server'] },
   packages: ['mumble-server'],
+  units: ['mumble-server'],
   dependsOn: [],
 });

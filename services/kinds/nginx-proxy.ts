@@ -28,5 +28,6 @@ export const nginxProxy = defineKind({
   checks: () => [local('nginx running', 'check_procs', '-C', 'nginx', '-c', '1:')],
   backup: { paths: ['/etc/nginx', '/etc/letsencrypt'] },
   packages: ['nginx', 'certbot', 'python3-certbot-nginx'],
+  units: ['nginx'],
   dependsOn: [],
 });

@@ -14,5 +14,6 @@ export const postgresql = defineKind({
   params: ['primary'],
   backup: { paths: ['/etc/postgresql'] },
   packages: ['postgresql'],
+  units: ['postgresql'],
   dependsOn: [],
 });

@@ -36,5 +36,6 @@ export const prosody = defineKind({
   ],
   backup: { paths: ['/etc/prosody', '/var/lib/prosody', '/etc/letsencrypt'] },
   packages: ['prosody', 'certbot'],
+  units: ['prosody'],
   dependsOn: [],
 });

@@ -1,0 +1,290 @@
+// Renders a VM's model as an Ansible playbook (and the inventory of all VMs): what keeps running VMs converged.
+//
+// Builtin modules only, every task named, reloads through handlers. Convergence by removal: the playbook
+// writes whole files, never lines, and records the files it manages on the VM, so a file the inventory no
+// longer produces (a removed service, a removed virtual host) is deleted on the next run.
+import { Document, Scalar } from 'yaml';
+import type { Inventory } from '../inventory/inventory.ts';
+import type { Vm } from '../inventory/vms.schema.ts';
+import { vmSite } from '../services/instances.ts';
+import { GENERATED_NOTE, type Reload } from './parts.ts';
+import type { VmModel } from './vm-model.ts';
+
+/** The list of files the last run wrote, kept on the VM so the next run can delete what it no longer writes. */
+export const MANAGED_FILES = '/var/lib/infra-converge/managed-files';
+/** systemd creates it when it boots as PID 1 (sd_booted); absent in a chroot or an image build. */
+const SYSTEMD_BOOTED = '/run/systemd/system';
+
+type Task = Record<string, unknown>;
+
+/** Text that goes to the VM as it is: `!unsafe` keeps Ansible from reading `{{ }}` in it as a template. */
+function literal(text: string): Scalar {
+  const node = new Scalar(text);
+  node.type = text.includes('\n') ? 'BLOCK_LITERAL' : 'QUOTE_DOUBLE';
+  node.tag = '!unsafe';
+  return node;
+}
+
+/** What each handler does; `reload systemd` only where systemd runs (not in a chroot). */
+function handlers(used: ReadonlySet<Reload>): Task[] {
+  const service = (name: string, unit: string, state: string): Task => ({
+    name,
+    'ansible.builtin.systemd_service': { name: unit, state },
+  });
+  // Files notify what they need (`reload ssh`); each handler listens for it under its own task name.
+  const all: Record<Reload, Task[]> = {
+    'reload ssh': [service('Reload ssh', 'ssh', 'reloaded')],
+    // nft -c already checked the file before it replaced the old one; reloading swaps the table atomically.
+    'reload nftables': [service('Reload nftables', 'nftables', 'reloaded')],
+    'restart journald': [service('Restart journald', 'systemd-journald', 'restarted')],
+    'reload systemd': [
+      {
+        name: 'Reload systemd',
+        'ansible.builtin.systemd_service': { daemon_reload: true },
+        when: 'infra_systemd_booted.stat.exists',
+      },
+    ],
+    'restart fail2ban': [service('Restart fail2ban', 'fail2ban', 'restarted')],
+    'reload nginx': [
+      {
+        name: 'Test the nginx configuration',
+        'ansible.builtin.command': { argv: ['/usr/sbin/nginx', '-t'] },
+        changed_when: false,
+        listen: 'reload nginx',
+      },
+      { ...service('Reload nginx service', 'nginx', 'reloaded'), listen: 'reload nginx' },
+    ],
+    'reload postgresql': [service('Reload postgresql', 'postgresql', 'reloaded')],
+    'restart postgresql': [service('Restart postgresql', 'postgresql', 'restarted')],
+  };
+  const order = Object.keys(all) as Reload[];
+  return order.filter((r) => used.has(r)).flatMap((r) => all[r].map((task) => ({ ...task, listen: r })));
+}
+
+function parentOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/')) || '/';
+}
+
+function homeOf(user: VmModel['users'][number]): string {
+  return user.homedir ?? `/home/${user.name}`;
+}
+
+/** The tasks that make one VM look like its model. */
+export function convergeTasks(model: VmModel): Task[] {
+  const tasks: Task[] = [
+    {
+      name: 'Find out whether systemd runs (it does not in a chroot)',
+      'ansible.builtin.stat': { path: SYSTEMD_BOOTED },
+      register: 'infra_systemd_booted',
+    },
+  ];
+  for (const group of model.groups)
+    tasks.push({ name: `Group ${group}`, 'ansible.builtin.group': { name: group, state: 'present' } });
+  for (const user of model.users) {
+    tasks.push({
+      name: `User ${user.name}`,
+      'ansible.builtin.user': {
+        name: user.name,
+        ...(user.gecos ? { comment: user.gecos } : {}),
+        ...(user.system ? { system: true } : {}),
+        home: homeOf(user),
+        // Exactly these groups: a group taken out of the model is taken from the user.
+        groups: [...(user.groups ?? [])].join(','),
+        append: false,
+        shell: user.shell,
+        password_lock: true,
+      },
+    });
+    if (user.ssh_authorized_keys && user.ssh_authorized_keys.length > 0) {
+      tasks.push(
+        {
+          name: `SSH directory of ${user.name}`,
+          'ansible.builtin.file': {
+            path: `${homeOf(user)}/.ssh`,
+            state: 'directory',
+            owner: user.name,
+            mode: '0700',
+          },
+        },
+        {
+          // The whole file: a key taken out of the inventory is taken off the VM.
+          name: `SSH keys of ${user.name}`,
+          'ansible.builtin.copy': {
+            dest: `${homeOf(user)}/.ssh/authorized_keys`,
+            content: literal(`${user.ssh_authorized_keys.join('\n')}\n`),
+            owner: user.name,
+            mode: '0600',
+          },
+        },
+      );
+    }
+  }
+  if (model.packages.length > 0) {
+    tasks.push({
+      name: 'Debian packages',
+      'ansible.builtin.apt': {
+        name: [...model.packages],
+        state: 'present',
+        update_cache: true,
+        cache_valid_time: 3600,
+      },
+    });
+  }
+  const explicit = new Set(model.directories.map((d) => d.path));
+  const parents = [...new Set(model.files.map((f) => parentOf(f.path)))]
+    .filter((d) => !explicit.has(d))
+    .sort();
+  if (parents.length > 0) {
+    tasks.push({
+      name: 'Directories the files go in',
+      'ansible.builtin.file': { path: '{{ item }}', state: 'directory', mode: '0755' },
+      loop: parents,
+    });
+  }
+  for (const dir of model.directories) {
+    const [owner, group] = (dir.owner ?? 'root:root').split(':');
+    tasks.push({
+      name: `Directory ${dir.path}`,
+      'ansible.builtin.file': {
+        path: dir.path,
+        state: 'directory',
+        owner,
+        group: group ?? owner,
+        mode: dir.mode,
+      },
+    });
+  }
+  for (const file of model.files) {
+    const [owner, group] = (file.owner ?? 'root:root').split(':');
+    tasks.push({
+      name: `File ${file.path}`,
+      'ansible.builtin.copy': {
+        dest: file.path,
+        content: literal(file.content),
+        owner,
+        group: group ?? owner,
+        mode: file.permissions ?? '0644',
+        ...(file.validate ? { validate: file.validate } : {}),
+      },
+      ...(file.reload ? { notify: file.reload } : {}),
+    });
+  }
+  for (const once of model.once) {
+    tasks.push({
+      name: once.name,
+      'ansible.builtin.command': { argv: [...once.argv], creates: once.creates },
+    });
+  }
+  for (const unit of model.services) {
+    tasks.push({
+      name: `Enable ${unit}`,
+      'ansible.builtin.systemd_service': { name: unit, enabled: true },
+    });
+  }
+  const managed = [...new Set(model.files.map((f) => f.path))].sort();
+  tasks.push(
+    {
+      name: 'Read the files the last run managed',
+      'ansible.builtin.slurp': { src: MANAGED_FILES },
+      register: 'infra_managed',
+      failed_when: false,
+    },
+    {
+      name: 'Delete the files the inventory no longer produces',
+      'ansible.builtin.file': { path: '{{ item }}', state: 'absent' },
+      loop: literalLoop(),
+      vars: { infra_now: managed },
+      // What depended on a deleted file (a virtual host, a drop-in) must let go of it too.
+      ...(usedReloads(model).size > 0 ? { notify: [...usedReloads(model)] } : {}),
+    },
+    {
+      name: 'Directory of the managed-files list',
+      'ansible.builtin.file': { path: parentOf(MANAGED_FILES), state: 'directory', mode: '0755' },
+    },
+    {
+      name: 'Remember the files this run manages',
+      'ansible.builtin.copy': {
+        dest: MANAGED_FILES,
+        content: literal(`${managed.join('\n')}\n`),
+        owner: 'root',
+        group: 'root',
+        mode: '0644',
+      },
+    },
+  );
+  return tasks;
+}
+
+/** The previous list minus this run's; both are plain lists, the expression only compares them. */
+function literalLoop(): string {
+  return "{{ ((infra_managed.content | default('') | b64decode).splitlines()) | difference(infra_now) }}";
+}
+
+function usedReloads(model: VmModel): Set<Reload> {
+  return new Set(model.files.flatMap((f) => (f.reload ? [f.reload] : [])));
+}
+
+/**
+ * ansible-lint's settings for the generated playbooks: file contents are written as they are, so their
+ * lines may be longer than a hand-written YAML line would be.
+ */
+const LINT_CONFIG = `# ${GENERATED_NOTE}
+profile: production
+skip_list:
+  - yaml[line-length]
+`;
+
+/** Every file under artifacts/ansible/, by path relative to it: the inventory, one playbook per Debian VM. */
+export function renderAnsible(inventory: Inventory, models: readonly VmModel[]): Map<string, string> {
+  const files = new Map<string, string>();
+  const byName = new Map(inventory.vms.map((vm) => [vm.name, vm]));
+  const vms = models.map((m) => byName.get(m.name)).filter((vm): vm is Vm => vm !== undefined);
+  files.set('inventory.yml', renderInventory(inventory, vms));
+  files.set('.ansible-lint', LINT_CONFIG);
+  for (const model of models) files.set(`vms/${model.name}.yml`, renderPlaybook(model));
+  return files;
+}
+
+/** One VM's playbook: one play, its tasks, the handlers its files notify. */
+export function renderPlaybook(model: VmModel): string {
+  const tasks = convergeTasks(model);
+  const used = usedReloads(model);
+  const play = {
+    name: `Converge ${model.fqdn} to the inventory`,
+    hosts: model.name,
+    become: true,
+    gather_facts: false,
+    tasks,
+    ...(used.size > 0 ? { handlers: handlers(used) } : {}),
+  };
+  const doc = new Document([play]);
+  doc.commentBefore = ` ${GENERATED_NOTE}\n ${model.fqdn}: ${model.partNames.join('; ')}`;
+  return `---\n${doc.toString({ lineWidth: 0 })}`;
+}
+
+/** Group names Ansible accepts: letters, digits and underscores. */
+export function groupName(prefix: string, name: string): string {
+  return `${prefix}_${name.replaceAll(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+/** The Ansible inventory: every Debian VM by its FQDN, grouped by site, cluster, service kind, anti-affinity group. */
+export function renderInventory(inventory: Inventory, vms: readonly Vm[]): string {
+  const groups = new Map<string, string[]>();
+  const add = (group: string, vm: string): void => {
+    groups.set(group, [...(groups.get(group) ?? []), vm]);
+  };
+  const hosts: Record<string, { ansible_host: string }> = {};
+  for (const vm of vms) {
+    hosts[vm.name] = { ansible_host: `${vm.name}.${inventory.org.domain}` };
+    add(groupName('site', vmSite(inventory, vm) ?? 'none'), vm.name);
+    add(groupName('cluster', vm.cluster), vm.name);
+    for (const kind of new Set(vm.services.map((s) => s.kind))) add(groupName('kind', kind), vm.name);
+    if (vm.anti_affinity) add(groupName('anti_affinity', vm.anti_affinity), vm.name);
+  }
+  const children: Record<string, { hosts: Record<string, null> }> = {};
+  for (const name of [...groups.keys()].sort())
+    children[name] = { hosts: Object.fromEntries(groups.get(name)!.map((h) => [h, null])) };
+  const doc = new Document({ all: { hosts, children } });
+  doc.commentBefore = ` ${GENERATED_NOTE}`;
+  return doc.toString({ lineWidth: 0, nullStr: '' });
+}

@@ -1,0 +1,160 @@
+// The one typed model of what goes on a Debian VM; the cloud-config and the Ansible playbook both render it.
+//
+// To put something new on a VM (a member's account, a sudo file, a service's config file), add a Part to
+// `baselineParts` in baseline/cloud-config.ts (or return more from an existing part): users, groups, files,
+// packages, services and directories reach both renderers from there, and nowhere else.
+import type { Inventory } from '../inventory/inventory.ts';
+import type { Vm } from '../inventory/vms.schema.ts';
+import { type ServiceInstance, serviceInstances } from '../services/instances.ts';
+import { backupPart, backupPlan } from './backup.ts';
+import { type FirewallRule, firewallPart, vmFirewallRules } from './firewall.ts';
+import { monitoringPart } from './monitoring.ts';
+import { proxyPart } from './nginx.ts';
+import { postgresqlPart } from './postgresql.ts';
+import { fqdn } from '../inventory/names.ts';
+import { rebootSchedule } from '../inventory/reboots.ts';
+import type { CloudUser, Command, OnceCommand, Part, VmDirectory, VmFile } from './parts.ts';
+import { journaldPart, securityPart } from './security.ts';
+import { servicesPart } from './services.ts';
+import { upgradesPart } from './upgrades.ts';
+
+export interface VmModel {
+  readonly name: string;
+  readonly fqdn: string;
+  readonly os: Vm['os'];
+  readonly timezone: string;
+  readonly locale: string;
+  /** Names of the parts that make it, in order: the cloud-config's header comment. */
+  readonly partNames: readonly string[];
+  /** Sorted, without duplicates. */
+  readonly packages: readonly string[];
+  readonly groups: readonly string[];
+  /** The bootstrap admin first, then the users of the parts. */
+  readonly users: readonly CloudUser[];
+  readonly files: readonly VmFile[];
+  readonly directories: readonly VmDirectory[];
+  /** systemd units that must be enabled, without duplicates. */
+  readonly services: readonly string[];
+  readonly once: readonly OnceCommand[];
+  /** The inbound rules of /etc/nftables.conf (and of the Proxmox firewall). */
+  readonly firewall: readonly FirewallRule[];
+  /** First-boot commands (cloud-init's runcmd); the playbook uses handlers and `once` instead. */
+  readonly runcmd: readonly Command[];
+}
+
+/** Packages every Debian VM gets, whatever it runs. */
+export const BASE_PACKAGES = [
+  'qemu-guest-agent',
+  'ca-certificates',
+  'curl',
+  'gnupg',
+  'less',
+  'vim-tiny',
+  'htop',
+  'rsync',
+  'tmux',
+] as const;
+
+/** What a Debian VM's cloud-config is made of, part by part; exported for tests and the docs. */
+export function baselineParts(
+  inventory: Inventory,
+  vm: Vm,
+  instances: readonly ServiceInstance[] = serviceInstances(inventory),
+  rebootTime: string = rebootSchedule(inventory).times.get(vm.name) ?? '04:00',
+): Part[] {
+  const rules = vmFirewallRules(inventory, vm, instances);
+  const containers = instances.some((i) => i.vm.name === vm.name && i.def.containers);
+  const parts: Part[] = [
+    { name: 'base: packages, qemu-guest-agent', packages: BASE_PACKAGES },
+    securityPart(inventory, vm),
+    firewallPart(rules, containers),
+    journaldPart(vm),
+    upgradesPart(inventory, vm, rebootTime),
+    monitoringPart(inventory, vm),
+  ];
+  const services = servicesPart(vm, instances);
+  if (services) parts.push(services);
+  const plan = backupPlan(inventory, vm, instances);
+  if (plan) parts.push(backupPart(inventory, vm, plan));
+  const proxy = proxyPart(inventory, vm, instances);
+  if (proxy) parts.push(proxy);
+  const postgres = postgresqlPart(inventory, vm, instances);
+  if (postgres) parts.push(postgres);
+  parts.push({
+    // cloud-init installs chrony through its ntp module, and sudo comes with Debian's cloud image.
+    name: 'time and sudo: chrony, sudo',
+    packages: ['chrony', 'sudo'],
+    services: ['chrony'],
+    convergeOnly: true,
+  });
+  parts.push({
+    name: 'guest agent',
+    services: ['qemu-guest-agent'],
+    runcmd: [['systemctl', 'enable', '--now', 'qemu-guest-agent']],
+  });
+  return parts;
+}
+
+/** The bootstrap admin cloud-init creates on every VM, and the playbook keeps. */
+export function adminUser(inventory: Inventory): CloudUser {
+  const { admin } = inventory.org;
+  return {
+    name: admin.user,
+    gecos: 'Bootstrap administrator',
+    groups: [admin.group, 'sudo'],
+    shell: '/bin/bash',
+    sudo: 'ALL=(ALL) NOPASSWD:ALL',
+    lock_passwd: true,
+    ssh_authorized_keys: [...admin.keys],
+  };
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}
+
+/** Puts parts together; `converge` adds the parts only the playbook renders. */
+export function modelFromParts(
+  inventory: Inventory,
+  vm: Vm,
+  parts: readonly Part[],
+  firewall: readonly FirewallRule[],
+): VmModel {
+  return {
+    name: vm.name,
+    fqdn: fqdn(inventory, vm),
+    os: vm.os,
+    timezone: inventory.org.timezone,
+    locale: inventory.org.locale,
+    partNames: parts.map((p) => p.name),
+    packages: unique(parts.flatMap((p) => p.packages ?? [])).sort(),
+    groups: unique(parts.flatMap((p) => p.groups ?? [])),
+    users: [adminUser(inventory), ...parts.flatMap((p) => p.users ?? [])],
+    files: parts.flatMap((p) => p.files ?? []),
+    directories: parts.flatMap((p) => p.directories ?? []),
+    services: unique(parts.flatMap((p) => p.services ?? [])),
+    once: parts.flatMap((p) => p.once ?? []),
+    firewall,
+    runcmd: parts.flatMap((p) => p.runcmd ?? []),
+  };
+}
+
+/** What cloud-init writes at first boot: every part but the converge-only ones. */
+export function firstBootModel(
+  inventory: Inventory,
+  vm: Vm,
+  instances: readonly ServiceInstance[] = serviceInstances(inventory),
+): VmModel {
+  const parts = baselineParts(inventory, vm, instances).filter((p) => !p.convergeOnly);
+  return modelFromParts(inventory, vm, parts, vmFirewallRules(inventory, vm, instances));
+}
+
+/** What the playbook keeps in place on a running VM: every part. */
+export function convergeModel(
+  inventory: Inventory,
+  vm: Vm,
+  instances: readonly ServiceInstance[] = serviceInstances(inventory),
+): VmModel {
+  const parts = baselineParts(inventory, vm, instances);
+  return modelFromParts(inventory, vm, parts, vmFirewallRules(inventory, vm, instances));
+}

@@ -1,0 +1,157 @@
+// `npm run converge -- [--check --diff] [--limit VM] [--site SITE]`: runs the generated playbooks against the VMs.
+//
+// SSH goes through the jump host as the deploy account, with host keys pinned in a known_hosts file (never
+// accepted blindly). Each VM gets its own ansible-playbook run, so one failing VM never stops the others;
+// the replicas of an anti-affinity group take turns, and a failed replica leaves the next one untouched.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { groupName } from '../baseline/ansible.ts';
+import { convergeWaves } from '../baseline/converge-waves.ts';
+import { fqdn } from '../inventory/names.ts';
+import { loadInventory } from '../model/load.ts';
+import { JUMP_KIND } from '../services/catalog.ts';
+import { commonOptions } from './args.ts';
+import { inventorySummary, printFindings } from './report.ts';
+
+const options = commonOptions(process.argv.slice(2), {
+  out: { type: 'string', default: 'cdktf.out' },
+  check: { type: 'boolean', default: false },
+  diff: { type: 'boolean', default: false },
+  limit: { type: 'string' },
+  site: { type: 'string' },
+  'known-hosts': { type: 'string' },
+  user: { type: 'string' },
+  parallel: { type: 'string', default: '4' },
+  'dry-run': { type: 'boolean', default: false },
+});
+const v = options.values;
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+const fail = (line: string): never => {
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
+};
+
+const result = loadInventory(options.inventory);
+if (!result.inventory) {
+  printFindings(result, (line) => process.stderr.write(`${line}\n`));
+  fail(`${inventorySummary(result)}; nothing converged`);
+}
+const inventory = result.inventory!;
+const ansibleDir = resolve(String(v.out), 'artifacts', 'ansible');
+if (!existsSync(join(ansibleDir, 'inventory.yml')))
+  fail(`${ansibleDir}/inventory.yml is missing; run npm run synth first`);
+
+// The deploy account: CONVERGE_USER where the pipeline sets one, else the bootstrap admin of org.yaml.
+const user = String(v.user ?? process.env.CONVERGE_USER ?? inventory.org.admin.user);
+// Host keys are public: the team commits them next to the inventory after each VM's first boot.
+const knownHosts = resolve(
+  String(v['known-hosts'] ?? process.env.CONVERGE_KNOWN_HOSTS ?? join(options.inventory, 'known_hosts')),
+);
+if (!v['dry-run'] && !existsSync(knownHosts))
+  fail(`${knownHosts}: no known_hosts file; expected the VMs' pinned SSH host keys (see docs/services.md)`);
+
+const jump = inventory.vms.find((vm) => vm.services.some((s) => s.kind === JUMP_KIND));
+const pinned = ['-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`];
+const sshArgs = [
+  ...pinned,
+  // The jump host's own key is checked against the same file.
+  ...(jump ? ['-o', `ProxyCommand=ssh ${pinned.join(' ')} -W %h:%p ${user}@${fqdn(inventory, jump)}`] : []),
+];
+
+function isPinned(host: string): boolean {
+  return spawnSync('ssh-keygen', ['-F', host, '-f', knownHosts], { stdio: 'ignore' }).status === 0;
+}
+
+function run(vm: string): Promise<boolean> {
+  const args = [
+    '-i',
+    join(ansibleDir, 'inventory.yml'),
+    '-u',
+    user,
+    '--ssh-common-args',
+    sshArgs.join(' '),
+    ...(v.check ? ['--check'] : []),
+    ...(v.diff ? ['--diff'] : []),
+    join(ansibleDir, 'vms', `${vm}.yml`),
+  ];
+  if (v['dry-run']) {
+    say(`ansible-playbook ${args.map((a) => (/[\s=]/.test(a) ? `'${a}'` : a)).join(' ')}`);
+    return Promise.resolve(true);
+  }
+  return new Promise((done) => {
+    const child = spawn('ansible-playbook', args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        ANSIBLE_NOCOLOR: '1',
+        ANSIBLE_PIPELINING: '1',
+        ANSIBLE_RETRY_FILES_ENABLED: '0',
+      },
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('error', (err) => {
+      say(`--- ${vm}: ansible-playbook did not start: ${err.message}`);
+      done(false);
+    });
+    child.once('exit', (code) => {
+      say(`--- ${vm}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`}\n${out.trimEnd()}`);
+      done(code === 0);
+    });
+  });
+}
+
+async function runAll(vms: readonly string[], parallel: number): Promise<Map<string, boolean>> {
+  const results = new Map<string, boolean>();
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < vms.length) {
+      const vm = vms[next++]!;
+      results.set(vm, await run(vm));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, vms.length) }, lane));
+  return results;
+}
+
+const only = v.limit ? new Set(String(v.limit).split(',')) : undefined;
+// --site takes the site's name or its Ansible group (site_ber1), as the pipeline reads it from inventory.yml.
+const sites = convergeWaves(inventory, only).filter(
+  (s) => !v.site || s.site === v.site || groupName('site', s.site) === `site_${String(v.site)}`,
+);
+if (sites.length === 0)
+  fail(`no Debian VM matches${v.limit ? ` --limit ${v.limit}` : ''}${v.site ? ` --site ${v.site}` : ''}`);
+const group = new Map(inventory.vms.map((vm) => [vm.name, vm.anti_affinity]));
+const outcome = new Map<string, string>();
+for (const { site, waves } of sites) {
+  const failedGroups = new Set<string>();
+  for (const [i, wave] of waves.entries()) {
+    const ready: string[] = [];
+    for (const vm of wave) {
+      const g = group.get(vm);
+      if (g && failedGroups.has(g)) outcome.set(vm, `skipped: a replica of ${g} failed before it`);
+      else if (!v['dry-run'] && !isPinned(`${vm}.${inventory.org.domain}`))
+        outcome.set(vm, `skipped: no pinned host key in ${knownHosts}`);
+      else ready.push(vm);
+    }
+    say(`=== site ${site}, wave ${i + 1}: ${ready.join(' ') || '(nothing)'}`);
+    for (const [vm, ok] of await runAll(ready, Math.max(1, Number(v.parallel) || 1))) {
+      outcome.set(vm, v['dry-run'] ? 'ok (dry run: printed, not run)' : ok ? 'ok' : 'failed');
+      const g = group.get(vm);
+      if (!ok && g) failedGroups.add(g);
+    }
+  }
+}
+
+say(`\n${v.check ? 'check' : 'converge'} summary:`);
+for (const [vm, text] of [...outcome].sort(([a], [b]) => a.localeCompare(b)))
+  say(`  ${vm.padEnd(20)} ${text}`);
+const bad = [...outcome.values()].filter((t) => !t.startsWith('ok')).length;
+say(
+  bad === 0
+    ? `all ${outcome.size} VMs ${v.check ? 'checked' : 'converged'}`
+    : `${bad} of ${outcome.size} VMs not converged`,
+);
+process.exit(bad === 0 ? 0 : 1);

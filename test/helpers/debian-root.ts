@@ -1,0 +1,114 @@
+// A minimal Debian bookworm root built with mmdebstrap from the machine's own mirror, cached between runs.
+import { createHash } from 'node:crypto';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Why the real-root tests cannot run here, or undefined when they can. */
+export function rootUnavailable(): string | undefined {
+  if (process.getuid?.() !== 0) return 'not running as root (mmdebstrap and chroot need it; CI runs as root)';
+  for (const tool of ['mmdebstrap', 'ansible-playbook', 'chroot']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
+      return `${tool} is not installed (.ci/run installs it)`;
+  }
+  if (!debianMirror())
+    return 'no Debian mirror in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list';
+  return undefined;
+}
+
+/** The machine's Debian mirror, read from its apt sources at run time (no host is written in the repository). */
+export function debianMirror(): string | undefined {
+  const uris: string[] = [];
+  const dir = '/etc/apt/sources.list.d';
+  if (existsSync(dir)) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.sources'))
+      .sort()) {
+      for (const m of readFileSync(join(dir, file), 'utf8').matchAll(/^URIs:\s*(\S+)/gm)) uris.push(m[1]!);
+    }
+  }
+  if (existsSync('/etc/apt/sources.list')) {
+    for (const m of readFileSync('/etc/apt/sources.list', 'utf8').matchAll(
+      /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)/gm,
+    ))
+      uris.push(m[1]!);
+  }
+  return uris.find((u) => !u.includes('security'));
+}
+
+export interface CachedRoot {
+  readonly dir: string;
+  /** Seconds it took to build, or undefined when it came from the cache. */
+  readonly builtSeconds?: number;
+}
+
+/**
+ * A bookworm root with these packages, built once and kept under the user's cache dir, keyed by the
+ * package list: a new package makes a new root, the same list reuses the old one.
+ */
+export function debianRoot(packages: readonly string[]): CachedRoot {
+  const list = [...new Set(packages)].sort();
+  const key = createHash('sha256').update(list.join('\n')).digest('hex').slice(0, 16);
+  const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'infra-tests');
+  const dir = join(cache, `bookworm-${key}`);
+  if (existsSync(join(dir, 'etc', 'debian_version'))) return { dir };
+  mkdirSync(cache, { recursive: true });
+  const scratch = `${dir}.tmp-${process.pid}`;
+  rmSync(scratch, { recursive: true, force: true });
+  const started = performance.now();
+  execFileSync(
+    'mmdebstrap',
+    [
+      '--quiet',
+      '--variant=minbase',
+      `--include=${list.join(',')}`,
+      // Keep the package lists: the playbook's apt task then needs no download to see what is installed.
+      '--skip=cleanup/apt/lists',
+      'bookworm',
+      scratch,
+      `deb ${debianMirror()} bookworm main`,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  renameSync(scratch, dir);
+  return { dir, builtSeconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * A writable copy of the root for one host of a test: an overlay on the cached root where the kernel
+ * allows it (instant), else a full copy. Daemons never start in it (policy-rc.d, as in Debian's image
+ * builds), and /run/sshd exists for `sshd -t`. Returns what removes it again.
+ */
+export function hostRoot(root: string, target: string): () => void {
+  const layers = `${target}.layers`;
+  mkdirSync(target, { recursive: true });
+  mkdirSync(join(layers, 'upper'), { recursive: true });
+  mkdirSync(join(layers, 'work'), { recursive: true });
+  const overlay = spawnSync('mount', [
+    '-t',
+    'overlay',
+    'overlay',
+    '-o',
+    `lowerdir=${root},upperdir=${join(layers, 'upper')},workdir=${join(layers, 'work')}`,
+    target,
+  ]);
+  if (overlay.status !== 0) execFileSync('cp', ['-a', '--reflink=auto', `${root}/.`, target]);
+  writeFileSync(join(target, 'usr/sbin/policy-rc.d'), '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+  mkdirSync(join(target, 'run/sshd'), { recursive: true });
+  // The package lists of the cached root count as fresh, so apt (cache_valid_time) does not download them
+  // again on every run; they still list everything a test installs.
+  mkdirSync(join(target, 'var/lib/apt/periodic'), { recursive: true });
+  writeFileSync(join(target, 'var/lib/apt/periodic/update-success-stamp'), '');
+  return () => {
+    if (overlay.status === 0) spawnSync('umount', [target]);
+    rmSync(target, { recursive: true, force: true });
+    rmSync(layers, { recursive: true, force: true });
+  };
+}
+
+/** Runs a command inside a root; returns its exit status and output. */
+export function inRoot(root: string, argv: readonly string[]): { status: number; output: string } {
+  const r = spawnSync('chroot', [root, ...argv], { encoding: 'utf8' });
+  return { status: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
+}
