@@ -59,6 +59,9 @@ const results = await rehearseAll(
       typeof options.values.world === 'string' ? options.values.world : join(work, 'world.json'),
     ),
     inventory: options.inventory,
+    // Terraform's pg backend takes its advisory lock by the state's row id, which is 1 in every stack's
+    // schema: two stacks in one database lock each other out, so with pg they go one at a time.
+    parallel: env.INFRA_BACKEND === 'pg' ? 1 : 2,
     env: { INFRA_BACKEND: env.INFRA_BACKEND },
   },
   (r) => {

@@ -40,7 +40,11 @@ if (options.json) {
     const vcpus = vms.reduce((sum, vm) => sum + vm.cores, 0);
     const memory = vms.reduce((sum, vm) => sum + vm.memory, 0);
     const total = [...summary.resources.values()].reduce((a, b) => a + b, 0);
-    say(`\n${summary.stack}: ${vms.length} VMs, ${vcpus} vCPUs, ${memory} GiB RAM, ${total} resources`);
+    say(
+      cluster
+        ? `\n${summary.stack}: ${vms.length} VMs, ${vcpus} vCPUs, ${memory} GiB RAM, ${total} resources`
+        : `\n${summary.stack}: ${total} resources`,
+    );
     const width = Math.max(...[...summary.resources.keys()].map((t) => t.length));
     for (const [type, count] of summary.resources)
       say(`  ${type.padEnd(width)}  ${String(count).padStart(4)}`);

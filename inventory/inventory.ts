@@ -4,6 +4,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
+import { type DnsFile, dnsFileSchema } from './dns.schema.ts';
 import type { InventoryFile } from './rules/rule.ts';
 import { type Finding, sortFindings } from './findings.ts';
 import { type Images, imagesFileSchema } from './images.schema.ts';
@@ -21,6 +22,8 @@ export interface Inventory {
   readonly networks: readonly Network[];
   readonly clusters: readonly Cluster[];
   readonly vms: readonly Vm[];
+  /** Extra zones and records that are not derived (dns.yaml); absent in inventories built by code. */
+  readonly dns?: DnsFile;
   /** The pinned Debian cloud images by release; empty when images.yaml is absent (no Debian VMs). */
   readonly images: Images;
 }
@@ -42,12 +45,13 @@ const FILES: {
   networks: { file: 'networks.yaml', schema: networksFileSchema, what: 'a "networks:" list' },
   clusters: { file: 'clusters.yaml', schema: clustersFileSchema, what: 'a "clusters:" list' },
   vms: { file: 'vms.yaml', schema: vmsFileSchema, what: 'a "vms:" list' },
+  dns: { file: 'dns.yaml', schema: dnsFileSchema, what: 'DNS zones and records', optional: true },
   // Only needed when a VM runs Debian; rules/os-without-image.ts reports a release no image is pinned for.
   images: { file: 'images.yaml', schema: imagesFileSchema, what: 'an "images:" mapping', optional: true },
 };
 
 /** YAML files other tools own; the loader leaves them alone instead of warning. */
-const OTHER_FILES = new Set(['members.yaml', 'services.yaml', 'dns.yaml']);
+const OTHER_FILES = new Set(['members.yaml', 'services.yaml']);
 
 /** Schema and cross-file checks of the inventory alone; `loadInventory` (model/load.ts) adds the catalog's. */
 export function readInventory(dir: string): LoadResult {
@@ -126,6 +130,7 @@ export function parseInventory(dir: string): LoadResult {
     networks: (data.get('networks') as { networks: Network[] }).networks,
     clusters: (data.get('clusters') as { clusters: Cluster[] }).clusters,
     vms: (data.get('vms') as { vms: Vm[] }).vms,
+    dns: (data.get('dns') as DnsFile | undefined) ?? dnsFileSchema.parse({}),
     images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
   };
   return { inventory, errors, warnings: sortFindings(warnings), sources };

@@ -92,6 +92,20 @@ export const orgSchema = z.strictObject({
       keep_monthly: z.number().int().min(0).default(6),
     })
     .optional(),
+  /** Our authoritative DNS (the dns stack): the TTL every record gets, and the bounds any TTL must keep. */
+  dns: z
+    .strictObject({
+      /** Seconds a resolver may cache a record. @default 3600 */
+      ttl: z.number().int().default(3600),
+      /** Shortest TTL allowed (a shorter one floods the servers). @default 300 */
+      ttl_min: z.number().int().min(1).default(300),
+      /** Longest TTL allowed (a longer one makes a moved VM unreachable for too long). @default 86400 */
+      ttl_max: z.number().int().max(2_147_483_647).default(86400),
+    })
+    .refine((d) => d.ttl_min <= d.ttl && d.ttl <= d.ttl_max, {
+      error: 'has ttl outside ttl_min..ttl_max; expected ttl_min <= ttl <= ttl_max',
+    })
+    .prefault({}),
   /** Automatic upgrades on every Debian VM (security updates are always on). */
   upgrades: z
     .strictObject({

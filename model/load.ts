@@ -3,6 +3,7 @@
 // that inventory/ never imports services/ (see the layout table in README.md).
 import { type Finding, sortFindings } from '../inventory/findings.ts';
 import { type LoadResult, readInventory } from '../inventory/inventory.ts';
+import { dnsCheck } from '../dns/check.ts';
 import { rebootTurnsClash } from '../inventory/rules/reboot-turns-clash.ts';
 import type { Rule } from '../inventory/rules/rule.ts';
 import { CATALOG_RULES } from '../services/rules/index.ts';
@@ -18,6 +19,10 @@ export function loadInventory(dir: string): LoadResult {
   const warnings: Finding[] = [...read.warnings];
   for (const rule of RESOLVED_RULES)
     for (const f of rule({ inventory: read.inventory, sources: read.sources }))
+      (f.severity === 'error' ? errors : warnings).push(f);
+  // The zone rules (dns/rules/): only on an organisation whose services check out, since the records come from them.
+  if (errors.length === 0)
+    for (const f of dnsCheck(read.inventory, read.sources))
       (f.severity === 'error' ? errors : warnings).push(f);
   const sorted = { errors: sortFindings(errors), warnings: sortFindings(warnings), sources: read.sources };
   return errors.length > 0 ? sorted : { inventory: read.inventory, ...sorted };

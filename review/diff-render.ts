@@ -112,6 +112,12 @@ function summary(view: AttributeView, change: AttributeChange): string {
   return change.kind === 'added' ? `${view.path}: ${after}` : `${view.path}: ${before} → ${after}`;
 }
 
+/** A DNS record set's change as the records it adds and removes: `+ git.example.org. AAAA 2001:db8::c`. */
+export function recordChangeLines(change: ResourceChange): string[] {
+  if (!change.records) return [];
+  return [...change.records.removed.map((l) => `- ${l}`), ...change.records.added.map((l) => `+ ${l}`)];
+}
+
 // ---------------------------------------------------------------------------------------------- text
 
 export function renderText(report: DiffReport, options: RenderOptions): string {
@@ -159,6 +165,7 @@ export function renderText(report: DiffReport, options: RenderOptions): string {
       for (const reason of change.action === 'replace' ? change.replaceReasons : []) {
         out.push(`        why: ${reason.replaceAll('`', '')}`);
       }
+      for (const line of recordChangeLines(change)) out.push(`        ${line}`);
       for (const attr of change.changes) {
         const view = viewAttribute(attr);
         const n = notes(attr);
@@ -281,6 +288,8 @@ export function renderMarkdown(report: DiffReport, options: RenderOptions): stri
           : '';
       out.push(`- ${loud} ${code(change.address)}${prot}`);
       if (change.action === 'replace') for (const r of change.replaceReasons) out.push(`  - why: ${r}`);
+      const records = recordChangeLines(change);
+      if (records.length > 0) out.push(...fenced('diff', records, '  '));
       if (change.action === 'create') {
         if (change.changes.length > 0) {
           out.push('');

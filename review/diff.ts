@@ -1,6 +1,7 @@
 // Compares two synth outputs resource by resource: what is created, updated, replaced or destroyed, and which
 // of those touch a protected resource. Pure: reads nothing, runs nothing; review/synth-output.ts reads the files.
 import type { ProtectedResource } from '../stacks/naming.ts';
+import { pushedRecords, recordLines } from './dns-records.ts';
 import { type UnifiedDiff, unifiedDiff } from './line-diff.ts';
 import { isSensitivePath, isSensitiveValue, maskText } from './mask.ts';
 import { replacementRule, withoutIndexes } from './replacement.ts';
@@ -39,6 +40,8 @@ export interface ResourceChange {
   readonly replaceReasons: readonly string[];
   /** `prevent_destroy` was removed while the resource stays: the first step of a later destroy. */
   readonly protectionRemoved: boolean;
+  /** A DNS record set: the records it adds and removes, `git.example.org. AAAA 2001:db8::c`. */
+  readonly records?: { readonly added: readonly string[]; readonly removed: readonly string[] };
 }
 
 export interface Counts {
@@ -231,6 +234,10 @@ function diffStack(
   }
 
   propagateReplacements(stack, beforeItems, afterItems, changes, protectedBy);
+  for (const [address, change] of changes) {
+    const records = dnsRecordChanges(beforeItems.get(address), afterItems.get(address));
+    if (records) changes.set(address, { ...change, records });
+  }
 
   const ordered = [...changes.values()].sort(
     (a, b) =>
@@ -247,6 +254,25 @@ function diffStack(
   }
   const finalStatus = status === 'changed' && ordered.length === 0 ? 'unchanged' : status;
   return { stack, status: finalStatus, changes: ordered, counts };
+}
+
+/** What a change of a hashicorp/dns resource does to the records themselves; undefined for other types. */
+function dnsRecordChanges(
+  before: Item | undefined,
+  after: Item | undefined,
+): ResourceChange['records'] | undefined {
+  const lines = (item: Item | undefined): string[] =>
+    item?.kind === 'resource' ? recordLines(pushedRecords(item.type ?? '', asJson(item.value) ?? {})) : [];
+  const old = lines(before);
+  const next = lines(after);
+  if (old.length === 0 && next.length === 0) return undefined;
+  // A TTL change replaces the whole set: every record goes and comes back.
+  const ttl = (item: Item | undefined): unknown => asJson(item?.value)?.ttl;
+  const replaced = before && after && ttl(before) !== ttl(after);
+  return {
+    added: next.filter((l) => replaced || !old.includes(l)),
+    removed: old.filter((l) => replaced || !next.includes(l)),
+  };
 }
 
 const KIND_ORDER: Record<ResourceChange['kind'], number> = { resource: 0, data: 1, setting: 2 };

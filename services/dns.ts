@@ -1,6 +1,7 @@
 // The DNS records the service instances want: their web names, SRV, MX, SPF/DMARC and NS records.
 // The VMs' own names (<vm>.<domain>) are the DNS stack's; these come on top.
 import type { Inventory } from '../inventory/inventory.ts';
+import type { Vm } from '../inventory/vms.schema.ts';
 import { proxiesFor, serviceInstances, vmAddresses } from './instances.ts';
 import type { DnsRecord } from './types.ts';
 
@@ -14,6 +15,16 @@ export function serviceDnsRecords(inventory: Inventory): DnsRecord[] {
     seen.add(key);
     records.push(record);
   };
+  // One lookup per VM, not per name and proxy: a proxy fronts every web name of its site.
+  const addresses = new Map<string, ReturnType<typeof vmAddresses>>();
+  const addressesOf = (vm: Vm): ReturnType<typeof vmAddresses> => {
+    let a = addresses.get(vm.name);
+    if (!a) {
+      a = vmAddresses(inventory, vm);
+      addresses.set(vm.name, a);
+    }
+    return a;
+  };
   for (const i of serviceInstances(inventory)) {
     const web = i.def.web;
     if (web) {
@@ -22,7 +33,7 @@ export function serviceDnsRecords(inventory: Inventory): DnsRecord[] {
       for (const name of i.ctx.webNames) {
         if (web.tls === 'self' && name === i.ctx.fqdn) continue;
         for (const vm of targets) {
-          const a = vmAddresses(inventory, vm);
+          const a = addressesOf(vm);
           for (const v6 of a.publicIpv6) add({ name, type: 'AAAA', value: v6, for: i.label });
           for (const v4 of a.publicIpv4) add({ name, type: 'A', value: v4, for: i.label });
         }

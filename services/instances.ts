@@ -31,6 +31,8 @@ interface InventoryIndex {
   /** VMs running each kind, in vms.yaml order. */
   readonly byKind: ReadonlyMap<string, readonly Vm[]>;
   readonly position: ReadonlyMap<string, number>;
+  /** Each network's purpose, by name. */
+  readonly purpose: ReadonlyMap<string, string>;
 }
 
 // Lookups by name, kind and site, built once per inventory: scanning every VM for every service made
@@ -50,6 +52,7 @@ function indexOf(inventory: Inventory): InventoryIndex {
       byName: new Map(inventory.vms.map((vm) => [vm.name, vm])),
       byKind,
       position: new Map(inventory.vms.map((vm, i) => [vm.name, i])),
+      purpose: new Map(inventory.networks.map((n) => [n.name, n.purpose])),
     };
     indexes.set(inventory, index);
   }
@@ -113,7 +116,7 @@ export interface VmAddresses {
 }
 
 export function vmAddresses(inventory: Inventory, vm: Vm): VmAddresses {
-  const purpose = new Map(inventory.networks.map((n) => [n.name, n.purpose]));
+  const purpose = indexOf(inventory).purpose;
   const ipv6: string[] = [];
   const ipv4: string[] = [];
   const publicIpv4: string[] = [];

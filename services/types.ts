@@ -155,6 +155,8 @@ export interface ServiceKind {
   readonly params: readonly Param[];
   /** Public names other than web names: XMPP domain, MX target, TURN host. */
   readonly names?: (ctx: NameContext) => readonly string[];
+  /** Domains whose mail the instance sends to the Internet itself: their SPF must authorise the VM. */
+  readonly sendsMailFor?: (ctx: InstanceContext) => readonly string[];
   /** DNS records beyond the A/AAAA of its web names: SRV, MX, TXT, NS. */
   readonly dns?: (ctx: InstanceContext) => readonly Omit<DnsRecord, 'for'>[];
   readonly checks?: (ctx: InstanceContext) => readonly ExtraCheck[];

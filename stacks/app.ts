@@ -8,8 +8,11 @@ import { renderAnsible } from '../baseline/ansible.ts';
 import { convergeModel } from '../baseline/vm-model.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
 import { serviceInstances } from '../services/instances.ts';
+import { buildDnsModel } from '../dns/model.ts';
+import { renderZone } from '../dns/zonefile.ts';
 import { BOOT_IMAGES, bootImagesReport } from './boot-images.ts';
 import { ClusterStack } from './ClusterStack.ts';
+import { DnsStack } from './DnsStack.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
 import { PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts } from './node-ssh.ts';
 
@@ -45,6 +48,20 @@ export function synthClusterApp(
   app.synth();
 }
 
+/**
+ * Synthesizes the dns stack in an App of its own into `outdir`; false (and nothing written) when the
+ * inventory runs no dns-primary to push to.
+ */
+export function synthDnsApp(inventory: Inventory, outdir: string, env: NodeJS.ProcessEnv): boolean {
+  const model = buildDnsModel(inventory);
+  if (!model.primary) return false;
+  mkdirSync(outdir, { recursive: true });
+  const app = new InfraApp({ outdir });
+  new DnsStack(app, { model, env });
+  app.synth();
+  return true;
+}
+
 /** Text files written next to the stacks under `artifacts/`, by path relative to it. */
 export function artifacts(inventory: Inventory): Map<string, string> {
   const files = new Map<string, string>();
@@ -59,6 +76,10 @@ export function artifacts(inventory: Inventory): Map<string, string> {
     .sort((a, b) => a.name.localeCompare(b.name))
     .map((vm) => convergeModel(inventory, vm, instances));
   for (const [name, text] of renderAnsible(inventory, debian)) files.set(`ansible/${name}`, text);
+  // The zones exactly as the dns stack pushes them, for review and for the tests' Knot server.
+  const dns = buildDnsModel(inventory);
+  if (dns.primary)
+    for (const zone of dns.zones) files.set(`dns/${zone.name}.zone`, renderZone(zone, dns.ttl.default));
   files.set(PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts(inventory));
   files.set(BOOT_IMAGES, bootImagesReport(inventory));
   return files;

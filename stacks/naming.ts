@@ -8,6 +8,19 @@ export function clusterStackName(cluster: string): string {
   return `cluster-${cluster}`;
 }
 
+/** The one stack of our DNS zones. */
+export const DNS_STACK = 'dns';
+
+/**
+ * Terraform resource name of a record set in the dns stack, from its owner name: `git.example.org` →
+ * `git_example_org`, `_dmarc.example.org` → `_dmarc_example_org`, a reverse name starting with a digit gets
+ * a leading `_`. The type is the resource type, so `git_example_org` is both the A and the AAAA set.
+ */
+export function dnsResourceName(name: string): string {
+  const id = name.replaceAll('.', '_');
+  return /^[0-9-]/.test(id) ? `_${id}` : id;
+}
+
 /** Terraform address of a VM inside its cluster stack; the logical id is the VM's name. */
 export function vmAddress(vm: string): string {
   return `${VM_RESOURCE_TYPE}.${vm}`;

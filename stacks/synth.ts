@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Inventory } from '../inventory/inventory.ts';
-import { artifacts, clustersInOrder, synthClusters } from './app.ts';
+import { artifacts, clustersInOrder, synthClusters, synthDnsApp } from './app.ts';
 import type { StackJson } from './stack-json.ts';
 
 export interface StackSummary {
@@ -56,10 +56,13 @@ export async function synthesize(
       rmSync(inventoryFile);
     }
 
+    // `_dns` cannot clash with a cluster's app directory: cluster names start with a letter.
+    const appDirs = clusters.map((c) => join(apps, c));
+    if (synthDnsApp(inventory, join(apps, '_dns'), env)) appDirs.push(join(apps, '_dns'));
+
     mkdirSync(join(scratch, 'stacks'), { recursive: true });
     const manifest: { version?: string; stacks: Record<string, unknown> } = { stacks: {} };
-    for (const cluster of clusters) {
-      const appDir = join(apps, cluster);
+    for (const appDir of appDirs) {
       const own = JSON.parse(readFileSync(join(appDir, 'manifest.json'), 'utf8')) as typeof manifest;
       manifest.version = own.version;
       for (const [name, entry] of Object.entries(own.stacks)) {

@@ -1,5 +1,5 @@
 // Offline `terraform validate`: every synthesized resource against the pinned provider schema.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,11 @@ import { checkStack, type ProviderSchemaFile } from '../providers/conformance.ts
 import { synthesize } from '../stacks/synth.ts';
 import type { StackJson } from '../stacks/stack-json.ts';
 import { exampleInventory } from './helpers/inventories.ts';
+
+/** Pinned by the provider-simulator work; until it is there, the dns stack's offline check waits for it. */
+const DNS_SCHEMA = 'providers/dns/schema.json';
+if (!existsSync(DNS_SCHEMA))
+  console.warn(`conformance of the dns stack skipped: ${DNS_SCHEMA} is not pinned yet (hashicorp/dns 3.6.1)`);
 
 const schema = JSON.parse(readFileSync('providers/proxmox/schema.json', 'utf8')) as ProviderSchemaFile;
 
@@ -41,12 +46,12 @@ describe('every synthesized stack of the example', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('conforms to providers/proxmox/schema.json', () => {
-    const stacks = readdirSync(join(out, 'cdktf.out/stacks'));
-    expect(stacks).toEqual(
-      exampleInventory()
-        .clusters.map((c) => `cluster-${c.name}`)
-        .sort(),
-    );
+    const all = readdirSync(join(out, 'cdktf.out/stacks'));
+    const clusters = exampleInventory()
+      .clusters.map((c) => `cluster-${c.name}`)
+      .sort();
+    expect(all).toEqual([...clusters, 'dns']);
+    const stacks = all.filter((s) => s.startsWith('cluster-'));
     let resources = 0;
     for (const stack of stacks) {
       const json = JSON.parse(readFileSync(join(out, 'cdktf.out/stacks', stack, 'cdk.tf.json'), 'utf8'));
@@ -55,6 +60,13 @@ describe('every synthesized stack of the example', () => {
       expect(checkStack(json, [schema]), stack).toEqual([]);
     }
     expect(resources).toBeGreaterThan(exampleInventory().vms.length);
+  });
+
+  it.skipIf(!existsSync(DNS_SCHEMA))('conforms to providers/dns/schema.json (the dns stack)', () => {
+    const dns = JSON.parse(readFileSync(DNS_SCHEMA, 'utf8')) as ProviderSchemaFile;
+    const json = JSON.parse(readFileSync(join(out, 'cdktf.out/stacks/dns/cdk.tf.json'), 'utf8'));
+    expect(Object.keys(json.resource).length).toBeGreaterThan(3);
+    expect(checkStack(json, [dns])).toEqual([]);
   });
 });
 

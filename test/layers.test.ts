@@ -64,7 +64,7 @@ const folders = order.filter((f) => f !== 'test');
 
 describe('layering', () => {
   it('reads the layer order from the README layout table', () => {
-    expect(order.slice(0, 3)).toEqual(['inventory', 'services', 'model']);
+    expect(order.slice(0, 4)).toEqual(['inventory', 'services', 'dns', 'model']);
     expect(order).toContain('stacks');
   });
 

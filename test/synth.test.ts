@@ -43,7 +43,8 @@ describe('npm run synth', () => {
     const out = join(work, 'first');
     const run = synth(['--inventory', FIXTURE, '--out', out]);
     expect(run.status, run.stderr).toBe(0);
-    expect(readdirSync(join(out, 'stacks'))).toEqual(['cluster-ceph', 'cluster-solo']);
+    expect(readdirSync(join(out, 'stacks'))).toEqual(['cluster-ceph', 'cluster-solo', 'dns']);
+    expect(readdirSync(join(out, 'artifacts/dns'))).toContain('fixture.example.org.zone');
     const vms = (stack: string): string[] =>
       Object.keys(
         JSON.parse(readFileSync(join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8')).resource

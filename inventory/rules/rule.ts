@@ -5,7 +5,7 @@ import type { Inventory } from '../inventory.ts';
 import type { SourceFile } from '../source.ts';
 
 /** The inventory's files, as findings name them. */
-export type InventoryFile = 'org' | 'sites' | 'networks' | 'clusters' | 'vms' | 'images';
+export type InventoryFile = 'org' | 'sites' | 'networks' | 'clusters' | 'vms' | 'images' | 'dns';
 
 /** What a rule sees: the inventory as the schemas parsed it, and the files to locate findings in. */
 export interface RuleInput {

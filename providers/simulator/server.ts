@@ -8,7 +8,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { conformToBlock, fillComputed, objectId } from './objects.ts';
 import { planChange, type PathStep } from './plan.ts';
 import { protoSchema, readSchemaFile, type SchemaBlock, type ServedProvider } from './schema.ts';
-import { objectsOf, readWorld, writeWorld } from './state.ts';
+import { objectsOf, sharedWorld, writeWorld } from './state.ts';
 import { decodeValue, encodeValue, isObjectValue, type ObjectValue, toJson, type Value } from './values.ts';
 
 export interface SimulatorOptions {
@@ -144,7 +144,7 @@ function handlers(
       count('ReadResource');
       const id = isObjectValue(current) ? current.id : null;
       const stored =
-        typeof id === 'string' ? objectsOf(readWorld(options.worldFile), endpoint, type)[id] : undefined;
+        typeof id === 'string' ? objectsOf(sharedWorld(options.worldFile), endpoint, type)[id] : undefined;
       // Gone from the API: Terraform drops it from state and plans to create it again.
       return {
         new_state: dynamic(stored ? conformToBlock(block, stored) : null),
@@ -177,7 +177,7 @@ function handlers(
       if (!block) return { diagnostics: [unknownType(type)] };
       const prior = decodeValue(bytesOf(r.prior_state));
       const planned = decodeValue(bytesOf(r.planned_state));
-      const world = readWorld(options.worldFile);
+      const world = sharedWorld(options.worldFile);
       const objects = objectsOf(world, endpoint, type);
       if (!isObjectValue(planned)) {
         if (isObjectValue(prior) && typeof prior.id === 'string') delete objects[prior.id];
@@ -205,7 +205,7 @@ function handlers(
       const type = String(r.type_name);
       const block = blockOf(type);
       if (!block) return { diagnostics: [unknownType(type)] };
-      const objects = objectsOf(readWorld(options.worldFile), endpoint, type);
+      const objects = objectsOf(sharedWorld(options.worldFile), endpoint, type);
       // bpg/proxmox imports a VM as NODE/VMID; the id it keeps is the VMID.
       const given = String(r.id);
       const id = objects[given] ? given : (given.split('/').pop() ?? given);

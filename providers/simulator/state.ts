@@ -1,5 +1,5 @@
 // "What Proxmox has": the simulator's JSON file of every object each API endpoint holds, which tests edit by hand.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 
 /**
  * The file's format (README, "Rehearsing a deploy without Proxmox"):
@@ -20,7 +20,11 @@ export const emptyWorld = (): SimulatedWorld => ({ format: 'infra-simulator/1', 
 
 export function readWorld(file: string): SimulatedWorld {
   if (!existsSync(file)) return emptyWorld();
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<SimulatedWorld>;
+  return parseWorld(file, readFileSync(file, 'utf8'));
+}
+
+function parseWorld(file: string, text: string): SimulatedWorld {
+  const raw = JSON.parse(text) as Partial<SimulatedWorld>;
   if (raw.format !== 'infra-simulator/1' || typeof raw.endpoints !== 'object' || raw.endpoints === null)
     throw new Error(`${file}: expected {"format": "infra-simulator/1", "endpoints": {...}}`);
   return raw as SimulatedWorld;
@@ -41,8 +45,30 @@ export function writeWorld(file: string, world: SimulatedWorld): void {
   const scratch = `${file}.tmp-${process.pid}`;
   writeFileSync(scratch, `${JSON.stringify(sortKeys(world), null, 2)}\n`);
   renameSync(scratch, file);
+  cache.set(file, { key: statKey(file), world });
 }
 
+/**
+ * The simulator looks into the world on every call (hundreds per plan); parsing it again only when the
+ * file changed on disk (a test's hand edit, another process's write: a new inode, size or time) keeps
+ * that cheap. The object is shared: whoever changes it must write it with writeWorld at once.
+ */
+const cache = new Map<string, { key: string; world: SimulatedWorld }>();
+
+const statKey = (file: string): string => {
+  const stat = statSync(file);
+  return `${stat.ino}/${stat.size}/${stat.mtimeMs}`;
+};
+
+export function sharedWorld(file: string): SimulatedWorld {
+  if (!existsSync(file)) return emptyWorld();
+  const key = statKey(file);
+  const hit = cache.get(file);
+  if (hit?.key === key) return hit.world;
+  const world = readWorld(file);
+  cache.set(file, { key, world });
+  return world;
+}
 /** The objects of one type at one endpoint, created on first use. */
 export function objectsOf(
   world: SimulatedWorld,

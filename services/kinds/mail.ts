@@ -24,6 +24,7 @@ export const mail = defineKind({
   // `domain` is the mail domain (default: the organisation's); the MX target is the VM itself.
   params: ['domain', 'aliases'],
   names: (ctx) => [ctx.fqdn],
+  sendsMailFor: (ctx) => [stringParam(ctx, 'domain') ?? ctx.domain],
   dns: (ctx) => {
     const domain = stringParam(ctx, 'domain') ?? ctx.domain;
     return [{ name: domain, type: 'MX', value: `10 ${ctx.fqdn}` }, ...mailPolicy(domain)];

@@ -17,6 +17,7 @@ export const mailman = defineKind({
   // `domain`: the web interface; `list_domains`: the domains lists live in, whose MX is this VM.
   params: ['domain', 'aliases', 'list_domains', 'db'],
   names: (ctx) => [ctx.fqdn],
+  sendsMailFor: (ctx) => listParam(ctx, 'list_domains'),
   dns: (ctx) =>
     listParam(ctx, 'list_domains').flatMap((domain) => [
       { name: domain, type: 'MX' as const, value: `10 ${ctx.fqdn}` },

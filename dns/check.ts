@@ -1,0 +1,39 @@
+// The zone rules of `npm run check`: each rule in dns/rules/, run over the DNS model, located in the YAML.
+import type { InventoryFile } from '../inventory/rules/rule.ts';
+import type { Finding } from '../inventory/findings.ts';
+import type { Inventory } from '../inventory/inventory.ts';
+import type { SourceFile } from '../inventory/source.ts';
+import { buildDnsModel, type DnsModel } from './model.ts';
+import { cnameAlone } from './rules/cname-alone.ts';
+import { forwardReverseAgree } from './rules/forward-reverse-agree.ts';
+import { nameInOurZones } from './rules/name-in-our-zones.ts';
+import { noDuplicate } from './rules/no-duplicate.ts';
+import { spfCoversSenders } from './rules/spf-covers-senders.ts';
+import { targetsHaveAddresses } from './rules/targets-have-addresses.ts';
+import { ttlInBounds } from './rules/ttl-in-bounds.ts';
+import type { ZoneFinding, ZoneRule } from './rules/types.ts';
+import { webNamesResolve } from './rules/web-names-resolve.ts';
+
+export const ZONE_RULES: Readonly<Record<string, ZoneRule>> = {
+  'cname-alone': cnameAlone,
+  'name-in-our-zones': nameInOurZones,
+  'no-duplicate': noDuplicate,
+  'targets-have-addresses': targetsHaveAddresses,
+  'ttl-in-bounds': ttlInBounds,
+  'spf-covers-senders': spfCoversSenders,
+  'web-names-resolve': webNamesResolve,
+  'forward-reverse-agree': forwardReverseAgree,
+};
+
+export function zoneFindings(model: DnsModel): ZoneFinding[] {
+  return Object.values(ZONE_RULES).flatMap((rule) => rule(model));
+}
+
+export function dnsCheck(inventory: Inventory, sources: ReadonlyMap<InventoryFile, SourceFile>): Finding[] {
+  const findings: Finding[] = [];
+  for (const f of zoneFindings(buildDnsModel(inventory))) {
+    const source = sources.get(f.origin.file);
+    if (source) findings.push(source.finding('error', f.origin.path, f.message));
+  }
+  return findings;
+}
