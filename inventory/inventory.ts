@@ -4,8 +4,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
-import type { InventoryFile } from './crosscheck.ts';
 import { type DnsFile, dnsFileSchema } from './dns.schema.ts';
+import type { InventoryFile } from './rules/rule.ts';
 import { type Finding, sortFindings } from './findings.ts';
 import { type Images, imagesFileSchema } from './images.schema.ts';
 import { issueFindings } from './issues.ts';
@@ -47,7 +47,7 @@ const FILES: {
   clusters: { file: 'clusters.yaml', schema: clustersFileSchema, what: 'a "clusters:" list' },
   vms: { file: 'vms.yaml', schema: vmsFileSchema, what: 'a "vms:" list' },
   dns: { file: 'dns.yaml', schema: dnsFileSchema, what: 'DNS zones and records', optional: true },
-  // Only needed when a VM runs Debian; crosscheck.ts reports a release no image is pinned for.
+  // Only needed when a VM runs Debian; rules/os-without-image.ts reports a release no image is pinned for.
   images: { file: 'images.yaml', schema: imagesFileSchema, what: 'an "images:" mapping', optional: true },
 };
 
@@ -64,6 +64,19 @@ function directoryProblem(dir: string): string | undefined {
 
 /** Schema and cross-file checks of the inventory alone; `loadInventory` (model/load.ts) adds the catalog's. */
 export function readInventory(dir: string): LoadResult {
+  const parsed = parseInventory(dir);
+  if (!parsed.inventory) return parsed;
+  const errors: Finding[] = [];
+  const warnings: Finding[] = [...parsed.warnings];
+  for (const rule of INVENTORY_RULES)
+    for (const f of rule({ inventory: parsed.inventory, sources: parsed.sources }))
+      (f.severity === 'error' ? errors : warnings).push(f);
+  const sorted = { errors: sortFindings(errors), warnings: sortFindings(warnings), sources: parsed.sources };
+  return errors.length > 0 ? sorted : { inventory: parsed.inventory, ...sorted };
+}
+
+/** The files as their schemas parse them, before any rule: what a test runs one rule on. */
+export function parseInventory(dir: string): LoadResult {
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
   const sources = new Map<InventoryFile, SourceFile>();
@@ -137,8 +150,5 @@ export function readInventory(dir: string): LoadResult {
     dns: (data.get('dns') as DnsFile | undefined) ?? dnsFileSchema.parse({}),
     images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
   };
-  for (const rule of INVENTORY_RULES)
-    for (const f of rule({ inventory, sources })) (f.severity === 'error' ? errors : warnings).push(f);
-  if (errors.length > 0) return { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };
   return { inventory, errors, warnings: sortFindings(warnings), sources };
 }
