@@ -70,15 +70,9 @@ function homeOf(user: VmModel['users'][number]): string {
   return user.homedir ?? `/home/${user.name}`;
 }
 
-/** The tasks that make one VM look like its model. */
-export function convergeTasks(model: VmModel): Task[] {
-  const tasks: Task[] = [
-    {
-      name: 'Find out whether systemd runs (it does not in a chroot)',
-      'ansible.builtin.stat': { path: SYSTEMD_BOOTED },
-      register: 'infra_systemd_booted',
-    },
-  ];
+/** Groups, users (with exactly their groups) and their SSH keys. */
+function userTasks(model: VmModel): Task[] {
+  const tasks: Task[] = [];
   for (const group of model.groups)
     tasks.push({ name: `Group ${group}`, 'ansible.builtin.group': { name: group, state: 'present' } });
   for (const user of model.users) {
@@ -121,6 +115,12 @@ export function convergeTasks(model: VmModel): Task[] {
     }
   }
   tasks.push(...offboardTasks(model));
+  return tasks;
+}
+
+/** The Debian packages. */
+function packageTasks(model: VmModel): Task[] {
+  const tasks: Task[] = [];
   if (model.packages.length > 0) {
     tasks.push({
       name: 'Debian packages',
@@ -132,6 +132,12 @@ export function convergeTasks(model: VmModel): Task[] {
       },
     });
   }
+  return tasks;
+}
+
+/** The directories the model names, and the parents its files need. */
+function directoryTasks(model: VmModel): Task[] {
+  const tasks: Task[] = [];
   const explicit = new Set(model.directories.map((d) => d.path));
   const parents = [...new Set(model.files.map((f) => parentOf(f.path)))]
     .filter((d) => !explicit.has(d))
@@ -156,6 +162,12 @@ export function convergeTasks(model: VmModel): Task[] {
       },
     });
   }
+  return tasks;
+}
+
+/** Whole files, commands run once, and the units to enable. */
+function fileTasks(model: VmModel): Task[] {
+  const tasks: Task[] = [];
   for (const file of model.files) {
     const [owner, group] = (file.owner ?? 'root:root').split(':');
     tasks.push({
@@ -183,6 +195,12 @@ export function convergeTasks(model: VmModel): Task[] {
       'ansible.builtin.systemd_service': { name: unit, enabled: true },
     });
   }
+  return tasks;
+}
+
+/** Deletes the files the last run managed and this one does not, then records this run's list. */
+function managedFileTasks(model: VmModel): Task[] {
+  const tasks: Task[] = [];
   const managed = [...new Set(model.files.map((f) => f.path))].sort();
   tasks.push(
     {
@@ -258,6 +276,22 @@ function offboardTasks(model: VmModel): Task[] {
       loop: gone,
       vars: { infra_keep: keep },
     },
+  ];
+}
+
+/** The tasks that make one VM look like its model. */
+export function convergeTasks(model: VmModel): Task[] {
+  return [
+    {
+      name: 'Find out whether systemd runs (it does not in a chroot)',
+      'ansible.builtin.stat': { path: SYSTEMD_BOOTED },
+      register: 'infra_systemd_booted',
+    },
+    ...userTasks(model),
+    ...packageTasks(model),
+    ...directoryTasks(model),
+    ...fileTasks(model),
+    ...managedFileTasks(model),
   ];
 }
 

@@ -1,5 +1,5 @@
 // The zone rules of `npm run check`: each rule in dns/rules/, run over the DNS model, located in the YAML.
-import type { InventoryFile } from '../inventory/crosscheck.ts';
+import type { InventoryFile } from '../inventory/rules/rule.ts';
 import type { Finding } from '../inventory/findings.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { SourceFile } from '../inventory/source.ts';

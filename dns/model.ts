@@ -1,7 +1,7 @@
 // The DNS model: every zone the organisation owns and every record in it, derived from the inventory once.
 // The dns stack pushes it, the zone files show it, the zone rules check it.
 import { fqdn } from '../inventory/names.ts';
-import type { InventoryFile } from '../inventory/crosscheck.ts';
+import type { InventoryFile } from '../inventory/rules/rule.ts';
 import type { Path } from '../inventory/findings.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { type Family, formatAddress, parseAddress, parsePrefix } from '../inventory/net.ts';

@@ -4,8 +4,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
-import type { InventoryFile } from './crosscheck.ts';
 import { type DnsFile, dnsFileSchema } from './dns.schema.ts';
+import type { InventoryFile } from './rules/rule.ts';
 import { type Finding, sortFindings } from './findings.ts';
 import { type Images, imagesFileSchema } from './images.schema.ts';
 import { issueFindings } from './issues.ts';
@@ -60,7 +60,7 @@ const FILES: { readonly [K in InventoryFile]: FileSpec } = {
   clusters: { file: 'clusters.yaml', schema: clustersFileSchema, what: 'a "clusters:" list' },
   vms: { file: 'vms.yaml', schema: vmsFileSchema, what: 'a "vms:" list' },
   dns: { file: 'dns.yaml', schema: dnsFileSchema, what: 'DNS zones and records', optional: true },
-  // Only needed when a VM runs Debian; crosscheck.ts reports a release no image is pinned for.
+  // Only needed when a VM runs Debian; rules/os-without-image.ts reports a release no image is pinned for.
   images: { file: 'images.yaml', schema: imagesFileSchema, what: 'an "images:" mapping', optional: true },
   members: { file: 'members.yaml', schema: membersFileSchema, what: 'a "members:" list', optional: true },
   roles: {
@@ -90,6 +90,28 @@ function directoryProblem(dir: string): string | undefined {
 
 /** Schema and cross-file checks of the inventory alone; `loadInventory` (model/load.ts) adds the catalog's. */
 export function readInventory(dir: string, options: LoadOptions = {}): LoadResult {
+  const parsed = parseInventory(dir);
+  if (!parsed.inventory) return parsed;
+  const { inventory, sources } = parsed;
+  const errors: Finding[] = [];
+  const warnings: Finding[] = [...parsed.warnings];
+  for (const rule of INVENTORY_RULES)
+    for (const f of rule({ inventory, sources })) (f.severity === 'error' ? errors : warnings).push(f);
+  // Who may do what: members and roles (inventory/rules/, one rule per file); they judge expiry against `today`.
+  const context: RuleContext = { today: options.today ?? new Date().toISOString().slice(0, 10) };
+  for (const rule of memberRules) {
+    for (const f of rule(inventory, context)) {
+      const source = sources.get(f.file);
+      if (!source) continue;
+      (f.severity === 'error' ? errors : warnings).push(source.finding(f.severity, f.path, f.message, f.key));
+    }
+  }
+  const sorted = { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };
+  return errors.length > 0 ? sorted : { inventory, ...sorted };
+}
+
+/** The files as their schemas parse them, before any rule: what a test runs one rule on. */
+export function parseInventory(dir: string): LoadResult {
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
   const sources = new Map<InventoryFile, SourceFile>();
@@ -166,17 +188,5 @@ export function readInventory(dir: string, options: LoadOptions = {}): LoadResul
     members: (data.get('members') as { members: Member[] } | undefined)?.members ?? [],
     roles: (data.get('roles') as { roles: Role[] } | undefined)?.roles ?? [],
   };
-  for (const rule of INVENTORY_RULES)
-    for (const f of rule({ inventory, sources })) (f.severity === 'error' ? errors : warnings).push(f);
-  // Who may do what: members and roles (inventory/rules/, one rule per file); they judge expiry against `today`.
-  const context: RuleContext = { today: options.today ?? new Date().toISOString().slice(0, 10) };
-  for (const rule of memberRules) {
-    for (const f of rule(inventory, context)) {
-      const source = sources.get(f.file);
-      if (!source) continue;
-      (f.severity === 'error' ? errors : warnings).push(source.finding(f.severity, f.path, f.message, f.key));
-    }
-  }
-  if (errors.length > 0) return { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };
   return { inventory, errors, warnings: sortFindings(warnings), sources };
 }

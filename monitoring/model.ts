@@ -3,6 +3,7 @@ import { backupPlan, LAST_BACKUP_FILE } from '../baseline/backup.ts';
 import { LOCAL_PLUGINS } from '../baseline/monitoring.ts';
 import { fqdn } from '../inventory/names.ts';
 import type { Inventory } from '../inventory/inventory.ts';
+import type { Vm } from '../inventory/vms.schema.ts';
 import { MONITORING_KINDS } from '../services/catalog.ts';
 import { type ServiceInstance, serviceInstances, vmAddresses, vmSite } from '../services/instances.ts';
 import type { ExtraCheck, PortSpec } from '../services/types.ts';
@@ -169,43 +170,50 @@ function portNumber(port: PortSpec['port']): number | undefined {
   return typeof port === 'number' ? port : undefined;
 }
 
-/** The checks of one service instance: web health and certificates, ports, and the kind's own checks. */
-function instanceChecks(inventory: Inventory, i: ServiceInstance): { check: CheckSpec; outside: boolean }[] {
-  const out: { check: CheckSpec; outside: boolean }[] = [];
-  const a = vmAddresses(inventory, i.vm);
+type InstanceCheck = { check: CheckSpec; outside: boolean };
+type Addresses = ReturnType<typeof vmAddresses>;
+
+/** A web service's pages (over IPv6, and IPv4 where it has it) and certificates, and a proxied backend. */
+function webChecks(i: ServiceInstance, a: Addresses): InstanceCheck[] {
   const web = i.def.web;
-  if (web) {
-    // Proxied names resolve to the proxies, which have IPv4; a self-hosted name has what its VM has.
-    const v4 = web.tls === 'proxy' || a.publicIpv4.length > 0;
-    for (const name of i.ctx.webNames) {
-      const page = {
-        type: 'https' as const,
-        vhost: name,
-        path: web.health.path,
-        ...(web.health.expect ? { expect: web.health.expect } : {}),
-      };
-      out.push({ check: { ...page, name: `https ${name}` }, outside: true });
-      if (v4) out.push({ check: { ...page, name: `https ${name} over IPv4`, ipv4: true }, outside: true });
-      out.push({
-        check: { type: 'https', name: `certificate ${name}`, vhost: name, path: '/', certificate: true },
-        outside: true,
-      });
-    }
-    if (web.tls === 'proxy') {
-      // The backend itself, on the VM, so a broken backend and a broken proxy look different.
-      const name = i.ctx.webNames[0] ?? i.ctx.fqdn;
-      const args = ['-I', '127.0.0.1', '-H', name, '-p', String(web.port), '-u', web.health.path];
-      if (web.health.expect) args.push('-s', web.health.expect);
-      out.push({
-        check: { type: 'ssh', name: `${i.kind} backend`, command: plugin('check_http', ...args) },
-        outside: false,
-      });
-    }
+  if (!web) return [];
+  const out: InstanceCheck[] = [];
+  // Proxied names resolve to the proxies, which have IPv4; a self-hosted name has what its VM has.
+  const v4 = web.tls === 'proxy' || a.publicIpv4.length > 0;
+  for (const name of i.ctx.webNames) {
+    const page = {
+      type: 'https' as const,
+      vhost: name,
+      path: web.health.path,
+      ...(web.health.expect ? { expect: web.health.expect } : {}),
+    };
+    out.push({ check: { ...page, name: `https ${name}` }, outside: true });
+    if (v4) out.push({ check: { ...page, name: `https ${name} over IPv4`, ipv4: true }, outside: true });
+    out.push({
+      check: { type: 'https', name: `certificate ${name}`, vhost: name, path: '/', certificate: true },
+      outside: true,
+    });
   }
+  if (web.tls === 'proxy') {
+    // The backend itself, on the VM, so a broken backend and a broken proxy look different.
+    const name = i.ctx.webNames[0] ?? i.ctx.fqdn;
+    const args = ['-I', '127.0.0.1', '-H', name, '-p', String(web.port), '-u', web.health.path];
+    if (web.health.expect) args.push('-s', web.health.expect);
+    out.push({
+      check: { type: 'ssh', name: `${i.kind} backend`, command: plugin('check_http', ...args) },
+      outside: false,
+    });
+  }
+  return out;
+}
+
+/** TCP ports other than the web port and sshd: public ones from outside, the others over SSH on the VM. */
+function portChecks(i: ServiceInstance, a: Addresses): InstanceCheck[] {
+  const out: InstanceCheck[] = [];
   const overSsh = i.vm.os !== 'other';
   for (const p of i.def.ports) {
     const port = portNumber(p.port);
-    if (port === undefined || p.proto !== 'tcp' || p.sshd || port === web?.port) continue;
+    if (port === undefined || p.proto !== 'tcp' || p.sshd || port === i.def.web?.port) continue;
     if (p.reach === 'public') {
       out.push({ check: { type: 'tcp', name: `${i.kind} ${port}/tcp`, port }, outside: true });
       if (p.ipv4 && a.publicIpv4.length > 0)
@@ -224,91 +232,97 @@ function instanceChecks(inventory: Inventory, i: ServiceInstance): { check: Chec
       });
     }
   }
-  for (const extra of i.def.checks?.(i.ctx) ?? []) {
-    switch (extra.type) {
-      case 'local':
-        if (overSsh)
-          out.push({
-            check: { type: 'ssh', name: `${i.kind} ${extra.name}`, command: extra.command },
-            outside: false,
-          });
-        break;
-      case 'tls':
-        out.push({ check: { ...extra, name: `${i.kind} ${extra.name}` }, outside: true });
-        break;
-      case 'dns':
-        out.push({ check: { ...extra, name: `${i.kind} ${extra.name}` }, outside: true });
-        if (a.publicIpv4.length > 0)
-          out.push({
-            check: { ...extra, name: `${i.kind} ${extra.name} over IPv4`, ipv4: true },
-            outside: true,
-          });
-        break;
-      case 'smtp':
-        out.push({ check: { ...extra, name: `${i.kind} ${extra.name}` }, outside: true });
-        if (a.publicIpv4.length > 0)
-          out.push({
-            check: { ...extra, name: `${i.kind} ${extra.name} over IPv4`, ipv4: true },
-            outside: true,
-          });
-        break;
-    }
-  }
   return out;
 }
 
-export function monitoringModel(inventory: Inventory): MonitoringModel {
-  const instances = serviceInstances(inventory);
-  const hosts: MonitoredHost[] = [];
-  for (const cluster of inventory.clusters) {
-    for (const node of cluster.nodes) {
-      hosts.push({
-        name: node.name,
-        displayName: `${node.name} (Proxmox VE node of ${cluster.name})`,
-        address6: node.ipv6,
-        ...(node.ipv4 ? { address4: node.ipv4 } : {}),
-        kind: 'node',
-        site: cluster.site,
-        cluster: cluster.name,
-        overSsh: true,
-        backup: false,
-        services: [],
-        groups: [`site-${cluster.site}`, `cluster-${cluster.name}`, 'proxmox-nodes'],
-      });
+/** One of the kind's own checks: local ones over SSH, the others from outside (and over IPv4 for DNS, SMTP). */
+function extraCheck(i: ServiceInstance, a: Addresses, extra: ExtraCheck): InstanceCheck[] {
+  switch (extra.type) {
+    case 'local':
+      return i.vm.os !== 'other'
+        ? [
+            {
+              check: { type: 'ssh', name: `${i.kind} ${extra.name}`, command: extra.command },
+              outside: false,
+            },
+          ]
+        : [];
+    case 'tls':
+      return [{ check: { ...extra, name: `${i.kind} ${extra.name}` }, outside: true }];
+    case 'dns':
+    case 'smtp': {
+      const own: InstanceCheck = { check: { ...extra, name: `${i.kind} ${extra.name}` }, outside: true };
+      if (a.publicIpv4.length === 0) return [own];
+      return [
+        own,
+        { check: { ...extra, name: `${i.kind} ${extra.name} over IPv4`, ipv4: true }, outside: true },
+      ];
     }
   }
-  for (const vm of inventory.vms) {
-    const a = vmAddresses(inventory, vm);
-    const site = vmSite(inventory, vm) ?? '';
-    const kinds = [...new Set(vm.services.map((s) => s.kind))];
-    const address6 = a.publicIpv6[0] ?? a.ipv6[0];
-    const address4 = a.publicIpv4[0];
-    hosts.push({
-      name: vm.name,
-      displayName: fqdn(inventory, vm),
-      ...(address6 ? { address6 } : {}),
-      ...(address4 ? { address4 } : {}),
-      kind: 'vm',
-      site,
-      cluster: vm.cluster,
-      overSsh: vm.os !== 'other',
-      backup: backupPlan(inventory, vm, instances) !== undefined,
-      services: kinds,
-      groups: [
-        `site-${site}`,
-        `cluster-${vm.cluster}`,
-        vm.os === 'other' ? 'other-vms' : 'debian-vms',
-        ...kinds.map((k) => `service-${k}`),
-      ],
-    });
-  }
+}
 
-  const services: MonitoredService[] = [];
-  for (const cluster of inventory.clusters) {
-    for (const node of cluster.nodes) {
-      // The Proxmox VE web UI and API, with its certificate.
+/** The checks of one service instance: web health and certificates, ports, and the kind's own checks. */
+function instanceChecks(inventory: Inventory, i: ServiceInstance): InstanceCheck[] {
+  const a = vmAddresses(inventory, i.vm);
+  return [
+    ...webChecks(i, a),
+    ...portChecks(i, a),
+    ...(i.def.checks?.(i.ctx) ?? []).flatMap((extra) => extraCheck(i, a, extra)),
+  ];
+}
+
+/** The Proxmox VE nodes as monitored hosts. */
+function nodeHosts(inventory: Inventory): MonitoredHost[] {
+  return inventory.clusters.flatMap((cluster) =>
+    cluster.nodes.map((node): MonitoredHost => ({
+      name: node.name,
+      displayName: `${node.name} (Proxmox VE node of ${cluster.name})`,
+      address6: node.ipv6,
+      ...(node.ipv4 ? { address4: node.ipv4 } : {}),
+      kind: 'node',
+      site: cluster.site,
+      cluster: cluster.name,
+      overSsh: true,
+      backup: false,
+      services: [],
+      groups: [`site-${cluster.site}`, `cluster-${cluster.name}`, 'proxmox-nodes'],
+    })),
+  );
+}
+
+/** One VM as a monitored host, with the groups its site, cluster, OS and services put it in. */
+function vmHost(inventory: Inventory, vm: Vm, instances: readonly ServiceInstance[]): MonitoredHost {
+  const a = vmAddresses(inventory, vm);
+  const site = vmSite(inventory, vm) ?? '';
+  const kinds = [...new Set(vm.services.map((s) => s.kind))];
+  const address6 = a.publicIpv6[0] ?? a.ipv6[0];
+  const address4 = a.publicIpv4[0];
+  return {
+    name: vm.name,
+    displayName: fqdn(inventory, vm),
+    ...(address6 ? { address6 } : {}),
+    ...(address4 ? { address4 } : {}),
+    kind: 'vm',
+    site,
+    cluster: vm.cluster,
+    overSsh: vm.os !== 'other',
+    backup: backupPlan(inventory, vm, instances) !== undefined,
+    services: kinds,
+    groups: [
+      `site-${site}`,
+      `cluster-${vm.cluster}`,
+      vm.os === 'other' ? 'other-vms' : 'debian-vms',
+      ...kinds.map((k) => `service-${k}`),
+    ],
+  };
+}
+
+/** Each node's Proxmox VE web UI and API, with its certificate. */
+function nodeServices(inventory: Inventory): MonitoredService[] {
+  return inventory.clusters.flatMap((cluster) =>
+    cluster.nodes.flatMap((node): MonitoredService[] => {
       const vhost = node.name;
-      services.push(
+      return [
         {
           host: node.name,
           kind: 'proxmox',
@@ -329,32 +343,46 @@ export function monitoringModel(inventory: Inventory): MonitoringModel {
             viaHost: true,
           },
         },
-      );
-    }
-  }
-  for (const i of instances) {
-    for (const { check, outside } of instanceChecks(inventory, i))
-      services.push({ host: i.vm.name, kind: i.kind, outside, check });
-  }
+      ];
+    }),
+  );
+}
 
-  const monitors = (kind: string) =>
-    inventory.vms
-      .filter((vm) => vm.services.some((s) => s.kind === kind))
-      .map((vm) => {
-        const a = vmAddresses(inventory, vm);
-        return {
-          name: vm.name,
-          fqdn: fqdn(inventory, vm),
-          address: a.publicIpv6[0] ?? a.ipv6[0] ?? a.ipv4[0] ?? '',
-          site: vmSite(inventory, vm) ?? '',
-        };
-      });
-  const [master] = monitors(MONITORING_KINDS[0]);
+/** The VMs that run a monitoring kind, as the master or the satellites. */
+function monitors(inventory: Inventory, kind: string) {
+  return inventory.vms
+    .filter((vm) => vm.services.some((s) => s.kind === kind))
+    .map((vm) => {
+      const a = vmAddresses(inventory, vm);
+      return {
+        name: vm.name,
+        fqdn: fqdn(inventory, vm),
+        address: a.publicIpv6[0] ?? a.ipv6[0] ?? a.ipv4[0] ?? '',
+        site: vmSite(inventory, vm) ?? '',
+      };
+    });
+}
+
+export function monitoringModel(inventory: Inventory): MonitoringModel {
+  const instances = serviceInstances(inventory);
+  const hosts = [...nodeHosts(inventory), ...inventory.vms.map((vm) => vmHost(inventory, vm, instances))];
+  const services: MonitoredService[] = [
+    ...nodeServices(inventory),
+    ...instances.flatMap((i) =>
+      instanceChecks(inventory, i).map(({ check, outside }) => ({
+        host: i.vm.name,
+        kind: i.kind,
+        outside,
+        check,
+      })),
+    ),
+  ];
+  const [master] = monitors(inventory, MONITORING_KINDS[0]);
   return {
     hosts,
     baseline: BASELINE_CHECKS,
     services,
     ...(master ? { master } : {}),
-    satellites: monitors(MONITORING_KINDS[1]),
+    satellites: monitors(inventory, MONITORING_KINDS[1]),
   };
 }

@@ -1,6 +1,6 @@
 // Checks the inventory against the service catalog: the rules of services/rules/, one file each. Findings
 // are located in the YAML like every other inventory finding.
-import type { InventoryFile } from '../inventory/crosscheck.ts';
+import type { InventoryFile } from '../inventory/rules/rule.ts';
 import type { Finding } from '../inventory/findings.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { SourceFile } from '../inventory/source.ts';

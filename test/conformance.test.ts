@@ -7,6 +7,7 @@ import { checkStack, type ProviderSchemaFile } from '../providers/conformance.ts
 import { synthesize } from '../stacks/synth.ts';
 import type { StackJson } from '../stacks/stack-json.ts';
 import { exampleInventory } from './helpers/inventories.ts';
+import { NIC } from './helpers/terraform.ts';
 
 /** Pinned by the provider-simulator work; until it is there, the dns stack's offline check waits for it. */
 const DNS_SCHEMA = 'providers/dns/schema.json';
@@ -118,20 +119,7 @@ describe('the conformance check catches a hand-broken resource', () => {
     expect(rules(vm({ network_device: [{ bridge: 'vmbr0', model: 'virtio', firewall: true }] }))).toEqual([
       'incomplete-object proxmox_virtual_environment_vm.web.network_device[0]',
     ]);
-    const all = {
-      bridge: 'vmbr0',
-      disconnected: null,
-      enabled: null,
-      firewall: true,
-      mac_address: null,
-      model: 'virtio',
-      mtu: null,
-      queues: null,
-      rate_limit: null,
-      trunks: null,
-      vlan_id: 20,
-    };
-    expect(rules(vm({ network_device: [all] }))).toEqual([]);
+    expect(rules(vm({ network_device: [{ ...NIC, vlan_id: 20 }] }))).toEqual([]);
   });
   it('reports a resource type the schema does not know', () => {
     expect(rules({ resource: { proxmox_virtual_environment_hagroup: { g: {} } } })).toEqual([

@@ -1,22 +1,40 @@
 // The inventory's rules, in the order they run; readInventory (inventory/inventory.ts) runs them all.
 // A new rule is a new file in this folder, named after what it forbids, and one line here.
-import { crossReferences } from '../crosscheck.ts';
+import { addressUsedTwice } from './address-used-twice.ts';
+import { antiAffinityBroken } from './anti-affinity-broken.ts';
+import { cephStorageMismatch } from './ceph-storage-mismatch.ts';
+import { diskOnUnfitStorage } from './disk-on-unfit-storage.ts';
 import { duplicateMember } from './duplicate-member.ts';
 import { duplicateRole } from './duplicate-role.ts';
+import { gatewayOutsidePrefix } from './gateway-outside-prefix.ts';
+import { haOnSingleNode } from './ha-on-single-node.ts';
 import { keyUsedTwice } from './key-used-twice.ts';
 import { membershipExpired } from './membership-expired.ts';
 import { nPlusOneBroken } from './n-plus-one-broken.ts';
+import { networkWithoutPrefix } from './network-without-prefix.ts';
+import { nicOnForeignNetwork } from './nic-on-foreign-network.ts';
 import { noAdminLeft } from './no-admin-left.ts';
+import { nodeDefinedTwice } from './node-defined-twice.ts';
+import { nodeOutsideManagement } from './node-outside-management.ts';
 import { nodeOverCapacity } from './node-over-capacity.ts';
+import { osWithoutImage } from './os-without-image.ts';
+import { overlappingPrefixes } from './overlapping-prefixes.ts';
 import { proxmoxPathMatchesNothing } from './proxmox-path-matches-nothing.ts';
 import { reservedUser } from './reserved-user.ts';
 import type { Rule } from './rule.ts';
 import { sponsorLacksRole } from './sponsor-lacks-role.ts';
 import { sponsorNotMember } from './sponsor-not-member.ts';
 import { sshSelectorMatchesNothing } from './ssh-selector-matches-nothing.ts';
+import { storageDefinedTwice } from './storage-defined-twice.ts';
 import type { MemberRule } from './types.ts';
+import { unfitSnippetsOrBackupStorage } from './unfit-snippets-or-backup-storage.ts';
 import { uniqueNames } from './unique-names.ts';
+import { unknownPlacement } from './unknown-placement.ts';
 import { unknownRole } from './unknown-role.ts';
+import { unknownSite } from './unknown-site.ts';
+import { unsafeCephPool } from './unsafe-ceph-pool.ts';
+import { vmAddressOutsidePrefix } from './vm-address-outside-prefix.ts';
+import { vmIdUsedTwice } from './vm-id-used-twice.ts';
 import { vmNameTakenByStack } from './vm-name-taken-by-stack.ts';
 
 export type { MemberRule, RuleContext, RuleFinding } from './types.ts';
@@ -24,7 +42,25 @@ export type { MemberRule, RuleContext, RuleFinding } from './types.ts';
 // reboot-turns-clash runs later, with the catalog's rules, once every reference resolves (model/load.ts).
 export const INVENTORY_RULES: readonly Rule[] = [
   uniqueNames,
-  crossReferences,
+  unknownSite,
+  networkWithoutPrefix,
+  gatewayOutsidePrefix,
+  overlappingPrefixes,
+  storageDefinedTwice,
+  unsafeCephPool,
+  cephStorageMismatch,
+  unfitSnippetsOrBackupStorage,
+  nodeDefinedTwice,
+  nodeOutsideManagement,
+  addressUsedTwice,
+  vmIdUsedTwice,
+  osWithoutImage,
+  unknownPlacement,
+  diskOnUnfitStorage,
+  haOnSingleNode,
+  nicOnForeignNetwork,
+  vmAddressOutsidePrefix,
+  antiAffinityBroken,
   nodeOverCapacity,
   nPlusOneBroken,
   vmNameTakenByStack,

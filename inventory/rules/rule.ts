@@ -1,9 +1,12 @@
 // What a check of the inventory is: one rule per file under inventory/rules/ (or services/rules/), named
 // after what it forbids, a function from the read inventory to its findings. The loader runs the list.
-import type { InventoryFile } from '../crosscheck.ts';
 import type { Finding, Path } from '../findings.ts';
 import type { Inventory } from '../inventory.ts';
 import type { SourceFile } from '../source.ts';
+
+/** The inventory's files, as findings name them. */
+export type InventoryFile =
+  'org' | 'sites' | 'networks' | 'clusters' | 'vms' | 'images' | 'dns' | 'members' | 'roles';
 
 /** What a rule sees: the inventory as the schemas parsed it, and the files to locate findings in. */
 export interface RuleInput {

@@ -1,5 +1,5 @@
 // The shape of a member/role rule: a pure function from the validated inventory to findings at a field path.
-import type { InventoryFile } from '../crosscheck.ts';
+import type { InventoryFile } from './rule.ts';
 import type { Path } from '../findings.ts';
 import type { Inventory } from '../inventory.ts';
 

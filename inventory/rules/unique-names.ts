@@ -1,6 +1,5 @@
 // Rule: sites, networks, clusters and VMs each have names unique within their file.
-import type { InventoryFile } from '../crosscheck.ts';
-import { reporter, type Rule } from './rule.ts';
+import { type InventoryFile, reporter, type Rule } from './rule.ts';
 
 export interface Duplicate {
   readonly index: number;
