@@ -79,7 +79,7 @@ describe('npm run synth', () => {
     expect([...a.keys()]).toEqual([...b.keys()]);
     for (const [path, text] of a) expect(b.get(path), path).toBe(text);
     expect(a.size).toBeGreaterThan(0);
-  });
+  }, 180_000);
 
   it('on a bad inventory exits 1, prints located errors, and leaves an existing output untouched', () => {
     const out = join(work, 'kept');
