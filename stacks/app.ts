@@ -14,6 +14,8 @@ import { renderZone } from '../dns/zonefile.ts';
 import { BOOT_IMAGES, bootImagesReport } from './boot-images.ts';
 import { ClusterStack } from './ClusterStack.ts';
 import { DnsStack } from './DnsStack.ts';
+import { ForgeStack } from './ForgeStack.ts';
+import { forgePlan } from '../members/forge.ts';
 import { cloudConfigOf } from './cloud-configs.ts';
 import { PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts } from './node-ssh.ts';
 
@@ -59,6 +61,20 @@ export function synthDnsApp(inventory: Inventory, outdir: string, env: NodeJS.Pr
   mkdirSync(outdir, { recursive: true });
   const app = new InfraApp({ outdir });
   new DnsStack(app, { model, env });
+  app.synth();
+  return true;
+}
+
+/**
+ * Synthesizes the forge stack in an App of its own into `outdir`; false (and nothing written) when org.yaml
+ * names no forge.
+ */
+export function synthForgeApp(inventory: Inventory, outdir: string, env: NodeJS.ProcessEnv): boolean {
+  const plan = forgePlan(inventory);
+  if (!plan) return false;
+  mkdirSync(outdir, { recursive: true });
+  const app = new InfraApp({ outdir });
+  new ForgeStack(app, { plan, env });
   app.synth();
   return true;
 }

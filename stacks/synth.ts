@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Inventory } from '../inventory/inventory.ts';
-import { artifacts, clustersInOrder, synthClusters, synthDnsApp } from './app.ts';
+import { artifacts, clustersInOrder, synthClusters, synthDnsApp, synthForgeApp } from './app.ts';
 import type { StackJson } from './stack-json.ts';
 
 export interface StackSummary {
@@ -59,6 +59,7 @@ export async function synthesize(
     // `_dns` cannot clash with a cluster's app directory: cluster names start with a letter.
     const appDirs = clusters.map((c) => join(apps, c));
     if (synthDnsApp(inventory, join(apps, '_dns'), env)) appDirs.push(join(apps, '_dns'));
+    if (synthForgeApp(inventory, join(apps, '_forge'), env)) appDirs.push(join(apps, '_forge'));
 
     mkdirSync(join(scratch, 'stacks'), { recursive: true });
     const manifest: { version?: string; stacks: Record<string, unknown> } = { stacks: {} };

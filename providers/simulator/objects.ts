@@ -35,6 +35,8 @@ export function objectId(type: string, planned: ObjectValue): string {
   const id = byType[type]?.();
   if (id !== undefined) return id;
   const shown = JSON.stringify(planned, (_k, v: unknown) => (v instanceof Unknown ? null : v));
+  // Gitea numbers its teams, and a team membership refers to the team by that number (`team_id`).
+  if (type === 'gitea_team') return String(parseInt(hash(`${type}\n${shown}`).slice(0, 8), 16));
   return `${type.replace(/^proxmox_(virtual_environment_)?/, '')}-${hash(`${type}\n${shown}`).slice(0, 12)}`;
 }
 
