@@ -155,37 +155,54 @@ describe('the forge stack on GitHub', () => {
       role: 'member',
     });
     expect(JSON.stringify(json)).not.toMatch(/token"/);
+    expect((json.terraform as { required_providers: unknown }).required_providers).toEqual({
+      github: { source: 'integrations/github', version: '6.9.0' },
+    });
+  });
+
+  it('conforms to the pinned integrations/github schema (the release the prebuilt bindings come from)', () => {
+    const schema = JSON.parse(readFileSync('providers/github/schema.json', 'utf8')) as ProviderSchemaFile &
+      Record<string, unknown>;
+    expect(schema.x_pinned).toMatchObject({ provider: 'integrations/github', version: '6.9.0' });
+    expect(checkStack(synthForge(load({ org: (t) => t + GITHUB })), [schema])).toEqual([]);
   });
 });
 
 describe.skipIf(TERRAFORM_MISSING)('the forge stack with the real terraform against the simulator', () => {
-  it('applies, converges, and an offboarding destroys exactly that member’s memberships', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'forge-rehearse-'));
-    const options = {
-      synthDir: dir,
-      stacks: ['forge'],
-      terraform: findTerraform() ?? 'terraform',
-      schemaFiles: PINNED,
-      worldFile: join(dir, 'world.json'),
-      inventory: 'inventory',
-    };
-    const write = (inventory: Inventory): void => {
-      mkdirSync(join(dir, 'stacks/forge'), { recursive: true });
-      writeFileSync(join(dir, 'stacks/forge/cdk.tf.json'), JSON.stringify(synthForge(inventory)));
-    };
-    try {
-      write(load({ org: (t) => t + GITEA }));
-      const first = await rehearseStack('forge', options);
-      expect(first, first.detail).toMatchObject({ ok: true, planned: { create: 7, update: 0, delete: 0 } });
-      write(load({ org: (t) => t + GITEA, members: (t) => removeMember(t, 'cy') }));
-      const second = await rehearseStack('forge', options);
-      expect(second, second.detail).toMatchObject({
-        ok: true,
-        planned: { create: 0, update: 0, delete: 1 },
-        secondPlanClean: true,
-      });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
+  it.each([
+    ['gitea', GITEA],
+    ['github', GITHUB],
+  ])(
+    '%s: applies, converges, and an offboarding destroys exactly that member’s membership',
+    async (_kind, forge) => {
+      const dir = mkdtempSync(join(tmpdir(), 'forge-rehearse-'));
+      const options = {
+        synthDir: dir,
+        stacks: ['forge'],
+        terraform: findTerraform() ?? 'terraform',
+        schemaFiles: PINNED,
+        worldFile: join(dir, 'world.json'),
+        inventory: 'inventory',
+      };
+      const write = (inventory: Inventory): void => {
+        mkdirSync(join(dir, 'stacks/forge'), { recursive: true });
+        writeFileSync(join(dir, 'stacks/forge/cdk.tf.json'), JSON.stringify(synthForge(inventory)));
+      };
+      try {
+        write(load({ org: (t) => t + forge }));
+        const first = await rehearseStack('forge', options);
+        expect(first, first.detail).toMatchObject({ ok: true, planned: { create: 7, update: 0, delete: 0 } });
+        write(load({ org: (t) => t + forge, members: (t) => removeMember(t, 'cy') }));
+        const second = await rehearseStack('forge', options);
+        expect(second, second.detail).toMatchObject({
+          ok: true,
+          planned: { create: 0, update: 0, delete: 1 },
+          secondPlanClean: true,
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 });

@@ -59,6 +59,7 @@ export const REQUIRED = {
     proxmox: { source: 'bpg/proxmox', version: '0.111.1' },
     dns: { source: 'hashicorp/dns', version: '3.6.1' },
     gitea: { source: 'go-gitea/gitea', version: '0.8.1' },
+    github: { source: 'integrations/github', version: '6.9.0' },
   },
 };
 
