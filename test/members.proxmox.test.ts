@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Inventory } from '../inventory/inventory.ts';
 import { removeMember } from '../members/edit.ts';
 import { expirationOf, proxmoxMembersPlan } from '../members/proxmox-users.ts';
+import { deriveModel } from '../model/derive.ts';
 import { loadInventory } from '../model/load.ts';
 import { checkStack, type ProviderSchemaFile } from '../providers/conformance.ts';
 import { rehearseStack } from '../providers/simulator/rehearse.ts';
@@ -29,7 +30,7 @@ function load(edits: Parameters<typeof fixtureOrg>[0] = {}): Inventory {
 function synthCluster(inventory: Inventory, cluster: string): StackJson {
   const app = Testing.app();
   const stack = new ClusterStack(app, {
-    inventory,
+    model: deriveModel(inventory),
     cluster: inventory.clusters.find((c) => c.name === cluster)!,
     env: {},
   });
