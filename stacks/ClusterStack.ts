@@ -6,6 +6,7 @@ import { ProxmoxProvider } from '../.gen/providers/proxmox/provider/index.ts';
 import { fqdn } from '../baseline/cloud-config.ts';
 import { vmFirewallRules } from '../baseline/firewall.ts';
 import { ClusterFoundation } from '../constructs/ClusterFoundation.ts';
+import { ClusterMembers } from '../constructs/ClusterMembers.ts';
 import { DebianImage } from '../constructs/DebianImage.ts';
 import { DebianVm, type VmFirewallRule, type VmNic } from '../constructs/DebianVm.ts';
 import { type Cluster, SHARED_STORAGE_TYPES } from '../inventory/clusters.schema.ts';
@@ -14,6 +15,7 @@ import type { Inventory } from '../inventory/inventory.ts';
 import type { Model } from '../model/derive.ts';
 import { parsePrefix } from '../inventory/net.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
+import { proxmoxMembersPlan } from '../members/proxmox-users.ts';
 import { configureBackend } from './backend.ts';
 import { bootImage } from './boot-images.ts';
 import { renderCloudConfigs } from './cloud-configs.ts';
@@ -123,6 +125,13 @@ export class ClusterStack extends TerraformStack {
         keepWeekly: cluster.backup.keep_weekly,
         keepMonthly: cluster.backup.keep_monthly,
       },
+    });
+
+    // Members' Proxmox users, groups and ACLs live with the cluster they are for: this stack already holds
+    // that cluster's API endpoint and token, and an unreachable cluster then holds up only its own accounts.
+    new ClusterMembers(this, 'members', {
+      cluster: cluster.name,
+      ...proxmoxMembersPlan(inventory, cluster.name),
     });
 
     // One download per node and storage; a shared storage is one place, so one download for the cluster.
