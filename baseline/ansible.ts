@@ -57,6 +57,8 @@ function handlers(used: ReadonlySet<Reload>): Task[] {
     ],
     'reload postgresql': [service('Reload postgresql', 'postgresql', 'reloaded')],
     'restart postgresql': [service('Restart postgresql', 'postgresql', 'restarted')],
+    'reload knot': [service('Reload knot', 'knot', 'reloaded')],
+    'reload prosody': [service('Reload prosody', 'prosody', 'reloaded')],
   };
   const order = Object.keys(all) as Reload[];
   return order.filter((r) => used.has(r)).flatMap((r) => all[r].map((task) => ({ ...task, listen: r })));
@@ -135,6 +137,46 @@ function packageTasks(model: VmModel): Task[] {
   return tasks;
 }
 
+/**
+ * Upstream repositories after the Debian packages: the key (fetched once, when missing), the sources file,
+ * fresh package lists when a sources file changed, then their packages.
+ */
+function repositoryTasks(model: VmModel): Task[] {
+  if (model.repositories.length === 0) return [];
+  const files = new Map(model.files.map((f) => [f.path, f]));
+  const tasks: Task[] = [
+    {
+      name: 'Directory of the upstream keyrings',
+      'ansible.builtin.file': { path: '/etc/apt/keyrings', state: 'directory', mode: '0755' },
+    },
+  ];
+  model.repositories.forEach((repo, i) => {
+    tasks.push(
+      {
+        name: `Key of ${repo.sources}`,
+        'ansible.builtin.get_url': { url: repo.keyUrl, dest: repo.keyring, mode: '0644', force: false },
+      },
+      { ...fileTask(files.get(repo.sources)!), register: `infra_sources_${i}` },
+    );
+  });
+  const changed = model.repositories.map((_, i) => `infra_sources_${i} is changed`).join(' or ');
+  tasks.push(
+    {
+      name: 'Package lists of the upstream repositories',
+      'ansible.builtin.apt': { update_cache: true },
+      when: changed,
+    },
+    {
+      name: 'Packages from the upstream repositories',
+      'ansible.builtin.apt': {
+        name: [...new Set(model.repositories.flatMap((r) => r.packages))].sort(),
+        state: 'present',
+      },
+    },
+  );
+  return tasks;
+}
+
 /** The directories the model names, and the parents its files need. */
 function directoryTasks(model: VmModel): Task[] {
   const tasks: Task[] = [];
@@ -165,24 +207,28 @@ function directoryTasks(model: VmModel): Task[] {
   return tasks;
 }
 
+/** One whole file, checked first when it has a check, notifying what must follow a change. */
+function fileTask(file: VmModel['files'][number]): Task {
+  const [owner, group] = (file.owner ?? 'root:root').split(':');
+  return {
+    name: `File ${file.path}`,
+    'ansible.builtin.copy': {
+      dest: file.path,
+      content: literal(file.content),
+      owner,
+      group: group ?? owner,
+      mode: file.permissions ?? '0644',
+      ...(file.validate ? { validate: file.validate } : {}),
+    },
+    ...(file.reload ? { notify: file.reload } : {}),
+  };
+}
+
 /** Whole files, commands run once, and the units to enable. */
 function fileTasks(model: VmModel): Task[] {
   const tasks: Task[] = [];
-  for (const file of model.files) {
-    const [owner, group] = (file.owner ?? 'root:root').split(':');
-    tasks.push({
-      name: `File ${file.path}`,
-      'ansible.builtin.copy': {
-        dest: file.path,
-        content: literal(file.content),
-        owner,
-        group: group ?? owner,
-        mode: file.permissions ?? '0644',
-        ...(file.validate ? { validate: file.validate } : {}),
-      },
-      ...(file.reload ? { notify: file.reload } : {}),
-    });
-  }
+  const sources = new Set(model.repositories.map((r) => r.sources));
+  for (const file of model.files) if (!sources.has(file.path)) tasks.push(fileTask(file));
   for (const once of model.once) {
     tasks.push({
       name: once.name,
@@ -196,6 +242,19 @@ function fileTasks(model: VmModel): Task[] {
     });
   }
   return tasks;
+}
+
+/** Commands run on every converge; each reports a change exactly when it printed something. */
+function commandTasks(model: VmModel): Task[] {
+  return model.commands.map((command) => ({
+    name: command.name,
+    'ansible.builtin.command': {
+      argv: [...command.argv],
+      ...(command.stdin === undefined ? {} : { stdin: literal(command.stdin) }),
+    },
+    register: 'infra_command',
+    changed_when: 'infra_command.stdout | trim | length > 0',
+  }));
 }
 
 /** Deletes the files the last run managed and this one does not, then records this run's list. */
@@ -289,8 +348,10 @@ export function convergeTasks(model: VmModel): Task[] {
     },
     ...userTasks(model),
     ...packageTasks(model),
+    ...repositoryTasks(model),
     ...directoryTasks(model),
     ...fileTasks(model),
+    ...commandTasks(model),
     ...managedFileTasks(model),
   ];
 }
