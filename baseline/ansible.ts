@@ -75,8 +75,13 @@ function homeOf(user: VmModel['users'][number]): string {
 /** Groups, users (with exactly their groups) and their SSH keys. */
 function userTasks(model: VmModel): Task[] {
   const tasks: Task[] = [];
-  for (const group of model.groups)
-    tasks.push({ name: `Group ${group}`, 'ansible.builtin.group': { name: group, state: 'present' } });
+  if (model.groups.length > 0) {
+    tasks.push({
+      name: 'Groups',
+      'ansible.builtin.group': { name: '{{ item }}', state: 'present' },
+      loop: model.groups.map(literal),
+    });
+  }
   for (const user of model.users) {
     tasks.push({
       name: `User ${user.name}`,
@@ -235,10 +240,12 @@ function fileTasks(model: VmModel): Task[] {
       'ansible.builtin.command': { argv: [...once.argv], creates: once.creates },
     });
   }
-  for (const unit of model.services) {
+  if (model.services.length > 0) {
+    // One task over the units: a task costs Ansible far more than an item of a loop.
     tasks.push({
-      name: `Enable ${unit}`,
-      'ansible.builtin.systemd_service': { name: unit, enabled: true },
+      name: 'Enable the services',
+      'ansible.builtin.systemd_service': { name: '{{ item }}', enabled: true },
+      loop: [...model.services],
     });
   }
   return tasks;
