@@ -59,6 +59,9 @@ function handlers(used: ReadonlySet<Reload>): Task[] {
     'restart postgresql': [service('Restart postgresql', 'postgresql', 'restarted')],
     'reload knot': [service('Reload knot', 'knot', 'reloaded')],
     'reload prosody': [service('Reload prosody', 'prosody', 'reloaded')],
+    'refresh apt lists': [
+      { name: 'Refresh the package lists', 'ansible.builtin.apt': { update_cache: true } },
+    ],
   };
   const order = Object.keys(all) as Reload[];
   return order.filter((r) => used.has(r)).flatMap((r) => all[r].map((task) => ({ ...task, listen: r })));
@@ -143,8 +146,8 @@ function packageTasks(model: VmModel): Task[] {
 }
 
 /**
- * Upstream repositories after the Debian packages: the key (fetched once, when missing), the sources file,
- * fresh package lists when a sources file changed, then their packages.
+ * Upstream repositories after the Debian packages: the key (fetched once, when missing), the sources file
+ * (whose change notifies a refresh of the package lists, run at once), then their packages.
  */
 function repositoryTasks(model: VmModel): Task[] {
   if (model.repositories.length === 0) return [];
@@ -155,21 +158,20 @@ function repositoryTasks(model: VmModel): Task[] {
       'ansible.builtin.file': { path: '/etc/apt/keyrings', state: 'directory', mode: '0755' },
     },
   ];
-  model.repositories.forEach((repo, i) => {
+  for (const repo of model.repositories) {
     tasks.push(
       {
         name: `Key of ${repo.sources}`,
         'ansible.builtin.get_url': { url: repo.keyUrl, dest: repo.keyring, mode: '0644', force: false },
       },
-      { ...fileTask(files.get(repo.sources)!), register: `infra_sources_${i}` },
+      fileTask(files.get(repo.sources)!),
     );
-  });
-  const changed = model.repositories.map((_, i) => `infra_sources_${i} is changed`).join(' or ');
+  }
   tasks.push(
+    // A changed sources file notified the refresh of the package lists; it must run before the install.
     {
-      name: 'Package lists of the upstream repositories',
-      'ansible.builtin.apt': { update_cache: true },
-      when: changed,
+      name: 'Refresh the package lists now if a sources file changed',
+      'ansible.builtin.meta': 'flush_handlers',
     },
     {
       name: 'Packages from the upstream repositories',

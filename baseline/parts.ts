@@ -29,7 +29,8 @@ export type Reload =
   | 'reload postgresql'
   | 'restart postgresql'
   | 'reload knot'
-  | 'reload prosody';
+  | 'reload prosody'
+  | 'refresh apt lists';
 
 /** A file of the VM: what cloud-init writes at first boot and the playbook keeps in place afterwards. */
 export interface VmFile extends WriteFile {

@@ -3,7 +3,7 @@ import type { Vm } from '../inventory/vms.schema.ts';
 import type { ServiceInstance } from '../services/instances.ts';
 import type { UpstreamRepo } from '../services/types.ts';
 import { codename } from '../inventory/names.ts';
-import { type AptRepository, type Command, generated, type Part, sh } from './parts.ts';
+import { type AptRepository, type Command, generated, type Part, sh, type VmFile } from './parts.ts';
 
 function sourcesFile(repo: UpstreamRepo, vm: Vm): string {
   const lines = [
@@ -20,7 +20,7 @@ export function servicesPart(vm: Vm, instances: readonly ServiceInstance[]): Par
   const own = instances.filter((i) => i.vm.name === vm.name);
   if (own.length === 0 && vm.extra_packages.length === 0) return undefined;
   const packages = own.flatMap((i) => i.def.packages);
-  const files = own.flatMap((i) => i.def.cloudInit?.(i.ctx).files ?? []);
+  const files: VmFile[] = own.flatMap((i) => i.def.cloudInit?.(i.ctx).files ?? []);
   const before: Command[] = own.flatMap((i) => i.def.cloudInit?.(i.ctx).before ?? []);
   const after: Command[] = own.flatMap((i) => i.def.cloudInit?.(i.ctx).runcmd ?? []);
 
@@ -33,7 +33,13 @@ export function servicesPart(vm: Vm, instances: readonly ServiceInstance[]): Par
     const sources = `/etc/apt/sources.list.d/${repo.id}.sources`;
     // Deferred: cloud-init writes it after its own package installation, which would fail on a source
     // whose key is not there yet; runcmd fetches the key before anything runs apt again.
-    files.push({ path: sources, content: sourcesFile(repo, vm), permissions: '0644', defer: true });
+    files.push({
+      path: sources,
+      content: sourcesFile(repo, vm),
+      permissions: '0644',
+      defer: true,
+      reload: 'refresh apt lists',
+    });
     repositories.push({ sources, keyring, keyUrl: repo.keyUrl, packages: repo.packages });
     upstream.push(
       ['install', '-d', '-m', '0755', '/etc/apt/keyrings'],
