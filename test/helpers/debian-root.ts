@@ -44,7 +44,7 @@ export interface CachedRoot {
 }
 
 /** Changes whenever the way a root is built changes, so an old cached root is never taken for a new one. */
-const ROOT_FORMAT = 2;
+const ROOT_FORMAT = 3;
 
 /**
  * A bookworm root with these packages installed, and the .deb files of `downloaded` waiting in apt's cache
@@ -70,7 +70,8 @@ export function debianRoot(packages: readonly string[], downloaded: readonly str
     later.length > 0
       ? [
           // mmdebstrap's own apt configuration points at the new root: the files land in its cache.
-          `--customize-hook=APT_CONFIG="$MMDEBSTRAP_APT_CONFIG" apt-get install --download-only --yes ${later.join(' ')}`,
+          // Emptied first: the cache keeps only these files, not every package the build installed.
+          `--customize-hook=APT_CONFIG="$MMDEBSTRAP_APT_CONFIG" apt-get clean && APT_CONFIG="$MMDEBSTRAP_APT_CONFIG" apt-get install --download-only --yes ${later.join(' ')}`,
           '--skip=cleanup/apt/cache',
         ]
       : [];
