@@ -4,8 +4,8 @@
 // writes whole files, never lines, and records the files it manages on the VM, so a file the inventory no
 // longer produces (a removed service, a removed virtual host) is deleted on the next run.
 import { Document, Scalar } from 'yaml';
-import type { Inventory } from '../inventory/inventory.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
+import type { Model } from '../model/derive.ts';
 import { vmSite } from '../services/instances.ts';
 import { MEMBERS_GROUP } from './members.ts';
 import { GENERATED_NOTE, type Reload } from './parts.ts';
@@ -385,13 +385,14 @@ skip_list:
 `;
 
 /** Every file under artifacts/ansible/, by path relative to it: the inventory, one playbook per Debian VM. */
-export function renderAnsible(inventory: Inventory, models: readonly VmModel[]): Map<string, string> {
+export function renderAnsible(model: Model, models: readonly VmModel[]): Map<string, string> {
+  const { inventory } = model;
   const files = new Map<string, string>();
   const byName = new Map(inventory.vms.map((vm) => [vm.name, vm]));
   const vms = models.map((m) => byName.get(m.name)).filter((vm): vm is Vm => vm !== undefined);
-  files.set('inventory.yml', renderInventory(inventory, vms));
+  files.set('inventory.yml', renderInventory(model, vms));
   files.set('.ansible-lint', LINT_CONFIG);
-  for (const model of models) files.set(`vms/${model.name}.yml`, renderPlaybook(model));
+  for (const vmModel of models) files.set(`vms/${vmModel.name}.yml`, renderPlaybook(vmModel));
   return files;
 }
 
@@ -418,7 +419,8 @@ export function groupName(prefix: string, name: string): string {
 }
 
 /** The Ansible inventory: every Debian VM by its FQDN, grouped by site, cluster, service kind, anti-affinity group. */
-export function renderInventory(inventory: Inventory, vms: readonly Vm[]): string {
+export function renderInventory(model: Model, vms: readonly Vm[]): string {
+  const { inventory, services } = model;
   const groups = new Map<string, string[]>();
   const add = (group: string, vm: string): void => {
     groups.set(group, [...(groups.get(group) ?? []), vm]);
@@ -426,7 +428,7 @@ export function renderInventory(inventory: Inventory, vms: readonly Vm[]): strin
   const hosts: Record<string, { ansible_host: string }> = {};
   for (const vm of vms) {
     hosts[vm.name] = { ansible_host: `${vm.name}.${inventory.org.domain}` };
-    add(groupName('site', vmSite(inventory, vm) ?? 'none'), vm.name);
+    add(groupName('site', vmSite(services, vm) ?? 'none'), vm.name);
     add(groupName('cluster', vm.cluster), vm.name);
     for (const kind of new Set(vm.services.map((s) => s.kind))) add(groupName('kind', kind), vm.name);
     if (vm.anti_affinity) add(groupName('anti_affinity', vm.anti_affinity), vm.name);

@@ -1,9 +1,10 @@
 // Backups: borgmatic pushes the VM's files and its services' database dumps to the Borg repository every night.
 import { stringify } from 'yaml';
 import type { Inventory } from '../inventory/inventory.ts';
+import type { Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { DATABASE_KIND } from '../services/catalog.ts';
-import { dependencyTargets, type ServiceInstance } from '../services/instances.ts';
+import { dependencyTargets } from '../services/instances.ts';
 import { fqdn } from '../inventory/names.ts';
 import { generated, type Part, sh } from './parts.ts';
 
@@ -21,20 +22,17 @@ export interface BackupPlan {
 }
 
 /** What borgmatic saves for a VM, or undefined when it gets no backup (no backup section, or it is the repository). */
-export function backupPlan(
-  inventory: Inventory,
-  vm: Vm,
-  instances: readonly ServiceInstance[],
-): BackupPlan | undefined {
+export function backupPlan(model: Model, vm: Vm): BackupPlan | undefined {
+  const { inventory, services } = model;
   const { backup } = inventory.org;
   if (!backup || vm.os === 'other') return undefined;
-  const own = instances.filter((i) => i.vm.name === vm.name);
+  const own = services.instances.filter((i) => i.vm.name === vm.name);
   if (own.some((i) => i.def.backup.none)) return undefined;
   const all = [...new Set([...BASELINE_BACKUP_PATHS, ...own.flatMap((i) => i.def.backup.paths)])];
   // A path inside another one (/etc/postfix in /etc) is saved already.
   const paths = all.filter((p) => !all.some((q) => q !== p && p.startsWith(`${q}/`)));
   const databases = own.flatMap((i) => {
-    const server = dependencyTargets(inventory, i, DATABASE_KIND)[0];
+    const server = dependencyTargets(services, i, DATABASE_KIND)[0];
     if (!server) return [];
     return (i.def.backup.databases ?? []).map((db) => ({
       name: db.name,

@@ -1,7 +1,7 @@
 // Renders a VM's cloud-config (the user data of its cloud-init snippet) from the inventory: the Debian baseline
 // composed of typed parts, in a stable key order, so the same inventory always gives the same bytes.
 import { Document, isSeq, stringify } from 'yaml';
-import type { Inventory } from '../inventory/inventory.ts';
+import type { Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { fqdn } from '../inventory/names.ts';
 import type { CloudUser } from './parts.ts';
@@ -46,7 +46,8 @@ function header(lines: readonly string[]): string {
  * Debian baseline (their packages, firewall and upgrades are not Debian's), only their name and the
  * bootstrap admin, and rely on the Proxmox firewall.
  */
-export function renderCloudConfig(inventory: Inventory, vm: Vm): string {
+export function renderCloudConfig(model: Model, vm: Vm): string {
+  const { inventory } = model;
   const identity = {
     hostname: vm.name,
     fqdn: fqdn(inventory, vm),
@@ -64,7 +65,7 @@ export function renderCloudConfig(inventory: Inventory, vm: Vm): string {
     return `${header([`${identity.fqdn}: os "other", so no Debian baseline: name and bootstrap admin only.`])}${stringify(config, { lineWidth: 0 })}`;
   }
 
-  return renderFirstBoot(firstBootModel(inventory, vm));
+  return renderFirstBoot(firstBootModel(model, vm));
 }
 
 /** The cloud-config of a Debian VM's model. */

@@ -1,6 +1,5 @@
 // In which order `npm run converge` runs the playbooks: per site, the replicas of a service one at a time.
 import type { Inventory } from '../inventory/inventory.ts';
-import { vmSite } from '../services/instances.ts';
 
 export interface SiteWaves {
   readonly site: string;
@@ -15,9 +14,10 @@ export interface SiteWaves {
 export function convergeWaves(inventory: Inventory, only?: ReadonlySet<string>): SiteWaves[] {
   const sites = new Map<string, string[][]>();
   const turn = new Map<string, number>();
+  const siteOfCluster = new Map(inventory.clusters.map((c) => [c.name, c.site]));
   for (const vm of inventory.vms) {
     if (vm.os === 'other' || (only && !only.has(vm.name))) continue;
-    const site = vmSite(inventory, vm) ?? '';
+    const site = siteOfCluster.get(vm.cluster) ?? '';
     const waves = sites.get(site) ?? [];
     let index = 0;
     if (vm.anti_affinity) {

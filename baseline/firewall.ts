@@ -1,12 +1,12 @@
 // The VM's inbound firewall: exactly its services' ports, SSH from the jump and monitoring hosts, nothing else.
 import type { Inventory } from '../inventory/inventory.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
+import type { Model } from '../model/derive.ts';
 import {
   dependents,
   hostPrefixes,
   proxiesFor,
   type ServiceInstance,
-  serviceInstances,
   vmsRunning,
 } from '../services/instances.ts';
 import type { PortSpec, Proto } from '../services/types.ts';
@@ -31,21 +31,17 @@ function orgPrefixes(inventory: Inventory): string[] {
   return inventory.networks.flatMap((n) => [n.ipv6, n.ipv4].filter((p): p is string => p !== undefined));
 }
 
-function sourcesFor(
-  inventory: Inventory,
-  instances: readonly ServiceInstance[],
-  instance: ServiceInstance,
-  port: PortSpec,
-): (string | undefined)[] {
+function sourcesFor(model: Model, instance: ServiceInstance, port: PortSpec): (string | undefined)[] {
+  const { inventory, services } = model;
   const others = (vms: readonly Vm[]): string[] =>
-    vms.filter((v) => v.name !== instance.vm.name).flatMap((v) => hostPrefixes(inventory, v));
+    vms.filter((v) => v.name !== instance.vm.name).flatMap((v) => hostPrefixes(services, v));
   const { reach } = port;
   if (reach === 'public') return [undefined];
-  if (reach === 'proxy') return others(proxiesFor(inventory, instance));
-  if (reach === 'dependents') return others(dependents(inventory, instances, instance.vm, instance.kind));
+  if (reach === 'proxy') return others(proxiesFor(services, instance));
+  if (reach === 'dependents') return others(dependents(services, instance.vm, instance.kind));
   if (reach === 'backup') return [...(inventory.org.backup?.sources ?? [])];
   if (reach === 'org') return orgPrefixes(inventory);
-  return others(vmsRunning(inventory, reach.kinds, instance.site));
+  return others(vmsRunning(services, reach.kinds, instance.site));
 }
 
 /**
@@ -53,11 +49,8 @@ function sourcesFor(
  * (SSH, then services in vms.yaml order, then extra ports) and deduplicated; a port open to everyone
  * drops the narrower rules for the same port.
  */
-export function vmFirewallRules(
-  inventory: Inventory,
-  vm: Vm,
-  instances: readonly ServiceInstance[] = serviceInstances(inventory),
-): FirewallRule[] {
+export function vmFirewallRules(model: Model, vm: Vm): FirewallRule[] {
+  const { inventory } = model;
   const rules: FirewallRule[] = [];
   const add = (
     proto: Proto,
@@ -70,13 +63,13 @@ export function vmFirewallRules(
   };
   add('tcp', '22', inventory.org.ssh.sources, 'ssh from the jump hosts');
   add('tcp', '22', inventory.org.monitoring?.sources ?? [], 'check_by_ssh from the monitoring servers');
-  for (const instance of instances) {
+  for (const instance of model.services.instances) {
     if (instance.vm.name !== vm.name) continue;
     for (const port of instance.def.ports) {
       add(
         port.proto,
         formatPort(port.port),
-        sourcesFor(inventory, instances, instance, port),
+        sourcesFor(model, instance, port),
         `${instance.kind}: ${port.purpose}`,
       );
     }

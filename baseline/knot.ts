@@ -4,10 +4,10 @@
 // never do. knot.conf includes each key from a file the operator makes once on the VM (`keymgr -t NAME
 // hmac-sha256 > /etc/knot/keys/NAME.conf`, docs/services.md), so no secret reaches the repository or the
 // synthesized output, and the key names here are the ones the Drone secrets carry.
-import { buildDnsModel, PRIMARY_KIND, SECONDARY_KIND } from '../dns/model.ts';
-import type { Inventory } from '../inventory/inventory.ts';
+import { PRIMARY_KIND, SECONDARY_KIND } from '../dns/model.ts';
+import type { Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
-import { dependencyTargets, dependents, type ServiceInstance, vmAddresses } from '../services/instances.ts';
+import { dependencyTargets, dependents, type ServiceModel, vmAddresses } from '../services/instances.ts';
 import { generated, type Part } from './parts.ts';
 
 /** TSIG key names: the deploy pipeline's (RFC 2136 updates), the review's (signed queries), zone transfers. */
@@ -24,8 +24,8 @@ export function knotKeyFile(name: string): string {
   return `/etc/knot/keys/${name}.conf`;
 }
 
-function addresses(inventory: Inventory, vm: Vm): string {
-  const a = vmAddresses(inventory, vm);
+function addresses(services: ServiceModel, vm: Vm): string {
+  const a = vmAddresses(services, vm);
   return `[ ${[...a.ipv6, ...a.ipv4].join(', ')} ]`;
 }
 
@@ -57,8 +57,7 @@ function common(keys: readonly string[]): string[] {
 
 /** The hidden primary: notifies the secondaries, lets them transfer, takes the dns stack's signed updates. */
 export function primaryConf(
-  inventory: Inventory,
-  vm: Vm,
+  services: ServiceModel,
   secondaries: readonly Vm[],
   zones: readonly string[],
 ): string {
@@ -68,7 +67,7 @@ export function primaryConf(
     for (const s of secondaries)
       lines.push(
         `  - id: ${s.name}`,
-        `    address: ${addresses(inventory, s)}`,
+        `    address: ${addresses(services, s)}`,
         `    key: ${KNOT_KEYS.transfer}`,
       );
     lines.push('');
@@ -76,7 +75,7 @@ export function primaryConf(
   lines.push('acl:', '  - id: deploy', `    key: ${KNOT_KEYS.deploy}`, '    action: update');
   if (secondaries.length > 0) {
     const all = secondaries.flatMap((s) => {
-      const a = vmAddresses(inventory, s);
+      const a = vmAddresses(services, s);
       return [...a.ipv6, ...a.ipv4];
     });
     lines.push('  - id: secondaries', `    address: [ ${all.join(', ')} ]`, `    key: ${KNOT_KEYS.transfer}`);
@@ -92,19 +91,19 @@ export function primaryConf(
 }
 
 /** A public secondary: transfers every zone from the primary, which alone may notify it. */
-export function secondaryConf(inventory: Inventory, vm: Vm, primary: Vm, zones: readonly string[]): string {
+export function secondaryConf(services: ServiceModel, vm: Vm, primary: Vm, zones: readonly string[]): string {
   // Knot 3.3 renamed `master` to `primary`; Debian 12 ships 3.2, which knows only `master`.
   const from = vm.os === 'debian-13' ? 'primary' : 'master';
   const lines = [
     ...common([KNOT_KEYS.transfer]),
     'remote:',
     `  - id: ${primary.name}`,
-    `    address: ${addresses(inventory, primary)}`,
+    `    address: ${addresses(services, primary)}`,
     `    key: ${KNOT_KEYS.transfer}`,
     '',
     'acl:',
     '  - id: primary',
-    `    address: ${addresses(inventory, primary)}`,
+    `    address: ${addresses(services, primary)}`,
     `    key: ${KNOT_KEYS.transfer}`,
     '    action: notify',
     '',
@@ -116,24 +115,21 @@ export function secondaryConf(inventory: Inventory, vm: Vm, primary: Vm, zones: 
 }
 
 /** knot.conf for a VM running dns-primary or dns-secondary, or undefined for any other VM. */
-export function knotPart(
-  inventory: Inventory,
-  vm: Vm,
-  instances: readonly ServiceInstance[],
-): Part | undefined {
-  const own = instances.find(
+export function knotPart(model: Model, vm: Vm): Part | undefined {
+  const { services } = model;
+  const own = services.instances.find(
     (i) => i.vm.name === vm.name && (i.kind === PRIMARY_KIND || i.kind === SECONDARY_KIND),
   );
   if (!own) return undefined;
-  const zones = buildDnsModel(inventory).zones.map((z) => z.name);
+  const zones = model.dns.zones.map((z) => z.name);
   let content: string;
   if (own.kind === PRIMARY_KIND) {
-    content = primaryConf(inventory, vm, dependents(inventory, instances, vm, PRIMARY_KIND), zones);
+    content = primaryConf(services, dependents(services, vm, PRIMARY_KIND), zones);
   } else {
-    const primary = dependencyTargets(inventory, own, PRIMARY_KIND)[0];
+    const primary = dependencyTargets(services, own, PRIMARY_KIND)[0];
     // No primary is an error npm run check reports (a dependency no VM provides); nothing to write then.
     if (!primary) return undefined;
-    content = secondaryConf(inventory, vm, primary, zones);
+    content = secondaryConf(services, vm, primary, zones);
   }
   return {
     name: `knot: ${own.kind === PRIMARY_KIND ? 'hidden primary' : 'secondary'} of ${zones.length} zones, TSIG keys from /etc/knot/keys`,

@@ -2,10 +2,10 @@
 //
 // Rendered only by the playbook: a virtual host needs a certificate file before nginx starts, and the
 // proxy's first boot comes before any certificate exists.
-import type { Inventory } from '../inventory/inventory.ts';
+import type { Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { PROXY_KIND } from '../services/catalog.ts';
-import { proxiesFor, type ServiceInstance, vmAddresses } from '../services/instances.ts';
+import { proxiesFor, type ServiceModel, vmAddresses } from '../services/instances.ts';
 import { generated, type OnceCommand, type Part, type VmDirectory, type VmFile } from './parts.ts';
 
 /** Where certbot's webroot plugin puts the ACME challenges the HTTP server answers. */
@@ -24,27 +24,24 @@ export interface VirtualHost {
   readonly websockets: boolean;
 }
 
-function backendAddress(inventory: Inventory, proxy: Vm, backend: Vm, port: number): string {
+function backendAddress(services: ServiceModel, proxy: Vm, backend: Vm, port: number): string {
   if (backend.name === proxy.name) return `127.0.0.1:${port}`;
-  const a = vmAddresses(inventory, backend);
+  const a = vmAddresses(services, backend);
   const v6 = a.ipv6[0];
   return v6 ? `[${v6}]:${port}` : `${a.ipv4[0] ?? '127.0.0.1'}:${port}`;
 }
 
 /** The web names a proxy VM serves, sorted by name; one name served by several instances balances over them. */
-export function virtualHosts(
-  inventory: Inventory,
-  proxy: Vm,
-  instances: readonly ServiceInstance[],
-): VirtualHost[] {
+export function virtualHosts(model: Model, proxy: Vm): VirtualHost[] {
+  const { services } = model;
   const byName = new Map<
     string,
     { for: string[]; backends: string[]; health: string; websockets: boolean }
   >();
-  for (const instance of instances) {
+  for (const instance of services.instances) {
     const web = instance.def.web;
     if (!web || web.tls !== 'proxy') continue;
-    if (!proxiesFor(inventory, instance).some((p) => p.name === proxy.name)) continue;
+    if (!proxiesFor(services, instance).some((p) => p.name === proxy.name)) continue;
     for (const name of instance.ctx.webNames) {
       const host = byName.get(name) ?? {
         for: [],
@@ -53,7 +50,7 @@ export function virtualHosts(
         websockets: false,
       };
       host.for.push(instance.label);
-      const backend = backendAddress(inventory, proxy, instance.vm, web.port);
+      const backend = backendAddress(services, proxy, instance.vm, web.port);
       if (!host.backends.includes(backend)) host.backends.push(backend);
       host.websockets ||= web.websockets === true;
       byName.set(name, host);
@@ -150,13 +147,9 @@ nginx -t && systemctl reload nginx
 `;
 
 /** The proxy part of a VM that runs nginx-proxy, or undefined. */
-export function proxyPart(
-  inventory: Inventory,
-  vm: Vm,
-  instances: readonly ServiceInstance[],
-): Part | undefined {
+export function proxyPart(model: Model, vm: Vm): Part | undefined {
   if (!vm.services.some((s) => s.kind === PROXY_KIND)) return undefined;
-  const hosts = virtualHosts(inventory, vm, instances);
+  const hosts = virtualHosts(model, vm);
   const files: VmFile[] = [
     { path: '/etc/nginx/conf.d/00-baseline.conf', content: COMMON, reload: 'reload nginx' },
     {

@@ -3,10 +3,10 @@
 // Each is made idempotently with psql's \gexec: a statement runs only when the role or database is missing
 // (or owned by another role), and psql prints a command tag only for what it ran, so the task reports a
 // change exactly then. Roles get LOGIN and no password: passwords are secrets, set by hand (docs/services.md).
-import type { Inventory } from '../inventory/inventory.ts';
+import type { Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { DATABASE_KIND } from '../services/catalog.ts';
-import { dependencyTargets, type ServiceInstance } from '../services/instances.ts';
+import { dependencyTargets } from '../services/instances.ts';
 import type { DatabaseSpec } from '../services/types.ts';
 import type { ConvergeCommand, Part } from './parts.ts';
 
@@ -16,15 +16,11 @@ export interface ServiceDatabase extends DatabaseSpec {
 }
 
 /** The databases the services keep on this VM, by database name, in vms.yaml order. */
-export function serviceDatabases(
-  inventory: Inventory,
-  vm: Vm,
-  instances: readonly ServiceInstance[],
-): ServiceDatabase[] {
+export function serviceDatabases(model: Model, vm: Vm): ServiceDatabase[] {
   const found = new Map<string, ServiceDatabase>();
-  for (const instance of instances) {
+  for (const instance of model.services.instances) {
     if (!instance.def.dependsOn.includes(DATABASE_KIND)) continue;
-    if (dependencyTargets(inventory, instance, DATABASE_KIND)[0]?.name !== vm.name) continue;
+    if (dependencyTargets(model.services, instance, DATABASE_KIND)[0]?.name !== vm.name) continue;
     for (const db of instance.def.backup.databases ?? [])
       if (!found.has(db.name)) found.set(db.name, { ...db, for: instance.label });
   }
@@ -74,14 +70,10 @@ function databaseCommand(db: ServiceDatabase): ConvergeCommand {
  * The roles and databases of the services using this VM as their PostgreSQL, or undefined when there are
  * none. Not on a streaming replica: it is read-only and receives its primary's roles by replication.
  */
-export function databasesPart(
-  inventory: Inventory,
-  vm: Vm,
-  instances: readonly ServiceInstance[],
-): Part | undefined {
-  const own = instances.find((i) => i.vm.name === vm.name && i.kind === DATABASE_KIND);
+export function databasesPart(model: Model, vm: Vm): Part | undefined {
+  const own = model.services.instances.find((i) => i.vm.name === vm.name && i.kind === DATABASE_KIND);
   if (!own || typeof own.params.primary === 'string') return undefined;
-  const databases = serviceDatabases(inventory, vm, instances);
+  const databases = serviceDatabases(model, vm);
   if (databases.length === 0) return undefined;
   return {
     name: `postgresql: roles and databases of ${databases.map((d) => d.name).join(', ')}`,

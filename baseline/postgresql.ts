@@ -2,10 +2,10 @@
 //
 // Rendered only by the playbook: the files live in the directory of the cluster Debian's package creates,
 // which does not exist yet when cloud-init writes its files.
-import type { Inventory } from '../inventory/inventory.ts';
+import type { Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { DATABASE_KIND } from '../services/catalog.ts';
-import { dependents, hostPrefixes, type ServiceInstance } from '../services/instances.ts';
+import { dependents, hostPrefixes } from '../services/instances.ts';
 import { generated, type Part } from './parts.ts';
 
 /** The PostgreSQL major version Debian ships in the VM's release. */
@@ -13,10 +13,13 @@ export function postgresVersion(vm: Vm): number {
   return vm.os === 'debian-13' ? 17 : 15;
 }
 
-export function pgHba(inventory: Inventory, vm: Vm, instances: readonly ServiceInstance[]): string {
-  const clients = dependents(inventory, instances, vm, DATABASE_KIND);
+export function pgHba(model: Model, vm: Vm): string {
+  const { services } = model;
+  const clients = dependents(services, vm, DATABASE_KIND);
   const replicas = new Set(
-    instances.filter((i) => i.kind === DATABASE_KIND && i.params.primary === vm.name).map((i) => i.vm.name),
+    services.instances
+      .filter((i) => i.kind === DATABASE_KIND && i.params.primary === vm.name)
+      .map((i) => i.vm.name),
   );
   const lines = [
     '# TYPE  DATABASE     USER      ADDRESS                METHOD',
@@ -28,17 +31,13 @@ export function pgHba(inventory: Inventory, vm: Vm, instances: readonly ServiceI
   for (const client of clients) {
     const database = replicas.has(client.name) ? 'replication' : 'all';
     lines.push(`# ${client.name}${replicas.has(client.name) ? ' (streaming replica)' : ''}`);
-    for (const prefix of hostPrefixes(inventory, client))
+    for (const prefix of hostPrefixes(services, client))
       lines.push(`host    ${database.padEnd(12)} all       ${prefix.padEnd(22)} scram-sha-256`);
   }
   return generated('#', `${lines.join('\n')}\n`);
 }
 
-export function postgresqlPart(
-  inventory: Inventory,
-  vm: Vm,
-  instances: readonly ServiceInstance[],
-): Part | undefined {
+export function postgresqlPart(model: Model, vm: Vm): Part | undefined {
   if (!vm.services.some((s) => s.kind === DATABASE_KIND)) return undefined;
   const dir = `/etc/postgresql/${postgresVersion(vm)}/main`;
   return {
@@ -47,7 +46,7 @@ export function postgresqlPart(
     files: [
       {
         path: `${dir}/pg_hba.conf`,
-        content: pgHba(inventory, vm, instances),
+        content: pgHba(model, vm),
         permissions: '0640',
         owner: 'postgres:postgres',
         reload: 'reload postgresql',

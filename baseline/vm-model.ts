@@ -1,11 +1,12 @@
 // The one typed model of what goes on a Debian VM; the cloud-config and the Ansible playbook both render it.
 //
 // To put something new on a VM (a member's account, a sudo file, a service's config file), add a Part to
-// `baselineParts` in baseline/cloud-config.ts (or return more from an existing part): users, groups, files,
-// packages, services and directories reach both renderers from there, and nowhere else.
+// `baselineParts` below (or return more from an existing part): users, groups, files, packages, services and
+// directories reach both renderers from there, and nowhere else. A part that needs more than the inventory
+// (service instances, addresses, dependents, reboot turns) takes the derived model (model/derive.ts).
 import type { Inventory } from '../inventory/inventory.ts';
+import type { Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
-import { type ServiceInstance, serviceInstances } from '../services/instances.ts';
 import { backupPart, backupPlan } from './backup.ts';
 import { type FirewallRule, firewallPart, vmFirewallRules } from './firewall.ts';
 import { membersPart } from './members.ts';
@@ -16,7 +17,6 @@ import { prosodyPart } from './prosody.ts';
 import { postgresqlPart } from './postgresql.ts';
 import { databasesPart } from './postgresql-roles.ts';
 import { fqdn } from '../inventory/names.ts';
-import { rebootSchedule } from '../inventory/reboots.ts';
 import type {
   AptRepository,
   CloudUser,
@@ -73,37 +73,33 @@ export const BASE_PACKAGES = [
 ] as const;
 
 /** What a Debian VM's cloud-config is made of, part by part; exported for tests and the docs. */
-export function baselineParts(
-  inventory: Inventory,
-  vm: Vm,
-  instances: readonly ServiceInstance[] = serviceInstances(inventory),
-  rebootTime: string = rebootSchedule(inventory).times.get(vm.name) ?? '04:00',
-): Part[] {
-  const rules = vmFirewallRules(inventory, vm, instances);
-  const containers = instances.some((i) => i.vm.name === vm.name && i.def.containers);
+export function baselineParts(model: Model, vm: Vm): Part[] {
+  const { inventory, services } = model;
+  const rules = vmFirewallRules(model, vm);
+  const containers = services.instances.some((i) => i.vm.name === vm.name && i.def.containers);
   const parts: Part[] = [
     { name: 'base: packages, qemu-guest-agent', packages: BASE_PACKAGES },
     securityPart(inventory, vm),
     firewallPart(rules, containers),
     journaldPart(vm),
-    upgradesPart(inventory, vm, rebootTime),
+    upgradesPart(inventory, vm, model.rebootTimes.get(vm.name) ?? '04:00'),
     monitoringPart(inventory, vm),
   ];
   const members = membersPart(inventory, vm);
   if (members) parts.push(members);
-  const services = servicesPart(vm, instances);
-  if (services) parts.push(services);
-  const plan = backupPlan(inventory, vm, instances);
+  const own = servicesPart(vm, services.instances);
+  if (own) parts.push(own);
+  const plan = backupPlan(model, vm);
   if (plan) parts.push(backupPart(inventory, vm, plan));
-  const knot = knotPart(inventory, vm, instances);
+  const knot = knotPart(model, vm);
   if (knot) parts.push(knot);
-  const prosody = prosodyPart(vm, instances);
+  const prosody = prosodyPart(vm, services.instances);
   if (prosody) parts.push(prosody);
-  const proxy = proxyPart(inventory, vm, instances);
+  const proxy = proxyPart(model, vm);
   if (proxy) parts.push(proxy);
-  const postgres = postgresqlPart(inventory, vm, instances);
+  const postgres = postgresqlPart(model, vm);
   if (postgres) parts.push(postgres);
-  const roles = databasesPart(inventory, vm, instances);
+  const roles = databasesPart(model, vm);
   if (roles) parts.push(roles);
   parts.push({
     // cloud-init installs chrony through its ntp module, and sudo comes with Debian's cloud image.
@@ -167,21 +163,13 @@ export function modelFromParts(
 }
 
 /** What cloud-init writes at first boot: every part but the converge-only ones. */
-export function firstBootModel(
-  inventory: Inventory,
-  vm: Vm,
-  instances: readonly ServiceInstance[] = serviceInstances(inventory),
-): VmModel {
-  const parts = baselineParts(inventory, vm, instances).filter((p) => !p.convergeOnly);
-  return modelFromParts(inventory, vm, parts, vmFirewallRules(inventory, vm, instances));
+export function firstBootModel(model: Model, vm: Vm): VmModel {
+  const parts = baselineParts(model, vm).filter((p) => !p.convergeOnly);
+  return modelFromParts(model.inventory, vm, parts, vmFirewallRules(model, vm));
 }
 
 /** What the playbook keeps in place on a running VM: every part. */
-export function convergeModel(
-  inventory: Inventory,
-  vm: Vm,
-  instances: readonly ServiceInstance[] = serviceInstances(inventory),
-): VmModel {
-  const parts = baselineParts(inventory, vm, instances);
-  return modelFromParts(inventory, vm, parts, vmFirewallRules(inventory, vm, instances));
+export function convergeModel(model: Model, vm: Vm): VmModel {
+  const parts = baselineParts(model, vm);
+  return modelFromParts(model.inventory, vm, parts, vmFirewallRules(model, vm));
 }

@@ -2,6 +2,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { deriveModel } from '../model/derive.ts';
 import { loadInventory } from '../model/load.ts';
 import { pinnedSchemaFiles } from '../providers/simulator/pinned.ts';
 import { describeStack, rehearseAll, summaryLine } from '../providers/simulator/rehearse.ts';
@@ -41,7 +42,7 @@ const work = mkdtempSync(join(tmpdir(), 'rehearse-'));
 const synthDir = join(work, 'cdktf.out');
 const env = { ...process.env, INFRA_BACKEND: process.env.INFRA_BACKEND ?? 'local' };
 try {
-  await synthesize(loaded.inventory!, synthDir, env);
+  await synthesize(deriveModel(loaded.inventory!), synthDir, env);
 } catch (err) {
   if (!(err instanceof BackendConfigError)) throw err;
   process.stderr.write(`${err.message}; nothing rehearsed\n`);

@@ -1,14 +1,17 @@
 // The synth both entry points run, `npm run synth` (cli/synth.ts) and `cdktf synth|plan|deploy` (main.ts):
-// load and validate, then stacks/synth.ts builds every stack and artifact aside and swaps them in.
+// load and validate, derive the model once, then stacks/synth.ts builds every stack and artifact from it
+// aside and swaps them in.
+import { deriveModel, type Model } from '../model/derive.ts';
 import { loadInventory } from '../model/load.ts';
-import type { Inventory, LoadResult } from '../inventory/inventory.ts';
+import type { LoadResult } from '../inventory/inventory.ts';
 import { BackendConfigError } from '../stacks/backend.ts';
 import { type StackSummary, synthesize } from '../stacks/synth.ts';
 import { inventorySummary, printFindings } from './report.ts';
 
 export interface SynthRun {
   readonly result: LoadResult;
-  readonly inventory: Inventory;
+  /** The model every stack and artifact was rendered from. */
+  readonly model: Model;
   readonly summaries: readonly StackSummary[];
 }
 
@@ -24,8 +27,9 @@ export async function synthOrExit(dir: string, outdir: string, env: NodeJS.Proce
     process.exit(1);
   }
   try {
-    const summaries = await synthesize(result.inventory, outdir, env);
-    return { result, inventory: result.inventory, summaries };
+    const model = deriveModel(result.inventory);
+    const summaries = await synthesize(model, outdir, env);
+    return { result, model, summaries };
   } catch (err) {
     if (!(err instanceof BackendConfigError)) throw err;
     process.stderr.write(`${err.message}; nothing written\n`);

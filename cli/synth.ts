@@ -15,7 +15,7 @@ const say = (line: string): void => {
   if (!options.values.quiet) process.stdout.write(`${line}\n`);
 };
 
-const { result, inventory, summaries } = await synthOrExit(
+const { result, model, summaries } = await synthOrExit(
   options.inventory,
   String(options.values.out),
   process.env,
@@ -34,6 +34,7 @@ if (options.json) {
     )}\n`,
   );
 } else {
+  const { inventory } = model;
   for (const summary of summaries) {
     const cluster = inventory.clusters.find((c) => clusterStackName(c.name) === summary.stack);
     const vms = inventory.vms.filter((vm) => vm.cluster === cluster?.name);
@@ -49,7 +50,7 @@ if (options.json) {
     for (const [type, count] of summary.resources)
       say(`  ${type.padEnd(width)}  ${String(count).padStart(4)}`);
   }
-  const monitoring = icingaCounts(inventory);
+  const monitoring = icingaCounts(model);
   say(`\nmonitoring: ${monitoring.hosts} hosts, ${monitoring.services} service checks (artifacts/icinga2/)`);
   say(`${inventorySummary(result)}; wrote ${String(options.values.out)}/`);
 }

@@ -3,6 +3,7 @@ import type { InventoryFile } from '../inventory/rules/rule.ts';
 import type { Finding } from '../inventory/findings.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { SourceFile } from '../inventory/source.ts';
+import type { ServiceModel } from '../services/instances.ts';
 import { buildDnsModel, type DnsModel } from './model.ts';
 import { cnameAlone } from './rules/cname-alone.ts';
 import { forwardReverseAgree } from './rules/forward-reverse-agree.ts';
@@ -29,9 +30,13 @@ export function zoneFindings(model: DnsModel): ZoneFinding[] {
   return Object.values(ZONE_RULES).flatMap((rule) => rule(model));
 }
 
-export function dnsCheck(inventory: Inventory, sources: ReadonlyMap<InventoryFile, SourceFile>): Finding[] {
+export function dnsCheck(
+  inventory: Inventory,
+  sources: ReadonlyMap<InventoryFile, SourceFile>,
+  services: ServiceModel,
+): Finding[] {
   const findings: Finding[] = [];
-  for (const f of zoneFindings(buildDnsModel(inventory))) {
+  for (const f of zoneFindings(buildDnsModel(inventory, services))) {
     const source = sources.get(f.origin.file);
     if (source) findings.push(source.finding('error', f.origin.path, f.message));
   }

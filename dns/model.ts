@@ -8,7 +8,7 @@ import { type Family, formatAddress, parseAddress, parsePrefix } from '../invent
 import type { Vm } from '../inventory/vms.schema.ts';
 import { CA_ISSUER, CATALOG, PROXY_KIND } from '../services/catalog.ts';
 import { serviceDnsRecords } from '../services/dns.ts';
-import { type ServiceInstance, serviceInstances, vmAddresses } from '../services/instances.ts';
+import { type ServiceInstance, type ServiceModel, vmAddresses } from '../services/instances.ts';
 import { ptrOwner, reverseName, reverseZones } from './reverse.ts';
 
 export type RecordType = 'SOA' | 'NS' | 'CAA' | 'A' | 'AAAA' | 'CNAME' | 'MX' | 'SRV' | 'TXT' | 'PTR';
@@ -178,14 +178,14 @@ function instancePath(i: ServiceInstance): Path {
   return ['vms', i.vmIndex, 'services', i.index];
 }
 
-export function buildDnsModel(inventory: Inventory): DnsModel {
+export function buildDnsModel(inventory: Inventory, services: ServiceModel): DnsModel {
   const { org } = inventory;
   const domain = org.domain;
   const ttl = { default: org.dns.ttl, min: org.dns.ttl_min, max: org.dns.ttl_max };
-  const instances = serviceInstances(inventory);
+  const { instances } = services;
 
   const primaryInstance = instances.find((i) => i.kind === PRIMARY_KIND);
-  const primary = primaryInstance ? primaryOf(inventory, primaryInstance.vm) : undefined;
+  const primary = primaryInstance ? primaryOf(inventory, services, primaryInstance.vm) : undefined;
   const secondaries = instances.filter((i) => i.kind === SECONDARY_KIND);
   const nameservers = [
     ...new Set(secondaries.length > 0 ? secondaries.map((i) => i.ctx.fqdn) : primary ? [primary.fqdn] : []),
@@ -289,7 +289,7 @@ export function buildDnsModel(inventory: Inventory): DnsModel {
   const spfOverridden = new Set(
     own.filter((r) => r.type === 'TXT' && r.value.startsWith('v=spf1')).map((r) => r.name),
   );
-  for (const record of serviceDnsRecords(inventory)) {
+  for (const record of serviceDnsRecords(services)) {
     if (record.type === 'NS' && zoneSet.has(record.name)) continue;
     if (record.type === 'TXT' && record.value.startsWith('v=spf1') && spfOverridden.has(record.name))
       continue;
@@ -332,13 +332,17 @@ export function buildDnsModel(inventory: Inventory): DnsModel {
     sets: indexSets(zones),
     entries,
     addresses,
-    senders: mailSenders(inventory, instances),
+    senders: mailSenders(services),
     webNames: webNames(instances),
   };
 }
 
-function primaryOf(inventory: Inventory, vm: Vm): { vm: string; fqdn: string; server: string } {
-  const a = vmAddresses(inventory, vm);
+function primaryOf(
+  inventory: Inventory,
+  services: ServiceModel,
+  vm: Vm,
+): { vm: string; fqdn: string; server: string } {
+  const a = vmAddresses(services, vm);
   // IPv6 first, as everywhere; the deploying machine reaches the hidden primary on its public address.
   const server = a.publicIpv6[0] ?? a.ipv6[0] ?? a.publicIpv4[0] ?? a.ipv4[0] ?? '';
   return { vm: vm.name, fqdn: fqdn(inventory, vm), server };
@@ -369,11 +373,11 @@ function setsOf(zone: string, entries: readonly DnsEntry[], ttl: number): Record
     .sort((a, b) => compareNames(a.name, b.name) || TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type));
 }
 
-function mailSenders(inventory: Inventory, instances: readonly ServiceInstance[]): MailSender[] {
+function mailSenders(services: ServiceModel): MailSender[] {
   const out: MailSender[] = [];
-  for (const i of instances) {
+  for (const i of services.instances) {
     for (const domain of i.def.sendsMailFor?.(i.ctx) ?? []) {
-      const a = vmAddresses(inventory, i.vm);
+      const a = vmAddresses(services, i.vm);
       const pub = [...a.publicIpv6, ...a.publicIpv4];
       out.push({
         domain,

@@ -43,20 +43,10 @@ export function rebootWindowOf(inventory: Inventory, vm: Vm): string {
 /**
  * When each VM reboots after upgrades. A VM alone reboots at the start of its window; the VMs of one
  * anti-affinity group (two proxies, the DNS secondaries) take turns, `reboot_spacing` minutes apart in
- * vms.yaml order, so one of them always serves while the other restarts.
+ * vms.yaml order, so one of them always serves while the other restarts. Computed by the reboot-turns rule
+ * and once more in model/derive.ts for the renderers; pure, so both get the same turns.
  */
 export function rebootSchedule(inventory: Inventory): RebootSchedule {
-  const cached = schedules.get(inventory);
-  if (cached) return cached;
-  const schedule = computeSchedule(inventory);
-  schedules.set(inventory, schedule);
-  return schedule;
-}
-
-/** Schedules per loaded inventory: every VM's cloud-config needs the whole schedule. */
-const schedules = new WeakMap<Inventory, RebootSchedule>();
-
-function computeSchedule(inventory: Inventory): RebootSchedule {
   const { reboot_spacing: spacing } = inventory.org.upgrades;
   const times = new Map<string, string>();
   const problems: RebootProblem[] = [];

@@ -1,5 +1,6 @@
 // Renders the Icinga2 master's configuration (hosts, checks, groups, commands, zones) from the inventory.
 import type { Inventory } from '../inventory/inventory.ts';
+import type { Model } from '../model/derive.ts';
 import {
   type CheckSpec,
   type MonitoredHost,
@@ -213,8 +214,9 @@ function groupsConf(inventory: Inventory, model: MonitoringModel): string {
 }
 
 /** Every configuration file of the master, by file name (conf.d/ and zones.conf of /etc/icinga2). */
-export function renderIcinga2(inventory: Inventory): Map<string, string> {
-  const model = monitoringModel(inventory);
+export function renderIcinga2(derived: Model): Map<string, string> {
+  const { inventory } = derived;
+  const model = monitoringModel(derived);
   const siteOf = new Map(model.hosts.map((h) => [h.name, h.site]));
   const header = (what: string): string =>
     `// ${what}\n// Generated from the inventory by monitoring/ (infra repository); local edits are overwritten.\n\n`;
@@ -243,8 +245,8 @@ export function renderIcinga2(inventory: Inventory): Map<string, string> {
 }
 
 /** How many hosts and service checks the configuration defines, for the synth summary. */
-export function icingaCounts(inventory: Inventory): { hosts: number; services: number } {
-  const model = monitoringModel(inventory);
+export function icingaCounts(derived: Model): { hosts: number; services: number } {
+  const model = monitoringModel(derived);
   const applied = model.baseline.reduce(
     (sum, b) => sum + model.hosts.filter((h) => b.appliesTo(h)).length,
     0,

@@ -3,9 +3,10 @@ import { backupPlan, LAST_BACKUP_FILE } from '../baseline/backup.ts';
 import { LOCAL_PLUGINS } from '../baseline/monitoring.ts';
 import { fqdn } from '../inventory/names.ts';
 import type { Inventory } from '../inventory/inventory.ts';
+import type { Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { MONITORING_KINDS } from '../services/catalog.ts';
-import { type ServiceInstance, serviceInstances, vmAddresses, vmSite } from '../services/instances.ts';
+import { type ServiceInstance, type ServiceModel, vmAddresses, vmSite } from '../services/instances.ts';
 import type { ExtraCheck, PortSpec } from '../services/types.ts';
 
 export const PLUGIN_DIR = '/usr/lib/nagios/plugins';
@@ -262,8 +263,8 @@ function extraCheck(i: ServiceInstance, a: Addresses, extra: ExtraCheck): Instan
 }
 
 /** The checks of one service instance: web health and certificates, ports, and the kind's own checks. */
-function instanceChecks(inventory: Inventory, i: ServiceInstance): InstanceCheck[] {
-  const a = vmAddresses(inventory, i.vm);
+function instanceChecks(services: ServiceModel, i: ServiceInstance): InstanceCheck[] {
+  const a = vmAddresses(services, i.vm);
   return [
     ...webChecks(i, a),
     ...portChecks(i, a),
@@ -291,9 +292,10 @@ function nodeHosts(inventory: Inventory): MonitoredHost[] {
 }
 
 /** One VM as a monitored host, with the groups its site, cluster, OS and services put it in. */
-function vmHost(inventory: Inventory, vm: Vm, instances: readonly ServiceInstance[]): MonitoredHost {
-  const a = vmAddresses(inventory, vm);
-  const site = vmSite(inventory, vm) ?? '';
+function vmHost(model: Model, vm: Vm): MonitoredHost {
+  const { inventory, services } = model;
+  const a = vmAddresses(services, vm);
+  const site = vmSite(services, vm) ?? '';
   const kinds = [...new Set(vm.services.map((s) => s.kind))];
   const address6 = a.publicIpv6[0] ?? a.ipv6[0];
   const address4 = a.publicIpv4[0];
@@ -306,7 +308,7 @@ function vmHost(inventory: Inventory, vm: Vm, instances: readonly ServiceInstanc
     site,
     cluster: vm.cluster,
     overSsh: vm.os !== 'other',
-    backup: backupPlan(inventory, vm, instances) !== undefined,
+    backup: backupPlan(model, vm) !== undefined,
     services: kinds,
     groups: [
       `site-${site}`,
@@ -349,27 +351,29 @@ function nodeServices(inventory: Inventory): MonitoredService[] {
 }
 
 /** The VMs that run a monitoring kind, as the master or the satellites. */
-function monitors(inventory: Inventory, kind: string) {
+function monitors(model: Model, kind: string) {
+  const { inventory, services } = model;
   return inventory.vms
     .filter((vm) => vm.services.some((s) => s.kind === kind))
     .map((vm) => {
-      const a = vmAddresses(inventory, vm);
+      const a = vmAddresses(services, vm);
       return {
         name: vm.name,
         fqdn: fqdn(inventory, vm),
         address: a.publicIpv6[0] ?? a.ipv6[0] ?? a.ipv4[0] ?? '',
-        site: vmSite(inventory, vm) ?? '',
+        site: vmSite(services, vm) ?? '',
       };
     });
 }
 
-export function monitoringModel(inventory: Inventory): MonitoringModel {
-  const instances = serviceInstances(inventory);
-  const hosts = [...nodeHosts(inventory), ...inventory.vms.map((vm) => vmHost(inventory, vm, instances))];
+export function monitoringModel(model: Model): MonitoringModel {
+  const { inventory } = model;
+  const { instances } = model.services;
+  const hosts = [...nodeHosts(inventory), ...inventory.vms.map((vm) => vmHost(model, vm))];
   const services: MonitoredService[] = [
     ...nodeServices(inventory),
     ...instances.flatMap((i) =>
-      instanceChecks(inventory, i).map(({ check, outside }) => ({
+      instanceChecks(model.services, i).map(({ check, outside }) => ({
         host: i.vm.name,
         kind: i.kind,
         outside,
@@ -377,12 +381,12 @@ export function monitoringModel(inventory: Inventory): MonitoringModel {
       })),
     ),
   ];
-  const [master] = monitors(inventory, MONITORING_KINDS[0]);
+  const [master] = monitors(model, MONITORING_KINDS[0]);
   return {
     hosts,
     baseline: BASELINE_CHECKS,
     services,
     ...(master ? { master } : {}),
-    satellites: monitors(inventory, MONITORING_KINDS[1]),
+    satellites: monitors(model, MONITORING_KINDS[1]),
   };
 }

@@ -21,42 +21,66 @@ export interface ServiceInstance {
   readonly label: string;
 }
 
-export function vmSite(inventory: Inventory, vm: Vm): string | undefined {
-  return indexOf(inventory).siteOfCluster.get(vm.cluster);
-}
-
-interface InventoryIndex {
-  readonly siteOfCluster: ReadonlyMap<string, string>;
-  readonly byName: ReadonlyMap<string, Vm>;
-  /** VMs running each kind, in vms.yaml order. */
-  readonly byKind: ReadonlyMap<string, readonly Vm[]>;
+/**
+ * What the renderers need of the services, derived once from a validated inventory (model/derive.ts; and
+ * once for the catalog's rules by model/load.ts) and passed as an argument: plain data, no caches.
+ */
+export interface ServiceModel {
+  /** Every instance of a known kind, in vms.yaml order. Unknown kinds are left to the catalog's rules. */
+  readonly instances: readonly ServiceInstance[];
+  /** The site of each VM (of its cluster), by VM name. */
+  readonly siteOf: ReadonlyMap<string, string>;
+  readonly vmByName: ReadonlyMap<string, Vm>;
+  /** Position of each VM in vms.yaml, by name. */
   readonly position: ReadonlyMap<string, number>;
-  /** Each network's purpose, by name. */
-  readonly purpose: ReadonlyMap<string, string>;
+  /** The VMs running each kind, in vms.yaml order. */
+  readonly running: ReadonlyMap<string, readonly Vm[]>;
+  /** Each VM's addresses by VM name. */
+  readonly addresses: ReadonlyMap<string, VmAddresses>;
+  /** For each kind and VM, the VMs that connect to that VM for the kind, in instance order. */
+  readonly users: ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, Vm>>>;
+  /** For each PostgreSQL VM that is a replica, the `primary:` its first PostgreSQL instance names. */
+  readonly primaries: ReadonlyMap<string, string>;
 }
 
-// Lookups by name, kind and site, built once per inventory: scanning every VM for every service made
-// synth quadratic (cubic for dependents) in the number of VMs.
-const indexes = new WeakMap<Inventory, InventoryIndex>();
+export interface VmAddresses {
+  readonly ipv6: readonly string[];
+  readonly ipv4: readonly string[];
+  /** IPv4 addresses on networks of purpose `public`: what the Internet reaches. */
+  readonly publicIpv4: readonly string[];
+  readonly publicIpv6: readonly string[];
+}
 
-function indexOf(inventory: Inventory): InventoryIndex {
-  let index = indexes.get(inventory);
-  if (!index) {
-    const byKind = new Map<string, Vm[]>();
-    for (const vm of inventory.vms) {
-      for (const kind of new Set(vm.services.map((s) => s.kind)))
-        byKind.set(kind, [...(byKind.get(kind) ?? []), vm]);
-    }
-    index = {
-      siteOfCluster: new Map(inventory.clusters.map((c) => [c.name, c.site])),
-      byName: new Map(inventory.vms.map((vm) => [vm.name, vm])),
-      byKind,
-      position: new Map(inventory.vms.map((vm, i) => [vm.name, i])),
-      purpose: new Map(inventory.networks.map((n) => [n.name, n.purpose])),
-    };
-    indexes.set(inventory, index);
+/**
+ * Derives the services' model. Lookups by name, kind and site are built here once: scanning every VM for
+ * every service made synth quadratic (cubic for dependents) in the number of VMs.
+ */
+export function deriveServices(inventory: Inventory): ServiceModel {
+  const siteOfCluster = new Map(inventory.clusters.map((c) => [c.name, c.site]));
+  const siteOf = new Map<string, string>();
+  const running = new Map<string, Vm[]>();
+  const purpose = new Map(inventory.networks.map((n) => [n.name, n.purpose]));
+  const addresses = new Map<string, VmAddresses>();
+  for (const vm of inventory.vms) {
+    const site = siteOfCluster.get(vm.cluster);
+    if (site !== undefined) siteOf.set(vm.name, site);
+    for (const kind of new Set(vm.services.map((s) => s.kind)))
+      running.set(kind, [...(running.get(kind) ?? []), vm]);
+    addresses.set(vm.name, addressesOf(vm, purpose));
   }
-  return index;
+  const lookups = {
+    siteOf,
+    vmByName: new Map(inventory.vms.map((vm) => [vm.name, vm])),
+    position: new Map(inventory.vms.map((vm, i) => [vm.name, i])),
+    running,
+    addresses,
+  };
+  const instances = instancesOf(inventory, siteOf);
+  return { instances, ...lookups, ...dependencyIndex({ ...lookups, instances }) };
+}
+
+export function vmSite(services: ServiceModel, vm: Vm): string | undefined {
+  return services.siteOf.get(vm.name);
 }
 
 export function kindsOf(vm: Vm): string[] {
@@ -68,16 +92,11 @@ function paramsOf(entry: Vm['services'][number]): Record<string, unknown> {
   return params;
 }
 
-/** Instances per loaded inventory: every VM's cloud-config and firewall needs them, computed once. */
-const cache = new WeakMap<Inventory, readonly ServiceInstance[]>();
-
-/** Every instance of a known kind, in vms.yaml order. Unknown kinds are left to `catalogCheck` to report. */
-export function serviceInstances(inventory: Inventory): readonly ServiceInstance[] {
-  const cached = cache.get(inventory);
-  if (cached) return cached;
+/** Every instance of a known kind, in vms.yaml order. */
+function instancesOf(inventory: Inventory, siteOf: ReadonlyMap<string, string>): ServiceInstance[] {
   const out: ServiceInstance[] = [];
   inventory.vms.forEach((vm, vmIndex) => {
-    const site = vmSite(inventory, vm) ?? '';
+    const site = siteOf.get(vm.name) ?? '';
     vm.services.forEach((entry, index) => {
       const def = CATALOG.get(entry.kind);
       if (!def) return;
@@ -103,20 +122,10 @@ export function serviceInstances(inventory: Inventory): readonly ServiceInstance
       });
     });
   });
-  cache.set(inventory, out);
   return out;
 }
 
-export interface VmAddresses {
-  readonly ipv6: readonly string[];
-  readonly ipv4: readonly string[];
-  /** IPv4 addresses on networks of purpose `public`: what the Internet reaches. */
-  readonly publicIpv4: readonly string[];
-  readonly publicIpv6: readonly string[];
-}
-
-export function vmAddresses(inventory: Inventory, vm: Vm): VmAddresses {
-  const purpose = indexOf(inventory).purpose;
+function addressesOf(vm: Vm, purpose: ReadonlyMap<string, string>): VmAddresses {
   const ipv6: string[] = [];
   const ipv4: string[] = [];
   const publicIpv4: string[] = [];
@@ -135,29 +144,36 @@ export function vmAddresses(inventory: Inventory, vm: Vm): VmAddresses {
   return { ipv6, ipv4, publicIpv4, publicIpv6 };
 }
 
+const NO_ADDRESSES: VmAddresses = { ipv6: [], ipv4: [], publicIpv4: [], publicIpv6: [] };
+
+export function vmAddresses(services: ServiceModel, vm: Vm): VmAddresses {
+  return services.addresses.get(vm.name) ?? NO_ADDRESSES;
+}
+
 /** Host prefixes (/128, /32) of every address of a VM: firewall sources. */
-export function hostPrefixes(inventory: Inventory, vm: Vm): string[] {
-  const a = vmAddresses(inventory, vm);
+export function hostPrefixes(services: ServiceModel, vm: Vm): string[] {
+  const a = vmAddresses(services, vm);
   return [...a.ipv6.map((x) => `${x}/128`), ...a.ipv4.map((x) => `${x}/32`)];
 }
 
+type Lookups = Pick<ServiceModel, 'siteOf' | 'vmByName' | 'position' | 'running'>;
+
 /** The VMs running a kind: those in `site` when there are any, else all of them. */
-export function vmsRunning(inventory: Inventory, kinds: readonly string[], site: string): Vm[] {
-  const index = indexOf(inventory);
+export function vmsRunning(services: Lookups, kinds: readonly string[], site: string): Vm[] {
   const found = new Set<Vm>();
-  for (const kind of kinds) for (const vm of index.byKind.get(kind) ?? []) found.add(vm);
+  for (const kind of kinds) for (const vm of services.running.get(kind) ?? []) found.add(vm);
   const all = [...found].sort(
-    (a, b) => (index.position.get(a.name) ?? 0) - (index.position.get(b.name) ?? 0),
+    (a, b) => (services.position.get(a.name) ?? 0) - (services.position.get(b.name) ?? 0),
   );
-  const near = all.filter((vm) => vmSite(inventory, vm) === site);
+  const near = all.filter((vm) => services.siteOf.get(vm.name) === site);
   return near.length > 0 ? near : all;
 }
 
 /** The reverse proxies a web instance sits behind: the VM itself if it is a proxy, else its site's. */
-export function proxiesFor(inventory: Inventory, instance: ServiceInstance): Vm[] {
+export function proxiesFor(services: ServiceModel, instance: ServiceInstance): Vm[] {
   if (instance.vm.services.some((s) => s.kind === PROXY_KIND)) return [instance.vm];
-  return (indexOf(inventory).byKind.get(PROXY_KIND) ?? []).filter(
-    (vm) => vmSite(inventory, vm) === instance.site,
+  return (services.running.get(PROXY_KIND) ?? []).filter(
+    (vm) => services.siteOf.get(vm.name) === instance.site,
   );
 }
 
@@ -166,18 +182,18 @@ export function proxiesFor(inventory: Inventory, instance: ServiceInstance): Vm[
  * PostgreSQL VM of the site (none in the site is an error of services/rules/database-in-another-site.ts,
  * never a silent choice of another site's). Other kinds: every VM running it in the site, else anywhere.
  */
-export function dependencyTargets(inventory: Inventory, instance: ServiceInstance, kind: string): Vm[] {
+export function dependencyTargets(services: Lookups, instance: ServiceInstance, kind: string): Vm[] {
   if (kind === DATABASE_KIND) {
     const named = typeof instance.params.db === 'string' ? instance.params.db : undefined;
     if (named) {
-      const vm = indexOf(inventory).byName.get(named);
+      const vm = services.vmByName.get(named);
       return vm ? [vm] : [];
     }
-    return vmsRunning(inventory, [DATABASE_KIND], instance.site)
-      .filter((vm) => vmSite(inventory, vm) === instance.site)
+    return vmsRunning(services, [DATABASE_KIND], instance.site)
+      .filter((vm) => services.siteOf.get(vm.name) === instance.site)
       .slice(0, 1);
   }
-  return vmsRunning(inventory, [kind], instance.site);
+  return vmsRunning(services, [kind], instance.site);
 }
 
 /**
@@ -185,72 +201,50 @@ export function dependencyTargets(inventory: Inventory, instance: ServiceInstanc
  * and PostgreSQL replicas whose `primary:` is this VM. A replica also admits its primary's clients, so a
  * failover needs no firewall change.
  */
-export function dependents(
-  inventory: Inventory,
-  instances: readonly ServiceInstance[],
-  target: Vm,
-  kind: string,
-): Vm[] {
-  const { users, primaries } = dependencyIndex(inventory, instances, kind);
-  const out = new Map(users.get(target.name) ?? []);
-  const primary = primaries.get(target.name);
-  const primaryVm = primary === undefined ? undefined : indexOf(inventory).byName.get(primary);
+export function dependents(services: ServiceModel, target: Vm, kind: string): Vm[] {
+  const out = new Map(services.users.get(kind)?.get(target.name) ?? []);
+  const primary = services.primaries.get(target.name);
+  const primaryVm = primary === undefined ? undefined : services.vmByName.get(primary);
   if (kind === DATABASE_KIND && primaryVm && primaryVm.name !== target.name) {
-    for (const vm of dependents(inventory, instances, primaryVm, kind))
+    for (const vm of dependents(services, primaryVm, kind))
       if (vm.name !== target.name && !out.has(vm.name)) out.set(vm.name, vm);
   }
   return [...out.values()];
 }
 
-interface DependencyIndex {
-  /** For each VM, the VMs that connect to it for the kind, in instance order. */
-  readonly users: ReadonlyMap<string, ReadonlyMap<string, Vm>>;
-  /** For each VM running the kind, the `primary:` it names. */
-  readonly primaries: ReadonlyMap<string, string>;
-}
-
-const dependencyIndexes = new WeakMap<readonly ServiceInstance[], Map<string, DependencyIndex>>();
-
-/** Who uses which VM for a kind, computed once per instance list and kind. */
+/** Who uses which VM for each kind, in one pass over the instances. */
 function dependencyIndex(
-  inventory: Inventory,
-  instances: readonly ServiceInstance[],
-  kind: string,
-): DependencyIndex {
-  let byKind = dependencyIndexes.get(instances);
-  if (!byKind) {
-    byKind = new Map();
-    dependencyIndexes.set(instances, byKind);
-  }
-  let found = byKind.get(kind);
-  if (!found) {
-    const users = new Map<string, Map<string, Vm>>();
-    const primaries = new Map<string, string>();
-    const firstSeen = new Set<string>();
-    const add = (targetName: string, vm: Vm): void => {
-      if (vm.name === targetName) return;
-      const list = users.get(targetName) ?? new Map<string, Vm>();
-      list.set(vm.name, vm);
-      users.set(targetName, list);
-    };
-    for (const instance of instances) {
-      const primary = instance.params.primary;
-      // The first instance of the kind on a VM decides its primary, as a find() over the list would.
-      if (instance.kind === kind && !firstSeen.has(instance.vm.name)) {
-        firstSeen.add(instance.vm.name);
-        if (typeof primary === 'string') primaries.set(instance.vm.name, primary);
-      }
-      const replica =
-        kind === DATABASE_KIND && instance.kind === DATABASE_KIND && typeof primary === 'string';
-      const targets = instance.def.dependsOn.includes(kind)
-        ? dependencyTargets(inventory, instance, kind)
-        : [];
-      const named = new Set(targets.map((vm) => vm.name));
-      if (replica) named.add(primary);
-      for (const name of named) add(name, instance.vm);
+  services: Lookups & { readonly instances: readonly ServiceInstance[] },
+): Pick<ServiceModel, 'users' | 'primaries'> {
+  const users = new Map<string, Map<string, Map<string, Vm>>>();
+  const primaries = new Map<string, string>();
+  const add = (kind: string, targetName: string, vm: Vm): void => {
+    if (vm.name === targetName) return;
+    const byTarget = users.get(kind) ?? new Map<string, Map<string, Vm>>();
+    users.set(kind, byTarget);
+    const list = byTarget.get(targetName) ?? new Map<string, Vm>();
+    list.set(vm.name, vm);
+    byTarget.set(targetName, list);
+  };
+  const firstSeen = new Set<string>();
+  for (const instance of services.instances) {
+    const primary = instance.params.primary;
+    const replicaOf = instance.kind === DATABASE_KIND && typeof primary === 'string' ? primary : undefined;
+    // The first PostgreSQL instance on a VM decides its primary, as a find() over the list would.
+    if (instance.kind === DATABASE_KIND && !firstSeen.has(instance.vm.name)) {
+      firstSeen.add(instance.vm.name);
+      if (replicaOf !== undefined) primaries.set(instance.vm.name, replicaOf);
     }
-    found = { users, primaries };
-    byKind.set(kind, found);
+    const kinds = new Set([...instance.def.dependsOn, ...(replicaOf !== undefined ? [DATABASE_KIND] : [])]);
+    for (const kind of kinds) {
+      const named = new Set(
+        instance.def.dependsOn.includes(kind)
+          ? dependencyTargets(services, instance, kind).map((vm) => vm.name)
+          : [],
+      );
+      if (kind === DATABASE_KIND && replicaOf !== undefined) named.add(replicaOf);
+      for (const name of named) add(kind, name, instance.vm);
+    }
   }
-  return found;
+  return { users, primaries };
 }

@@ -11,18 +11,24 @@ import { DebianVm, type VmFirewallRule, type VmNic } from '../constructs/DebianV
 import { type Cluster, SHARED_STORAGE_TYPES } from '../inventory/clusters.schema.ts';
 import { type DebianRelease, imageFileName } from '../inventory/images.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
+import type { Model } from '../model/derive.ts';
 import { parsePrefix } from '../inventory/net.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
-import { type ServiceInstance, serviceInstances } from '../services/instances.ts';
 import { configureBackend } from './backend.ts';
 import { bootImage } from './boot-images.ts';
-import { cloudConfigOf } from './cloud-configs.ts';
+import { renderCloudConfigs } from './cloud-configs.ts';
 import { clusterStackName } from './naming.ts';
 import { sshNodes, uploadsSnippet } from './node-ssh.ts';
 
 export interface ClusterStackProps {
-  readonly inventory: Inventory;
+  /** The derived model of the validated inventory (model/derive.ts). */
+  readonly model: Model;
   readonly cluster: Cluster;
+  /**
+   * The cloud-config of each VM by name, rendered once by the synth for the snippets and the artifacts.
+   * @default rendered here from the model for this cluster's VMs
+   */
+  readonly cloudConfigs?: ReadonlyMap<string, string>;
   /** Environment the backend settings come from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -39,16 +45,12 @@ export function managementPrefixes(inventory: Inventory, site: string): string[]
  * The Proxmox firewall of a VM: the same inbound rules as its own nftables (services, SSH from the jump and
  * monitoring hosts, extra ports), after ping. Two filters, one source of truth.
  */
-export function proxmoxFirewallRules(
-  inventory: Inventory,
-  vm: Vm,
-  instances: readonly ServiceInstance[],
-): VmFirewallRule[] {
+export function proxmoxFirewallRules(model: Model, vm: Vm): VmFirewallRule[] {
   // Ping first: a service added later appends its rules instead of shifting these in the diff.
   return [
     { proto: 'icmp', comment: 'ping (IPv4)' },
     { proto: 'ipv6-icmp', comment: 'ping and neighbour discovery (IPv6)' },
-    ...vmFirewallRules(inventory, vm, instances).map((rule) => ({
+    ...vmFirewallRules(model, vm).map((rule) => ({
       proto: rule.proto,
       dport: rule.dport,
       ...(rule.source !== undefined ? { source: rule.source } : {}),
@@ -74,6 +76,15 @@ export function vmNics(inventory: Inventory, vm: Vm): VmNic[] {
   });
 }
 
+function cloudConfigText(cloudConfigs: ReadonlyMap<string, string>, vm: Vm): string {
+  const text = cloudConfigs.get(vm.name);
+  if (text === undefined)
+    throw new Error(
+      `ClusterStack: no cloud-config for VM "${vm.name}" in props.cloudConfigs; expected one per VM`,
+    );
+  return text;
+}
+
 /** The pool a VM goes in: its first tag, so pools group VMs by role (web, db, dns...). */
 export function vmPool(vm: Vm): string | undefined {
   return vm.tags[0];
@@ -81,7 +92,8 @@ export function vmPool(vm: Vm): string | undefined {
 
 export class ClusterStack extends TerraformStack {
   constructor(scope: Construct, props: ClusterStackProps) {
-    const { inventory, cluster } = props;
+    const { model, cluster } = props;
+    const { inventory } = model;
     const name = clusterStackName(cluster.name);
     super(scope, name);
     const env = props.env ?? process.env;
@@ -138,7 +150,7 @@ export class ClusterStack extends TerraformStack {
       return image;
     };
 
-    const instances = serviceInstances(inventory);
+    const cloudConfigs = props.cloudConfigs ?? renderCloudConfigs(model, vms);
     const deployed = new Map<string, DebianVm>();
     for (const vm of vms) {
       const image = imageFor(vm);
@@ -151,7 +163,7 @@ export class ClusterStack extends TerraformStack {
         disks: vm.disks,
         nics: vmNics(inventory, vm),
         ...(image ? { bootImage: image.volumeId } : {}),
-        ...(uploadsSnippet(vm) ? { userData: cloudConfigOf(inventory, vm) } : {}),
+        ...(uploadsSnippet(vm) ? { userData: cloudConfigText(cloudConfigs, vm) } : {}),
         snippetStorage: cluster.snippets,
         // On shared storage through the cluster's first node, as the images: moving a VM keeps its snippet.
         snippetNode: shared ? cluster.nodes[0]!.name : vm.node,
@@ -161,7 +173,7 @@ export class ClusterStack extends TerraformStack {
         description: [`${fqdn(inventory, vm)}`, vm.notes].filter(Boolean).join('\n\n'),
         ha: vm.ha,
         protected: vm.protected,
-        firewallRules: proxmoxFirewallRules(inventory, vm, instances),
+        firewallRules: proxmoxFirewallRules(model, vm),
       });
       deployed.set(vm.name, node);
     }

@@ -1,20 +1,21 @@
-// Builds the cdktf App from a validated inventory: one stack per cluster, plus the artifacts reviewers read.
+// Builds the cdktf Apps from the derived model of a validated inventory: one stack per cluster, the dns stack,
+// and the artifacts reviewers read.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InfraApp } from '../constructs/InfraApp.ts';
 import type { Cluster } from '../inventory/clusters.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
+import type { Vm } from '../inventory/vms.schema.ts';
+import type { Model } from '../model/derive.ts';
 import { renderAnsible } from '../baseline/ansible.ts';
 import { convergeModel } from '../baseline/vm-model.ts';
 import { publishedKeys, renderAccessReport } from '../members/report.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
-import { serviceInstances } from '../services/instances.ts';
-import { buildDnsModel } from '../dns/model.ts';
 import { renderZone } from '../dns/zonefile.ts';
 import { BOOT_IMAGES, bootImagesReport } from './boot-images.ts';
-import { ClusterStack } from './ClusterStack.ts';
+import { ClusterStack, type ClusterStackProps } from './ClusterStack.ts';
 import { DnsStack } from './DnsStack.ts';
-import { cloudConfigOf } from './cloud-configs.ts';
+import { renderCloudConfigs } from './cloud-configs.ts';
 import { PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts } from './node-ssh.ts';
 
 export function clustersInOrder(inventory: Inventory): Cluster[] {
@@ -26,26 +27,22 @@ export function clustersInOrder(inventory: Inventory): Cluster[] {
  * them one at a time keeps memory flat and time linear in the size of the organisation.
  */
 export function synthClusters(
-  inventory: Inventory,
+  model: Model,
+  cloudConfigs: ReadonlyMap<string, string>,
   clusters: readonly string[],
   apps: string,
   env: NodeJS.ProcessEnv,
 ): void {
   for (const name of clusters) {
-    const cluster = inventory.clusters.find((c) => c.name === name);
-    if (cluster) synthClusterApp(inventory, cluster, join(apps, name), env);
+    const cluster = model.inventory.clusters.find((c) => c.name === name);
+    if (cluster) synthClusterApp({ model, cluster, cloudConfigs, env }, join(apps, name));
   }
 }
 
-export function synthClusterApp(
-  inventory: Inventory,
-  cluster: Cluster,
-  outdir: string,
-  env: NodeJS.ProcessEnv,
-): void {
+export function synthClusterApp(props: ClusterStackProps, outdir: string): void {
   mkdirSync(outdir, { recursive: true });
   const app = new InfraApp({ outdir });
-  new ClusterStack(app, { inventory, cluster, env });
+  new ClusterStack(app, props);
   app.synth();
 }
 
@@ -53,32 +50,46 @@ export function synthClusterApp(
  * Synthesizes the dns stack in an App of its own into `outdir`; false (and nothing written) when the
  * inventory runs no dns-primary to push to.
  */
-export function synthDnsApp(inventory: Inventory, outdir: string, env: NodeJS.ProcessEnv): boolean {
-  const model = buildDnsModel(inventory);
-  if (!model.primary) return false;
+export function synthDnsApp(model: Model, outdir: string, env: NodeJS.ProcessEnv): boolean {
+  if (!model.dns.primary) return false;
   mkdirSync(outdir, { recursive: true });
   const app = new InfraApp({ outdir });
-  new DnsStack(app, { model, env });
+  new DnsStack(app, { model: model.dns, env });
   app.synth();
   return true;
 }
 
-/** Text files written next to the stacks under `artifacts/`, by path relative to it. */
-export function artifacts(inventory: Inventory): Map<string, string> {
+/** Every VM, sorted by name. */
+export function vmsByName(inventory: Inventory): Vm[] {
+  return [...inventory.vms].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Every VM's cloud-config by name, rendered once for the stacks' snippets and the artifacts. */
+export function cloudConfigsOf(model: Model): Map<string, string> {
+  return renderCloudConfigs(model, vmsByName(model.inventory));
+}
+
+/**
+ * Text files written next to the stacks under `artifacts/`, by path relative to it. `cloudConfigs` are the
+ * texts the stacks upload (cloudConfigsOf), so the artifact is the snippet byte for byte.
+ */
+export function artifacts(
+  model: Model,
+  cloudConfigs: ReadonlyMap<string, string> = cloudConfigsOf(model),
+): Map<string, string> {
+  const { inventory } = model;
   const files = new Map<string, string>();
-  for (const vm of [...inventory.vms].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const vm of vmsByName(inventory)) {
     if (vm.os === 'other') continue;
-    files.set(`cloud-init/${vm.name}.yaml`, cloudConfigOf(inventory, vm));
+    files.set(`cloud-init/${vm.name}.yaml`, cloudConfigs.get(vm.name) ?? '');
   }
-  for (const [name, text] of renderIcinga2(inventory)) files.set(`icinga2/${name}`, text);
-  const instances = serviceInstances(inventory);
-  const debian = [...inventory.vms]
+  for (const [name, text] of renderIcinga2(model)) files.set(`icinga2/${name}`, text);
+  const debian = vmsByName(inventory)
     .filter((vm) => vm.os !== 'other')
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((vm) => convergeModel(inventory, vm, instances));
-  for (const [name, text] of renderAnsible(inventory, debian)) files.set(`ansible/${name}`, text);
+    .map((vm) => convergeModel(model, vm));
+  for (const [name, text] of renderAnsible(model, debian)) files.set(`ansible/${name}`, text);
   // The zones exactly as the dns stack pushes them, for review and for the tests' Knot server.
-  const dns = buildDnsModel(inventory);
+  const { dns } = model;
   if (dns.primary)
     for (const zone of dns.zones) files.set(`dns/${zone.name}.zone`, renderZone(zone, dns.ttl.default));
   files.set(PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts(inventory));

@@ -1,20 +1,9 @@
-// Each VM's cloud-config, rendered once per inventory: the stack's snippet and the artifact are the same text.
+// Each VM's cloud-config, rendered once per synth: the stack's snippet and the artifact are the same text.
 import { renderCloudConfig } from '../baseline/cloud-config.ts';
-import type { Inventory } from '../inventory/inventory.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
+import type { Model } from '../model/derive.ts';
 
-const rendered = new WeakMap<Inventory, Map<string, string>>();
-
-export function cloudConfigOf(inventory: Inventory, vm: Vm): string {
-  let byVm = rendered.get(inventory);
-  if (!byVm) {
-    byVm = new Map();
-    rendered.set(inventory, byVm);
-  }
-  let text = byVm.get(vm.name);
-  if (text === undefined) {
-    text = renderCloudConfig(inventory, vm);
-    byVm.set(vm.name, text);
-  }
-  return text;
+/** The cloud-config of each of `vms`, by VM name. */
+export function renderCloudConfigs(model: Model, vms: readonly Vm[]): Map<string, string> {
+  return new Map(vms.map((vm) => [vm.name, renderCloudConfig(model, vm)]));
 }

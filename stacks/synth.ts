@@ -4,8 +4,8 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Inventory } from '../inventory/inventory.ts';
-import { artifacts, clustersInOrder, synthClusters, synthDnsApp } from './app.ts';
+import type { Model } from '../model/derive.ts';
+import { artifacts, cloudConfigsOf, clustersInOrder, synthClusters, synthDnsApp } from './app.ts';
 import type { StackJson } from './stack-json.ts';
 
 export interface StackSummary {
@@ -26,8 +26,12 @@ export interface SynthOptions {
   readonly parallel?: number;
 }
 
+/**
+ * Synthesizes the model of a validated inventory (model/derive.ts, derived once by cli/synth-run.ts) into
+ * `outdir`. Each cloud-config is rendered here once, for the cluster stacks and the artifacts alike.
+ */
 export async function synthesize(
-  inventory: Inventory,
+  model: Model,
   outdir: string,
   env: NodeJS.ProcessEnv = process.env,
   options: SynthOptions = {},
@@ -40,25 +44,31 @@ export async function synthesize(
   // made synth several times slower. Nobody reads those traces.
   process.setSourceMapsEnabled(false);
   try {
-    const clusters = clustersInOrder(inventory).map((c) => c.name);
+    const clusters = clustersInOrder(model.inventory).map((c) => c.name);
     const apps = join(scratch, '.apps');
+    const cloudConfigs = cloudConfigsOf(model);
     if (clusters.length <= CLUSTERS_PER_PROCESS) {
-      synthClusters(inventory, clusters, apps, env);
+      synthClusters(model, cloudConfigs, clusters, apps, env);
     } else {
       const parallel = Math.max(1, options.parallel ?? availableParallelism());
       const size = Math.min(CLUSTERS_PER_PROCESS, Math.ceil(clusters.length / parallel));
       const chunks: string[][] = [];
       for (let i = 0; i < clusters.length; i += size) chunks.push(clusters.slice(i, i + size));
       mkdirSync(scratch, { recursive: true });
+      // The children derive the model from the inventory themselves (it holds no functions to pass along),
+      // and take the cloud-configs already rendered.
       const inventoryFile = join(scratch, 'inventory.json');
-      writeFileSync(inventoryFile, JSON.stringify(inventory));
+      writeFileSync(
+        inventoryFile,
+        JSON.stringify({ inventory: model.inventory, cloudConfigs: Object.fromEntries(cloudConfigs) }),
+      );
       await runPool(chunks, parallel, (chunk) => synthInChild(inventoryFile, chunk, apps, env));
       rmSync(inventoryFile);
     }
 
     // `_dns` cannot clash with a cluster's app directory: cluster names start with a letter.
     const appDirs = clusters.map((c) => join(apps, c));
-    if (synthDnsApp(inventory, join(apps, '_dns'), env)) appDirs.push(join(apps, '_dns'));
+    if (synthDnsApp(model, join(apps, '_dns'), env)) appDirs.push(join(apps, '_dns'));
 
     mkdirSync(join(scratch, 'stacks'), { recursive: true });
     const manifest: { version?: string; stacks: Record<string, unknown> } = { stacks: {} };
@@ -76,7 +86,7 @@ export async function synthesize(
       join(scratch, 'manifest.json'),
       `${JSON.stringify({ stacks: manifest.stacks, version: manifest.version }, null, 2)}\n`,
     );
-    for (const [path, text] of artifacts(inventory)) {
+    for (const [path, text] of artifacts(model, cloudConfigs)) {
       const file = join(scratch, 'artifacts', path);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, text);

@@ -20,7 +20,7 @@ import { renderAnsible } from '../baseline/ansible.ts';
 import { convergeModel, type VmModel } from '../baseline/vm-model.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { loadInventory } from '../model/load.ts';
-import { serviceInstances } from '../services/instances.ts';
+import { deriveModel } from '../model/derive.ts';
 import { debianRoot, hostRoot, inRoot, rootUnavailable, startPostgresInRoot } from './helpers/debian-root.ts';
 
 const UNAVAILABLE = rootUnavailable();
@@ -39,14 +39,13 @@ function load(): Inventory {
 }
 
 function models(inventory: Inventory): Map<string, VmModel> {
-  const instances = serviceInstances(inventory);
+  const model = deriveModel(inventory);
   return new Map(
     HOSTS.map((name) => [
       name,
       convergeModel(
-        inventory,
+        model,
         inventory.vms.find((v) => v.name === name)!,
-        instances,
       ),
     ]),
   );
@@ -56,7 +55,7 @@ function models(inventory: Inventory): Map<string, VmModel> {
 function writePlaybooks(inventory: Inventory, dir: string): void {
   rmSync(dir, { recursive: true, force: true });
   const byVm = models(inventory);
-  for (const [path, text] of renderAnsible(inventory, [...byVm.values()])) {
+  for (const [path, text] of renderAnsible(deriveModel(inventory), [...byVm.values()])) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }

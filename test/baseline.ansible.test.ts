@@ -11,11 +11,12 @@ import { renderCloudConfig } from '../baseline/cloud-config.ts';
 import { convergeWaves } from '../baseline/converge-waves.ts';
 import { convergeModel } from '../baseline/vm-model.ts';
 import { loadInventory } from '../model/load.ts';
-import { serviceInstances } from '../services/instances.ts';
+import { deriveModel } from '../model/derive.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { exampleInventory, fixtureInventory } from './helpers/inventories.ts';
 
 const example = exampleInventory();
+const exampleModel = deriveModel(example);
 const debian = example.vms.filter((vm) => vm.os !== 'other');
 
 interface Task {
@@ -38,13 +39,12 @@ function has(tool: string): boolean {
 
 describe('playbooks and cloud-configs render one model', () => {
   it('writes every file cloud-init writes, with the same content and mode', () => {
-    const instances = serviceInstances(example);
     for (const vm of debian) {
-      const cloud = parse(renderCloudConfig(example, vm)) as {
+      const cloud = parse(renderCloudConfig(exampleModel, vm)) as {
         write_files: { path: string; content: string; permissions: string }[];
       };
       const copies = new Map(
-        tasksOf(renderPlaybook(convergeModel(example, vm, instances)))
+        tasksOf(renderPlaybook(convergeModel(exampleModel, vm)))
           .flatMap((t) => (t['ansible.builtin.copy'] ? [t['ansible.builtin.copy']] : []))
           .map((c) => [c.dest, c]),
       );
@@ -60,7 +60,7 @@ describe('playbooks and cloud-configs render one model', () => {
 
   it('names every task and uses only builtin modules', () => {
     for (const vm of debian) {
-      for (const task of tasksOf(renderPlaybook(convergeModel(example, vm)))) {
+      for (const task of tasksOf(renderPlaybook(convergeModel(exampleModel, vm)))) {
         expect(task.name).toMatch(/^[A-Z]/);
         const modules = Object.keys(task).filter((k) => k.includes('.'));
         expect(modules).toHaveLength(1);
@@ -72,27 +72,27 @@ describe('playbooks and cloud-configs render one model', () => {
   });
 
   it('keeps Jinja in inventory text from being evaluated', () => {
-    const playbook = renderPlaybook(convergeModel(example, debian[0]!));
+    const playbook = renderPlaybook(convergeModel(exampleModel, debian[0]!));
     expect(playbook).toContain('content: !unsafe');
   });
 
   it('is byte-identical for the same inventory', () => {
-    const a = renderAnsible(
-      example,
-      debian.map((vm) => convergeModel(example, vm)),
-    );
-    const b = renderAnsible(
-      example,
-      debian.map((vm) => convergeModel(example, vm)),
-    );
+    const render = (): Map<string, string> => {
+      const model = deriveModel(exampleInventory());
+      return renderAnsible(
+        model,
+        debian.map((vm) => convergeModel(model, vm)),
+      );
+    };
+    const [a, b] = [render(), render()];
     expect([...a]).toEqual([...b]);
   });
 
   it('groups the inventory by site, cluster, kind and anti-affinity group', () => {
     const inventory = parse(
       renderAnsible(
-        example,
-        debian.map((vm) => convergeModel(example, vm)),
+        exampleModel,
+        debian.map((vm) => convergeModel(exampleModel, vm)),
       ).get('inventory.yml')!,
     ) as {
       all: { hosts: Record<string, unknown>; children: Record<string, { hosts: Record<string, null> }> };
@@ -125,8 +125,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Writes the Ansible artifacts of an inventory into a directory of its own; returns the playbooks' paths. */
 function writeAnsible(inventory: Inventory, dir: string): string[] {
-  const models = inventory.vms.filter((vm) => vm.os !== 'other').map((vm) => convergeModel(inventory, vm));
-  const files = renderAnsible(inventory, models);
+  const model = deriveModel(inventory);
+  const models = inventory.vms.filter((vm) => vm.os !== 'other').map((vm) => convergeModel(model, vm));
+  const files = renderAnsible(model, models);
   for (const [path, text] of files) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);

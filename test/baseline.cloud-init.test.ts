@@ -1,5 +1,6 @@
 // Every cloud-config of the fixture passes the real `cloud-init schema` (Debian's cloud-init 22.4), and a
 // broken one does not. Skipped with a printed reason where cloud-init is not installed (CI installs it).
+import { deriveModel } from '../model/derive.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +29,7 @@ describe.skipIf(!CLOUD_INIT)('cloud-init schema', () => {
     const inventory = fixtureInventory();
     const paths = inventory.vms.map((vm) => {
       const path = join(work, `${vm.name}.yaml`);
-      writeFileSync(path, renderCloudConfig(inventory, vm));
+      writeFileSync(path, renderCloudConfig(deriveModel(inventory), vm));
       return path;
     });
     const lines = validateCloudConfigs(paths);
@@ -40,7 +41,7 @@ describe.skipIf(!CLOUD_INIT)('cloud-init schema', () => {
     const inventory = fixtureInventory();
     const vm = { ...inventory.vms[0]!, os: 'other' as const };
     const path = join(work, 'other.yaml');
-    writeFileSync(path, renderCloudConfig(inventory, vm));
+    writeFileSync(path, renderCloudConfig(deriveModel(inventory), vm));
     const run = spawnSync(CLOUD_INIT!, ['schema', '--config-file', path], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain(`Valid cloud-config: ${path}`);
@@ -48,7 +49,7 @@ describe.skipIf(!CLOUD_INIT)('cloud-init schema', () => {
 
   it('rejects a broken cloud-config: the CLI exits 1 and names the field', () => {
     const inventory = fixtureInventory();
-    const good = renderCloudConfig(inventory, inventory.vms[0]!);
+    const good = renderCloudConfig(deriveModel(inventory), inventory.vms[0]!);
     // A single package name where cloud-init wants a list.
     const broken = good.replace(/^packages:\n(?: {2}- .*\n)+/m, 'packages: nginx\n');
     expect(broken).not.toBe(good);
@@ -77,7 +78,7 @@ describe.skipIf(!CLOUD_INIT)('cloud-init schema', () => {
     const inventory = result.inventory!;
     // db: Debian 13, whose borgmatic takes the flat form with a list of repositories.
     const vm = inventory.vms[3]!;
-    const text = renderCloudConfig(inventory, vm);
+    const text = renderCloudConfig(deriveModel(inventory), vm);
     const path = join(work, 'hostile.yaml');
     writeFileSync(path, text);
     const run = spawnSync(CLOUD_INIT!, ['schema', '--config-file', path], { encoding: 'utf8' });

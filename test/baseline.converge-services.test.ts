@@ -13,18 +13,18 @@ import { KNOT_CONF, KNOT_KEYS, knotPart } from '../baseline/knot.ts';
 import { databaseScript, databasesPart } from '../baseline/postgresql-roles.ts';
 import { prosodyPart } from '../baseline/prosody.ts';
 import { convergeModel } from '../baseline/vm-model.ts';
-import { buildDnsModel } from '../dns/model.ts';
-import { serviceInstances } from '../services/instances.ts';
+import { deriveModel } from '../model/derive.ts';
 import { exampleInventory, validInventory, vmNamed } from './helpers/inventories.ts';
 import { missingDnsTools } from './helpers/knot.ts';
 
-const dnsOrg = validInventory('test/fixtures/dns/org');
-const servicesOrg = validInventory('test/fixtures/services/good');
+const dnsOrg = deriveModel(validInventory('test/fixtures/dns/org'));
+const servicesOrg = deriveModel(validInventory('test/fixtures/services/good'));
+const vm = (model: typeof dnsOrg, name: string): ReturnType<typeof vmNamed> => vmNamed(model.inventory, name);
 const work = mkdtempSync(join(tmpdir(), 'converge-services-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function knotConf(name: string): string {
-  const part = knotPart(dnsOrg, vmNamed(dnsOrg, name), serviceInstances(dnsOrg));
+  const part = knotPart(dnsOrg, vm(dnsOrg, name));
   const file = part?.files?.find((f) => f.path === KNOT_CONF);
   if (!file) throw new Error(`no knot.conf for ${name}`);
   return file.content;
@@ -34,7 +34,7 @@ const MISSING_DNS = missingDnsTools();
 if (MISSING_DNS.length > 0) console.warn(`skipping knotc conf-check: missing ${MISSING_DNS.join(', ')}`);
 
 describe('knot.conf of the DNS VMs', () => {
-  const zones = buildDnsModel(dnsOrg).zones.map((z) => z.name);
+  const zones = dnsOrg.dns.zones.map((z) => z.name);
 
   it('makes the primary notify its secondary and let it transfer, with the TSIG keys by file path', () => {
     const conf = knotConf('ns1');
@@ -60,7 +60,7 @@ describe('knot.conf of the DNS VMs', () => {
   });
 
   it('gives no other VM a knot.conf', () => {
-    expect(knotPart(dnsOrg, vmNamed(dnsOrg, 'mail'), serviceInstances(dnsOrg))).toBeUndefined();
+    expect(knotPart(dnsOrg, vm(dnsOrg, 'mail'))).toBeUndefined();
   });
 
   it.skipIf(MISSING_DNS.length > 0)(
@@ -87,19 +87,19 @@ describe('knot.conf of the DNS VMs', () => {
 
 describe('Prosody virtual hosts', () => {
   it('gives each XMPP domain its VirtualHost with the certificate prosodyctl imports', () => {
-    const part = prosodyPart(vmNamed(servicesOrg, 'chat'), serviceInstances(servicesOrg));
+    const part = prosodyPart(vm(servicesOrg, 'chat'), servicesOrg.services.instances);
     const host = part?.files?.find((f) => f.path === '/etc/prosody/conf.d/test.example.org.cfg.lua');
     expect(host?.content).toContain('VirtualHost "test.example.org"');
     expect(host?.content).toContain('certificate = "/etc/prosody/certs/test.example.org.crt";');
     expect(host?.content).toContain('key = "/etc/prosody/certs/test.example.org.key";');
     expect(part?.files?.map((f) => f.path)).toContain('/etc/letsencrypt/renewal-hooks/deploy/prosody');
-    expect(prosodyPart(vmNamed(servicesOrg, 'db'), serviceInstances(servicesOrg))).toBeUndefined();
+    expect(prosodyPart(vm(servicesOrg, 'db'), servicesOrg.services.instances)).toBeUndefined();
   });
 });
 
 describe('PostgreSQL roles and databases', () => {
   it('makes, on the database VM, the role and database of each service that uses it', () => {
-    const part = databasesPart(servicesOrg, vmNamed(servicesOrg, 'db'), serviceInstances(servicesOrg));
+    const part = databasesPart(servicesOrg, vm(servicesOrg, 'db'));
     expect(part?.convergeOnly).toBe(true);
     expect(part?.commands?.map((c) => c.name)).toEqual([
       'PostgreSQL role gitea and database gitea (gitea on git)',
@@ -109,14 +109,13 @@ describe('PostgreSQL roles and databases', () => {
   });
 
   it('makes none on a streaming replica or a VM without PostgreSQL', () => {
-    const inventory = exampleInventory();
-    const instances = serviceInstances(inventory);
-    const replicas = instances.filter((i) => i.kind === 'postgresql' && typeof i.params.primary === 'string');
+    const example = deriveModel(exampleInventory());
+    const replicas = example.services.instances.filter(
+      (i) => i.kind === 'postgresql' && typeof i.params.primary === 'string',
+    );
     expect(replicas.length).toBeGreaterThan(0);
-    for (const r of replicas) expect(databasesPart(inventory, r.vm, instances)).toBeUndefined();
-    expect(
-      databasesPart(servicesOrg, vmNamed(servicesOrg, 'chat'), serviceInstances(servicesOrg)),
-    ).toBeUndefined();
+    for (const r of replicas) expect(databasesPart(example, r.vm)).toBeUndefined();
+    expect(databasesPart(servicesOrg, vm(servicesOrg, 'chat'))).toBeUndefined();
   });
 
   it('quotes names as SQL text, so a quote in a name stays data', () => {
@@ -124,7 +123,7 @@ describe('PostgreSQL roles and databases', () => {
   });
 
   it('reports a change only when psql printed what it created', () => {
-    const tasks = tasksOf(renderPlaybook(convergeModel(servicesOrg, vmNamed(servicesOrg, 'db'))));
+    const tasks = tasksOf(renderPlaybook(convergeModel(servicesOrg, vm(servicesOrg, 'db'))));
     const task = tasks.find((t) => t.name.startsWith('PostgreSQL role gitea'));
     expect(task?.changed_when).toBe('infra_command.stdout | trim | length > 0');
     expect(task?.register).toBe('infra_command');
@@ -147,9 +146,9 @@ function tasksOf(playbook: string): Task[] {
 }
 
 describe('upstream apt repositories in the playbook', () => {
-  const inventory = exampleInventory();
-  const vm = inventory.vms.find((v) => v.services.some((s) => s.kind === 'synapse'))!;
-  const tasks = tasksOf(renderPlaybook(convergeModel(inventory, vm)));
+  const example = deriveModel(exampleInventory());
+  const matrix = example.inventory.vms.find((v) => v.services.some((s) => s.kind === 'synapse'))!;
+  const tasks = tasksOf(renderPlaybook(convergeModel(example, matrix)));
   const at = (name: string): number => tasks.findIndex((t) => t.name === name);
 
   it('fetches the key once, writes the sources file, refreshes the lists, then installs the packages', () => {

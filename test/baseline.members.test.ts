@@ -1,5 +1,6 @@
 // Member accounts in the cloud-config: exactly on the VMs their roles grant, with their keys, sudo through the
 // admins group where granted, and the members group sshd allows where anyone logs in without sudo.
+import { deriveModel } from '../model/derive.ts';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderCloudConfig } from '../baseline/cloud-config.ts';
@@ -16,7 +17,7 @@ const inventory = loadInventory(fixtureOrg(), { today: FIXTURE_TODAY }).inventor
 const config = (vm: string): Config =>
   parse(
     renderCloudConfig(
-      inventory,
+      deriveModel(inventory),
       inventory.vms.find((v) => v.name === vm)!,
     ),
   ) as Config;
@@ -46,7 +47,7 @@ describe('member accounts in the cloud-config', () => {
 
   it('an organisation without members renders no member accounts', () => {
     const bare = loadInventory('test/fixtures/inventory/base').inventory!;
-    const text = renderCloudConfig(bare, bare.vms[0]!);
+    const text = renderCloudConfig(deriveModel(bare), bare.vms[0]!);
     expect(text).not.toContain('members');
   });
 });

@@ -1,5 +1,6 @@
 // Every VM's nftables ruleset passes the real `nft --check` (Debian's nftables); a broken one does not.
 // Skipped with a printed reason where nft is missing or may not talk to netlink (no CAP_NET_ADMIN).
+import { deriveModel } from '../model/derive.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,10 @@ describe.skipIf(!usable)('nft --check', () => {
   it('accepts the ruleset of every VM of the example', () => {
     const inventory = loadInventory('inventory').inventory!;
     for (const vm of inventory.vms) {
-      const result = nftCheck(nftablesConf(vmFirewallRules(inventory, vm), false), `${vm.name}.nft`);
+      const result = nftCheck(
+        nftablesConf(vmFirewallRules(deriveModel(inventory), vm), false),
+        `${vm.name}.nft`,
+      );
       expect(result.status, `${vm.name}: ${result.output}`).toBe(0);
     }
   });

@@ -1,6 +1,7 @@
 // Properties of the Debian baseline over every VM of the fixture organisation: keys-only SSH, security
 // upgrades, exactly the services' ports open, the services' data in the backups, staggered reboots,
 // byte-identical output. Exact values are the fixture's (test/fixtures/org).
+import { deriveModel } from '../model/derive.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BASELINE_BACKUP_PATHS, backupPlan, LAST_BACKUP_FILE } from '../baseline/backup.ts';
@@ -10,7 +11,7 @@ import { rebootSchedule } from '../inventory/reboots.ts';
 import { type Inventory } from '../inventory/inventory.ts';
 import { loadInventory } from '../model/load.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
-import { dependencyTargets, serviceInstances } from '../services/instances.ts';
+import { dependencyTargets, deriveServices } from '../services/instances.ts';
 import { FIXTURE, vmNamed } from './helpers/inventories.ts';
 
 interface CloudConfig {
@@ -31,7 +32,7 @@ beforeAll(() => {
   expect(result.errors).toEqual([]);
   inventory = result.inventory!;
   for (const vm of inventory.vms) {
-    const text = renderCloudConfig(inventory, vm);
+    const text = renderCloudConfig(deriveModel(inventory), vm);
     texts.set(vm.name, text);
     configs.set(vm.name, parse(text) as CloudConfig);
   }
@@ -142,8 +143,8 @@ describe('automatic upgrades', () => {
 
 describe('firewall', () => {
   it("opens each service's ports on its VM, publicly exactly when the catalog says so", () => {
-    for (const i of serviceInstances(inventory)) {
-      const rules = vmFirewallRules(inventory, i.vm);
+    for (const i of deriveServices(inventory).instances) {
+      const rules = vmFirewallRules(deriveModel(inventory), i.vm);
       for (const p of i.def.ports) {
         const dport = typeof p.port === 'number' ? String(p.port) : `${p.port[0]}:${p.port[1]}`;
         const matching = rules.filter((r) => r.proto === p.proto && r.dport === dport);
@@ -158,7 +159,7 @@ describe('firewall', () => {
   });
 
   it('opens nothing else to the public: every rule without a source is a public port of a service or an extra port', () => {
-    const instances = serviceInstances(inventory);
+    const { instances } = deriveModel(inventory).services;
     for (const vm of inventory.vms) {
       const allowed = new Set<string>();
       for (const i of instances.filter((x) => x.vm.name === vm.name))
@@ -166,7 +167,7 @@ describe('firewall', () => {
           allowed.add(`${p.proto}/${typeof p.port === 'number' ? p.port : `${p.port[0]}:${p.port[1]}`}`);
       for (const e of vm.extra_ports.filter((x) => !x.sources))
         allowed.add(`${e.proto}/${String(e.port).replace('-', ':')}`);
-      for (const rule of vmFirewallRules(inventory, vm).filter((r) => !r.source))
+      for (const rule of vmFirewallRules(deriveModel(inventory), vm).filter((r) => !r.source))
         expect(allowed.has(`${rule.proto}/${rule.dport}`), `${vm.name}: ${rule.proto}/${rule.dport}`).toBe(
           true,
         );
@@ -175,7 +176,9 @@ describe('firewall', () => {
 
   it('lets SSH in only from the jump and monitoring hosts, except where sshd is the service', () => {
     for (const vm of inventory.vms) {
-      const ssh = vmFirewallRules(inventory, vm).filter((r) => r.proto === 'tcp' && r.dport === '22');
+      const ssh = vmFirewallRules(deriveModel(inventory), vm).filter(
+        (r) => r.proto === 'tcp' && r.dport === '22',
+      );
       const open = vm.name === 'jump';
       expect(
         ssh.some((r) => !r.source),
@@ -190,12 +193,12 @@ describe('firewall', () => {
 
   it('lets only the proxies of the site reach a proxied backend, and only its clients reach PostgreSQL', () => {
     expect(
-      vmFirewallRules(inventory, vmNamed(inventory, 'git'))
+      vmFirewallRules(deriveModel(inventory), vmNamed(inventory, 'git'))
         .filter((r) => r.dport === '3000')
         .map((r) => r.source),
     ).toEqual(['2001:db8:1::a/128', '192.0.2.10/32', '2001:db8:1::b/128', '192.0.2.11/32']);
     expect(
-      vmFirewallRules(inventory, vmNamed(inventory, 'db1'))
+      vmFirewallRules(deriveModel(inventory), vmNamed(inventory, 'db1'))
         .filter((r) => r.dport === '5432')
         .map((r) => r.source),
     ).toEqual([
@@ -213,7 +216,7 @@ describe('firewall', () => {
       const conf = file(vm.name, '/etc/nftables.conf') ?? '';
       expect(conf).toBe(
         // No VM of the fixture runs containers, so none forwards.
-        nftablesConf(vmFirewallRules(inventory, vm), false),
+        nftablesConf(vmFirewallRules(deriveModel(inventory), vm), false),
       );
       expect(conf).toContain('type filter hook input priority filter; policy drop;');
       expect(conf).not.toMatch(/flush ruleset/);
@@ -223,7 +226,8 @@ describe('firewall', () => {
 
 describe('backups', () => {
   it("puts each service's backup paths and database dumps into its VM's borgmatic config", () => {
-    const instances = serviceInstances(inventory);
+    const model = deriveModel(inventory);
+    const { instances } = model.services;
     // Non-Debian VMs (os: other) get no baseline and so no borgmatic.
     for (const i of instances.filter((x) => !x.def.backup.none && x.vm.os !== 'other')) {
       const text = file(i.vm.name, '/etc/borgmatic/config.yaml');
@@ -245,7 +249,7 @@ describe('backups', () => {
       ).toEqual([]);
       const dumps = config.hooks?.postgresql_databases ?? config.postgresql_databases ?? [];
       for (const db of i.def.backup.databases ?? []) {
-        const server = dependencyTargets(inventory, i, 'postgresql')[0]!;
+        const server = dependencyTargets(model.services, i, 'postgresql')[0]!;
         expect(dumps, i.label).toContainEqual(
           expect.objectContaining({ name: db.name, hostname: `${server.name}.fixture.example.org` }),
         );
@@ -254,9 +258,9 @@ describe('backups', () => {
   });
 
   it('backs up every Debian VM but the repository itself, daily, marking each success for the monitoring', () => {
-    const instances = serviceInstances(inventory);
+    const model = deriveModel(inventory);
     for (const vm of debianVms()) {
-      const plan = backupPlan(inventory, vm, instances);
+      const plan = backupPlan(model, vm);
       expect(plan === undefined, vm.name).toBe(vm.name === 'backup');
       if (!plan) continue;
       const text = file(vm.name, '/etc/borgmatic/config.yaml')!;
@@ -283,7 +287,8 @@ describe('backups', () => {
 describe('the cloud-config as a whole', () => {
   it('is byte-identical for the same inventory, loaded twice', () => {
     const again = loadInventory(FIXTURE).inventory!;
-    for (const vm of again.vms) expect(renderCloudConfig(again, vm), vm.name).toBe(texts.get(vm.name));
+    for (const vm of again.vms)
+      expect(renderCloudConfig(deriveModel(again), vm), vm.name).toBe(texts.get(vm.name));
   });
 
   it('keeps the signature the cluster stacks use and starts with #cloud-config', () => {
@@ -313,7 +318,7 @@ describe('the cloud-config as a whole', () => {
   it('gives an os: other VM no Debian baseline, only its name and the bootstrap admin', () => {
     const vm = { ...vmNamed(inventory, 'git'), os: 'other' as const };
     const text = renderCloudConfig(
-      { ...inventory, vms: inventory.vms.map((v) => (v.name === vm.name ? vm : v)) },
+      deriveModel({ ...inventory, vms: inventory.vms.map((v) => (v.name === vm.name ? vm : v)) }),
       vm,
     );
     const config = parse(text) as CloudConfig & Record<string, unknown>;

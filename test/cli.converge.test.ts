@@ -1,5 +1,6 @@
 // `npm run converge`: SSH through the jump host with pinned host keys, replicas in turns, one run per VM,
 // and a clear refusal without a known_hosts file.
+import { deriveModel } from '../model/derive.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +14,10 @@ const work = mkdtempSync(join(tmpdir(), 'converge-'));
 
 beforeAll(() => {
   const inventory = fixtureInventory();
-  const models = inventory.vms.filter((vm) => vm.os !== 'other').map((vm) => convergeModel(inventory, vm));
-  for (const [path, text] of renderAnsible(inventory, models)) {
+  const models = inventory.vms
+    .filter((vm) => vm.os !== 'other')
+    .map((vm) => convergeModel(deriveModel(inventory), vm));
+  for (const [path, text] of renderAnsible(deriveModel(inventory), models)) {
     const file = join(work, 'artifacts', 'ansible', path);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);

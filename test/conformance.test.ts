@@ -1,4 +1,5 @@
 // Offline `terraform validate`: every synthesized resource against the pinned provider schema.
+import { deriveModel } from '../model/derive.ts';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +43,7 @@ describe('every synthesized stack of the example', () => {
   let out: string;
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'conformance-'));
-    await synthesize(exampleInventory(), join(out, 'cdktf.out'), {});
+    await synthesize(deriveModel(exampleInventory()), join(out, 'cdktf.out'), {});
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 

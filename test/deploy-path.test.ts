@@ -1,4 +1,5 @@
 // The real deploy path on the fixture organisation: SSH to the nodes, pinned images, HA VMs that may move.
+import { deriveModel } from '../model/derive.ts';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -31,7 +32,7 @@ function fixture(): Inventory {
 function synthCluster(inventory: Inventory, cluster: string): StackJson {
   const app = Testing.app();
   const stack = new ClusterStack(app, {
-    inventory,
+    model: deriveModel(inventory),
     cluster: inventory.clusters.find((c) => c.name === cluster)!,
     env: {},
   });
@@ -151,8 +152,8 @@ describe('an image bump, as the review diff shows it', () => {
         .replace(/sha512: 1313\w+/, `sha512: ${'ab'.repeat(64)}`),
     );
     const after = loadInventory(bumped).inventory!;
-    await synthesize(inventory, join(root, 'before'), {});
-    await synthesize(after, join(root, 'after'), {});
+    await synthesize(deriveModel(inventory), join(root, 'before'), {});
+    await synthesize(deriveModel(after), join(root, 'after'), {});
     const report = diffSynthOutputs(
       readSynthOutput(join(root, 'before')),
       readSynthOutput(join(root, 'after')),
@@ -330,7 +331,7 @@ describe('synth output', () => {
   it('npm run synth writes the known_hosts and boot-disk list under artifacts/', async () => {
     const out = mkdtempSync(join(tmpdir(), 'deploy-path-synth-'));
     try {
-      await synthesize(inventory, out, {});
+      await synthesize(deriveModel(inventory), out, {});
       expect(readFileSync(join(out, 'artifacts', PROXMOX_KNOWN_HOSTS), 'utf8')).toBe(
         proxmoxKnownHosts(inventory),
       );

@@ -1,14 +1,15 @@
 // The zones of the example, judged by real tools: named-checkzone and `knotc zone-check` accept every zone file,
 // a real Knot serving them answers every record of the dns stack and the reverse of every VM address, and the
 // stack's records sent as TSIG-signed RFC 2136 updates build the same zones (an unsigned update is refused).
+import { deriveModel } from '../model/derive.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDnsModel, type DnsModel } from '../dns/model.ts';
+import type { DnsModel } from '../dns/model.ts';
 import { type PushedRecords, pushedRecords } from '../review/dns-records.ts';
-import { proxiesFor, serviceInstances, vmAddresses } from '../services/instances.ts';
+import { proxiesFor, vmAddresses } from '../services/instances.ts';
 import { synthesize } from '../stacks/synth.ts';
 import { exampleInventory } from './helpers/inventories.ts';
 import {
@@ -56,8 +57,8 @@ describe.skipIf(missing.length > 0)('the dns zones of the example on a real Knot
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dns-knot-'));
     const out = join(dir, 'cdktf.out');
-    await synthesize(exampleInventory(), out, {});
-    model = buildDnsModel(exampleInventory());
+    await synthesize(deriveModel(exampleInventory()), out, {});
+    model = deriveModel(exampleInventory()).dns;
     const artifacts = join(out, 'artifacts/dns');
     zones = readdirSync(artifacts).map((f) => f.replace(/\.zone$/, ''));
     const stack = JSON.parse(readFileSync(join(out, 'stacks/dns/cdk.tf.json'), 'utf8')) as {
@@ -119,8 +120,9 @@ describe.skipIf(missing.length > 0)('the dns zones of the example on a real Knot
 
   it('answers forward and reverse for every address of every VM', () => {
     const inventory = exampleInventory();
+    const { services } = deriveModel(inventory);
     for (const vm of inventory.vms) {
-      const a = vmAddresses(inventory, vm);
+      const a = vmAddresses(services, vm);
       const listed = model.addresses.filter((x) => x.vm === vm.name).map((x) => x.address);
       expect(new Set(listed), vm.name).toEqual(new Set([...a.ipv6, ...a.ipv4]));
     }
@@ -155,12 +157,13 @@ describe.skipIf(missing.length > 0)('the dns zones of the example on a real Knot
   it('resolves every web name to the public addresses of its proxies (or its own VM)', () => {
     const inventory = exampleInventory();
     const expected = new Map<string, Set<string>>();
-    for (const i of serviceInstances(inventory)) {
+    const { services } = deriveModel(inventory);
+    for (const i of services.instances) {
       if (!i.def.web) continue;
-      const targets = i.def.web.tls === 'proxy' ? proxiesFor(inventory, i) : [i.vm];
+      const targets = i.def.web.tls === 'proxy' ? proxiesFor(services, i) : [i.vm];
       for (const name of i.ctx.webNames) {
         const set = expected.get(name) ?? new Set<string>();
-        for (const vm of targets) for (const addr of vmAddresses(inventory, vm).publicIpv6) set.add(addr);
+        for (const vm of targets) for (const addr of vmAddresses(services, vm).publicIpv6) set.add(addr);
         expected.set(name, set);
       }
     }

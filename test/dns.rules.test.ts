@@ -1,11 +1,12 @@
 // The zone rules of `npm run check`: each passes the fixture organisation and reports its own broken case,
 // located in the YAML file and field that asks for the record.
+import { deriveModel } from '../model/derive.ts';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ZONE_RULES, zoneFindings } from '../dns/check.ts';
-import { buildDnsModel, type DnsModel, indexSets } from '../dns/model.ts';
+import { type DnsModel, indexSets } from '../dns/model.ts';
 import type { Finding } from '../inventory/findings.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { loadInventory } from '../model/load.ts';
@@ -38,7 +39,7 @@ const addRecords = (...lines: string[]) => ({
 function fixtureModel(): DnsModel {
   const { inventory } = loadInventory(FIXTURE);
   if (!inventory) throw new Error('the fixture does not load');
-  return buildDnsModel(inventory);
+  return deriveModel(inventory).dns;
 }
 
 /** The fixture's model with one record set's values replaced. */
@@ -189,7 +190,7 @@ describe('the zone rules', () => {
         ? { ...vm, nics: [{ network: 'one-internal', ipv6: '2001:db8:5::d', ipv4: '10.0.0.4' }] }
         : vm,
     );
-    const orphan = zoneFindings(buildDnsModel({ ...inventory!, vms })).filter((f) =>
+    const orphan = zoneFindings(deriveModel({ ...inventory!, vms }).dns).filter((f) =>
       f.message.includes('10.0.0.4'),
     );
     expect(orphan.map((f) => f.message)).toEqual([
@@ -220,7 +221,7 @@ describe('dns.yaml', () => {
   it('is optional: an inventory without it has only derived records', () => {
     const { errors, inventory } = check({ 'dns.yaml': () => '' });
     expect(errors).toEqual([]);
-    const model = buildDnsModel(inventory!);
+    const model = deriveModel(inventory!).dns;
     expect(model.zones.map((z) => z.name)).not.toContain('test.example.net');
     expect(model.entries.some((e) => e.origin.file === 'dns')).toBe(false);
   });

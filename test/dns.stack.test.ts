@@ -1,10 +1,10 @@
 // The dns stack and the zone files on the fixture organisation: exact resources, no secret, stable names,
 // literal text, and a removed VM taking its records and PTRs with it in the review diff.
+import { deriveModel } from '../model/derive.ts';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDnsModel } from '../dns/model.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { loadInventory } from '../model/load.ts';
 import { diffSynthOutputs } from '../review/diff.ts';
@@ -31,7 +31,7 @@ function fixture(): Inventory {
 
 function dnsStack(inventory: Inventory, name: string, env: NodeJS.ProcessEnv = {}): StackJson {
   const dir = join(work, name);
-  expect(synthDnsApp(inventory, dir, env)).toBe(true);
+  expect(synthDnsApp(deriveModel(inventory), dir, env)).toBe(true);
   return JSON.parse(readFileSync(join(dir, 'stacks/dns/cdk.tf.json'), 'utf8')) as StackJson;
 }
 
@@ -116,14 +116,14 @@ describe('the dns stack of the fixture organisation', () => {
     });
     // What the provider cannot write stays in the zone file's seed: no apex NS, no CAA resource.
     expect(r.dns_ns_record_set).toBeUndefined();
-    const model = buildDnsModel(fixture());
+    const model = deriveModel(fixture()).dns;
     const pushed = model.zones.flatMap((z) => z.sets.filter((s) => !s.seed));
     const count = Object.values(r).reduce((n, byName) => n + Object.keys(byName).length, 0);
     expect(count).toBe(pushed.length);
   });
 
   it('writes a zone file per zone, seed first, every record absolute', () => {
-    const files = artifacts(fixture());
+    const files = artifacts(deriveModel(fixture()));
     const zones = [...files.keys()].filter((k) => k.startsWith('dns/'));
     expect(zones).toEqual([
       'dns/test.example.net.zone',
@@ -163,7 +163,9 @@ describe('the dns stack of the fixture organisation', () => {
     };
     expect(plain(dnsStack(shuffled, 'shuffled').resource)).toEqual(plain(stack.resource));
     const zonesOf = (files: Map<string, string>) => [...files].filter(([k]) => k.startsWith('dns/'));
-    expect(new Map(zonesOf(artifacts(shuffled)))).toEqual(new Map(zonesOf(artifacts(inventory))));
+    expect(new Map(zonesOf(artifacts(deriveModel(shuffled))))).toEqual(
+      new Map(zonesOf(artifacts(deriveModel(inventory)))),
+    );
   });
 
   it('writes a TXT value with "${" as literal text, never as a Terraform template', () => {
@@ -180,14 +182,14 @@ describe('the dns stack of the fixture organisation', () => {
     };
     const txt = plain(dnsStack(odd, 'odd').resource).dns_txt_record_set?.odd_test_example_org;
     expect(txt?.txt).toEqual(['token $${x} %%{y}']);
-    expect(artifacts(odd).get('dns/test.example.org.zone')).toContain(
+    expect(artifacts(deriveModel(odd)).get('dns/test.example.org.zone')).toContain(
       'odd.test.example.org. 1800 IN TXT "token ${x} %{y}"',
     );
   });
 
   it('is written by the one synth path main.ts and npm run synth share, next to the cluster stacks', async () => {
     const dir = join(work, 'main');
-    await synthesize(fixture(), dir, {});
+    await synthesize(deriveModel(fixture()), dir, {});
     expect(readdirSync(join(dir, 'stacks')).sort()).toEqual(['cluster-ceph', 'cluster-solo', 'dns']);
   });
 
@@ -197,8 +199,8 @@ describe('the dns stack of the fixture organisation', () => {
       ...inventory,
       vms: inventory.vms.map((vm) => (vm.name === 'ns1' ? { ...vm, services: [] } : vm)),
     };
-    expect(synthDnsApp(none, join(work, 'none'), {})).toBe(false);
-    expect([...artifacts(none).keys()].filter((k) => k.startsWith('dns/'))).toEqual([]);
+    expect(synthDnsApp(deriveModel(none), join(work, 'none'), {})).toBe(false);
+    expect([...artifacts(deriveModel(none)).keys()].filter((k) => k.startsWith('dns/'))).toEqual([]);
   });
 });
 
@@ -207,13 +209,13 @@ describe('a DNS change in the review diff', () => {
     const inventory = fixture();
     const base = join(work, 'diff-base');
     const head = join(work, 'diff-head');
-    await synthesize(inventory, base, {});
+    await synthesize(deriveModel(inventory), base, {});
     const removed: Inventory = {
       ...inventory,
       vms: inventory.vms.filter((vm) => vm.name !== 'chat'),
       // The SSH jump sources still name chat's neighbour, not chat: nothing else refers to it.
     };
-    await synthesize(removed, head, {});
+    await synthesize(deriveModel(removed), head, {});
     const report = diffSynthOutputs(readSynthOutput(base), readSynthOutput(head));
     const dns = report.stacks.find((s) => s.stack === 'dns')!;
     expect(dns.changes.filter((c) => c.action !== 'delete')).toEqual([]);

@@ -30,14 +30,17 @@ import { nPlusOneBroken } from '../inventory/rules/n-plus-one-broken.ts';
 import { nodeOverCapacity } from '../inventory/rules/node-over-capacity.ts';
 import { rebootTurnsClash } from '../inventory/rules/reboot-turns-clash.ts';
 import type { Rule } from '../inventory/rules/rule.ts';
+import { deriveServices } from '../services/instances.ts';
+import type { CatalogRule } from '../services/rules/rule.ts';
 import { uniqueNames } from '../inventory/rules/unique-names.ts';
 import { FIXTURE } from './helpers/inventories.ts';
 
 const read = readInventory(FIXTURE);
 const fixture = read.inventory!;
 
-function run(rule: Rule, change: (inv: Inventory) => Inventory = (inv) => inv): string[] {
-  return rule({ inventory: change(fixture), sources: read.sources }).map(formatFinding);
+function run(rule: CatalogRule, change: (inv: Inventory) => Inventory = (inv) => inv): string[] {
+  const inventory = change(fixture);
+  return rule({ inventory, sources: read.sources, services: deriveServices(inventory) }).map(formatFinding);
 }
 
 const vms = (

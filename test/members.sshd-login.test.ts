@@ -1,6 +1,7 @@
 // A real login: a real sshd on 127.0.0.1 with the account, keys and sshd drop-in rendered into a VM's cloud-config
 // accepts alice's key; after `offboard` and re-rendering it refuses it. Runs as root only (it creates the account
 // on this machine, as cloud-init would on the VM, and removes it afterwards).
+import { deriveModel } from '../model/derive.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -43,7 +44,7 @@ interface CloudConfig {
 function cloudConfig(inventory: Inventory): CloudConfig {
   return parse(
     renderCloudConfig(
-      inventory,
+      deriveModel(inventory),
       inventory.vms.find((v) => v.name === VM)!,
     ),
   ) as CloudConfig;

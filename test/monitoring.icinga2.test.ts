@@ -1,5 +1,6 @@
 // The rendered configuration passes the real `icinga2 daemon -C` (Debian's icinga2 2.13, its ITL), run as
 // the current user in a temporary directory; a broken one fails. Skipped with a reason without icinga2.
+import { deriveModel } from '../model/derive.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
@@ -68,9 +69,9 @@ function validate(
 describe.skipIf(!ICINGA2 || !ITL)('icinga2 daemon -C', () => {
   it('accepts the configuration of the example and instantiates exactly the counted hosts and services', () => {
     const inventory = exampleInventory();
-    const result = validate('example', renderIcinga2(inventory));
+    const result = validate('example', renderIcinga2(deriveModel(inventory)));
     expect(result.status, result.output).toBe(0);
-    const counts = icingaCounts(inventory);
+    const counts = icingaCounts(deriveModel(inventory));
     expect(result.output).toContain(`Instantiated ${counts.hosts} Hosts.`);
     expect(result.output).toContain(`Instantiated ${counts.services} Services.`);
     // The master's zone and one per satellite.
@@ -80,7 +81,7 @@ describe.skipIf(!ICINGA2 || !ITL)('icinga2 daemon -C', () => {
 
   it('rejects a configuration whose check uses a command that does not exist', () => {
     const inventory = fixtureInventory();
-    const files = renderIcinga2(inventory);
+    const files = renderIcinga2(deriveModel(inventory));
     const services = files
       .get('services.conf')!
       .replace('check_command = "ssh"', 'check_command = "no_such_command"');
@@ -95,14 +96,14 @@ describe.skipIf(!ICINGA2 || !ITL)('icinga2 daemon -C', () => {
     // The nastiest location the grammar accepts: it tries to close the string and open a Host.
     const location = 'x" } object Host "evil" { check_command = "dummy" } // $host.name$ \\';
     const sites = inventory.sites.map((site, i) => (i === 0 ? { ...site, location } : site));
-    const files = renderIcinga2({ ...inventory, sites });
+    const files = renderIcinga2(deriveModel({ ...inventory, sites }));
     expect(files.get('groups.conf')).toContain(icingaString(`Site ${sites[0]!.name} (${location})`));
     // And text the grammar refuses, quoted all the same: a line break, ESC, NUL, DEL.
     const raw = 'a\nb\u001b[31m\u0000c\u007f"d\\';
     const extra = `object Host ${icingaString(raw)} {\n  check_command = "dummy"\n  display_name = ${icingaString(raw)}\n}\n`;
     const result = validate('hostile', new Map([...files, ['hostile.conf', extra]]));
     expect(result.status, result.output).toBe(0);
-    expect(result.output).toContain(`Instantiated ${icingaCounts(inventory).hosts + 1} Hosts.`);
+    expect(result.output).toContain(`Instantiated ${icingaCounts(deriveModel(inventory)).hosts + 1} Hosts.`);
   });
 });
 
@@ -111,18 +112,18 @@ describe.skipIf(!ICINGA2 || !ITL)('icinga2 daemon -C: on-call members', () => {
     const { fixtureOrg, FIXTURE_TODAY } = await import('./helpers/members.ts');
     const { loadInventory } = await import('../model/load.ts');
     const inventory = loadInventory(fixtureOrg(), { today: FIXTURE_TODAY }).inventory!;
-    const files = renderIcinga2(inventory);
+    const files = renderIcinga2(deriveModel(inventory));
     expect(files.get('users.conf')).toContain('object User "ada" {');
     expect(files.get('users.conf')).not.toContain('object User "cy"');
     const result = validate('oncall', files);
     expect(result.status, result.output).toBe(0);
     expect(result.output).toContain('Instantiated 2 Users.');
     expect(result.output).toContain('Instantiated 1 UserGroup.');
-    const counts = icingaCounts(inventory);
+    const counts = icingaCounts(deriveModel(inventory));
     expect(result.output).toContain(`Instantiated ${counts.hosts + counts.services} Notifications.`);
   });
 
   it('an organisation with nobody on call gets no users.conf', () => {
-    expect(renderIcinga2(fixtureInventory()).has('users.conf')).toBe(false);
+    expect(renderIcinga2(deriveModel(fixtureInventory())).has('users.conf')).toBe(false);
   });
 });

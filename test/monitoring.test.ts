@@ -1,10 +1,11 @@
 // The Icinga2 configuration: a host per VM and per Proxmox node, the baseline checks on each, every
 // service's HTTP, certificate and port checks, groups by site, cluster and service.
+import { deriveModel } from '../model/derive.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../inventory/inventory.ts';
 import { icingaCounts, renderIcinga2 } from '../monitoring/icinga2.ts';
 import { monitoringModel } from '../monitoring/model.ts';
-import { serviceInstances } from '../services/instances.ts';
+import { deriveServices } from '../services/instances.ts';
 import { FIXTURE, validInventory } from './helpers/inventories.ts';
 import { loadInventory } from '../model/load.ts';
 
@@ -12,7 +13,7 @@ let inventory: Inventory;
 let files: Map<string, string>;
 beforeAll(() => {
   inventory = validInventory(FIXTURE);
-  files = renderIcinga2(inventory);
+  files = renderIcinga2(deriveModel(inventory));
 });
 
 /** The body of `object Service "name"` on a host, or undefined. */
@@ -38,7 +39,7 @@ describe('renderIcinga2', () => {
 
   it('has one host per VM and per Proxmox node, with a few hundred checks', () => {
     const nodes = inventory.clusters.reduce((n, c) => n + c.nodes.length, 0);
-    const counts = icingaCounts(inventory);
+    const counts = icingaCounts(deriveModel(inventory));
     expect(counts.hosts).toBe(inventory.vms.length + nodes);
     expect(counts.hosts).toBe(20);
     expect(counts.services).toBe(200);
@@ -58,7 +59,7 @@ describe('renderIcinga2', () => {
   });
 
   it('applies the baseline checks to every Debian VM and node, and the backup age where borgmatic runs', () => {
-    const model = monitoringModel(inventory);
+    const model = monitoringModel(deriveModel(inventory));
     const names = model.baseline.map((b) => b.name);
     expect(names).toEqual(['disk', 'load', 'apt', 'systemd', 'ntp', 'ssh', 'backup age']);
     const services = files.get('services.conf') ?? '';
@@ -73,7 +74,7 @@ describe('renderIcinga2', () => {
   });
 
   it('checks every public name over HTTPS with its health path, and the certificate of every public name', () => {
-    for (const i of serviceInstances(inventory)) {
+    for (const i of deriveServices(inventory).instances) {
       for (const name of i.ctx.webNames) {
         const page = service(i.vm.name, `https ${name}`);
         expect(page, `${i.label}: https ${name}`).toBeDefined();
@@ -118,6 +119,6 @@ describe('renderIcinga2', () => {
   });
 
   it('is byte-identical for the same inventory', () => {
-    expect(renderIcinga2(loadInventory(FIXTURE).inventory!)).toEqual(files);
+    expect(renderIcinga2(deriveModel(loadInventory(FIXTURE).inventory!))).toEqual(files);
   });
 });

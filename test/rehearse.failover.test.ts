@@ -1,4 +1,5 @@
 // Real terraform against the simulator: an HA VM found on another node after a failover, and a non-HA VM given a new node.
+import { deriveModel } from '../model/derive.ts';
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -57,7 +58,7 @@ describe.skipIf(missing !== undefined)('a deploy rehearsed with the real terrafo
 
   beforeAll(async () => {
     const synthDir = join(work, 'deployed');
-    await synthesize(load(BASE), synthDir, { INFRA_BACKEND: 'local' });
+    await synthesize(deriveModel(load(BASE)), synthDir, { INFRA_BACKEND: 'local' });
     const deployed = await rehearseStack(STACK, {
       synthDir,
       stacks: [STACK],
@@ -122,7 +123,7 @@ describe.skipIf(missing !== undefined)('a deploy rehearsed with the real terrafo
     expect(edited).not.toBe(vmsYaml);
     writeFileSync(join(moved, 'vms.yaml'), edited);
     const synthDir = join(work, 'moved');
-    await synthesize(load(moved), synthDir, { INFRA_BACKEND: 'local' });
+    await synthesize(deriveModel(load(moved)), synthDir, { INFRA_BACKEND: 'local' });
     // The same state as the deployed stack: the change is only in the configuration.
     const state = `terraform.${STACK}.tfstate`;
     copyFileSync(join(work, 'deployed', 'stacks', STACK, state), join(synthDir, 'stacks', STACK, state));

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../inventory/inventory.ts';
 import { CATALOG } from '../services/catalog.ts';
 import { serviceDnsRecords } from '../services/dns.ts';
-import { dependencyTargets, dependents, serviceInstances } from '../services/instances.ts';
+import { dependencyTargets, dependents, deriveServices } from '../services/instances.ts';
 import type { PortSpec } from '../services/types.ts';
 import { exampleInventory, fixtureInventory, vmNamed } from './helpers/inventories.ts';
 
@@ -94,7 +94,7 @@ describe('the catalog', () => {
 
 describe('service instances', () => {
   it('accepts "- gitea" and "{ kind: gitea, domain: ... }" alike, with the parameters apart from the kind', () => {
-    const instances = serviceInstances(inventory);
+    const instances = deriveServices(inventory).instances;
     const gitea = instances.find((i) => i.kind === 'gitea')!;
     expect(gitea.params).toEqual({
       domain: 'code.fixture.example.org',
@@ -107,20 +107,16 @@ describe('service instances', () => {
   });
 
   it('resolves the database VM from db:, and replicas from primary:', () => {
-    const instances = serviceInstances(inventory);
-    const synapse = instances.find((i) => i.kind === 'synapse')!;
-    expect(dependencyTargets(inventory, synapse, 'postgresql').map((v) => v.name)).toEqual(['db1']);
+    const services = deriveServices(inventory);
+    const synapse = services.instances.find((i) => i.kind === 'synapse')!;
+    expect(dependencyTargets(services, synapse, 'postgresql').map((v) => v.name)).toEqual(['db1']);
     const db1 = vmNamed(inventory, 'db1');
-    expect(dependents(inventory, instances, db1, 'postgresql').map((v) => v.name)).toEqual([
-      'git',
-      'db2',
-      'matrix',
-    ]);
+    expect(dependents(services, db1, 'postgresql').map((v) => v.name)).toEqual(['git', 'db2', 'matrix']);
   });
 });
 
 describe('DNS records the services want', () => {
-  const records = () => serviceDnsRecords(inventory);
+  const records = () => serviceDnsRecords(deriveServices(inventory));
   const find = (name: string, type: string) => records().filter((r) => r.name === name && r.type === type);
 
   it('points proxied names at every proxy of the site, over IPv6 and IPv4', () => {
@@ -165,7 +161,9 @@ describe('DNS records the services want', () => {
         vm.name === 'mail' ? { ...vm, services: [...vm.services, lists] } : vm,
       ),
     };
-    const found = serviceDnsRecords(withLists).filter((r) => r.name === 'lists.fixture.example.org');
+    const found = serviceDnsRecords(deriveServices(withLists)).filter(
+      (r) => r.name === 'lists.fixture.example.org',
+    );
     expect(found.map((r) => `${r.type} ${r.value}`)).toEqual([
       'MX 10 mail.fixture.example.org',
       'TXT v=spf1 mx -all',

@@ -1,7 +1,7 @@
 // A service that needs PostgreSQL and names no `db:` uses the first PostgreSQL VM of its own site; with
 // none there it is an error asking for an explicit `db:`, never a silent choice of another site's.
 import { afterAll, describe, expect, it } from 'vitest';
-import { dependencyTargets, serviceInstances } from '../services/instances.ts';
+import { dependencyTargets, deriveServices } from '../services/instances.ts';
 import { findingsOf, removeVariants, variantDir, WITH_SERVICES } from './helpers/variant.ts';
 
 afterAll(removeVariants);
@@ -33,8 +33,9 @@ describe('database in another site', () => {
   it('picks the PostgreSQL VM of the same site when there is one', () => {
     const { result } = findingsOf(variantDir([], WITH_SERVICES));
     const inventory = result.inventory!;
-    const git = serviceInstances(inventory).find((i) => i.kind === 'gitea')!;
+    const services = deriveServices(inventory);
+    const git = services.instances.find((i) => i.kind === 'gitea')!;
     const withoutDb = { ...git, params: { ...git.params, db: undefined } };
-    expect(dependencyTargets(inventory, withoutDb, 'postgresql').map((vm) => vm.name)).toEqual(['db']);
+    expect(dependencyTargets(services, withoutDb, 'postgresql').map((vm) => vm.name)).toEqual(['db']);
   });
 });

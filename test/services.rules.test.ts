@@ -4,8 +4,9 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatFinding } from '../inventory/findings.ts';
 import { readInventory } from '../inventory/inventory.ts';
-import type { Rule } from '../inventory/rules/rule.ts';
+import { deriveServices } from '../services/instances.ts';
 import { CATALOG_RULES } from '../services/rules/index.ts';
+import type { CatalogRule } from '../services/rules/rule.ts';
 import { portClaimedTwice } from '../services/rules/port-claimed-twice.ts';
 import { publicNameClash } from '../services/rules/public-name-clash.ts';
 import { sourcesMissOwnHosts } from '../services/rules/sources-miss-own-hosts.ts';
@@ -15,15 +16,18 @@ import { FIXTURE } from './helpers/inventories.ts';
 
 const BROKEN = 'test/fixtures/services/broken';
 
-function run(rule: Rule, dir: string): string[] {
+function run(rule: CatalogRule, dir: string): string[] {
   const read = readInventory(dir);
   if (!read.inventory) throw new Error(`${dir}: ${read.errors.map(formatFinding).join('\n')}`);
-  return rule({ inventory: read.inventory, sources: read.sources }).map(formatFinding);
+  const { inventory, sources } = read;
+  return rule({ inventory, sources, services: deriveServices(inventory) }).map(formatFinding);
 }
 
 describe('service catalog rules', () => {
   it('are each a file of services/rules/ and all in the list', () => {
-    const files = readdirSync('services/rules').filter((f) => !['index.ts', 'paths.ts'].includes(f));
+    const files = readdirSync('services/rules').filter(
+      (f) => !['index.ts', 'paths.ts', 'rule.ts'].includes(f),
+    );
     expect(files).toHaveLength(CATALOG_RULES.length);
   });
 
@@ -72,7 +76,11 @@ describe('service catalog rules', () => {
       ...read.inventory!,
       org: { ...read.inventory!.org, ssh: { ...read.inventory!.org.ssh, sources: [] } },
     };
-    expect(sourcesMissOwnHosts({ inventory, sources: read.sources }).map(formatFinding)).toEqual([
+    expect(
+      sourcesMissOwnHosts({ inventory, sources: read.sources, services: deriveServices(inventory) }).map(
+        formatFinding,
+      ),
+    ).toEqual([
       `${FIXTURE}/org.yaml:21:12  ssh.sources  VM "jump" runs ssh-jump but 2001:db8:3::f, 198.51.100.13 are not inside ssh.sources; expected a prefix containing them`,
     ]);
   });

@@ -1,4 +1,5 @@
 // Cluster stacks and their constructs: what the inventory says is what Terraform gets.
+import { deriveModel } from '../model/derive.ts';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { BackupJob } from '../.gen/providers/proxmox/backup-job/index.ts';
@@ -24,7 +25,7 @@ interface StackJson {
 function synthCluster(inventory: Inventory, cluster: string, env: NodeJS.ProcessEnv = {}): StackJson {
   const app = Testing.app();
   const stack = new ClusterStack(app, {
-    inventory,
+    model: deriveModel(inventory),
     cluster: inventory.clusters.find((c) => c.name === cluster)!,
     env,
   });
@@ -351,7 +352,7 @@ describe('VM firewalls', () => {
           dport?: string;
           source?: string;
         }[];
-        const expected = vmFirewallRules(inventory, vm).map(
+        const expected = vmFirewallRules(deriveModel(inventory), vm).map(
           (r) => `${r.proto} ${r.dport} ${r.source ?? 'any'}`,
         );
         const got = rules

@@ -1,4 +1,5 @@
 // Large inventories synthesize in child processes; the output must be the same as for any other synth.
+import { deriveModel } from '../model/derive.ts';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ describe('synthesize on more clusters than one process takes (more than 24)', ()
     expect(inventory.clusters.length).toBeGreaterThan(24);
     expect(inventory.clusters).toHaveLength(7 * example.clusters.length);
     const out = join(work, 'out');
-    const summaries = await synthesize(inventory, out, {}, { parallel: 2 });
+    const summaries = await synthesize(deriveModel(inventory), out, {}, { parallel: 2 });
     // Every cluster stack, then the one dns stack of the whole organisation.
     expect(summaries.map((s) => s.stack)).toEqual([
       ...inventory.clusters.map((c) => `cluster-${c.name}`).sort(),

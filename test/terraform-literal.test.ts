@@ -1,5 +1,6 @@
 // No inventory text becomes Terraform code: every literal in every synthesized stack is escaped by the one
 // function in constructs/terraform-literal.ts, references stay references, and two resources never share a name.
+import { deriveModel } from '../model/derive.ts';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,7 +142,9 @@ describe('InfraApp', () => {
     const vms = inventory.vms.map((vm) => (vm.name === 'proxy1' ? { ...vm, name: 'cluster' } : vm));
     const broken: Inventory = { ...inventory, vms };
     const cluster = broken.clusters.find((c) => c.name === 'ceph')!;
-    expect(() => synthClusterApp(broken, cluster, join(work, 'dup'), {})).toThrow(
+    expect(() =>
+      synthClusterApp({ model: deriveModel(broken), cluster, env: {} }, join(work, 'dup')),
+    ).toThrow(
       'stack cluster-ceph: two resources would share one Terraform address: proxmox_virtual_environment_firewall_rules.cluster (cluster-ceph/foundation/rules, cluster-ceph/cluster/firewall-rules); every resource needs a name of its own',
     );
   });
@@ -160,7 +163,7 @@ describe('check refuses VM names the stacks use', () => {
   it('knows every name the cluster stack gives its own resources of a type VMs also create', async () => {
     const inventory = findingsOf(variantDir()).result.inventory!;
     const out = join(work, 'names');
-    await synthesize(inventory, out, {});
+    await synthesize(deriveModel(inventory), out, {});
     const vmNames = inventory.vms.map((vm) => vm.name);
     const fromVm = (name: string): boolean => vmNames.some((vm) => name === vm || name.startsWith(`${vm}-`));
     for (const stack of readdirSync(join(out, 'stacks'))) {
@@ -226,7 +229,7 @@ describe('random text in every free-text field', () => {
     const { result } = findingsOf(variantDir(FIELDS.map((field, i) => field.edit(values[i]!))));
     expect(result.errors).toEqual([]);
     const out = join(work, 'random');
-    await synthesize(result.inventory!, out, {});
+    await synthesize(deriveModel(result.inventory!), out, {});
 
     const literals: string[] = [];
     for (const stack of readdirSync(join(out, 'stacks'))) {

@@ -1,15 +1,16 @@
 // Rule: a service that needs PostgreSQL and names no `db:` uses its own site's; with none there, it must say which.
-import { reporter, type Rule } from '../../inventory/rules/rule.ts';
+import { reporter } from '../../inventory/rules/rule.ts';
+import type { CatalogRule } from './rule.ts';
 import { DATABASE_KIND } from '../catalog.ts';
-import { serviceInstances, vmSite } from '../instances.ts';
+import { vmSite } from '../instances.ts';
 
-export const databaseInAnotherSite: Rule = ({ inventory, sources }) => {
+export const databaseInAnotherSite: CatalogRule = ({ inventory, sources, services }) => {
   const report = reporter(sources);
   const databases = inventory.vms.filter((vm) => vm.services.some((s) => s.kind === DATABASE_KIND));
-  for (const i of serviceInstances(inventory)) {
+  for (const i of services.instances) {
     if (!i.def.dependsOn.includes(DATABASE_KIND) || typeof i.params.db === 'string') continue;
     if (databases.length === 0) continue; // "needs postgresql, which no VM runs" is reported already.
-    if (databases.some((vm) => vmSite(inventory, vm) === i.site)) continue;
+    if (databases.some((vm) => vmSite(services, vm) === i.site)) continue;
     const candidates = databases.map((vm) => vm.name).join(', ');
     report.error(
       'vms',

@@ -1,6 +1,6 @@
 // The service catalog's rules, in the order they run; model/load.ts runs them once the inventory's own
 // rules pass. A new rule is a new file in this folder, named after what it forbids, and one line here.
-import type { Rule } from '../../inventory/rules/rule.ts';
+import type { CatalogRule } from './rule.ts';
 import { databaseInAnotherSite } from './database-in-another-site.ts';
 import { portClaimedTwice } from './port-claimed-twice.ts';
 import { publicNameClash } from './public-name-clash.ts';
@@ -8,7 +8,7 @@ import { sourcesMissOwnHosts } from './sources-miss-own-hosts.ts';
 import { unknownServiceEntry } from './unknown-service-entry.ts';
 import { unmetServiceNeed } from './unmet-service-need.ts';
 
-export const CATALOG_RULES: readonly Rule[] = [
+export const CATALOG_RULES: readonly CatalogRule[] = [
   unknownServiceEntry,
   unmetServiceNeed,
   portClaimedTwice,

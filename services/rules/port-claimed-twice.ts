@@ -1,7 +1,6 @@
 // Rule: no two services (or extra_ports) of a VM claim one port, and none takes 22/tcp from the baseline's sshd;
 // an extra_ports range reads FROM-TO with FROM <= TO.
 import type { Path } from '../../inventory/findings.ts';
-import { serviceInstances } from '../instances.ts';
 import { kindPath, portText, range } from './paths.ts';
 
 interface Claim {
@@ -13,11 +12,12 @@ interface Claim {
   readonly path: Path;
   readonly sshd: boolean;
 }
-import { reporter, type Rule } from '../../inventory/rules/rule.ts';
+import { reporter } from '../../inventory/rules/rule.ts';
+import type { CatalogRule } from './rule.ts';
 
-export const portClaimedTwice: Rule = ({ inventory: inv, sources }) => {
+export const portClaimedTwice: CatalogRule = ({ inventory: inv, sources, services }) => {
   const { findings, error } = reporter(sources);
-  const instances = serviceInstances(inv);
+  const { instances } = services;
 
   // Ports: no two claims on one port of a VM; the baseline's sshd owns 22/tcp.
   inv.vms.forEach((vm, vi) => {

@@ -1,12 +1,13 @@
 // Rule: each public name is served by one instance, and is never a VM's own FQDN unless that VM serves it itself.
 import type { Path } from '../../inventory/findings.ts';
-import { type ServiceInstance, serviceInstances } from '../instances.ts';
+import type { ServiceInstance } from '../instances.ts';
 import { kindPath } from './paths.ts';
-import { reporter, type Rule } from '../../inventory/rules/rule.ts';
+import { reporter } from '../../inventory/rules/rule.ts';
+import type { CatalogRule } from './rule.ts';
 
-export const publicNameClash: Rule = ({ inventory: inv, sources }) => {
+export const publicNameClash: CatalogRule = ({ inventory: inv, sources, services }) => {
   const { findings, error } = reporter(sources);
-  const instances = serviceInstances(inv);
+  const { instances } = services;
 
   // Public names: each one served by one instance, and never a VM's own name unless the VM serves it itself.
   const fqdnOwner = new Map(inv.vms.map((vm) => [`${vm.name}.${inv.org.domain}`, vm.name]));

@@ -5,9 +5,10 @@ import type { Vm } from '../../inventory/vms.schema.ts';
 import { BACKUP_REPO_KIND, JUMP_KIND, MONITORING_KINDS } from '../catalog.ts';
 import { vmAddresses } from '../instances.ts';
 import { covered } from './paths.ts';
-import { reporter, type Rule } from '../../inventory/rules/rule.ts';
+import { reporter } from '../../inventory/rules/rule.ts';
+import type { CatalogRule } from './rule.ts';
 
-export const sourcesMissOwnHosts: Rule = ({ inventory: inv, sources }) => {
+export const sourcesMissOwnHosts: CatalogRule = ({ inventory: inv, sources, services }) => {
   const { findings, error } = reporter(sources);
   const runs = (vm: Vm | undefined, kind: string): boolean =>
     vm?.services.some((s) => s.kind === kind) ?? false;
@@ -16,7 +17,7 @@ export const sourcesMissOwnHosts: Rule = ({ inventory: inv, sources }) => {
   // The sources in org.yaml must let our own machines in.
   const coverage = (kinds: readonly string[], list: readonly string[], field: Path, what: string): void => {
     for (const vm of inv.vms.filter((v) => v.services.some((s) => kinds.includes(s.kind)))) {
-      const a = vmAddresses(inv, vm);
+      const a = vmAddresses(services, vm);
       const missing = [...a.ipv6, ...a.ipv4].filter((x) => !covered(x, list));
       if (missing.length > 0)
         error(
@@ -32,12 +33,12 @@ export const sourcesMissOwnHosts: Rule = ({ inventory: inv, sources }) => {
   coverage([JUMP_KIND], ssh.sources, ['ssh', 'sources'], 'ssh.sources');
   if (backup && runningAnywhere.has(BACKUP_REPO_KIND)) {
     // Clients reach the repository over the address families it has.
-    const repos = inv.vms.filter((vm) => runs(vm, BACKUP_REPO_KIND)).map((vm) => vmAddresses(inv, vm));
+    const repos = inv.vms.filter((vm) => runs(vm, BACKUP_REPO_KIND)).map((vm) => vmAddresses(services, vm));
     const overV4 = repos.some((a) => a.publicIpv4.length > 0);
     const overV6 = repos.some((a) => a.publicIpv6.length > 0);
     for (const vm of inv.vms) {
       if (vm.os === 'other' || runs(vm, BACKUP_REPO_KIND)) continue;
-      const a = vmAddresses(inv, vm);
+      const a = vmAddresses(services, vm);
       const used = [...(overV6 ? a.publicIpv6 : []), ...(overV4 ? a.publicIpv4 : [])];
       const missing = used.filter((x) => !covered(x, backup.sources));
       if (missing.length > 0)

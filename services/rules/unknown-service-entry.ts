@@ -3,9 +3,10 @@
 import { closest } from '../../inventory/issues.ts';
 import { CATALOG } from '../catalog.ts';
 import { kindPath } from './paths.ts';
-import { reporter, type Rule } from '../../inventory/rules/rule.ts';
+import { reporter } from '../../inventory/rules/rule.ts';
+import type { CatalogRule } from './rule.ts';
 
-export const unknownServiceEntry: Rule = ({ inventory: inv, sources }) => {
+export const unknownServiceEntry: CatalogRule = ({ inventory: inv, sources }) => {
   const { findings, error, warning } = reporter(sources);
   const known = [...CATALOG.keys()].sort();
 

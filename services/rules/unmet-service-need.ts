@@ -3,13 +3,14 @@
 import type { Path } from '../../inventory/findings.ts';
 import type { Vm } from '../../inventory/vms.schema.ts';
 import { DATABASE_KIND } from '../catalog.ts';
-import { proxiesFor, serviceInstances, vmAddresses, vmSite } from '../instances.ts';
+import { proxiesFor, vmAddresses, vmSite } from '../instances.ts';
 import { kindPath, portText, range } from './paths.ts';
-import { reporter, type Rule } from '../../inventory/rules/rule.ts';
+import { reporter } from '../../inventory/rules/rule.ts';
+import type { CatalogRule } from './rule.ts';
 
-export const unmetServiceNeed: Rule = ({ inventory: inv, sources }) => {
+export const unmetServiceNeed: CatalogRule = ({ inventory: inv, sources, services }) => {
   const { findings, error } = reporter(sources);
-  const instances = serviceInstances(inv);
+  const { instances } = services;
   const byName = new Map(inv.vms.map((vm) => [vm.name, vm]));
   const runs = (vm: Vm | undefined, kind: string): boolean =>
     vm?.services.some((s) => s.kind === kind) ?? false;
@@ -41,14 +42,18 @@ export const unmetServiceNeed: Rule = ({ inventory: inv, sources }) => {
       else if (target === i.vm.name) error('vms', path, `"${target}" is this VM itself; expected another VM`);
     }
     // Public HTTP behind a reverse proxy.
-    if (i.def.web?.tls === 'proxy' && vmSite(inv, i.vm) !== undefined && proxiesFor(inv, i).length === 0)
+    if (
+      i.def.web?.tls === 'proxy' &&
+      vmSite(services, i.vm) !== undefined &&
+      proxiesFor(services, i).length === 0
+    )
       error(
         'vms',
         here,
         `${i.kind} serves HTTP behind a reverse proxy, but site "${i.site}" has no VM running nginx-proxy; expected a proxy in the site, or nginx-proxy on this VM`,
       );
     // Addresses the ports need.
-    const addresses = vmAddresses(inv, i.vm);
+    const addresses = vmAddresses(services, i.vm);
     const v4 = i.def.ports.find((p) => p.ipv4);
     if (v4 && addresses.publicIpv4.length === 0)
       error(

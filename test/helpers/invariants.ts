@@ -1,5 +1,6 @@
 // The invariant suite: what must hold for any valid organisation, with no counts and no names, so it runs
 // unchanged on the shipped example, on a copy of it with one more VM, and on the fixture organisation.
+import { deriveModel } from '../../model/derive.ts';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +41,7 @@ export function describeInvariants(label: string, dir: () => string): void {
       if (!result.inventory) return;
       inventory = result.inventory;
       out = join(mkdtempSync(join(tmpdir(), 'invariants-')), 'cdktf.out');
-      await synthesize(inventory, out, {});
+      await synthesize(deriveModel(inventory), out, {});
     });
     afterAll(() => {
       if (out) rmSync(join(out, '..'), { recursive: true, force: true });

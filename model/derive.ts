@@ -1,0 +1,28 @@
+// The model every renderer takes: derived once from a validated inventory, as plain data, and passed down
+// by the synth (cli/synth-run.ts) to the stacks, the baseline, monitoring, DNS and the access report.
+import type { Inventory } from '../inventory/inventory.ts';
+import { rebootSchedule } from '../inventory/reboots.ts';
+import { buildDnsModel, type DnsModel } from '../dns/model.ts';
+import { deriveServices, type ServiceModel } from '../services/instances.ts';
+
+export interface Model {
+  /** The validated inventory, as model/load.ts returned it. */
+  readonly inventory: Inventory;
+  /** Service instances, each VM's site and addresses, who runs what, who depends on whom. */
+  readonly services: ServiceModel;
+  /** When each VM reboots after upgrades (HH:MM), by VM name: the anti-affinity groups' turns. */
+  readonly rebootTimes: ReadonlyMap<string, string>;
+  /** Every zone we own and its records. */
+  readonly dns: DnsModel;
+}
+
+/** Derives the model of a validated inventory (one that model/load.ts returned without errors). */
+export function deriveModel(inventory: Inventory): Model {
+  const services = deriveServices(inventory);
+  return {
+    inventory,
+    services,
+    rebootTimes: rebootSchedule(inventory).times,
+    dns: buildDnsModel(inventory, services),
+  };
+}
