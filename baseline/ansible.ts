@@ -57,6 +57,11 @@ function handlers(used: ReadonlySet<Reload>): Task[] {
     ],
     'reload postgresql': [service('Reload postgresql', 'postgresql', 'reloaded')],
     'restart postgresql': [service('Restart postgresql', 'postgresql', 'restarted')],
+    'reload knot': [service('Reload knot', 'knot', 'reloaded')],
+    'reload prosody': [service('Reload prosody', 'prosody', 'reloaded')],
+    'refresh apt lists': [
+      { name: 'Refresh the package lists', 'ansible.builtin.apt': { update_cache: true } },
+    ],
   };
   const order = Object.keys(all) as Reload[];
   return order.filter((r) => used.has(r)).flatMap((r) => all[r].map((task) => ({ ...task, listen: r })));
@@ -73,8 +78,13 @@ function homeOf(user: VmModel['users'][number]): string {
 /** Groups, users (with exactly their groups) and their SSH keys. */
 function userTasks(model: VmModel): Task[] {
   const tasks: Task[] = [];
-  for (const group of model.groups)
-    tasks.push({ name: `Group ${group}`, 'ansible.builtin.group': { name: group, state: 'present' } });
+  if (model.groups.length > 0) {
+    tasks.push({
+      name: 'Groups',
+      'ansible.builtin.group': { name: '{{ item }}', state: 'present' },
+      loop: model.groups.map(literal),
+    });
+  }
   for (const user of model.users) {
     tasks.push({
       name: `User ${user.name}`,
@@ -135,6 +145,45 @@ function packageTasks(model: VmModel): Task[] {
   return tasks;
 }
 
+/**
+ * Upstream repositories after the Debian packages: the key (fetched once, when missing), the sources file
+ * (whose change notifies a refresh of the package lists, run at once), then their packages.
+ */
+function repositoryTasks(model: VmModel): Task[] {
+  if (model.repositories.length === 0) return [];
+  const files = new Map(model.files.map((f) => [f.path, f]));
+  const tasks: Task[] = [
+    {
+      name: 'Directory of the upstream keyrings',
+      'ansible.builtin.file': { path: '/etc/apt/keyrings', state: 'directory', mode: '0755' },
+    },
+  ];
+  for (const repo of model.repositories) {
+    tasks.push(
+      {
+        name: `Key of ${repo.sources}`,
+        'ansible.builtin.get_url': { url: repo.keyUrl, dest: repo.keyring, mode: '0644', force: false },
+      },
+      fileTask(files.get(repo.sources)!),
+    );
+  }
+  tasks.push(
+    // A changed sources file notified the refresh of the package lists; it must run before the install.
+    {
+      name: 'Refresh the package lists now if a sources file changed',
+      'ansible.builtin.meta': 'flush_handlers',
+    },
+    {
+      name: 'Packages from the upstream repositories',
+      'ansible.builtin.apt': {
+        name: [...new Set(model.repositories.flatMap((r) => r.packages))].sort(),
+        state: 'present',
+      },
+    },
+  );
+  return tasks;
+}
+
 /** The directories the model names, and the parents its files need. */
 function directoryTasks(model: VmModel): Task[] {
   const tasks: Task[] = [];
@@ -165,37 +214,56 @@ function directoryTasks(model: VmModel): Task[] {
   return tasks;
 }
 
+/** One whole file, checked first when it has a check, notifying what must follow a change. */
+function fileTask(file: VmModel['files'][number]): Task {
+  const [owner, group] = (file.owner ?? 'root:root').split(':');
+  return {
+    name: `File ${file.path}`,
+    'ansible.builtin.copy': {
+      dest: file.path,
+      content: literal(file.content),
+      owner,
+      group: group ?? owner,
+      mode: file.permissions ?? '0644',
+      ...(file.validate ? { validate: file.validate } : {}),
+    },
+    ...(file.reload ? { notify: file.reload } : {}),
+  };
+}
+
 /** Whole files, commands run once, and the units to enable. */
 function fileTasks(model: VmModel): Task[] {
   const tasks: Task[] = [];
-  for (const file of model.files) {
-    const [owner, group] = (file.owner ?? 'root:root').split(':');
-    tasks.push({
-      name: `File ${file.path}`,
-      'ansible.builtin.copy': {
-        dest: file.path,
-        content: literal(file.content),
-        owner,
-        group: group ?? owner,
-        mode: file.permissions ?? '0644',
-        ...(file.validate ? { validate: file.validate } : {}),
-      },
-      ...(file.reload ? { notify: file.reload } : {}),
-    });
-  }
+  const sources = new Set(model.repositories.map((r) => r.sources));
+  for (const file of model.files) if (!sources.has(file.path)) tasks.push(fileTask(file));
   for (const once of model.once) {
     tasks.push({
       name: once.name,
       'ansible.builtin.command': { argv: [...once.argv], creates: once.creates },
     });
   }
-  for (const unit of model.services) {
+  if (model.services.length > 0) {
+    // One task over the units: a task costs Ansible far more than an item of a loop.
     tasks.push({
-      name: `Enable ${unit}`,
-      'ansible.builtin.systemd_service': { name: unit, enabled: true },
+      name: 'Enable the services',
+      'ansible.builtin.systemd_service': { name: '{{ item }}', enabled: true },
+      loop: [...model.services],
     });
   }
   return tasks;
+}
+
+/** Commands run on every converge; each reports a change exactly when it printed something. */
+function commandTasks(model: VmModel): Task[] {
+  return model.commands.map((command) => ({
+    name: command.name,
+    'ansible.builtin.command': {
+      argv: [...command.argv],
+      ...(command.stdin === undefined ? {} : { stdin: literal(command.stdin) }),
+    },
+    register: 'infra_command',
+    changed_when: 'infra_command.stdout | trim | length > 0',
+  }));
 }
 
 /** Deletes the files the last run managed and this one does not, then records this run's list. */
@@ -289,8 +357,10 @@ export function convergeTasks(model: VmModel): Task[] {
     },
     ...userTasks(model),
     ...packageTasks(model),
+    ...repositoryTasks(model),
     ...directoryTasks(model),
     ...fileTasks(model),
+    ...commandTasks(model),
     ...managedFileTasks(model),
   ];
 }

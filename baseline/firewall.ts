@@ -9,22 +9,21 @@ import {
   type ServiceInstance,
   vmsRunning,
 } from '../services/instances.ts';
+import { type PortRange, portRange, portRangeText } from '../inventory/ports.ts';
 import type { PortSpec, Proto } from '../services/types.ts';
 import { GENERATED_NOTE, type Part, sh } from './parts.ts';
 
 export interface FirewallRule {
   readonly direction: 'in';
   readonly proto: Proto;
-  /** A port, or a range in Proxmox/iptables form `16384:32768`. */
-  readonly dport: string;
+  /** A port or a range; nftables writes it `16384-32768` (nftRule), the Proxmox firewall `16384:32768`. */
+  readonly dport: PortRange;
   /** A CIDR prefix; undefined: from anywhere. */
   readonly source?: string;
   readonly comment: string;
 }
 
-export function formatPort(port: PortSpec['port']): string {
-  return typeof port === 'number' ? String(port) : `${port[0]}:${port[1]}`;
-}
+const SSH = portRange(22);
 
 /** Every prefix of networks.yaml: "our own networks". */
 function orgPrefixes(inventory: Inventory): string[] {
@@ -54,41 +53,32 @@ export function vmFirewallRules(model: Model, vm: Vm): FirewallRule[] {
   const rules: FirewallRule[] = [];
   const add = (
     proto: Proto,
-    dport: string,
+    dport: PortRange,
     sources: readonly (string | undefined)[],
     comment: string,
   ): void => {
     for (const source of sources)
       rules.push({ direction: 'in', proto, dport, ...(source ? { source } : {}), comment });
   };
-  add('tcp', '22', inventory.org.ssh.sources, 'ssh from the jump hosts');
-  add('tcp', '22', inventory.org.monitoring?.sources ?? [], 'check_by_ssh from the monitoring servers');
+  add('tcp', SSH, inventory.org.ssh.sources, 'ssh from the jump hosts');
+  add('tcp', SSH, inventory.org.monitoring?.sources ?? [], 'check_by_ssh from the monitoring servers');
   for (const instance of model.services.instances) {
     if (instance.vm.name !== vm.name) continue;
     for (const port of instance.def.ports) {
-      add(
-        port.proto,
-        formatPort(port.port),
-        sourcesFor(model, instance, port),
-        `${instance.kind}: ${port.purpose}`,
-      );
+      add(port.proto, port.port, sourcesFor(model, instance, port), `${instance.kind}: ${port.purpose}`);
     }
   }
   for (const extra of vm.extra_ports) {
-    add(
-      extra.proto,
-      typeof extra.port === 'number' ? String(extra.port) : extra.port.replace('-', ':'),
-      extra.sources ?? [undefined],
-      extra.comment ?? 'extra port from vms.yaml',
-    );
+    add(extra.proto, extra.port, extra.sources ?? [undefined], extra.comment ?? 'extra port from vms.yaml');
   }
-  const open = new Set(rules.filter((r) => !r.source).map((r) => `${r.proto}/${r.dport}`));
+  const key = (r: FirewallRule): string => `${r.proto}/${portRangeText(r.dport)}`;
+  const open = new Set(rules.filter((r) => !r.source).map(key));
   const seen = new Set<string>();
   return rules.filter((r) => {
-    if (r.source && open.has(`${r.proto}/${r.dport}`)) return false;
-    const key = `${r.proto}/${r.dport}/${r.source ?? '*'}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    if (r.source && open.has(key(r))) return false;
+    const once = `${key(r)}/${r.source ?? '*'}`;
+    if (seen.has(once)) return false;
+    seen.add(once);
     return true;
   });
 }
@@ -111,7 +101,7 @@ export function nftString(text: string): string {
 }
 
 function nftRule(rule: FirewallRule): string {
-  const port = rule.dport.replace(':', '-');
+  const port = portRangeText(rule.dport);
   const from = rule.source ? ` ${rule.source.includes(':') ? 'ip6' : 'ip'} saddr ${rule.source}` : '';
   return `${rule.proto} dport ${port}${from} accept comment ${nftString(rule.comment)}`;
 }

@@ -27,7 +27,10 @@ export type Reload =
   | 'restart fail2ban'
   | 'reload nginx'
   | 'reload postgresql'
-  | 'restart postgresql';
+  | 'restart postgresql'
+  | 'reload knot'
+  | 'reload prosody'
+  | 'refresh apt lists';
 
 /** A file of the VM: what cloud-init writes at first boot and the playbook keeps in place afterwards. */
 export interface VmFile extends WriteFile {
@@ -51,6 +54,26 @@ export interface OnceCommand {
   readonly creates: string;
 }
 
+/**
+ * A command the playbook runs on every converge (a PostgreSQL role that must exist). It prints nothing when
+ * everything was in place already, and otherwise what it changed: that is how the run reports a change.
+ */
+export interface ConvergeCommand {
+  readonly name: string;
+  readonly argv: Command;
+  /** Text fed to its standard input (a psql script), never read as a template. */
+  readonly stdin?: string;
+}
+
+/** An upstream apt repository: its sources file (one of the part's files), the key it is signed with, its packages. */
+export interface AptRepository {
+  readonly sources: string;
+  readonly keyring: string;
+  /** Where the project publishes the key (HTTPS); fetched once, when the keyring is missing. */
+  readonly keyUrl: string;
+  readonly packages: readonly string[];
+}
+
 export interface Part {
   /** What the part is for, listed in the header comment of the cloud-config. */
   readonly name: string;
@@ -65,6 +88,10 @@ export interface Part {
   readonly directories?: readonly VmDirectory[];
   /** What the playbook makes once; at first boot runcmd makes the same things. */
   readonly once?: readonly OnceCommand[];
+  /** Upstream apt repositories, set up before their packages are installed. */
+  readonly repositories?: readonly AptRepository[];
+  /** Commands the playbook runs on every converge, after the files (only in convergeOnly parts). */
+  readonly commands?: readonly ConvergeCommand[];
   /**
    * Only the playbook renders this part: it needs what exists only after first boot (certificates for
    * nginx), or cloud-init has a module of its own for it (chrony through `ntp:`).
@@ -81,6 +108,6 @@ export const GENERATED_NOTE =
   'Generated from the inventory by baseline/ (infra repository); local edits are overwritten.';
 
 /** A file with a first-line comment saying where it comes from, in the comment syntax of its format. */
-export function generated(comment: '#' | '//', text: string): string {
+export function generated(comment: '#' | '//' | '--', text: string): string {
   return `${comment} ${GENERATED_NOTE}\n${text}`;
 }

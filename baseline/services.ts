@@ -3,10 +3,7 @@ import type { Vm } from '../inventory/vms.schema.ts';
 import type { ServiceInstance } from '../services/instances.ts';
 import type { UpstreamRepo } from '../services/types.ts';
 import { codename } from '../inventory/names.ts';
-import { type Command, generated, type Part, sh } from './parts.ts';
-
-/** Where upstream sources files wait until their key is in place (apt would fail on a source without its key). */
-const STAGED_SOURCES = '/usr/local/share/baseline/apt';
+import { type AptRepository, type Command, generated, type Part, sh, type VmFile } from './parts.ts';
 
 function sourcesFile(repo: UpstreamRepo, vm: Vm): string {
   const lines = [
@@ -23,47 +20,37 @@ export function servicesPart(vm: Vm, instances: readonly ServiceInstance[]): Par
   const own = instances.filter((i) => i.vm.name === vm.name);
   if (own.length === 0 && vm.extra_packages.length === 0) return undefined;
   const packages = own.flatMap((i) => i.def.packages);
-  const files = own.flatMap((i) => i.def.cloudInit?.(i.ctx).files ?? []);
+  const files: VmFile[] = own.flatMap((i) => i.def.cloudInit?.(i.ctx).files ?? []);
   const before: Command[] = own.flatMap((i) => i.def.cloudInit?.(i.ctx).before ?? []);
   const after: Command[] = own.flatMap((i) => i.def.cloudInit?.(i.ctx).runcmd ?? []);
 
   const repos = new Map<string, UpstreamRepo>();
   for (const i of own) if (i.def.upstream) repos.set(i.def.upstream.id, i.def.upstream);
+  const repositories: AptRepository[] = [];
   const upstream: Command[] = [];
-  const upstreamPackages = new Set<string>();
   for (const repo of repos.values()) {
+    const keyring = `/etc/apt/keyrings/${repo.id}.${repo.keyFormat}`;
+    const sources = `/etc/apt/sources.list.d/${repo.id}.sources`;
+    // Deferred: cloud-init writes it after its own package installation, which would fail on a source
+    // whose key is not there yet; runcmd fetches the key before anything runs apt again.
     files.push({
-      path: `${STAGED_SOURCES}/${repo.id}.sources`,
+      path: sources,
       content: sourcesFile(repo, vm),
       permissions: '0644',
+      defer: true,
+      reload: 'refresh apt lists',
     });
+    repositories.push({ sources, keyring, keyUrl: repo.keyUrl, packages: repo.packages });
     upstream.push(
       ['install', '-d', '-m', '0755', '/etc/apt/keyrings'],
-      [
-        'curl',
-        '--fail',
-        '--silent',
-        '--show-error',
-        '--proto',
-        '=https',
-        '--output',
-        `/etc/apt/keyrings/${repo.id}.${repo.keyFormat}`,
-        repo.keyUrl,
-      ],
-      [
-        'install',
-        '-m',
-        '0644',
-        `${STAGED_SOURCES}/${repo.id}.sources`,
-        `/etc/apt/sources.list.d/${repo.id}.sources`,
-      ],
+      ['curl', '--fail', '--silent', '--show-error', '--proto', '=https', '--output', keyring, repo.keyUrl],
     );
-    for (const p of repo.packages) upstreamPackages.add(p);
   }
-  if (upstreamPackages.size > 0) {
+  const upstreamPackages = [...new Set(repositories.flatMap((r) => r.packages))];
+  if (upstreamPackages.length > 0) {
     upstream.push(
       ['apt-get', 'update'],
-      sh(`DEBIAN_FRONTEND=noninteractive apt-get install --yes ${[...upstreamPackages].join(' ')}`),
+      sh(`DEBIAN_FRONTEND=noninteractive apt-get install --yes ${upstreamPackages.join(' ')}`),
     );
   }
   return {
@@ -72,5 +59,6 @@ export function servicesPart(vm: Vm, instances: readonly ServiceInstance[]): Par
     services: own.flatMap((i) => i.def.units ?? []),
     files,
     runcmd: [...before, ...upstream, ...after],
+    ...(repositories.length > 0 ? { repositories } : {}),
   };
 }

@@ -11,10 +11,22 @@ import { backupPart, backupPlan } from './backup.ts';
 import { type FirewallRule, firewallPart, vmFirewallRules } from './firewall.ts';
 import { membersPart } from './members.ts';
 import { monitoringPart } from './monitoring.ts';
+import { knotPart } from './knot.ts';
 import { proxyPart } from './nginx.ts';
+import { prosodyPart } from './prosody.ts';
 import { postgresqlPart } from './postgresql.ts';
+import { databasesPart } from './postgresql-roles.ts';
 import { fqdn } from '../inventory/names.ts';
-import type { CloudUser, Command, OnceCommand, Part, VmDirectory, VmFile } from './parts.ts';
+import type {
+  AptRepository,
+  CloudUser,
+  Command,
+  ConvergeCommand,
+  OnceCommand,
+  Part,
+  VmDirectory,
+  VmFile,
+} from './parts.ts';
 import { journaldPart, securityPart } from './security.ts';
 import { servicesPart } from './services.ts';
 import { upgradesPart } from './upgrades.ts';
@@ -37,6 +49,10 @@ export interface VmModel {
   /** systemd units that must be enabled, without duplicates. */
   readonly services: readonly string[];
   readonly once: readonly OnceCommand[];
+  /** Upstream apt repositories (Synapse, Jitsi, Collabora) and their packages. */
+  readonly repositories: readonly AptRepository[];
+  /** What the playbook runs on every converge after the files (PostgreSQL roles and databases). */
+  readonly commands: readonly ConvergeCommand[];
   /** The inbound rules of /etc/nftables.conf (and of the Proxmox firewall). */
   readonly firewall: readonly FirewallRule[];
   /** First-boot commands (cloud-init's runcmd); the playbook uses handlers and `once` instead. */
@@ -75,10 +91,16 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   if (own) parts.push(own);
   const plan = backupPlan(model, vm);
   if (plan) parts.push(backupPart(inventory, vm, plan));
+  const knot = knotPart(model, vm);
+  if (knot) parts.push(knot);
+  const prosody = prosodyPart(vm, services.instances);
+  if (prosody) parts.push(prosody);
   const proxy = proxyPart(model, vm);
   if (proxy) parts.push(proxy);
   const postgres = postgresqlPart(model, vm);
   if (postgres) parts.push(postgres);
+  const roles = databasesPart(model, vm);
+  if (roles) parts.push(roles);
   parts.push({
     // cloud-init installs chrony through its ntp module, and sudo comes with Debian's cloud image.
     name: 'time and sudo: chrony, sudo',
@@ -133,6 +155,8 @@ export function modelFromParts(
     directories: parts.flatMap((p) => p.directories ?? []),
     services: unique(parts.flatMap((p) => p.services ?? [])),
     once: parts.flatMap((p) => p.once ?? []),
+    commands: parts.flatMap((p) => p.commands ?? []),
+    repositories: parts.flatMap((p) => p.repositories ?? []),
     firewall,
     runcmd: parts.flatMap((p) => p.runcmd ?? []),
   };

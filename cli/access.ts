@@ -1,6 +1,7 @@
 // `npm run access -- --user alice` / `-- --vm gitea`: who can do what where, from members.yaml and roles.yaml.
 import { loadInventory } from '../model/load.ts';
 import { accountsOn, memberAccess } from '../members/access.ts';
+import { forgeLogin } from '../members/forge.ts';
 import { proxmoxGrantsOn } from '../members/proxmox-grants.ts';
 import { commonOptions } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';
@@ -48,9 +49,15 @@ if (typeof user === 'string') {
     const plain = access.ssh.filter((g) => !g.sudo).map((g) => g.vm);
     out(`  SSH with sudo (${sudo.length}): ${sudo.join(', ') || '–'}`);
     out(`  SSH without sudo (${plain.length}): ${plain.join(', ') || '–'}`);
+    if (access.proxmox.length > 0) out(`  Proxmox user ${member.user}@${inventory.org.proxmox.realm}`);
     for (const p of access.proxmox) out(`  Proxmox ${p.role} on ${p.path}: ${p.clusters.join(', ')}`);
     if (access.proxmox.length === 0) out('  Proxmox: –');
-    out(`  forge teams: ${access.forgeTeams.join(', ') || '–'}`);
+    const forge = inventory.org.forge;
+    const login =
+      forge && access.forgeTeams.length > 0
+        ? ` (login ${forgeLogin(member)} on ${forge.kind} organisation ${forge.organisation})`
+        : '';
+    out(`  forge teams: ${access.forgeTeams.join(', ') || '–'}${login}`);
     out(`  on call: ${access.oncall ? 'yes' : 'no'}`);
   }
 } else {

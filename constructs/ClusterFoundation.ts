@@ -1,4 +1,6 @@
 // What every Proxmox cluster gets once: resource pools, firewall defaults and the nightly vzdump job.
+import { type PortRange, portRange } from '../inventory/ports.ts';
+import { proxmoxPorts } from './proxmox-ports.ts';
 import { Construct } from 'constructs';
 import { BackupJob } from '../.gen/providers/proxmox/backup-job/index.ts';
 import { VirtualEnvironmentClusterFirewall } from '../.gen/providers/proxmox/virtual-environment-cluster-firewall/index.ts';
@@ -61,16 +63,16 @@ export class ClusterFoundation extends Construct {
     ipset.overrideLogicalId(MANAGEMENT_IPSET);
 
     const fromManagement = `+${MANAGEMENT_IPSET}`;
-    const rules = [
-      { proto: 'tcp', dport: '22', comment: 'SSH to the nodes' },
-      { proto: 'tcp', dport: '8006', comment: 'Proxmox web UI and API' },
+    const rules: { proto: string; dport?: PortRange; comment: string }[] = [
+      { proto: 'tcp', dport: portRange(22), comment: 'SSH to the nodes' },
+      { proto: 'tcp', dport: portRange(8006), comment: 'Proxmox web UI and API' },
       { proto: 'icmp', comment: 'ping (IPv4)' },
       { proto: 'ipv6-icmp', comment: 'ping and neighbour discovery (IPv6)' },
       ...(props.ceph
         ? [
-            { proto: 'tcp', dport: '3300', comment: 'Ceph monitors (msgr2)' },
-            { proto: 'tcp', dport: '6789', comment: 'Ceph monitors (msgr1)' },
-            { proto: 'tcp', dport: '6800:7300', comment: 'Ceph OSDs and managers' },
+            { proto: 'tcp', dport: portRange(3300), comment: 'Ceph monitors (msgr2)' },
+            { proto: 'tcp', dport: portRange(6789), comment: 'Ceph monitors (msgr1)' },
+            { proto: 'tcp', dport: portRange(6800, 7300), comment: 'Ceph OSDs and managers' },
           ]
         : []),
     ];
@@ -79,7 +81,7 @@ export class ClusterFoundation extends Construct {
         type: 'in',
         action: 'ACCEPT',
         proto: r.proto,
-        ...(r.dport ? { dport: r.dport } : {}),
+        ...(r.dport ? { dport: proxmoxPorts(r.dport) } : {}),
         source: fromManagement,
         comment: r.comment,
         enabled: true,

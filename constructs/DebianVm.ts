@@ -1,4 +1,6 @@
 // One inventory VM on Proxmox: the VM itself, its cloud-init snippet, firewall, and HA registration.
+import type { PortRange } from '../inventory/ports.ts';
+import { proxmoxPorts } from './proxmox-ports.ts';
 import { Construct } from 'constructs';
 import { networkDevice } from './network-device.ts';
 import { Haresource } from '../.gen/providers/proxmox/haresource/index.ts';
@@ -31,8 +33,8 @@ export interface VmDisk {
 
 export interface VmFirewallRule {
   readonly proto: 'tcp' | 'udp' | 'icmp' | 'ipv6-icmp';
-  /** Port or range (`10000:20000`); absent for ICMP. */
-  readonly dport?: string;
+  /** Port or range; absent for ICMP. Written in the Proxmox form (`10000:20000`) here. */
+  readonly dport?: PortRange;
   /** CIDR, ipset (`+management`) or absent for anywhere. */
   readonly source?: string;
   readonly comment: string;
@@ -204,7 +206,7 @@ export class DebianVm extends Construct {
         type: 'in',
         action: 'ACCEPT',
         proto: rule.proto,
-        ...(rule.dport !== undefined ? { dport: rule.dport } : {}),
+        ...(rule.dport !== undefined ? { dport: proxmoxPorts(rule.dport) } : {}),
         ...(rule.source !== undefined ? { source: rule.source } : {}),
         comment: rule.comment,
         enabled: true,

@@ -40,6 +40,13 @@ export const memberSchema = z.strictObject({
   until: isoDate.optional(),
   /** The existing member who vouched for this one; they must hold every role granted here. */
   sponsor: unixUser,
+  /** Login on the forge when it differs from `user`. @default user */
+  forge_user: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,38}$/, {
+      error: 'is not a forge login; expected letters, digits, "-", "_" or "."',
+    })
+    .optional(),
   /** Matrix ID for notifications, such as @alice:example.org. */
   matrix: z
     .string()

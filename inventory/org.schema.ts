@@ -1,7 +1,7 @@
 // Schema of inventory/org.yaml: organisation-wide settings every other file relies on.
 import { z } from 'zod';
 import { name, sshPublicKey, sshPublicKeyList } from './common.ts';
-import { domainName, timeZone, title, urlTemplate } from './grammars.ts';
+import { domainName, timeZone, title, url, urlTemplate } from './grammars.ts';
 import { prefixProblem } from './net.ts';
 
 /** A DNS name such as example.org or git.example.org (RFC 1123; defined with the other grammars). */
@@ -60,6 +60,34 @@ export const orgSchema = z.strictObject({
       keys_url: urlTemplate('https', 'user', 'https://accounts.example.org/ssh/{user}.keys').optional(),
     })
     .prefault({}),
+  /** Proxmox VE settings shared by every cluster: where member users live. */
+  proxmox: z
+    .strictObject({
+      /** Authentication realm of the member users (`alice@pve`); `pve` keeps passwords in Proxmox itself. @default pve */
+      realm: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9._-]{1,31}$/, {
+          error: 'is not a Proxmox realm; expected a name such as pve',
+        })
+        .default('pve'),
+    })
+    .prefault({}),
+  /** The forge organisation whose teams members join (the forge stack). @default no forge is managed */
+  forge: z
+    .strictObject({
+      /** Which forge: a Gitea (or Forgejo) server, or GitHub. */
+      kind: z.enum(['gitea', 'github']),
+      /** Base URL of the forge: the Gitea server, or a GitHub Enterprise server. @default https://github.com for github */
+      url: url('https').optional(),
+      /** The organisation on the forge whose teams the roles name. */
+      organisation: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,38}$/, {
+        error: 'is not an organisation name; expected letters, digits, "-", "_" or "."',
+      }),
+    })
+    .refine((f) => f.kind === 'github' || f.url !== undefined, {
+      error: 'has no url; a Gitea forge needs its base URL such as https://git.example.org',
+    })
+    .optional(),
   /** The Icinga2 master and satellites: what they may reach on every VM. */
   monitoring: z
     .strictObject({

@@ -66,6 +66,12 @@ export const roleSchema = z.strictObject({
   forge_teams: z
     .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'is not a team name' }))
     .default([]),
+  /**
+   * What the forge_teams may do in the organisation's repositories (a Gitea team's permission; the highest
+   * wins when roles share a team). GitHub grants repository access per repository, so it ignores this.
+   * @default read
+   */
+  forge_permission: z.enum(['read', 'write', 'admin']).default('read'),
   /** Members get monitoring notifications. @default false */
   oncall: z.boolean().default(false),
 });

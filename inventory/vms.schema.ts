@@ -1,4 +1,5 @@
 // Schema of inventory/vms.yaml: every virtual machine, where it runs and what it runs.
+import { portRange, portRangeText } from './ports.ts';
 import { z } from 'zod';
 import { gib, ipv4Address, ipv6Address, name } from './common.ts';
 import { comment, notes, storageId } from './grammars.ts';
@@ -51,13 +52,29 @@ const portNumber = z.number().int().min(1).max(65535);
 
 /** A port the inventory opens on one VM beyond what its services need. */
 export const extraPortSchema = z.strictObject({
-  /** A port, or a range such as "10000-20000". */
-  port: z.union([
-    portNumber,
-    z
-      .string()
-      .regex(/^\d{1,5}-\d{1,5}$/, { error: 'is not a port range; expected "FROM-TO" such as "10000-20000"' }),
-  ]),
+  /** A port, or a range such as "10000-20000"; read into the one port-range type (inventory/ports.ts). */
+  port: z
+    .union([
+      portNumber,
+      z.string().regex(/^\d{1,5}-\d{1,5}$/, {
+        error: 'is not a port range; expected "FROM-TO" such as "10000-20000"',
+      }),
+    ])
+    .transform((port) => {
+      if (typeof port === 'number') return portRange(port);
+      const [from = 0, to = 0] = port.split('-').map(Number);
+      return portRange(from, to);
+    })
+    .superRefine((range, ctx) => {
+      if (range.from >= 1 && range.to <= 65535 && range.from <= range.to) return;
+      // Quoted as written, as every other finding quotes its value.
+      const input = portRangeText(range);
+      ctx.addIssue({
+        code: 'custom',
+        input,
+        message: 'is not a port range; expected FROM-TO with 1 <= FROM <= TO <= 65535',
+      });
+    }),
   proto: z.enum(['tcp', 'udp']).default('tcp'),
   /** Prefixes allowed to connect. @default everyone */
   sources: z.array(sourcePrefix).optional(),

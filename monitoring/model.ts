@@ -7,7 +7,8 @@ import type { Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { MONITORING_KINDS } from '../services/catalog.ts';
 import { type ServiceInstance, type ServiceModel, vmAddresses, vmSite } from '../services/instances.ts';
-import type { ExtraCheck, PortSpec } from '../services/types.ts';
+import { isSinglePort, type PortRange } from '../inventory/ports.ts';
+import type { ExtraCheck } from '../services/types.ts';
 
 export const PLUGIN_DIR = '/usr/lib/nagios/plugins';
 
@@ -167,8 +168,9 @@ export const BASELINE_CHECKS: readonly BaselineCheck[] = [
   },
 ];
 
-function portNumber(port: PortSpec['port']): number | undefined {
-  return typeof port === 'number' ? port : undefined;
+/** The port of a single-port spec; a range (media relays) gets no TCP check. */
+function portNumber(port: PortRange): number | undefined {
+  return isSinglePort(port) ? port.from : undefined;
 }
 
 type InstanceCheck = { check: CheckSpec; outside: boolean };

@@ -1,19 +1,23 @@
-// Generates the Proxmox provider bindings into .gen/providers/proxmox from the pinned schema (run by npm ci).
+// Generates the bindings of the providers without a prebuilt package (Proxmox, Gitea) into .gen/providers/<name>
+// from their pinned schemas (run by npm ci).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const schemaPath = join(root, 'providers/proxmox/schema.json');
 const target = join(root, '.gen');
-const stampPath = join(target, 'providers/proxmox/.schema-sha256');
 
-async function main(): Promise<void> {
+/** Providers whose bindings are generated here; dns and github come prebuilt from npm (@cdktf/provider-*). */
+const GENERATED = ['proxmox', 'gitea'];
+
+async function generate(name: string): Promise<void> {
+  const schemaPath = join(root, `providers/${name}/schema.json`);
+  const stampPath = join(target, `providers/${name}/.schema-sha256`);
   const text = readFileSync(schemaPath, 'utf8');
   const digest = createHash('sha256').update(text).digest('hex');
   if (existsSync(stampPath) && readFileSync(stampPath, 'utf8') === digest) {
-    console.log('proxmox bindings are up to date with providers/proxmox/schema.json');
+    console.log(`${name} bindings are up to date with providers/${name}/schema.json`);
     return;
   }
   // Generate aside, then swap, so an interrupted run never leaves half a binding tree behind.
@@ -24,12 +28,16 @@ async function main(): Promise<void> {
   if (config === undefined || !existsSync(config)) process.env.TF_CLI_CONFIG_FILE = '/dev/null';
   const { generateProviderBindingsFromSchema } = await import('@cdktf/provider-generator');
   await generateProviderBindingsFromSchema(scratch, JSON.parse(text));
-  writeFileSync(join(scratch, 'providers/proxmox/.schema-sha256'), digest);
+  writeFileSync(join(scratch, `providers/${name}/.schema-sha256`), digest);
   mkdirSync(join(target, 'providers'), { recursive: true });
-  rmSync(join(target, 'providers/proxmox'), { recursive: true, force: true });
-  renameSync(join(scratch, 'providers/proxmox'), join(target, 'providers/proxmox'));
+  rmSync(join(target, `providers/${name}`), { recursive: true, force: true });
+  renameSync(join(scratch, `providers/${name}`), join(target, `providers/${name}`));
   rmSync(scratch, { recursive: true, force: true });
-  console.log('generated .gen/providers/proxmox from providers/proxmox/schema.json');
+  console.log(`generated .gen/providers/${name} from providers/${name}/schema.json`);
+}
+
+async function main(): Promise<void> {
+  for (const name of GENERATED) await generate(name);
 }
 
 main().catch((err: unknown) => {

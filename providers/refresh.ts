@@ -1,5 +1,6 @@
-// `npm run providers:refresh`: on a machine that reaches the Terraform registry, replaces the hand-written
-// providers/proxmox/schema.json by the real `terraform providers schema -json` of the pinned version.
+// `npm run providers:refresh [-- gitea]`: on a machine that reaches the Terraform registry, replaces the
+// hand-written providers/<name>/schema.json (default proxmox) by the real `terraform providers schema -json`
+// of the pinned version.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const schemaPath = join(root, 'providers/proxmox/schema.json');
+const name = process.argv[2] ?? 'proxmox';
+if (!/^[a-z]+$/.test(name)) {
+  console.error(`providers:refresh: "${name}" is not a provider folder name; expected proxmox or gitea`);
+  process.exit(2);
+}
+const schemaPath = join(root, `providers/${name}/schema.json`);
 const binary = process.env.TERRAFORM_BINARY_NAME ?? 'terraform';
 
 interface Pin {
@@ -30,7 +36,7 @@ function run(args: string[]): string {
 try {
   writeFileSync(
     join(scratch, 'main.tf'),
-    `terraform {\n  required_providers {\n    proxmox = {\n      source  = "${pin.provider}"\n      version = "= ${pin.version}"\n    }\n  }\n}\n`,
+    `terraform {\n  required_providers {\n    ${name} = {\n      source  = "${pin.provider}"\n      version = "= ${pin.version}"\n    }\n  }\n}\n`,
   );
   run(['init', '-input=false', '-no-color']);
   const schema = JSON.parse(run(['providers', 'schema', '-json'])) as Record<string, unknown>;
@@ -46,7 +52,7 @@ try {
   writeFileSync(tmp, `${JSON.stringify(refreshed, null, 2)}\n`);
   renameSync(tmp, schemaPath);
   console.log(
-    `rewrote providers/proxmox/schema.json from ${pin.provider} ${pin.version}; run npm run providers:generate and npm test`,
+    `rewrote providers/${name}/schema.json from ${pin.provider} ${pin.version}; run npm run providers:generate and npm test`,
   );
 } catch (err) {
   console.error(`providers:refresh failed, schema.json left as it was: ${(err as Error).message}`);

@@ -1,4 +1,5 @@
 // The one shape every service kind of the catalog has: ports, names, checks, backups, packages, dependencies.
+import type { PortRange } from '../inventory/ports.ts';
 
 export type Proto = 'tcp' | 'udp';
 
@@ -22,8 +23,8 @@ export type Reach =
 
 export interface PortSpec {
   readonly proto: Proto;
-  /** One port, or an inclusive range. */
-  readonly port: number | readonly [number, number];
+  /** One port, or an inclusive range: `portRange(443)`, `portRange(16384, 32768)`. */
+  readonly port: PortRange;
   readonly reach: Reach;
   /** Must be reachable over IPv4 as well (IPv4-only clients or peers): the VM needs a public IPv4. */
   readonly ipv4?: boolean;

@@ -1,19 +1,21 @@
 // One TerraformStack per Proxmox cluster: its foundation, images and every VM the inventory puts on it.
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { Harule } from '../.gen/providers/proxmox/harule/index.ts';
-import { ProxmoxProvider } from '../.gen/providers/proxmox/provider/index.ts';
 import { fqdn } from '../baseline/cloud-config.ts';
 import { vmFirewallRules } from '../baseline/firewall.ts';
+import { AntiAffinityRule } from '../constructs/AntiAffinityRule.ts';
 import { ClusterFoundation } from '../constructs/ClusterFoundation.ts';
+import { ClusterMembers } from '../constructs/ClusterMembers.ts';
 import { DebianImage } from '../constructs/DebianImage.ts';
 import { DebianVm, type VmFirewallRule, type VmNic } from '../constructs/DebianVm.ts';
+import { ProxmoxClusterProvider } from '../constructs/ProxmoxClusterProvider.ts';
 import { type Cluster, SHARED_STORAGE_TYPES } from '../inventory/clusters.schema.ts';
 import { type DebianRelease, imageFileName } from '../inventory/images.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { Model } from '../model/derive.ts';
 import { parsePrefix } from '../inventory/net.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
+import { proxmoxMembersPlan } from '../members/proxmox-users.ts';
 import { configureBackend } from './backend.ts';
 import { bootImage } from './boot-images.ts';
 import { renderCloudConfigs } from './cloud-configs.ts';
@@ -98,13 +100,8 @@ export class ClusterStack extends TerraformStack {
     super(scope, name);
     const env = props.env ?? process.env;
 
-    // Credentials come from the environment: PROXMOX_VE_API_TOKEN for the API; PROXMOX_VE_SSH_USERNAME and
-    // PROXMOX_VE_SSH_PRIVATE_KEY (or an agent) for the SSH uploads of cloud-init snippets, which go to the
-    // nodes listed here instead of the addresses the API reports.
-    new ProxmoxProvider(this, 'proxmox', {
-      endpoint: cluster.endpoint,
-      ssh: [{ nodeAttribute: sshNodes(cluster).map((n) => ({ name: n.name, address: n.address })) }],
-    });
+    // Credentials come from the environment (see ProxmoxClusterProvider), never from the inventory.
+    new ProxmoxClusterProvider(this, 'proxmox', { endpoint: cluster.endpoint, sshNodes: sshNodes(cluster) });
     configureBackend(this, name, env);
 
     const vms = inventory.vms
@@ -123,6 +120,13 @@ export class ClusterStack extends TerraformStack {
         keepWeekly: cluster.backup.keep_weekly,
         keepMonthly: cluster.backup.keep_monthly,
       },
+    });
+
+    // Members' Proxmox users, groups and ACLs live with the cluster they are for: this stack already holds
+    // that cluster's API endpoint and token, and an unreachable cluster then holds up only its own accounts.
+    new ClusterMembers(this, 'members', {
+      cluster: cluster.name,
+      ...proxmoxMembersPlan(inventory, cluster.name),
     });
 
     // One download per node and storage; a shared storage is one place, so one download for the cluster.
@@ -186,15 +190,7 @@ export class ClusterStack extends TerraformStack {
       groups.set(vm.anti_affinity, [...(groups.get(vm.anti_affinity) ?? []), target]);
     }
     for (const [group, members] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-      if (members.length < 2) continue;
-      new Harule(this, `anti-${group}`, {
-        rule: `anti-${group}`,
-        type: 'resource-affinity',
-        affinity: 'negative',
-        resources: members.map((m) => m.haResourceId!).sort(),
-        comment: `anti-affinity group ${group}: never on one node`,
-        dependsOn: members.map((m) => m.haResource!),
-      }).overrideLogicalId(`anti-${group}`);
+      if (members.length >= 2) new AntiAffinityRule(this, { group, members });
     }
   }
 }

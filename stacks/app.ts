@@ -1,5 +1,5 @@
 // Builds the cdktf Apps from the derived model of a validated inventory: one stack per cluster, the dns stack,
-// and the artifacts reviewers read.
+// the forge stack, and the artifacts reviewers read.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InfraApp } from '../constructs/InfraApp.ts';
@@ -15,6 +15,8 @@ import { renderZone } from '../dns/zonefile.ts';
 import { BOOT_IMAGES, bootImagesReport } from './boot-images.ts';
 import { ClusterStack, type ClusterStackProps } from './ClusterStack.ts';
 import { DnsStack } from './DnsStack.ts';
+import { ForgeStack } from './ForgeStack.ts';
+import { forgePlan } from '../members/forge.ts';
 import { renderCloudConfigs } from './cloud-configs.ts';
 import { PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts } from './node-ssh.ts';
 
@@ -55,6 +57,20 @@ export function synthDnsApp(model: Model, outdir: string, env: NodeJS.ProcessEnv
   mkdirSync(outdir, { recursive: true });
   const app = new InfraApp({ outdir });
   new DnsStack(app, { model: model.dns, env });
+  app.synth();
+  return true;
+}
+
+/**
+ * Synthesizes the forge stack in an App of its own into `outdir`; false (and nothing written) when org.yaml
+ * names no forge.
+ */
+export function synthForgeApp(model: Model, outdir: string, env: NodeJS.ProcessEnv): boolean {
+  const plan = forgePlan(model.inventory);
+  if (!plan) return false;
+  mkdirSync(outdir, { recursive: true });
+  const app = new InfraApp({ outdir });
+  new ForgeStack(app, { plan, env });
   app.synth();
   return true;
 }

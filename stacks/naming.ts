@@ -11,6 +11,9 @@ export function clusterStackName(cluster: string): string {
 /** The one stack of our DNS zones. */
 export const DNS_STACK = 'dns';
 
+/** The one stack of the forge organisation's teams and memberships. */
+export const FORGE_STACK = 'forge';
+
 /**
  * Terraform resource name of a record set in the dns stack, from its owner name: `git.example.org` →
  * `git_example_org`, `_dmarc.example.org` → `_dmarc_example_org`, a reverse name starting with a digit gets

@@ -5,7 +5,14 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Model } from '../model/derive.ts';
-import { artifacts, cloudConfigsOf, clustersInOrder, synthClusters, synthDnsApp } from './app.ts';
+import {
+  artifacts,
+  cloudConfigsOf,
+  clustersInOrder,
+  synthClusters,
+  synthDnsApp,
+  synthForgeApp,
+} from './app.ts';
 import type { StackJson } from './stack-json.ts';
 
 export interface StackSummary {
@@ -69,6 +76,7 @@ export async function synthesize(
     // `_dns` cannot clash with a cluster's app directory: cluster names start with a letter.
     const appDirs = clusters.map((c) => join(apps, c));
     if (synthDnsApp(model, join(apps, '_dns'), env)) appDirs.push(join(apps, '_dns'));
+    if (synthForgeApp(model, join(apps, '_forge'), env)) appDirs.push(join(apps, '_forge'));
 
     mkdirSync(join(scratch, 'stacks'), { recursive: true });
     const manifest: { version?: string; stacks: Record<string, unknown> } = { stacks: {} };

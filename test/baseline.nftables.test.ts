@@ -1,5 +1,6 @@
 // Every VM's nftables ruleset passes the real `nft --check` (Debian's nftables); a broken one does not.
 // Skipped with a printed reason where nft is missing or may not talk to netlink (no CAP_NET_ADMIN).
+import { portRange } from '../inventory/ports.ts';
 import { deriveModel } from '../model/derive.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,7 +41,15 @@ describe.skipIf(!usable)('nft --check', () => {
 
   it('rejects a ruleset with a malformed source prefix', () => {
     const text = nftablesConf(
-      [{ direction: 'in', proto: 'tcp', dport: '22', source: '2001:db8::zz/128', comment: 'broken' }],
+      [
+        {
+          direction: 'in',
+          proto: 'tcp',
+          dport: portRange(22),
+          source: '2001:db8::zz/128',
+          comment: 'broken',
+        },
+      ],
       false,
     );
     const result = nftCheck(text, 'broken.nft');
@@ -59,7 +68,7 @@ describe.skipIf(!usable)('nft --check', () => {
     const rules = comments.map((comment, i) => ({
       direction: 'in' as const,
       proto: 'tcp' as const,
-      dport: String(8000 + i),
+      dport: portRange(8000 + i),
       comment,
     }));
     const text = nftablesConf(rules, false);
@@ -68,7 +77,7 @@ describe.skipIf(!usable)('nft --check', () => {
     // One line per rule, each with exactly the port it was given and one quoted comment.
     const ruleLines = text.split('\n').filter((line) => /^ {4}tcp dport/.test(line));
     expect(ruleLines).toEqual(
-      rules.map((r) => `    tcp dport ${r.dport} accept comment ${nftString(r.comment)}`),
+      rules.map((r) => `    tcp dport ${r.dport.from} accept comment ${nftString(r.comment)}`),
     );
   });
 });

@@ -52,7 +52,7 @@ describe('every synthesized stack of the example', () => {
     const clusters = exampleInventory()
       .clusters.map((c) => `cluster-${c.name}`)
       .sort();
-    expect(all).toEqual([...clusters, 'dns']);
+    expect(all).toEqual([...clusters, 'dns', 'forge']);
     const stacks = all.filter((s) => s.startsWith('cluster-'));
     let resources = 0;
     for (const stack of stacks) {
@@ -69,6 +69,13 @@ describe('every synthesized stack of the example', () => {
     const json = JSON.parse(readFileSync(join(out, 'cdktf.out/stacks/dns/cdk.tf.json'), 'utf8'));
     expect(Object.keys(json.resource).length).toBeGreaterThan(3);
     expect(checkStack(json, [dns])).toEqual([]);
+  });
+
+  it('conforms to providers/gitea/schema.json (the forge stack)', () => {
+    const gitea = JSON.parse(readFileSync('providers/gitea/schema.json', 'utf8')) as ProviderSchemaFile;
+    const json = JSON.parse(readFileSync(join(out, 'cdktf.out/stacks/forge/cdk.tf.json'), 'utf8'));
+    expect(Object.keys(json.resource).sort()).toEqual(['gitea_team', 'gitea_team_membership']);
+    expect(checkStack(json, [gitea])).toEqual([]);
   });
 });
 

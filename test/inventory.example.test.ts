@@ -34,11 +34,11 @@ describe('the fixture organisation (exact values)', () => {
     expect(vmNamed(fixtureInventory(), 'scratch')).toMatchObject({ ha: false, protected: false });
   });
 
-  it('keeps a port range of extra_ports as written', () => {
-    expect(vmNamed(fixtureInventory(), 'scratch').extra_ports[0]).toMatchObject({
-      port: '10000-10100',
-      proto: 'udp',
-    });
+  it('reads a port range of extra_ports into the one port-range type', () => {
+    expect(vmNamed(fixtureInventory(), 'scratch').extra_ports.map((e) => e.port)).toEqual([
+      { from: 10000, to: 10100 },
+      { from: 8080, to: 8080 },
+    ]);
   });
 });
 

@@ -63,6 +63,7 @@ describe('inventory rules', () => {
       'disk-on-unfit-storage.ts',
       'duplicate-member.ts',
       'duplicate-role.ts',
+      'forge-login-used-twice.ts',
       'gateway-outside-prefix.ts',
       'ha-on-single-node.ts',
       'key-used-twice.ts',
@@ -95,7 +96,7 @@ describe('inventory rules', () => {
     ]);
     // Every file but reboot-turns-clash (which runs with the catalog's rules) and the member and role rules
     // (members.rules.test.ts; they judge expiry against a day, a list of their own) is in the inventory's list.
-    expect(memberRules).toHaveLength(11);
+    expect(memberRules).toHaveLength(12);
     expect(INVENTORY_RULES).toHaveLength(files.length - 1 - memberRules.length);
     expect(new Set(INVENTORY_RULES).size).toBe(INVENTORY_RULES.length);
     expect(INVENTORY_RULES).toEqual(

@@ -1,5 +1,6 @@
 // Imports flow one way: a folder imports only folders listed above it in README.md's layout table, and no
-// folders import each other in a cycle. A new upward import fails here, naming the file and the import.
+// folders import each other in a cycle. A new upward import fails here, naming the file and the import; so
+// does an import of the provider bindings anywhere but constructs/.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +63,22 @@ const order = layerOrder(readFileSync(join(ROOT, 'README.md'), 'utf8'));
 // test/ sits at the bottom and may import anything; its helpers are not a layer of the product.
 const folders = order.filter((f) => f !== 'test');
 
+/** Imports of the provider bindings (`.gen/`, `@cdktf/provider-*`) by code outside constructs/ (and main.ts). */
+function bindingImports(files: readonly { path: string; text: string }[]): string[] {
+  const found: string[] = [];
+  for (const { path, text } of files) {
+    if (path.startsWith('constructs/')) continue;
+    for (const m of text.matchAll(
+      /^(?:import|export)\b[^;]*?\bfrom '([^']+)'|\bimport\(\s*'([^']+)'\s*\)/gms,
+    )) {
+      const specifier = m[1] ?? m[2]!;
+      if (/(^|\/)\.gen\//.test(specifier) || /^@cdktf\/provider-(?!generator)/.test(specifier))
+        found.push(`${path} imports ${specifier}`);
+    }
+  }
+  return found;
+}
+
 describe('layering', () => {
   it('reads the layer order from the README layout table', () => {
     expect(order.slice(0, 4)).toEqual(['inventory', 'services', 'dns', 'model']);
@@ -77,6 +94,32 @@ describe('layering', () => {
 
   it('has no import cycle between folders', () => {
     expect(cycles(folderImports(folders))).toEqual([]);
+  });
+
+  it('lets only constructs/ import the provider bindings (.gen/ and @cdktf/provider-*)', () => {
+    const files = [...folders.flatMap((f) => sourceFiles(join(ROOT, f))), join(ROOT, 'main.ts')].map(
+      (file) => ({
+        path: relative(ROOT, file),
+        text: readFileSync(file, 'utf8'),
+      }),
+    );
+    expect(
+      files.some((f) => f.path.startsWith('constructs/') && bindingImports([{ ...f, path: 'x' }]).length > 0),
+    ).toBe(true);
+    expect(bindingImports(files)).toEqual([]);
+  });
+
+  it('would catch a stack importing a binding', () => {
+    const stack = [
+      "import { Harule } from '../.gen/providers/proxmox/harule/index.ts';",
+      "import { DnsProvider } from '@cdktf/provider-dns/lib/provider/index.js';",
+      "import { generateProviderBindingsFromSchema } from '@cdktf/provider-generator';",
+    ].join('\n');
+    expect(bindingImports([{ path: 'stacks/X.ts', text: stack }])).toEqual([
+      'stacks/X.ts imports ../.gen/providers/proxmox/harule/index.ts',
+      'stacks/X.ts imports @cdktf/provider-dns/lib/provider/index.js',
+    ]);
+    expect(bindingImports([{ path: 'constructs/X.ts', text: stack }])).toEqual([]);
   });
 
   it('would catch an upward import and a cycle', () => {

@@ -70,6 +70,9 @@ describe('onboard, offboard, access', () => {
   it('access answers per user and per VM', () => {
     const user = run('access', ['--inventory', dir, '--user', 'dora']);
     expect(user.stdout).toContain('  SSH without sudo (2): git, runner\n');
+    // The fixture names no forge, so no forge login is shown; the realm is the default, pve.
+    expect(user.stdout).toContain('  Proxmox user dora@pve\n  Proxmox PVEVMUser on /vms/103: ceph\n');
+    expect(user.stdout).toContain('  forge teams: developers\n');
     const vm = run('access', ['--inventory', dir, '--vm', 'git']);
     expect(vm.stdout).toContain('  SSH with sudo: ada, bob\n  SSH without sudo: cy, dora\n');
     expect(vm.stdout).toContain('  Proxmox PVEVMUser on /vms/103: ada, bob, cy, dora\n');

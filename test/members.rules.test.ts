@@ -103,6 +103,15 @@ describe('member and role rules', () => {
     );
   });
 
+  it('a forge login used by two members, whatever its case', () => {
+    const { errors } = check({
+      members: replace('    until: 2036-06-30\n', '    until: 2036-06-30\n    forge_user: Bob\n'),
+    });
+    expect(errors).toEqual([
+      'members.yaml:29:17  members[2].forge_user  forge login "Bob" is also bob\'s; expected each member\'s own login (set forge_user)',
+    ]);
+  });
+
   it('a sponsor who is not a member, or the member themselves', () => {
     expect(check({ members: (t) => t.replace(/sponsor: ada\n$/, 'sponsor: adda\n') }).errors).toEqual([
       'members.yaml:29:14  members[2].sponsor  sponsor "adda" is not a member; did you mean "ada"?',

@@ -1,4 +1,5 @@
 // The service catalog knows the real ports, packages and names of each program, and derives instances from the inventory.
+import { portRangeText } from '../inventory/ports.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -16,9 +17,7 @@ beforeAll(() => {
 });
 
 const ports = (kind: string): string[] =>
-  (CATALOG.get(kind)?.ports ?? []).map(
-    (p: PortSpec) => `${typeof p.port === 'number' ? p.port : `${p.port[0]}-${p.port[1]}`}/${p.proto}`,
-  );
+  (CATALOG.get(kind)?.ports ?? []).map((p: PortSpec) => `${portRangeText(p.port)}/${p.proto}`);
 
 describe('the catalog', () => {
   it('has one file per kind under services/kinds, each registered under its file name', () => {

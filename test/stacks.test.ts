@@ -1,4 +1,6 @@
 // Cluster stacks and their constructs: what the inventory says is what Terraform gets.
+import { proxmoxPorts } from '../constructs/proxmox-ports.ts';
+import { portRange } from '../inventory/ports.ts';
 import { deriveModel } from '../model/derive.ts';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
@@ -127,7 +129,7 @@ describe('DebianVm', () => {
   });
 
   it('drops inbound traffic by default and accepts exactly the rules given', () => {
-    const json = synth({ firewallRules: [{ proto: 'tcp', dport: '443', comment: 'https' }] });
+    const json = synth({ firewallRules: [{ proto: 'tcp', dport: portRange(443), comment: 'https' }] });
     const rules = JSON.parse(json).resource.proxmox_virtual_environment_firewall_rules!.web;
     expect(rules.rule).toEqual([
       { type: 'in', action: 'ACCEPT', proto: 'tcp', dport: '443', comment: 'https', enabled: true },
@@ -344,6 +346,7 @@ describe('HA resources', () => {
 describe('VM firewalls', () => {
   it("open on the Proxmox side exactly the VM's own inbound rules, plus ping, on every VM of the example", () => {
     const inventory = exampleInventory();
+    const model = deriveModel(inventory);
     for (const cluster of inventory.clusters) {
       const json = synthCluster(inventory, cluster.name);
       for (const vm of inventory.vms.filter((v) => v.cluster === cluster.name)) {
@@ -352,8 +355,9 @@ describe('VM firewalls', () => {
           dport?: string;
           source?: string;
         }[];
-        const expected = vmFirewallRules(deriveModel(inventory), vm).map(
-          (r) => `${r.proto} ${r.dport} ${r.source ?? 'any'}`,
+        // The Proxmox firewall writes a range FROM:TO.
+        const expected = vmFirewallRules(model, vm).map(
+          (r) => `${r.proto} ${proxmoxPorts(r.dport)} ${r.source ?? 'any'}`,
         );
         const got = rules
           .filter((r) => r.dport !== undefined)

@@ -22,15 +22,16 @@ describe('synthesize on more clusters than one process takes (more than 24)', ()
     expect(inventory.clusters).toHaveLength(7 * example.clusters.length);
     const out = join(work, 'out');
     const summaries = await synthesize(deriveModel(inventory), out, {}, { parallel: 2 });
-    // Every cluster stack, then the one dns stack of the whole organisation.
+    // Every cluster stack, then the one dns stack and the one forge stack of the whole organisation.
     expect(summaries.map((s) => s.stack)).toEqual([
       ...inventory.clusters.map((c) => `cluster-${c.name}`).sort(),
       'dns',
+      'forge',
     ]);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
       stacks: Record<string, unknown>;
     };
-    expect(Object.keys(manifest.stacks)).toHaveLength(inventory.clusters.length + 1);
+    expect(Object.keys(manifest.stacks)).toHaveLength(inventory.clusters.length + 2);
     let vms = 0;
     for (const summary of summaries) vms += summary.resources.get('proxmox_virtual_environment_vm') ?? 0;
     expect(vms).toBe(7 * example.vms.length);

@@ -26,6 +26,7 @@ import { sponsorLacksRole } from './sponsor-lacks-role.ts';
 import { sponsorNotMember } from './sponsor-not-member.ts';
 import { sshSelectorMatchesNothing } from './ssh-selector-matches-nothing.ts';
 import { storageDefinedTwice } from './storage-defined-twice.ts';
+import { forgeLoginUsedTwice } from './forge-login-used-twice.ts';
 import type { MemberRule } from './types.ts';
 import { unfitSnippetsOrBackupStorage } from './unfit-snippets-or-backup-storage.ts';
 import { uniqueNames } from './unique-names.ts';
@@ -76,6 +77,7 @@ export const memberRules: readonly MemberRule[] = [
   sshSelectorMatchesNothing,
   proxmoxPathMatchesNothing,
   keyUsedTwice,
+  forgeLoginUsedTwice,
   sponsorNotMember,
   sponsorLacksRole,
   membershipExpired,

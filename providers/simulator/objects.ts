@@ -28,6 +28,9 @@ export function objectId(type: string, planned: ObjectValue): string {
     proxmox_haresource: () => known(planned.resource_id),
     proxmox_harule: () => known(planned.rule),
     proxmox_virtual_environment_pool: () => known(planned.pool_id),
+    proxmox_virtual_environment_user: () => known(planned.user_id),
+    proxmox_virtual_environment_group: () => known(planned.group_id),
+    proxmox_virtual_environment_role: () => known(planned.role_id),
     proxmox_backup_job: () => known(planned.id),
     proxmox_download_file: () => volume(known(planned.file_name)),
     proxmox_virtual_environment_file: () => volume(known(first(planned.source_raw)?.file_name)),
@@ -35,6 +38,8 @@ export function objectId(type: string, planned: ObjectValue): string {
   const id = byType[type]?.();
   if (id !== undefined) return id;
   const shown = JSON.stringify(planned, (_k, v: unknown) => (v instanceof Unknown ? null : v));
+  // Gitea numbers its teams, and a team membership refers to the team by that number (`team_id`).
+  if (type === 'gitea_team') return String(parseInt(hash(`${type}\n${shown}`).slice(0, 8), 16));
   return `${type.replace(/^proxmox_(virtual_environment_)?/, '')}-${hash(`${type}\n${shown}`).slice(0, 12)}`;
 }
 

@@ -58,6 +58,7 @@ const providerService = (tfplugin6.Provider as grpc.ServiceClientConstructor).se
 export function endpointOf(address: string, config: Value): string {
   if (!isObjectValue(config)) return 'default';
   if (typeof config.endpoint === 'string') return config.endpoint;
+  if (typeof config.base_url === 'string') return config.base_url;
   const update = Array.isArray(config.update) ? config.update[0] : undefined;
   if (isObjectValue(update ?? null) && typeof (update as ObjectValue).server === 'string') {
     const u = update as ObjectValue;

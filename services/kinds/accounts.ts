@@ -1,4 +1,5 @@
 // The organisation's account management: members, their groups and SSH keys (which sshd fetches at login).
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 
 export const accounts = defineKind({
@@ -8,7 +9,9 @@ export const accounts = defineKind({
     "The organisation's own Django application (no upstream package) in a virtualenv, served by gunicorn on 8000. " +
     "It publishes the members' public keys that every VM's sshd fetches (ssh.keys_url in org.yaml).",
   size: { cores: 2, memory: 4, disk: 32 },
-  ports: [{ proto: 'tcp', port: 8000, reach: 'proxy', purpose: 'accounts (gunicorn, behind the proxy)' }],
+  ports: [
+    { proto: 'tcp', port: portRange(8000), reach: 'proxy', purpose: 'accounts (gunicorn, behind the proxy)' },
+  ],
   web: { port: 8000, tls: 'proxy', defaultName: 'id', health: { path: '/' } },
   params: ['domain', 'aliases', 'db'],
   backup: { paths: ['/etc/accounts', '/srv/accounts'], databases: [{ name: 'accounts', user: 'accounts' }] },

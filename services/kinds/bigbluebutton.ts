@@ -1,4 +1,5 @@
 // BigBlueButton: web conferencing with its own nginx, TURN client and media ports.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 
 export const bigbluebutton = defineKind({
@@ -12,15 +13,21 @@ export const bigbluebutton = defineKind({
   ports: [
     {
       proto: 'tcp',
-      port: 80,
+      port: portRange(80),
       reach: 'public',
       ipv4: true,
       purpose: 'HTTP: ACME challenges, redirect to HTTPS',
     },
-    { proto: 'tcp', port: 443, reach: 'public', ipv4: true, purpose: 'BigBlueButton web client and API' },
+    {
+      proto: 'tcp',
+      port: portRange(443),
+      reach: 'public',
+      ipv4: true,
+      purpose: 'BigBlueButton web client and API',
+    },
     {
       proto: 'udp',
-      port: [16384, 32768],
+      port: portRange(16384, 32768),
       reach: 'public',
       ipv4: true,
       purpose: 'BigBlueButton media (WebRTC)',

@@ -1,4 +1,5 @@
 // The Borg repository server: every VM pushes its backups here over SSH, restricted to `borg serve`.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 
 export const borgRepo = defineKind({
@@ -11,7 +12,7 @@ export const borgRepo = defineKind({
   ports: [
     {
       proto: 'tcp',
-      port: 22,
+      port: portRange(22),
       reach: 'backup',
       sshd: true,
       purpose: 'borg serve over SSH for the backup clients',

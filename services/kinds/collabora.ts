@@ -1,4 +1,5 @@
 // Collabora Online (CODE): the office suite Nextcloud opens documents in, over WOPI.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 
 export const collabora = defineKind({
@@ -7,7 +8,12 @@ export const collabora = defineKind({
   notes: "Not in Debian: packages coolwsd and code-brand from Collabora's repository; TLS ends at the proxy.",
   size: { cores: 4, memory: 8, disk: 32 },
   ports: [
-    { proto: 'tcp', port: 9980, reach: 'proxy', purpose: 'coolwsd (WOPI and WebSockets, behind the proxy)' },
+    {
+      proto: 'tcp',
+      port: portRange(9980),
+      reach: 'proxy',
+      purpose: 'coolwsd (WOPI and WebSockets, behind the proxy)',
+    },
   ],
   web: {
     port: 9980,

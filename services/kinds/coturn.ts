@@ -1,4 +1,5 @@
 // coturn: TURN/STUN relay for WebRTC clients behind NAT or strict firewalls (BigBlueButton, Jitsi, Matrix calls).
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 import { stringParam } from './_helpers.ts';
 
@@ -9,13 +10,13 @@ export const coturn = defineKind({
     "Debian package coturn. Certificate from Let's Encrypt (certbot, HTTP-01 on port 80) for TURN over TLS.",
   size: { cores: 2, memory: 2, disk: 16 },
   ports: [
-    { proto: 'udp', port: 3478, reach: 'public', ipv4: true, purpose: 'STUN/TURN' },
-    { proto: 'tcp', port: 3478, reach: 'public', ipv4: true, purpose: 'STUN/TURN over TCP' },
-    { proto: 'tcp', port: 5349, reach: 'public', ipv4: true, purpose: 'TURN over TLS' },
-    { proto: 'udp', port: [49152, 65535], reach: 'public', ipv4: true, purpose: 'TURN relay ports' },
+    { proto: 'udp', port: portRange(3478), reach: 'public', ipv4: true, purpose: 'STUN/TURN' },
+    { proto: 'tcp', port: portRange(3478), reach: 'public', ipv4: true, purpose: 'STUN/TURN over TCP' },
+    { proto: 'tcp', port: portRange(5349), reach: 'public', ipv4: true, purpose: 'TURN over TLS' },
+    { proto: 'udp', port: portRange(49152, 65535), reach: 'public', ipv4: true, purpose: 'TURN relay ports' },
     {
       proto: 'tcp',
-      port: 80,
+      port: portRange(80),
       reach: 'public',
       ipv4: true,
       purpose: 'ACME HTTP-01 for the certificate (certbot)',

@@ -1,4 +1,5 @@
 // The hidden primary of our authoritative DNS: it holds the zones, only the secondaries talk to it.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 import { local } from './_helpers.ts';
 
@@ -12,11 +13,11 @@ export const dnsPrimary = defineKind({
   ports: [
     {
       proto: 'tcp',
-      port: 53,
+      port: portRange(53),
       reach: 'dependents',
       purpose: 'zone transfers to the secondaries, dynamic updates',
     },
-    { proto: 'udp', port: 53, reach: 'dependents', purpose: 'SOA queries of the secondaries' },
+    { proto: 'udp', port: portRange(53), reach: 'dependents', purpose: 'SOA queries of the secondaries' },
   ],
   params: [],
   checks: (ctx) => [local('zone served', 'check_dig', '-H', '127.0.0.1', '-l', ctx.domain, '-T', 'SOA')],

@@ -1,4 +1,5 @@
 // A public authoritative DNS server: transfers the zones from the hidden primary and answers the world.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 
 export const dnsSecondary = defineKind({
@@ -7,8 +8,8 @@ export const dnsSecondary = defineKind({
   notes: "Debian package knot. Each secondary is a name server (NS) of the organisation's domain.",
   size: { cores: 1, memory: 1, disk: 16 },
   ports: [
-    { proto: 'udp', port: 53, reach: 'public', ipv4: true, purpose: 'authoritative DNS' },
-    { proto: 'tcp', port: 53, reach: 'public', ipv4: true, purpose: 'authoritative DNS over TCP' },
+    { proto: 'udp', port: portRange(53), reach: 'public', ipv4: true, purpose: 'authoritative DNS' },
+    { proto: 'tcp', port: portRange(53), reach: 'public', ipv4: true, purpose: 'authoritative DNS over TCP' },
   ],
   params: [],
   dns: (ctx) => [{ name: ctx.domain, type: 'NS', value: ctx.fqdn }],

@@ -1,4 +1,5 @@
 // Drone CI server: builds for Gitea repositories, and the pipeline that applies this repository after merge.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 
 export const droneServer = defineKind({
@@ -11,7 +12,7 @@ export const droneServer = defineKind({
   ports: [
     {
       proto: 'tcp',
-      port: 8080,
+      port: portRange(8080),
       reach: 'proxy',
       purpose: 'Drone web UI, API and runner RPC (behind the proxy)',
     },

@@ -1,4 +1,5 @@
 // Etherpad: collaborative text editing in the browser.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 
 export const etherpad = defineKind({
@@ -6,7 +7,7 @@ export const etherpad = defineKind({
   title: 'Etherpad (collaborative editor)',
   notes: 'Not in Debian: an upstream release in /opt/etherpad on Node.js from Debian, listening on 9001.',
   size: { cores: 2, memory: 4, disk: 32 },
-  ports: [{ proto: 'tcp', port: 9001, reach: 'proxy', purpose: 'Etherpad (behind the proxy)' }],
+  ports: [{ proto: 'tcp', port: portRange(9001), reach: 'proxy', purpose: 'Etherpad (behind the proxy)' }],
   web: {
     port: 9001,
     tls: 'proxy',

@@ -1,4 +1,5 @@
 // Gitea, the Git forge: web UI and HTTPS Git behind the proxy, Git over SSH on its own port.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 
 export const gitea = defineKind({
@@ -9,8 +10,13 @@ export const gitea = defineKind({
     'listens on 2222 so the system sshd on 22 stays for administrators only.',
   size: { cores: 4, memory: 8, disk: 32 },
   ports: [
-    { proto: 'tcp', port: 3000, reach: 'proxy', purpose: 'Gitea web and HTTPS Git (behind the proxy)' },
-    { proto: 'tcp', port: 2222, reach: 'public', purpose: 'Git over SSH (Gitea built-in server)' },
+    {
+      proto: 'tcp',
+      port: portRange(3000),
+      reach: 'proxy',
+      purpose: 'Gitea web and HTTPS Git (behind the proxy)',
+    },
+    { proto: 'tcp', port: portRange(2222), reach: 'public', purpose: 'Git over SSH (Gitea built-in server)' },
   ],
   web: { port: 3000, tls: 'proxy', defaultName: 'git', health: { path: '/api/healthz', expect: 'pass' } },
   params: ['domain', 'aliases', 'db'],

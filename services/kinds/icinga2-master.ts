@@ -1,4 +1,5 @@
 // The Icinga2 master: schedules every check (most over SSH), keeps history, shows Icinga Web 2.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 import { local } from './_helpers.ts';
 
@@ -10,8 +11,8 @@ export const icinga2Master = defineKind({
     '(monitoring/, written to cdktf.out/artifacts/icinga2/). Checks on VMs run with check_by_ssh: no agent, no PKI.',
   size: { cores: 4, memory: 8, disk: 32 },
   ports: [
-    { proto: 'tcp', port: 80, reach: 'proxy', purpose: 'Icinga Web 2 (behind the proxy)' },
-    { proto: 'tcp', port: 5665, reach: 'dependents', purpose: 'Icinga2 API for the satellites' },
+    { proto: 'tcp', port: portRange(80), reach: 'proxy', purpose: 'Icinga Web 2 (behind the proxy)' },
+    { proto: 'tcp', port: portRange(5665), reach: 'dependents', purpose: 'Icinga2 API for the satellites' },
   ],
   web: {
     port: 80,

@@ -1,4 +1,5 @@
 // An Icinga2 satellite in another site: runs the checks of public names from outside the other sites.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 import { local } from './_helpers.ts';
 
@@ -10,7 +11,12 @@ export const icinga2Satellite = defineKind({
     '(command_endpoint), so they test reachability from another site.',
   size: { cores: 2, memory: 2, disk: 16 },
   ports: [
-    { proto: 'tcp', port: 5665, reach: { kinds: ['icinga2-master'] }, purpose: 'Icinga2 API for the master' },
+    {
+      proto: 'tcp',
+      port: portRange(5665),
+      reach: { kinds: ['icinga2-master'] },
+      purpose: 'Icinga2 API for the master',
+    },
   ],
   params: [],
   checks: () => [local('icinga2 running', 'check_procs', '-C', 'icinga2', '-c', '1:')],

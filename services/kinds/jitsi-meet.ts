@@ -1,4 +1,5 @@
 // Jitsi Meet: signalling (Prosody, Jicofo), the web app and a local videobridge; more bridges can join.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 import { local } from './_helpers.ts';
 import { jitsiRepo } from './_jitsi.ts';
@@ -13,16 +14,22 @@ export const jitsiMeet = defineKind({
   ports: [
     {
       proto: 'tcp',
-      port: 80,
+      port: portRange(80),
       reach: 'public',
       ipv4: true,
       purpose: 'HTTP: ACME challenges, redirect to HTTPS',
     },
-    { proto: 'tcp', port: 443, reach: 'public', ipv4: true, purpose: 'Jitsi Meet web app and signalling' },
-    { proto: 'udp', port: 10000, reach: 'public', ipv4: true, purpose: 'Jitsi videobridge media' },
     {
       proto: 'tcp',
-      port: 5222,
+      port: portRange(443),
+      reach: 'public',
+      ipv4: true,
+      purpose: 'Jitsi Meet web app and signalling',
+    },
+    { proto: 'udp', port: portRange(10000), reach: 'public', ipv4: true, purpose: 'Jitsi videobridge media' },
+    {
+      proto: 'tcp',
+      port: portRange(5222),
       reach: { kinds: ['jitsi-videobridge'] },
       purpose: 'XMPP for remote videobridges',
     },

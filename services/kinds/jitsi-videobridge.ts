@@ -1,4 +1,5 @@
 // A stand-alone Jitsi videobridge: more media capacity for the Jitsi Meet signalling nodes of its site.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 import { local } from './_helpers.ts';
 import { jitsiRepo } from './_jitsi.ts';
@@ -9,10 +10,10 @@ export const jitsiVideobridge = defineKind({
   notes: 'Package jitsi-videobridge2 from download.jitsi.org; it registers with the Meet nodes over XMPP.',
   size: { cores: 4, memory: 8, disk: 32 },
   ports: [
-    { proto: 'udp', port: 10000, reach: 'public', ipv4: true, purpose: 'Jitsi videobridge media' },
+    { proto: 'udp', port: portRange(10000), reach: 'public', ipv4: true, purpose: 'Jitsi videobridge media' },
     {
       proto: 'tcp',
-      port: 9090,
+      port: portRange(9090),
       reach: { kinds: ['jitsi-meet'] },
       purpose: 'Colibri WebSockets, relayed by Meet',
     },

@@ -1,4 +1,5 @@
 // The mail server of the organisation's domain: MX, submission and IMAP (Postfix, Dovecot, rspamd).
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 import { local, mailPolicy, stringParam } from './_helpers.ts';
 
@@ -9,13 +10,19 @@ export const mail = defineKind({
     "Certificates from Let's Encrypt (certbot, HTTP-01 on port 80). DKIM keys are made on the VM, not here.",
   size: { cores: 4, memory: 8, disk: 32 },
   ports: [
-    { proto: 'tcp', port: 25, reach: 'public', ipv4: true, purpose: 'SMTP (MX)' },
-    { proto: 'tcp', port: 465, reach: 'public', ipv4: true, purpose: 'SMTP submission over TLS' },
-    { proto: 'tcp', port: 587, reach: 'public', ipv4: true, purpose: 'SMTP submission (STARTTLS)' },
-    { proto: 'tcp', port: 993, reach: 'public', ipv4: true, purpose: 'IMAP over TLS' },
+    { proto: 'tcp', port: portRange(25), reach: 'public', ipv4: true, purpose: 'SMTP (MX)' },
+    { proto: 'tcp', port: portRange(465), reach: 'public', ipv4: true, purpose: 'SMTP submission over TLS' },
     {
       proto: 'tcp',
-      port: 80,
+      port: portRange(587),
+      reach: 'public',
+      ipv4: true,
+      purpose: 'SMTP submission (STARTTLS)',
+    },
+    { proto: 'tcp', port: portRange(993), reach: 'public', ipv4: true, purpose: 'IMAP over TLS' },
+    {
+      proto: 'tcp',
+      port: portRange(80),
       reach: 'public',
       ipv4: true,
       purpose: 'ACME HTTP-01 for the certificate (certbot)',

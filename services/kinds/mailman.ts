@@ -1,4 +1,5 @@
 // Mailman 3: the mailing lists (core, Postorius and HyperKitty), receiving list mail with its own Postfix.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 import { listParam, localPort, mailPolicy } from './_helpers.ts';
 
@@ -10,8 +11,19 @@ export const mailman = defineKind({
     'list mail to Mailman over LMTP on localhost:8024. The web UI runs under uwsgi behind nginx on the VM.',
   size: { cores: 4, memory: 8, disk: 32 },
   ports: [
-    { proto: 'tcp', port: 25, reach: 'public', ipv4: true, purpose: 'SMTP for the list domains (Postfix)' },
-    { proto: 'tcp', port: 80, reach: 'proxy', purpose: 'Postorius and HyperKitty (behind the proxy)' },
+    {
+      proto: 'tcp',
+      port: portRange(25),
+      reach: 'public',
+      ipv4: true,
+      purpose: 'SMTP for the list domains (Postfix)',
+    },
+    {
+      proto: 'tcp',
+      port: portRange(80),
+      reach: 'proxy',
+      purpose: 'Postorius and HyperKitty (behind the proxy)',
+    },
   ],
   web: { port: 80, tls: 'proxy', defaultName: 'lists', health: { path: '/mailman3/' } },
   // `domain`: the web interface; `list_domains`: the domains lists live in, whose MX is this VM.

@@ -1,4 +1,5 @@
 // MoinMoin, the wiki: file-based storage, no database.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 
 export const moinmoin = defineKind({
@@ -8,7 +9,9 @@ export const moinmoin = defineKind({
     'MoinMoin 1.9 (Python 2) left Debian with bullseye: moin 2 from PyPI in a virtualenv under /srv/moin, ' +
     'served by gunicorn from Debian on port 8080.',
   size: { cores: 2, memory: 4, disk: 32 },
-  ports: [{ proto: 'tcp', port: 8080, reach: 'proxy', purpose: 'MoinMoin (gunicorn, behind the proxy)' }],
+  ports: [
+    { proto: 'tcp', port: portRange(8080), reach: 'proxy', purpose: 'MoinMoin (gunicorn, behind the proxy)' },
+  ],
   web: { port: 8080, tls: 'proxy', defaultName: 'wiki', health: { path: '/' } },
   params: ['domain', 'aliases'],
   backup: { paths: ['/srv/moin'] },

@@ -1,4 +1,5 @@
 // Mumble: low-latency voice chat for meetings of the teams and the board.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 
 export const mumble = defineKind({
@@ -7,8 +8,14 @@ export const mumble = defineKind({
   notes: 'Debian package mumble-server (murmurd); settings in /etc/mumble-server.ini, data in SQLite.',
   size: { cores: 1, memory: 1, disk: 16 },
   ports: [
-    { proto: 'tcp', port: 64738, reach: 'public', ipv4: true, purpose: 'Mumble control channel (TLS)' },
-    { proto: 'udp', port: 64738, reach: 'public', ipv4: true, purpose: 'Mumble voice' },
+    {
+      proto: 'tcp',
+      port: portRange(64738),
+      reach: 'public',
+      ipv4: true,
+      purpose: 'Mumble control channel (TLS)',
+    },
+    { proto: 'udp', port: portRange(64738), reach: 'public', ipv4: true, purpose: 'Mumble voice' },
   ],
   params: [],
   backup: { paths: ['/etc/mumble-server.ini', '/var/lib/mumble-server'] },

@@ -1,4 +1,5 @@
 // Nextcloud: files, calendars and contacts, with documents edited in Collabora Online.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 
 export const nextcloud = defineKind({
@@ -9,7 +10,12 @@ export const nextcloud = defineKind({
     'PHP-FPM from Debian; data in /srv/nextcloud; Redis for locking; documents open in Collabora.',
   size: { cores: 8, memory: 16, disk: 32 },
   ports: [
-    { proto: 'tcp', port: 80, reach: 'proxy', purpose: 'Nextcloud (nginx + PHP-FPM, behind the proxy)' },
+    {
+      proto: 'tcp',
+      port: portRange(80),
+      reach: 'proxy',
+      purpose: 'Nextcloud (nginx + PHP-FPM, behind the proxy)',
+    },
   ],
   web: {
     port: 80,

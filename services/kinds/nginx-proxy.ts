@@ -1,4 +1,5 @@
 // nginx as the TLS-terminating reverse proxy of a site: the only public HTTP(S) entry for the services behind it.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 import { local } from './_helpers.ts';
 
@@ -11,14 +12,14 @@ export const nginxProxy = defineKind({
   ports: [
     {
       proto: 'tcp',
-      port: 80,
+      port: portRange(80),
       reach: 'public',
       ipv4: true,
       purpose: 'HTTP: ACME challenges, redirect to HTTPS',
     },
     {
       proto: 'tcp',
-      port: 443,
+      port: portRange(443),
       reach: 'public',
       ipv4: true,
       purpose: 'HTTPS for the services behind the proxy',

@@ -1,4 +1,5 @@
 // PeerTube: video hosting and live streaming, federated over ActivityPub.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 
 export const peertube = defineKind({
@@ -8,7 +9,7 @@ export const peertube = defineKind({
     'Not in Debian: the upstream release in /var/www/peertube on Node.js from Debian, with ffmpeg and Redis; ' +
     'transcoding is offloaded to peertube-runner VMs.',
   size: { cores: 8, memory: 16, disk: 32 },
-  ports: [{ proto: 'tcp', port: 9000, reach: 'proxy', purpose: 'PeerTube (behind the proxy)' }],
+  ports: [{ proto: 'tcp', port: portRange(9000), reach: 'proxy', purpose: 'PeerTube (behind the proxy)' }],
   web: {
     port: 9000,
     tls: 'proxy',

@@ -1,4 +1,5 @@
 // PostgreSQL: the shared database server; each service dumps its own database in its own backup.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 
 export const postgresql = defineKind({
@@ -9,7 +10,12 @@ export const postgresql = defineKind({
     'a streaming replica names its primary with `primary:`. Databases are dumped by the services that own them.',
   size: { cores: 8, memory: 32, disk: 32 },
   ports: [
-    { proto: 'tcp', port: 5432, reach: 'dependents', purpose: 'PostgreSQL for the services using this VM' },
+    {
+      proto: 'tcp',
+      port: portRange(5432),
+      reach: 'dependents',
+      purpose: 'PostgreSQL for the services using this VM',
+    },
   ],
   params: ['primary'],
   backup: { paths: ['/etc/postgresql'] },

@@ -1,4 +1,5 @@
 // Prosody, the XMPP server: clients and federation, found through SRV records of the XMPP domain.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind, type NameContext } from '../types.ts';
 import { stringParam } from './_helpers.ts';
 
@@ -10,11 +11,17 @@ export const prosody = defineKind({
   notes: "Debian package prosody (0.12). Certificates from Let's Encrypt (certbot, HTTP-01 on port 80).",
   size: { cores: 2, memory: 4, disk: 32 },
   ports: [
-    { proto: 'tcp', port: 5222, reach: 'public', ipv4: true, purpose: 'XMPP client connections' },
-    { proto: 'tcp', port: 5269, reach: 'public', ipv4: true, purpose: 'XMPP server-to-server federation' },
+    { proto: 'tcp', port: portRange(5222), reach: 'public', ipv4: true, purpose: 'XMPP client connections' },
     {
       proto: 'tcp',
-      port: 80,
+      port: portRange(5269),
+      reach: 'public',
+      ipv4: true,
+      purpose: 'XMPP server-to-server federation',
+    },
+    {
+      proto: 'tcp',
+      port: portRange(80),
       reach: 'public',
       ipv4: true,
       purpose: 'ACME HTTP-01 for the certificate (certbot)',

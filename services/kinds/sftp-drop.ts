@@ -1,4 +1,5 @@
 // An SFTP file drop: outside partners upload into a chroot per account, nothing else.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 
 const GROUP = 'sftp-drop';
@@ -8,7 +9,7 @@ export const sftpDrop = defineKind({
   title: 'SFTP file drop (chrooted, upload only)',
   notes: `OpenSSH's internal-sftp for members of group ${GROUP}, each locked into /srv/sftp/<user>.`,
   size: { cores: 2, memory: 2, disk: 16 },
-  ports: [{ proto: 'tcp', port: 22, reach: 'public', sshd: true, purpose: 'SFTP file drop' }],
+  ports: [{ proto: 'tcp', port: portRange(22), reach: 'public', sshd: true, purpose: 'SFTP file drop' }],
   params: [],
   backup: { paths: ['/srv/sftp'] },
   packages: [],

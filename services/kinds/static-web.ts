@@ -1,4 +1,5 @@
 // A static website served by nginx behind the proxies.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 
 export const staticWeb = defineKind({
@@ -6,7 +7,9 @@ export const staticWeb = defineKind({
   title: 'Static website (nginx)',
   notes: 'Debian package nginx; the site is deployed into /var/www by the website pipeline.',
   size: { cores: 2, memory: 2, disk: 16 },
-  ports: [{ proto: 'tcp', port: 80, reach: 'proxy', purpose: 'static website (behind the proxy)' }],
+  ports: [
+    { proto: 'tcp', port: portRange(80), reach: 'proxy', purpose: 'static website (behind the proxy)' },
+  ],
   web: { port: 80, tls: 'proxy', defaultName: 'www', health: { path: '/' } },
   params: ['domain', 'aliases'],
   backup: { paths: ['/var/www'] },

@@ -1,4 +1,5 @@
 // The public status page: static HTML that says what works, kept away from the sites it reports on.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 
 export const statusPage = defineKind({
@@ -6,7 +7,7 @@ export const statusPage = defineKind({
   title: 'Status page (static, nginx)',
   notes: 'Debian package nginx serving /var/www/status, updated by maintainers during incidents.',
   size: { cores: 1, memory: 1, disk: 16 },
-  ports: [{ proto: 'tcp', port: 80, reach: 'proxy', purpose: 'status page (behind the proxy)' }],
+  ports: [{ proto: 'tcp', port: portRange(80), reach: 'proxy', purpose: 'status page (behind the proxy)' }],
   web: { port: 80, tls: 'proxy', defaultName: 'status', health: { path: '/' } },
   params: ['domain', 'aliases'],
   backup: { paths: ['/var/www/status'] },

@@ -1,4 +1,5 @@
 // Matrix Synapse, the Matrix homeserver: clients and federation both reach it through the proxy on 443.
+import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 import { stringParam } from './_helpers.ts';
 
@@ -11,8 +12,13 @@ export const synapse = defineKind({
     'the _matrix-fed SRV record sends federation to the proxies on 443.',
   size: { cores: 8, memory: 16, disk: 32 },
   ports: [
-    { proto: 'tcp', port: 8008, reach: 'proxy', purpose: 'Matrix client API (behind the proxy)' },
-    { proto: 'tcp', port: 8448, reach: 'proxy', purpose: 'Matrix federation listener (behind the proxy)' },
+    { proto: 'tcp', port: portRange(8008), reach: 'proxy', purpose: 'Matrix client API (behind the proxy)' },
+    {
+      proto: 'tcp',
+      port: portRange(8448),
+      reach: 'proxy',
+      purpose: 'Matrix federation listener (behind the proxy)',
+    },
   ],
   web: { port: 8008, tls: 'proxy', defaultName: 'matrix', health: { path: '/health', expect: 'OK' } },
   // `server_name`: the part after the colon in @user:example.org (default: the organisation's domain).

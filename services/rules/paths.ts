@@ -1,17 +1,13 @@
 // Small helpers the catalog's rules share: where a service entry is, how a port reads, address coverage.
 import type { Path } from '../../inventory/findings.ts';
 import { contains, type Family, parseAddress, parsePrefix } from '../../inventory/net.ts';
-import type { PortSpec } from '../types.ts';
+import { portRangeText } from '../../inventory/ports.ts';
 
 /** The `kind` field of a VM's service entry, where findings about the entry point. */
 export const kindPath = (vi: number, si: number): Path => ['vms', vi, 'services', si, 'kind'];
 
 export const portText = (c: { proto: string; from: number; to: number }): string =>
-  `${c.from === c.to ? c.from : `${c.from}-${c.to}`}/${c.proto}`;
-
-export function range(port: PortSpec['port']): [number, number] {
-  return typeof port === 'number' ? [port, port] : [port[0], port[1]];
-}
+  `${portRangeText(c)}/${c.proto}`;
 
 /** Whether `address` lies inside one of `prefixes`. */
 export function covered(address: string, prefixes: readonly string[]): boolean {

@@ -1,12 +1,11 @@
-// Rule: no two services (or extra_ports) of a VM claim one port, and none takes 22/tcp from the baseline's sshd;
-// an extra_ports range reads FROM-TO with FROM <= TO.
+// Rule: no two services (or extra_ports) of a VM claim one port, and none takes 22/tcp from the baseline's sshd.
+// (That an extra_ports range reads FROM-TO with FROM <= TO, the schema checks where it reads vms.yaml.)
 import type { Path } from '../../inventory/findings.ts';
-import { kindPath, portText, range } from './paths.ts';
+import { includesPort, overlaps, type PortRange } from '../../inventory/ports.ts';
+import { kindPath, portText } from './paths.ts';
 
-interface Claim {
+interface Claim extends PortRange {
   readonly proto: 'tcp' | 'udp';
-  readonly from: number;
-  readonly to: number;
   /** Who claims it, for the message: `gitea (services[0])`. */
   readonly who: string;
   readonly path: Path;
@@ -24,11 +23,9 @@ export const portClaimedTwice: CatalogRule = ({ inventory: inv, sources, service
     const claims: Claim[] = [];
     for (const i of instances.filter((x) => x.vm.name === vm.name)) {
       for (const p of i.def.ports) {
-        const [from, to] = range(p.port);
         claims.push({
           proto: p.proto,
-          from,
-          to,
+          ...p.port,
           who: `${i.kind} (services[${i.index}])`,
           path: kindPath(vi, i.index),
           sshd: p.sshd === true,
@@ -37,24 +34,10 @@ export const portClaimedTwice: CatalogRule = ({ inventory: inv, sources, service
     }
     vm.extra_ports.forEach((extra, ei) => {
       const path: Path = ['vms', vi, 'extra_ports', ei, 'port'];
-      let from: number;
-      let to: number;
-      if (typeof extra.port === 'number') [from, to] = [extra.port, extra.port];
-      else {
-        [from, to] = extra.port.split('-').map(Number) as [number, number];
-        if (from < 1 || to > 65535 || from > to) {
-          error(
-            'vms',
-            path,
-            `"${extra.port}" is not a port range; expected FROM-TO with 1 <= FROM <= TO <= 65535`,
-          );
-          return;
-        }
-      }
-      claims.push({ proto: extra.proto, from, to, who: `extra_ports[${ei}]`, path, sshd: false });
+      claims.push({ proto: extra.proto, ...extra.port, who: `extra_ports[${ei}]`, path, sshd: false });
     });
     claims.forEach((claim, ci) => {
-      if (claim.proto === 'tcp' && claim.from <= 22 && claim.to >= 22 && !claim.sshd)
+      if (claim.proto === 'tcp' && includesPort(claim, 22) && !claim.sshd)
         error(
           'vms',
           claim.path,
@@ -62,10 +45,7 @@ export const portClaimedTwice: CatalogRule = ({ inventory: inv, sources, service
         );
       const other = claims
         .slice(0, ci)
-        .find(
-          (c) =>
-            c.proto === claim.proto && c.from <= claim.to && claim.from <= c.to && !(c.sshd && claim.sshd),
-        );
+        .find((c) => c.proto === claim.proto && overlaps(c, claim) && !(c.sshd && claim.sshd));
       if (other)
         error(
           'vms',

@@ -4,7 +4,7 @@ import type { Path } from '../../inventory/findings.ts';
 import type { Vm } from '../../inventory/vms.schema.ts';
 import { DATABASE_KIND } from '../catalog.ts';
 import { proxiesFor, vmAddresses, vmSite } from '../instances.ts';
-import { kindPath, portText, range } from './paths.ts';
+import { kindPath, portText } from './paths.ts';
 import { reporter } from '../../inventory/rules/rule.ts';
 import type { CatalogRule } from './rule.ts';
 
@@ -59,7 +59,7 @@ export const unmetServiceNeed: CatalogRule = ({ inventory: inv, sources, service
       error(
         'vms',
         here,
-        `${i.kind} needs a public IPv4 address (${portText({ proto: v4.proto, from: range(v4.port)[0], to: range(v4.port)[1] })}: ${v4.purpose}), but VM "${i.vm.name}" has none; expected an ipv4 on a nic in a public network`,
+        `${i.kind} needs a public IPv4 address (${portText({ proto: v4.proto, ...v4.port })}: ${v4.purpose}), but VM "${i.vm.name}" has none; expected an ipv4 on a nic in a public network`,
       );
     else if (
       i.def.ports.some((p) => p.reach === 'public') &&

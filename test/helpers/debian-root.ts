@@ -43,13 +43,22 @@ export interface CachedRoot {
   readonly builtSeconds?: number;
 }
 
+/** Changes whenever the way a root is built changes, so an old cached root is never taken for a new one. */
+const ROOT_FORMAT = 3;
+
 /**
- * A bookworm root with these packages, built once and kept under the user's cache dir, keyed by the
- * package list: a new package makes a new root, the same list reuses the old one.
+ * A bookworm root with these packages installed, and the .deb files of `downloaded` waiting in apt's cache
+ * (a test installs them later without the network), built once and kept under the user's cache dir
+ * (`$XDG_CACHE_HOME`, else ~/.cache), keyed by both package lists and the format: a new package makes a new
+ * root, the same lists reuse the old one.
  */
-export function debianRoot(packages: readonly string[]): CachedRoot {
+export function debianRoot(packages: readonly string[], downloaded: readonly string[] = []): CachedRoot {
   const list = [...new Set(packages)].sort();
-  const key = createHash('sha256').update(list.join('\n')).digest('hex').slice(0, 16);
+  const later = [...new Set(downloaded)].sort();
+  const key = createHash('sha256')
+    .update(`${ROOT_FORMAT}\n${list.join('\n')}\n--\n${later.join('\n')}`)
+    .digest('hex')
+    .slice(0, 16);
   const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'infra-tests');
   const dir = join(cache, `bookworm-${key}`);
   if (existsSync(join(dir, 'etc', 'debian_version'))) return { dir };
@@ -57,6 +66,15 @@ export function debianRoot(packages: readonly string[]): CachedRoot {
   const scratch = `${dir}.tmp-${process.pid}`;
   rmSync(scratch, { recursive: true, force: true });
   const started = performance.now();
+  const download =
+    later.length > 0
+      ? [
+          // mmdebstrap's own apt configuration points at the new root: the files land in its cache.
+          // Emptied first: the cache keeps only these files, not every package the build installed.
+          `--customize-hook=APT_CONFIG="$MMDEBSTRAP_APT_CONFIG" apt-get clean && APT_CONFIG="$MMDEBSTRAP_APT_CONFIG" apt-get install --download-only --yes ${later.join(' ')}`,
+          '--skip=cleanup/apt/cache',
+        ]
+      : [];
   execFileSync(
     'mmdebstrap',
     [
@@ -65,6 +83,7 @@ export function debianRoot(packages: readonly string[]): CachedRoot {
       `--include=${list.join(',')}`,
       // Keep the package lists: the playbook's apt task then needs no download to see what is installed.
       '--skip=cleanup/apt/lists',
+      ...download,
       'bookworm',
       scratch,
       `deb ${debianMirror()} bookworm main`,
@@ -111,4 +130,37 @@ export function hostRoot(root: string, target: string): () => void {
 export function inRoot(root: string, argv: readonly string[]): { status: number; output: string } {
   const r = spawnSync('chroot', [root, ...argv], { encoding: 'utf8' });
   return { status: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
+}
+
+/**
+ * Starts the Debian PostgreSQL cluster of a root inside the chroot, for the playbook's SQL: on its Unix socket
+ * only (no TCP port on the machine), and with mmap shared memory (a chroot has no writable /dev/shm).
+ * Returns what stops it again.
+ */
+export function startPostgresInRoot(root: string, version: number): () => void {
+  const start = inRoot(root, [
+    'pg_ctlcluster',
+    String(version),
+    'main',
+    'start',
+    '-o',
+    "-c listen_addresses='' -c dynamic_shared_memory_type=mmap",
+  ]);
+  if (start.status !== 0) throw new Error(`PostgreSQL did not start in ${root}:\n${start.output}`);
+  return () => {
+    // pg_ctl, not pg_ctlcluster: without /proc in the chroot, pg_ctlcluster takes the pid file for stale.
+    const stop = inRoot(root, [
+      'runuser',
+      '-u',
+      'postgres',
+      '--',
+      `/usr/lib/postgresql/${version}/bin/pg_ctl`,
+      '-D',
+      `/var/lib/postgresql/${version}/main`,
+      'stop',
+      '-m',
+      'fast',
+    ]);
+    if (stop.status !== 0) throw new Error(`PostgreSQL did not stop in ${root}:\n${stop.output}`);
+  };
 }

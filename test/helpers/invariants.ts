@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebootSchedule } from '../../inventory/reboots.ts';
 import { nodeLoads, nPlusOne } from '../../inventory/capacity.ts';
 import { type Inventory, type LoadResult } from '../../inventory/inventory.ts';
+import { accessModel } from '../../members/access.ts';
 import { loadInventory } from '../../model/load.ts';
 import { checkStack, type ProviderSchemaFile } from '../../providers/conformance.ts';
 import { clusterStackName } from '../../stacks/naming.ts';
@@ -74,10 +75,16 @@ export function describeInvariants(label: string, dir: () => string): void {
     });
 
     it('writes one stack per cluster, with a VM resource for every VM of the cluster and nothing else', () => {
-      // Plus the one dns stack when the organisation runs a dns-primary (test/dns.*.test.ts cover it).
+      // Plus the one dns stack when the organisation runs a dns-primary (test/dns.*.test.ts cover it), and
+      // the one forge stack when org.yaml names a forge (test/members.forge.test.ts).
       const dns = inventory.vms.some((vm) => vm.services.some((s) => s.kind === 'dns-primary'));
+      const forge = inventory.org.forge !== undefined;
       expect(readdirSync(join(out, 'stacks')).sort()).toEqual(
-        [...inventory.clusters.map((c) => clusterStackName(c.name)), ...(dns ? ['dns'] : [])].sort(),
+        [
+          ...inventory.clusters.map((c) => clusterStackName(c.name)),
+          ...(dns ? ['dns'] : []),
+          ...(forge ? ['forge'] : []),
+        ].sort(),
       );
       for (const cluster of inventory.clusters) {
         const mine = inventory.vms.filter((vm) => vm.cluster === cluster.name);
@@ -100,6 +107,26 @@ export function describeInvariants(label: string, dir: () => string): void {
     it('conforms to the pinned provider schema in every stack', () => {
       for (const cluster of inventory.clusters)
         expect(checkStack(stack(cluster.name), [schema]), cluster.name).toEqual([]);
+    });
+
+    it('gives every member with a Proxmox grant on a cluster a user there, in no group but their roles, without a password', () => {
+      for (const cluster of inventory.clusters) {
+        const users = (stack(cluster.name).resource?.proxmox_virtual_environment_user ?? {}) as Record<
+          string,
+          { user_id: string; password?: string; groups: string[] }
+        >;
+        const granted = accessModel(inventory).filter((a) =>
+          a.proxmox.some((p) => p.clusters.includes(cluster.name)),
+        );
+        expect(Object.keys(users).sort(), cluster.name).toEqual(granted.map((a) => a.user).sort());
+        for (const [name, user] of Object.entries(users)) {
+          expect(user.user_id).toBe(`${name}@${inventory.org.proxmox.realm}`);
+          expect(user.password).toBeUndefined();
+          const roles = inventory.members.find((m) => m.user === name)!.roles;
+          for (const group of user.groups)
+            expect(roles.map((r) => `\${proxmox_virtual_environment_group.${r}.group_id}`)).toContain(group);
+        }
+      }
     });
 
     it('writes a cloud-config for every Debian VM and none for os: other', () => {

@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pinnedSchemaFiles } from '../../providers/simulator/pinned.ts';
 import { startSimulator, type Simulator } from '../../providers/simulator/server.ts';
 import {
   findTerraform,
@@ -15,7 +16,8 @@ import {
 export const TERRAFORM_MISSING = terraformMissing();
 if (TERRAFORM_MISSING) process.stderr.write(`terraform tests skipped: ${TERRAFORM_MISSING}\n`);
 
-export const PINNED = ['providers/proxmox/schema.json', 'providers/dns/schema.json'];
+/** Every pinned schema (providers/<name>/schema.json), as `npm run rehearse` serves them. */
+export const PINNED = pinnedSchemaFiles();
 
 export interface Scratch {
   readonly dir: string;
@@ -56,6 +58,8 @@ export const REQUIRED = {
   required_providers: {
     proxmox: { source: 'bpg/proxmox', version: '0.111.1' },
     dns: { source: 'hashicorp/dns', version: '3.6.1' },
+    gitea: { source: 'go-gitea/gitea', version: '0.8.1' },
+    github: { source: 'integrations/github', version: '6.9.0' },
   },
 };
 

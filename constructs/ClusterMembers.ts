@@ -1,0 +1,83 @@
+// The members' side of one Proxmox cluster: a group per role, its ACLs, and a user per member in those groups.
+import { Construct } from 'constructs';
+import { Acl } from '../.gen/providers/proxmox/acl/index.ts';
+import { VirtualEnvironmentGroup } from '../.gen/providers/proxmox/virtual-environment-group/index.ts';
+import { VirtualEnvironmentUser } from '../.gen/providers/proxmox/virtual-environment-user/index.ts';
+
+export interface ClusterMemberGroup {
+  /** Group id, also the Terraform resource name: a role name. */
+  readonly id: string;
+  /** Shown in the Proxmox UI next to the group. */
+  readonly comment: string;
+  /** A built-in Proxmox role on an ACL path, for everyone in the group. */
+  readonly acls: readonly { readonly role: string; readonly path: string }[];
+}
+
+export interface ClusterMemberUser {
+  /** The login, also the Terraform resource name. */
+  readonly user: string;
+  /** `alice@pve` */
+  readonly userId: string;
+  readonly email: string;
+  readonly comment: string;
+  /** Ids of groups of this construct. */
+  readonly groups: readonly string[];
+  /** RFC 3339; Proxmox refuses the login after it. @default never */
+  readonly expirationDate?: string;
+}
+
+export interface ClusterMembersProps {
+  /** Cluster name, for error messages. */
+  readonly cluster: string;
+  readonly groups: readonly ClusterMemberGroup[];
+  readonly users: readonly ClusterMemberUser[];
+}
+
+/** `/` → `root`, `/pool/web` → `pool-web`: part of an ACL's resource name. */
+export function aclPathName(path: string): string {
+  return path === '/' ? 'root' : path.slice(1).replaceAll('/', '-');
+}
+
+export class ClusterMembers extends Construct {
+  constructor(scope: Construct, id: string, props: ClusterMembersProps) {
+    super(scope, id);
+    const groups = new Map<string, VirtualEnvironmentGroup>();
+    for (const group of props.groups) {
+      const resource = new VirtualEnvironmentGroup(this, `group-${group.id}`, {
+        groupId: group.id,
+        comment: group.comment,
+      });
+      resource.overrideLogicalId(group.id);
+      groups.set(group.id, resource);
+      // Permissions go to groups, never to users: membership is the one thing an onboarding changes.
+      for (const acl of group.acls) {
+        new Acl(this, `acl-${group.id}-${acl.role}-${aclPathName(acl.path)}`, {
+          groupId: resource.groupId,
+          path: acl.path,
+          roleId: acl.role,
+          propagate: true,
+        }).overrideLogicalId(`${group.id}-${acl.role}-${aclPathName(acl.path)}`);
+      }
+    }
+    for (const user of props.users) {
+      const memberOf = user.groups.map((g) => {
+        const group = groups.get(g);
+        if (!group)
+          throw new Error(
+            `cluster ${props.cluster}: user ${user.userId} is in group ${g}, which is not defined`,
+          );
+        return group.groupId;
+      });
+      // No password: the member sets one in Proxmox (realm pve) or creates API tokens of their own, so no
+      // secret ever reaches the Terraform state. `enabled` is stated so a hand-disabled account shows as drift.
+      new VirtualEnvironmentUser(this, `user-${user.user}`, {
+        userId: user.userId,
+        email: user.email,
+        comment: user.comment,
+        groups: memberOf,
+        enabled: true,
+        ...(user.expirationDate ? { expirationDate: user.expirationDate } : {}),
+      }).overrideLogicalId(user.user);
+    }
+  }
+}

@@ -1,0 +1,208 @@
+// The forge stack: teams from roles.yaml, memberships from members.yaml, on Gitea and on GitHub, pinned on the
+// members fixture organisation; and a real terraform rehearsal of it, onboarding and offboarding included.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Testing } from 'cdktf';
+import { describe, expect, it } from 'vitest';
+import type { Inventory } from '../inventory/inventory.ts';
+import { removeMember } from '../members/edit.ts';
+import { forgePlan } from '../members/forge.ts';
+import { loadInventory } from '../model/load.ts';
+import { checkStack, type ProviderSchemaFile } from '../providers/conformance.ts';
+import { rehearseStack } from '../providers/simulator/rehearse.ts';
+import { findTerraform } from '../providers/simulator/terraform.ts';
+import { ForgeStack } from '../stacks/ForgeStack.ts';
+import type { StackJson } from '../stacks/stack-json.ts';
+import { FIXTURE_TODAY, fixtureOrg, replace } from './helpers/members.ts';
+import { PINNED, TERRAFORM_MISSING } from './helpers/terraform.ts';
+
+const GITEA = '\nforge:\n  kind: gitea\n  url: https://git.test.example.org\n  organisation: fixture\n';
+const GITHUB = '\nforge:\n  kind: github\n  organisation: fixture-org\n';
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+
+function load(edits: Parameters<typeof fixtureOrg>[0] = {}): Inventory {
+  const result = loadInventory(fixtureOrg(edits), { today: FIXTURE_TODAY });
+  if (!result.inventory) throw new Error(result.errors.map((e) => `${e.path} ${e.message}`).join('\n'));
+  return result.inventory;
+}
+
+function synthForge(inventory: Inventory): StackJson {
+  const app = Testing.app();
+  const stack = new ForgeStack(app, { plan: forgePlan(inventory)!, env: {} });
+  return JSON.parse(Testing.synth(stack)) as StackJson;
+}
+
+function resources(json: StackJson): Resources {
+  return Object.fromEntries(
+    Object.entries((json.resource ?? {}) as Resources).map(([type, byName]) => [
+      type,
+      Object.fromEntries(
+        Object.entries(byName).map(([name, r]) => {
+          const { '//': _, ...rest } = r;
+          return [name, rest];
+        }),
+      ),
+    ]),
+  );
+}
+
+const DESCRIPTION = (role: string): string =>
+  `Members of the role ${role} (inventory/roles.yaml); managed by the forge stack`;
+
+describe('the forge stack on Gitea', () => {
+  const inv = load({ org: (t) => t + GITEA });
+
+  it('has a team per forge team of the roles and a membership per member and team', () => {
+    const json = synthForge(inv);
+    expect((json.provider as Record<string, unknown>).gitea).toEqual([
+      { base_url: 'https://git.test.example.org' },
+    ]);
+    const team = (name: string): string => `\${gitea_team.${name}.id}`;
+    expect(resources(json)).toEqual({
+      gitea_team: {
+        admins: {
+          name: 'admins',
+          organisation: 'fixture',
+          description: DESCRIPTION('admin'),
+          permission: 'read',
+        },
+        developers: {
+          name: 'developers',
+          organisation: 'fixture',
+          description: DESCRIPTION('developer'),
+          permission: 'read',
+        },
+      },
+      gitea_team_membership: {
+        'admins-ada': { team_id: team('admins'), username: 'ada' },
+        'admins-bob': { team_id: team('admins'), username: 'bob' },
+        'developers-ada': { team_id: team('developers'), username: 'ada' },
+        'developers-bob': { team_id: team('developers'), username: 'bob' },
+        'developers-cy': { team_id: team('developers'), username: 'cy' },
+      },
+    });
+  });
+
+  it("uses a member's forge_user as their login, and the highest forge_permission of a team's roles", () => {
+    const other = load({
+      org: (t) => t + GITEA,
+      members: replace('    sponsor: ada\n', '    sponsor: ada\n    forge_user: Cy.Twombly\n'),
+      roles: replace(
+        '    forge_teams: [admins]\n',
+        '    forge_teams: [admins, developers]\n    forge_permission: write\n',
+      ),
+    });
+    const json = resources(synthForge(other));
+    expect(json.gitea_team_membership!['developers-Cy_Twombly']).toEqual({
+      team_id: '${gitea_team.developers.id}',
+      username: 'Cy.Twombly',
+    });
+    expect(json.gitea_team!.developers!.permission).toBe('write');
+    expect(json.gitea_team!.developers!.description).toBe(
+      'Members of the roles admin, developer (inventory/roles.yaml); managed by the forge stack',
+    );
+  });
+
+  it('keeps the token out of the stack: the provider reads GITEA_TOKEN itself', () => {
+    const text = JSON.stringify(synthForge(inv));
+    expect(text).not.toMatch(/token"|password"/);
+  });
+
+  it('conforms to the pinned go-gitea/gitea schema', () => {
+    const schema = JSON.parse(readFileSync('providers/gitea/schema.json', 'utf8')) as ProviderSchemaFile &
+      Record<string, unknown>;
+    expect(schema.x_pinned).toMatchObject({ provider: 'go-gitea/gitea', version: '0.8.1', tag: 'v0.8.1' });
+    expect(checkStack(synthForge(inv), [schema])).toEqual([]);
+  });
+
+  it('is not synthesized when org.yaml names no forge', () => {
+    expect(forgePlan(load())).toBeUndefined();
+  });
+
+  it('refuses a Gitea forge without its URL, at the check', () => {
+    const result = loadInventory(
+      fixtureOrg({ org: (t) => `${t}\nforge:\n  kind: gitea\n  organisation: fixture\n` }),
+      { today: FIXTURE_TODAY },
+    );
+    expect(result.errors.map((e) => `${e.path} ${e.message}`)).toEqual([
+      expect.stringMatching(/^forge .*has no url; a Gitea forge needs its base URL/),
+    ]);
+  });
+});
+
+describe('the forge stack on GitHub', () => {
+  it('has a closed team per forge team and a member-role membership per member and team', () => {
+    const json = synthForge(load({ org: (t) => t + GITHUB }));
+    expect((json.provider as Record<string, unknown>).github).toEqual([{ owner: 'fixture-org' }]);
+    const r = resources(json);
+    expect(Object.keys(r).sort()).toEqual(['github_team', 'github_team_membership']);
+    expect(r.github_team!.developers).toEqual({
+      name: 'developers',
+      description: DESCRIPTION('developer'),
+      privacy: 'closed',
+    });
+    expect(Object.keys(r.github_team_membership!).sort()).toEqual([
+      'admins-ada',
+      'admins-bob',
+      'developers-ada',
+      'developers-bob',
+      'developers-cy',
+    ]);
+    expect(r.github_team_membership!['developers-cy']).toEqual({
+      team_id: '${github_team.developers.id}',
+      username: 'cy',
+      role: 'member',
+    });
+    expect(JSON.stringify(json)).not.toMatch(/token"/);
+    expect((json.terraform as { required_providers: unknown }).required_providers).toEqual({
+      github: { source: 'integrations/github', version: '6.9.0' },
+    });
+  });
+
+  it('conforms to the pinned integrations/github schema (the release the prebuilt bindings come from)', () => {
+    const schema = JSON.parse(readFileSync('providers/github/schema.json', 'utf8')) as ProviderSchemaFile &
+      Record<string, unknown>;
+    expect(schema.x_pinned).toMatchObject({ provider: 'integrations/github', version: '6.9.0' });
+    expect(checkStack(synthForge(load({ org: (t) => t + GITHUB })), [schema])).toEqual([]);
+  });
+});
+
+describe.skipIf(TERRAFORM_MISSING)('the forge stack with the real terraform against the simulator', () => {
+  it.each([
+    ['gitea', GITEA],
+    ['github', GITHUB],
+  ])(
+    '%s: applies, converges, and an offboarding destroys exactly that member’s membership',
+    async (_kind, forge) => {
+      const dir = mkdtempSync(join(tmpdir(), 'forge-rehearse-'));
+      const options = {
+        synthDir: dir,
+        stacks: ['forge'],
+        terraform: findTerraform() ?? 'terraform',
+        schemaFiles: PINNED,
+        worldFile: join(dir, 'world.json'),
+        inventory: 'inventory',
+      };
+      const write = (inventory: Inventory): void => {
+        mkdirSync(join(dir, 'stacks/forge'), { recursive: true });
+        writeFileSync(join(dir, 'stacks/forge/cdk.tf.json'), JSON.stringify(synthForge(inventory)));
+      };
+      try {
+        write(load({ org: (t) => t + forge }));
+        const first = await rehearseStack('forge', options);
+        expect(first, first.detail).toMatchObject({ ok: true, planned: { create: 7, update: 0, delete: 0 } });
+        write(load({ org: (t) => t + forge, members: (t) => removeMember(t, 'cy') }));
+        const second = await rehearseStack('forge', options);
+        expect(second, second.detail).toMatchObject({
+          ok: true,
+          planned: { create: 0, update: 0, delete: 1 },
+          secondPlanClean: true,
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
+});
