@@ -15,6 +15,7 @@ import { BOOT_IMAGES, bootImagesReport } from '../stacks/boot-images.ts';
 import { ClusterStack } from '../stacks/ClusterStack.ts';
 import { PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts, snippetStacks } from '../stacks/node-ssh.ts';
 import { synthesize } from '../stacks/synth.ts';
+import { TSX } from './helpers/cli.ts';
 
 const BASE = resolve(import.meta.dirname, 'fixtures/inventory/base');
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
@@ -314,7 +315,8 @@ describe('synth output', () => {
   it('main.ts, the app cdktf runs, writes the same known_hosts and boot-disk list', () => {
     const out = mkdtempSync(join(tmpdir(), 'deploy-path-main-'));
     try {
-      const run = spawnSync('npx', ['tsx', 'main.ts'], {
+      // cdktf.json runs `npx tsx main.ts`; node with tsx's loader runs the same file.
+      const run = spawnSync(process.execPath, [...TSX, 'main.ts'], {
         encoding: 'utf8',
         env: { ...process.env, INFRA_INVENTORY: BASE, CDKTF_OUTDIR: out, INFRA_BACKEND: 'local' },
       });

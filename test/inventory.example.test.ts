@@ -4,9 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../model/load.ts';
 import { parseIPv6 } from '../inventory/net.ts';
+import { TSX } from './helpers/cli.ts';
 import { EXAMPLE, exampleInventory, FIXTURE, fixtureInventory, vmNamed } from './helpers/inventories.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// The command behind `npm run check`.
+const CHECK = [...TSX, 'cli/check.ts'];
 
 describe('the fixture organisation (exact values)', () => {
   it('has 2 sites, a 3-node Ceph cluster and a standalone node, and 16 VMs', () => {
@@ -61,7 +64,7 @@ describe('the shipped example (invariants only)', () => {
 
 describe('npm run check (cli/check.ts)', () => {
   it('exits 0 on the fixture and prints only the one-line summary', () => {
-    const run = spawnSync('npx', ['tsx', 'cli/check.ts', '--inventory', FIXTURE], {
+    const run = spawnSync(process.execPath, [...CHECK, '--inventory', FIXTURE], {
       cwd: ROOT,
       encoding: 'utf8',
     });
@@ -70,13 +73,13 @@ describe('npm run check (cli/check.ts)', () => {
   });
 
   it('exits 0 on the example (the default inventory) and sums it up', () => {
-    const run = spawnSync('npx', ['tsx', 'cli/check.ts'], { cwd: ROOT, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, CHECK, { cwd: ROOT, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^\d+ sites, \d+ clusters, \d+ nodes, \d+ VMs: 0 errors, 0 warnings$/m);
   });
 
   it('exits 1 on a bad inventory and prints each error as FILE:LINE:COL  path  message', () => {
-    const run = spawnSync('npx', ['tsx', 'cli/check.ts', '--inventory', 'test/fixtures/inventory/bad-ipv4'], {
+    const run = spawnSync(process.execPath, [...CHECK, '--inventory', 'test/fixtures/inventory/bad-ipv4'], {
       cwd: ROOT,
       encoding: 'utf8',
     });

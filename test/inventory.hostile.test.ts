@@ -4,11 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TSX } from './helpers/cli.ts';
 import { check, findingsOf, removeVariants, variantDir } from './helpers/variant.ts';
 
 afterAll(removeVariants);
 
-const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+// The command behind `npm run check`.
+const CHECK = [...TSX, 'cli/check.ts'];
 const VM0 = 'vms.yaml:16:12  vms[0].notes  ';
 
 describe('grammars for fields that reach another language', () => {
@@ -309,7 +311,7 @@ describe('files', () => {
 
 describe('npm run check', () => {
   const run = (args: string[]): { status: number | null; out: string } => {
-    const r = spawnSync(TSX, ['cli/check.ts', ...args], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [...CHECK, ...args], { encoding: 'utf8' });
     return { status: r.status, out: `${r.stdout}${r.stderr}` };
   };
 

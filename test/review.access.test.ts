@@ -9,6 +9,7 @@ import { loadInventory } from '../model/load.ts';
 import { renderAccessReview, reviewAccess } from '../review/access-review.ts';
 import { allowedSigners } from '../review/key-proof.ts';
 import { addMember } from '../members/edit.ts';
+import { TSX } from './helpers/cli.ts';
 import { FIXTURE_TODAY, fixtureOrg } from './helpers/members.ts';
 
 const ROOT = process.cwd();
@@ -169,8 +170,9 @@ describe('key possession and the access section', () => {
     writeFileSync(plan, JSON.stringify({ format_version: '1.2', resource_changes: [] }));
     const gate = (repo: string) =>
       spawnSync(
-        join(ROOT, 'node_modules/.bin/tsx'),
+        process.execPath,
         [
+          ...TSX,
           join(ROOT, 'cli/deploy-gate.ts'),
           plan,
           '--stack',

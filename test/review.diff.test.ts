@@ -10,10 +10,10 @@ import { renderMarkdown, renderText } from '../review/diff-render.ts';
 import { diffLines, unifiedDiff } from '../review/line-diff.ts';
 import { maskText } from '../review/mask.ts';
 import { readSynthOutput } from '../review/synth-output.ts';
+import { TSX } from './helpers/cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIXTURES = join(ROOT, 'test/fixtures/review/diff');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const DB1 = { stack: 'cluster-alpha', address: 'proxmox_virtual_environment_vm.db1', vm: 'db1' };
 
 const temps: string[] = [];
@@ -258,8 +258,9 @@ describe('npm run diff on a git repository', () => {
   it('synthesizes the base commit in a worktree, diffs it against the checkout and removes the worktree', () => {
     const repo = repoWithTwoSynthOutputs();
     const run = spawnSync(
-      TSX,
+      process.execPath,
       [
+        ...TSX,
         join(ROOT, 'cli/diff.ts'),
         '--base',
         'HEAD~1',
@@ -307,8 +308,8 @@ describe('npm run diff on a git repository', () => {
   it('fails with the synth output, and still cleans up, when the working tree does not synthesize', () => {
     const repo = repoWithTwoSynthOutputs();
     const run = spawnSync(
-      TSX,
-      [join(ROOT, 'cli/diff.ts'), '--base', 'HEAD', '--synth-command', 'node missing.mjs'],
+      process.execPath,
+      [...TSX, join(ROOT, 'cli/diff.ts'), '--base', 'HEAD', '--synth-command', 'node missing.mjs'],
       {
         cwd: repo,
         encoding: 'utf8',

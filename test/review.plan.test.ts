@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allowDestroyTrailers, decide, type Protections, renderDecision } from '../review/deploy-gate.ts';
 import { type Plan, parsePlan, readPlan } from '../review/plan.ts';
 import { summarizePlan } from '../review/plan-summary.ts';
+import { TSX } from './helpers/cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
 const FIXTURE = join(ROOT, 'test/fixtures/review/plan/cluster-alpha-db1-removed.json');
 
 function findEngine(): string | undefined {
@@ -148,9 +148,13 @@ describe.skipIf(!ENGINE)(`a real ${ENGINE ?? 'terraform'} plan`, () => {
     expect(renderDecision(decide(plan, 'demo', new Map(), []), 'abc1234')).toEqual([
       'deploy-gate: OK demo: 5 changes; no protected resource destroyed or replaced',
     ]);
-    const run = spawnSync(TSX, [join(ROOT, 'cli/plan-summary.ts'), file, '--max-lines', '3'], {
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      [...TSX, join(ROOT, 'cli/plan-summary.ts'), file, '--max-lines', '3'],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(
       '\n- **destroy** `terraform_data.gone` — it is no longer in the configuration\n',
@@ -198,7 +202,9 @@ describe('plan summary of the committed Proxmox plan', () => {
     const bad = join(mkdtempSync(join(tmpdir(), 'review-plan-bad-')), 'plan.json');
     temps.push(resolve(bad, '..'));
     writeFileSync(bad, '{"resource_changes": 3}');
-    const run = spawnSync(TSX, [join(ROOT, 'cli/plan-summary.ts'), bad], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [...TSX, join(ROOT, 'cli/plan-summary.ts'), bad], {
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`plan:summary: ${bad}: format_version:`);
   });
@@ -230,8 +236,9 @@ describe('deploy gate', () => {
 
   function gate(repo: string, ...extra: string[]) {
     return spawnSync(
-      TSX,
+      process.execPath,
       [
+        ...TSX,
         join(ROOT, 'cli/deploy-gate.ts'),
         FIXTURE,
         '--stack',
@@ -276,8 +283,9 @@ describe('deploy gate', () => {
     const empty = mkdtempSync(join(tmpdir(), 'review-no-synth-'));
     temps.push(empty);
     const run = spawnSync(
-      TSX,
+      process.execPath,
       [
+        ...TSX,
         join(ROOT, 'cli/deploy-gate.ts'),
         '--list-stacks',
         '--inventory',

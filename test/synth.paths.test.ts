@@ -1,10 +1,11 @@
 // `cdktf synth` (main.ts, which cdktf.json runs) and `npm run synth` share one synth, so their outputs are
 // the same files byte for byte: stacks, manifest and artifacts.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { run } from '../providers/simulator/terraform.ts';
+import { TSX } from './helpers/cli.ts';
 import { FIXTURE } from './helpers/inventories.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'synth-paths-'));
@@ -24,23 +25,21 @@ function tree(dir: string): Map<string, Buffer> {
 }
 
 describe('the two synth entry points', () => {
-  it('write byte-identical stacks, manifest and artifacts', () => {
+  it('write byte-identical stacks, manifest and artifacts', async () => {
     // No state backend settings from the caller's shell, and no telemetry call from the cdktf CLI.
     const { INFRA_BACKEND: _ignored, ...env } = process.env;
     const quiet = { ...env, CHECKPOINT_DISABLE: '1', INFRA_INVENTORY: FIXTURE };
     const viaCdktf = join(work, 'cdktf');
-    const cli = spawnSync('npx', ['cdktf', 'synth', '--output', viaCdktf], { encoding: 'utf8', env: quiet });
-    expect(cli.status, `${cli.stdout}${cli.stderr}`).toBe(0);
     const viaNpm = join(work, 'npm');
-    const npm = spawnSync(
-      'npx',
-      ['tsx', 'cli/synth.ts', '--inventory', FIXTURE, '--out', viaNpm, '--quiet'],
-      {
-        encoding: 'utf8',
+    // The two entry points side by side (separate processes and output directories).
+    const [cli, npm] = await Promise.all([
+      run('node_modules/.bin/cdktf', ['synth', '--output', viaCdktf], { env: quiet }),
+      run(process.execPath, [...TSX, 'cli/synth.ts', '--inventory', FIXTURE, '--out', viaNpm, '--quiet'], {
         env,
-      },
-    );
-    expect(npm.status, npm.stderr).toBe(0);
+      }),
+    ]);
+    expect(cli.code, `${cli.stdout}${cli.stderr}`).toBe(0);
+    expect(npm.code, npm.stderr).toBe(0);
 
     const a = tree(viaCdktf);
     const b = tree(viaNpm);

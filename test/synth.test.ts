@@ -14,14 +14,19 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { run } from '../providers/simulator/terraform.ts';
+import { TSX } from './helpers/cli.ts';
 import { FIXTURE } from './helpers/inventories.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'synth-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+// The command behind `npm run synth`.
+const SYNTH = [...TSX, 'cli/synth.ts'];
+const { INFRA_BACKEND: _ignored, ...env } = process.env;
+
 function synth(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const { INFRA_BACKEND: _ignored, ...env } = process.env;
-  const run = spawnSync('npx', ['tsx', 'cli/synth.ts', ...args], { encoding: 'utf8', env });
+  const run = spawnSync(process.execPath, [...SYNTH, ...args], { encoding: 'utf8', env });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -61,17 +66,20 @@ describe('npm run synth', () => {
     expect(run.stdout).toMatch(/^2 sites, 2 clusters, 4 nodes, 16 VMs: 0 errors, 0 warnings; wrote /m);
   });
 
-  it('is deterministic: two synths of the same inventory are byte-identical', () => {
+  it('is deterministic: two synths of the same inventory are byte-identical', async () => {
     const second = join(work, 'second');
     const third = join(work, 'third');
-    expect(synth(['--out', second]).status).toBe(0);
-    expect(synth(['--out', third]).status).toBe(0);
+    // Two processes side by side: neither can see the other's output.
+    const runs = await Promise.all(
+      [second, third].map((out) => run(process.execPath, [...SYNTH, '--out', out], { env })),
+    );
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
     const a = tree(second);
     const b = tree(third);
     expect([...a.keys()]).toEqual([...b.keys()]);
     for (const [path, text] of a) expect(b.get(path), path).toBe(text);
     expect(a.size).toBeGreaterThan(0);
-  });
+  }, 180_000);
 
   it('on a bad inventory exits 1, prints located errors, and leaves an existing output untouched', () => {
     const out = join(work, 'kept');
@@ -98,12 +106,13 @@ describe('npm run synth', () => {
       readFileSync(join(bad, 'vms.yaml'), 'utf8').replace('cores: 4', 'cores: four'),
     );
     const out = join(work, 'main-out');
-    const run = spawnSync('npx', ['tsx', 'main.ts'], {
+    // cdktf.json runs `npx tsx main.ts`; node with tsx's loader runs the same file.
+    const app = spawnSync(process.execPath, [...TSX, 'main.ts'], {
       encoding: 'utf8',
       env: { ...process.env, INFRA_INVENTORY: bad, CDKTF_OUTDIR: out },
     });
-    expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/vms\.yaml:\d+:\d+ {2}vms\[\d+\]\.cores {2}"four" is text/);
+    expect(app.status).toBe(1);
+    expect(app.stderr).toMatch(/vms\.yaml:\d+:\d+ {2}vms\[\d+\]\.cores {2}"four" is text/);
     expect(existsSync(out)).toBe(false);
   });
 });

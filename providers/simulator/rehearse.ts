@@ -175,6 +175,25 @@ export function summaryLine(results: readonly StackRehearsal[]): string {
   return `rehearse: ${results.length} stacks, ${applied} resources applied, second plan clean: ${clean ? 'yes' : 'no'}`;
 }
 
+/** How many resources a synthesized stack declares: what its terraform run takes time over. */
+export function resourceCount(stackJson: string): number {
+  const json = JSON.parse(readFileSync(stackJson, 'utf8')) as {
+    resource?: Record<string, Record<string, unknown>>;
+  };
+  return Object.values(json.resource ?? {}).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+}
+
+/**
+ * The order stacks start in: one at a time, deploy order; side by side, the largest first, so the small
+ * ones fill in beside it instead of the largest running alone at the end (the dns stack of the example
+ * holds as many resources as two cluster stacks).
+ */
+export function startOrder(stacks: readonly string[], synthDir: string, parallel: number): string[] {
+  if (parallel <= 1) return [...stacks];
+  const size = new Map(stacks.map((s) => [s, resourceCount(join(synthDir, 'stacks', s, 'cdk.tf.json'))]));
+  return [...stacks].sort((a, b) => size.get(b)! - size.get(a)!);
+}
+
 /**
  * Every stack, a few side by side (terraform waits on its provider much of the time); results and
  * lines come in deploy order. A failing stack never stops the others, as in the deploy pipeline.
@@ -196,17 +215,22 @@ export async function rehearseAll(
     if (wake) wake();
     else running -= 1;
   };
-  const pending = stacks.map(async (stack) => {
-    await slot();
-    try {
-      return await rehearseStack(stack, options);
-    } finally {
-      release();
-    }
-  });
+  const pending = new Map(
+    startOrder(stacks, options.synthDir, limit).map((stack) => [
+      stack,
+      (async () => {
+        await slot();
+        try {
+          return await rehearseStack(stack, options);
+        } finally {
+          release();
+        }
+      })(),
+    ]),
+  );
   const results: StackRehearsal[] = [];
-  for (const p of pending) {
-    const r = await p;
+  for (const stack of stacks) {
+    const r = await pending.get(stack)!;
     onStack(r);
     results.push(r);
   }

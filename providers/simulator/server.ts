@@ -8,7 +8,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { conformToBlock, fillComputed, objectId } from './objects.ts';
 import { planChange, type PathStep } from './plan.ts';
 import { protoSchema, readSchemaFile, type SchemaBlock, type ServedProvider } from './schema.ts';
-import { objectsOf, sharedWorld, writeWorld } from './state.ts';
+import { flushWorld, objectsOf, sharedWorld, writeWorldSoon } from './state.ts';
 import { decodeValue, encodeValue, isObjectValue, type ObjectValue, toJson, type Value } from './values.ts';
 
 export interface SimulatorOptions {
@@ -182,7 +182,7 @@ function handlers(
       const objects = objectsOf(world, endpoint, type);
       if (!isObjectValue(planned)) {
         if (isObjectValue(prior) && typeof prior.id === 'string') delete objects[prior.id];
-        writeWorld(options.worldFile, world);
+        writeWorldSoon(options.worldFile, world);
         count('ApplyResourceChange');
         return { new_state: dynamic(null), diagnostics: [] };
       }
@@ -198,7 +198,7 @@ function handlers(
         };
       const created = fillComputed(type, block, planned, id, endpoint);
       objects[id] = toJson(created) as Record<string, unknown>;
-      writeWorld(options.worldFile, world);
+      writeWorldSoon(options.worldFile, world);
       count('ApplyResourceChange');
       return { new_state: dynamic(created), private: r.planned_private, diagnostics: [] };
     },
@@ -285,6 +285,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     calls,
     close: async () => {
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.tryShutdown(() => resolve()))));
+      flushWorld(options.worldFile);
       rmSync(dir, { recursive: true, force: true });
     },
   };

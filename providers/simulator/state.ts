@@ -61,6 +61,8 @@ const statKey = (file: string): string => {
 };
 
 export function sharedWorld(file: string): SimulatedWorld {
+  const unwritten = pending.get(file);
+  if (unwritten) return unwritten;
   if (!existsSync(file)) return emptyWorld();
   const key = statKey(file);
   const hit = cache.get(file);
@@ -69,6 +71,29 @@ export function sharedWorld(file: string): SimulatedWorld {
   cache.set(file, { key, world });
   return world;
 }
+/**
+ * Worlds changed in this turn of the event loop and not yet written. Terraform applies up to ten objects
+ * at once and the file holds every object of every stack, so one write per object made a rehearsal's
+ * writes grow with the square of the world (1.2 MB written ~500 times for the example); one write per
+ * turn keeps what a reader sees the same, since no reader runs inside the turn.
+ */
+const pending = new Map<string, SimulatedWorld>();
+
+/** Writes the world once this turn of the event loop ends, with every change made in it. */
+export function writeWorldSoon(file: string, world: SimulatedWorld): void {
+  const scheduled = pending.has(file);
+  pending.set(file, world);
+  if (!scheduled) setImmediate(() => flushWorld(file));
+}
+
+/** Writes a world changed in this turn now (the simulator closing). */
+export function flushWorld(file: string): void {
+  const world = pending.get(file);
+  if (!world) return;
+  pending.delete(file);
+  writeWorld(file, world);
+}
+
 /** The objects of one type at one endpoint, created on first use. */
 export function objectsOf(
   world: SimulatedWorld,
