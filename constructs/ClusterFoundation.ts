@@ -32,6 +32,9 @@ export interface ClusterFoundationProps {
 }
 
 export class ClusterFoundation extends Construct {
+  /** The pools by name: VMs and ACLs on a pool depend on it, since Proxmox refuses either before it exists. */
+  readonly pools = new Map<string, VirtualEnvironmentPool>();
+
   constructor(scope: Construct, id: string, props: ClusterFoundationProps) {
     super(scope, id);
     const pools = [...new Set(props.pools ?? [])].sort();
@@ -40,10 +43,12 @@ export class ClusterFoundation extends Construct {
     }
 
     for (const pool of pools) {
-      new VirtualEnvironmentPool(this, `pool-${pool}`, {
+      const resource = new VirtualEnvironmentPool(this, `pool-${pool}`, {
         poolId: pool,
         comment: `VMs tagged ${pool}`,
-      }).overrideLogicalId(pool);
+      });
+      resource.overrideLogicalId(pool);
+      this.pools.set(pool, resource);
     }
 
     new VirtualEnvironmentClusterFirewall(this, 'firewall', {

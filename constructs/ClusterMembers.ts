@@ -1,4 +1,5 @@
 // The members' side of one Proxmox cluster: a group per role, its ACLs, and a user per member in those groups.
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { Acl } from '../.gen/providers/proxmox/acl/index.ts';
 import { VirtualEnvironmentGroup } from '../.gen/providers/proxmox/virtual-environment-group/index.ts';
@@ -31,6 +32,8 @@ export interface ClusterMembersProps {
   readonly cluster: string;
   readonly groups: readonly ClusterMemberGroup[];
   readonly users: readonly ClusterMemberUser[];
+  /** The cluster's pools by name: an ACL on `/pool/NAME` waits for its pool. @default none */
+  readonly pools?: ReadonlyMap<string, ITerraformDependable>;
 }
 
 /** `/` → `root`, `/pool/web` → `pool-web`: part of an ACL's resource name. */
@@ -51,11 +54,15 @@ export class ClusterMembers extends Construct {
       groups.set(group.id, resource);
       // Permissions go to groups, never to users: membership is the one thing an onboarding changes.
       for (const acl of group.acls) {
+        const pool = acl.path.startsWith('/pool/')
+          ? props.pools?.get(acl.path.slice('/pool/'.length))
+          : undefined;
         new Acl(this, `acl-${group.id}-${acl.role}-${aclPathName(acl.path)}`, {
           groupId: resource.groupId,
           path: acl.path,
           roleId: acl.role,
           propagate: true,
+          ...(pool ? { dependsOn: [pool] } : {}),
         }).overrideLogicalId(`${group.id}-${acl.role}-${aclPathName(acl.path)}`);
       }
     }

@@ -1,6 +1,7 @@
 // One inventory VM on Proxmox: the VM itself, its cloud-init snippet, firewall, and HA registration.
 import type { PortRange } from '../inventory/ports.ts';
 import { proxmoxPorts } from './proxmox-ports.ts';
+import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { networkDevice } from './network-device.ts';
 import { Haresource } from '../.gen/providers/proxmox/haresource/index.ts';
@@ -67,6 +68,8 @@ export interface DebianVmProps {
   readonly tags?: readonly string[];
   /** Resource pool. @default none */
   readonly pool?: string;
+  /** The pool's resource, so the VM is created after it (Proxmox refuses a VM in a pool that does not exist). */
+  readonly poolResource?: ITerraformDependable;
   readonly description?: string;
   /** Register with HA and prefer `node`; HA, not Terraform, then decides where the VM runs. @default false */
   readonly ha?: boolean;
@@ -128,6 +131,7 @@ export class DebianVm extends Construct {
       description: props.description,
       tags,
       poolId: props.pool,
+      ...(props.poolResource ? { dependsOn: [props.poolResource] } : {}),
       onBoot: true,
       started: true,
       // Destroy asks the guest to shut down cleanly through the agent instead of pulling the plug.

@@ -1,5 +1,6 @@
-// Which Proxmox grants reach one VM: those on /, on its node, on its pools (tags) or on its VM id, in its cluster.
+// Which Proxmox grants reach one VM: those on /, on its node, on its pool or on its VM id, in its cluster.
 import type { Inventory } from '../inventory/inventory.ts';
+import { vmPool } from '../inventory/pools.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { accessModel } from './access.ts';
 
@@ -10,7 +11,8 @@ export interface GrantOnVm {
 }
 
 export function proxmoxGrantsOn(inventory: Inventory, vm: Vm): GrantOnVm[] {
-  const paths = new Set(['/', `/nodes/${vm.node}`, `/vms/${vm.id}`, ...vm.tags.map((t) => `/pool/${t}`)]);
+  const pool = vmPool(vm);
+  const paths = new Set(['/', `/nodes/${vm.node}`, `/vms/${vm.id}`, ...(pool ? [`/pool/${pool}`] : [])]);
   const grants = new Map<string, { role: string; path: string; users: string[] }>();
   for (const access of accessModel(inventory))
     for (const p of access.proxmox) {

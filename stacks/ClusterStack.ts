@@ -14,6 +14,7 @@ import { type DebianRelease, imageFileName } from '../inventory/images.schema.ts
 import type { Inventory } from '../inventory/inventory.ts';
 import type { Model } from '../model/derive.ts';
 import { parsePrefix } from '../inventory/net.ts';
+import { vmPool } from '../inventory/pools.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { proxmoxMembersPlan } from '../members/proxmox-users.ts';
 import { configureBackend } from './backend.ts';
@@ -87,11 +88,6 @@ function cloudConfigText(cloudConfigs: ReadonlyMap<string, string>, vm: Vm): str
   return text;
 }
 
-/** The pool a VM goes in: its first tag, so pools group VMs by role (web, db, dns...). */
-export function vmPool(vm: Vm): string | undefined {
-  return vm.tags[0];
-}
-
 export class ClusterStack extends TerraformStack {
   constructor(scope: Construct, props: ClusterStackProps) {
     const { model, cluster } = props;
@@ -108,7 +104,7 @@ export class ClusterStack extends TerraformStack {
       .filter((vm) => vm.cluster === cluster.name)
       .sort((a, b) => a.name.localeCompare(b.name));
 
-    new ClusterFoundation(this, 'foundation', {
+    const foundation = new ClusterFoundation(this, 'foundation', {
       cluster: cluster.name,
       managementPrefixes: managementPrefixes(inventory, cluster.site),
       pools: vms.map(vmPool).filter((p): p is string => p !== undefined),
@@ -127,6 +123,7 @@ export class ClusterStack extends TerraformStack {
     new ClusterMembers(this, 'members', {
       cluster: cluster.name,
       ...proxmoxMembersPlan(inventory, cluster.name),
+      pools: foundation.pools,
     });
 
     // One download per node and storage; a shared storage is one place, so one download for the cluster.
@@ -174,6 +171,7 @@ export class ClusterStack extends TerraformStack {
         domain: inventory.org.domain,
         tags: vm.tags,
         pool: vmPool(vm),
+        poolResource: foundation.pools.get(vmPool(vm) ?? ''),
         description: [`${fqdn(inventory, vm)}`, vm.notes].filter(Boolean).join('\n\n'),
         ha: vm.ha,
         protected: vm.protected,

@@ -157,6 +157,22 @@ describe('the members part of a cluster stack', () => {
     expect(expirationOf('2036-06-30')).toBe('2036-06-30T23:59:59Z');
   });
 
+  it('creates an ACL on a pool, and a VM in it, only after the pool', () => {
+    const pooled = load({
+      vms: replace('    id: 103\n', '    id: 103\n    tags: [forge, web]\n'),
+      roles: replace('path: /vms/103 }', 'path: /pool/forge }'),
+    });
+    const all = (synthCluster(pooled, 'ceph').resource ?? {}) as Resources;
+    expect(Object.keys(all['proxmox_virtual_environment_pool']!)).toEqual(['forge']);
+    expect(all['proxmox_acl']!['developer-PVEVMUser-pool-forge']!['depends_on']).toEqual([
+      'proxmox_virtual_environment_pool.forge',
+    ]);
+    expect(all['proxmox_acl']!['admin-Administrator-root']!['depends_on']).toBeUndefined();
+    const vm = Object.values(all['proxmox_virtual_environment_vm']!).find((r) => r['vm_id'] === 103)!;
+    expect(vm['pool_id']).toBe('forge');
+    expect(vm['depends_on']).toEqual(['proxmox_virtual_environment_pool.forge']);
+  });
+
   it('conforms to the pinned bpg/proxmox schema', () => {
     const schema = JSON.parse(readFileSync('providers/proxmox/schema.json', 'utf8')) as ProviderSchemaFile;
     for (const cluster of ['ceph', 'solo'])

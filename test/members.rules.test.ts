@@ -82,12 +82,22 @@ describe('member and role rules', () => {
 
   it('a Proxmox path that exists on no cluster, or not on the cluster named', () => {
     expect(check({ roles: replace('path: /vms/103 }', 'path: /pool/web }') }).errors).toEqual([
-      'roles.yaml:15:34  roles[1].proxmox[0].path  "/pool/web" exists on no cluster, so this grant matches nothing; expected a pool named after a VM tag, or a node, storage or VM id of clusters.yaml/vms.yaml',
+      'roles.yaml:15:34  roles[1].proxmox[0].path  "/pool/web" exists on no cluster, so this grant matches nothing; expected a pool (the first tag of a VM), or a node, storage or VM id of clusters.yaml/vms.yaml',
     ]);
     expect(
       check({ roles: replace('path: /vms/103 }', 'path: /vms/103, clusters: [solo] }') }).errors,
     ).toEqual([
       'roles.yaml:15:55  roles[1].proxmox[0].clusters[0]  "/vms/103" does not exist on cluster "solo"; expected one of ceph',
+    ]);
+  });
+
+  it("a pool is a VM's first tag only: a grant on a later tag names a pool no cluster creates", () => {
+    const tagged = replace('    id: 103\n', '    id: 103\n    tags: [forge, web]\n');
+    expect(check({ vms: tagged, roles: replace('path: /vms/103 }', 'path: /pool/forge }') }).errors).toEqual(
+      [],
+    );
+    expect(check({ vms: tagged, roles: replace('path: /vms/103 }', 'path: /pool/web }') }).errors).toEqual([
+      'roles.yaml:15:34  roles[1].proxmox[0].path  "/pool/web" exists on no cluster, so this grant matches nothing; expected a pool (the first tag of a VM), or a node, storage or VM id of clusters.yaml/vms.yaml',
     ]);
   });
 

@@ -1,17 +1,18 @@
 // Forbids a Proxmox grant on a path or cluster that does not exist: a pool no VM is tagged with, an unknown node,
 // storage, VM id or cluster.
 import type { Inventory } from '../inventory.ts';
+import { vmPool } from '../pools.ts';
 import type { ProxmoxGrant } from '../roles.schema.ts';
 import type { MemberRule, RuleFinding } from './types.ts';
 
-/** Clusters on which an ACL path exists (pools are the VM tags of that cluster, see ClusterFoundation). */
+/** Clusters on which an ACL path exists (a pool exists where a VM's first tag names it, see vmPool). */
 export function clustersWithPath(inventory: Inventory, path: string): string[] {
   const [, kind, id] = path.split('/');
   return inventory.clusters
     .filter((cluster) => {
       const vms = inventory.vms.filter((vm) => vm.cluster === cluster.name);
       if (path === '/') return true;
-      if (kind === 'pool') return vms.some((vm) => vm.tags.includes(id ?? ''));
+      if (kind === 'pool') return vms.some((vm) => vmPool(vm) === id);
       if (kind === 'nodes') return cluster.nodes.some((n) => n.name === id);
       if (kind === 'storage') return cluster.storages.some((s) => s.name === id);
       if (kind === 'vms') return vms.some((vm) => String(vm.id) === id);
@@ -38,7 +39,7 @@ export const proxmoxPathMatchesNothing: MemberRule = (inventory) => {
           severity: 'error',
           file: 'roles',
           path: [...base, 'path'],
-          message: `"${grant.path}" exists on no cluster, so this grant matches nothing; expected a pool named after a VM tag, or a node, storage or VM id of clusters.yaml/vms.yaml`,
+          message: `"${grant.path}" exists on no cluster, so this grant matches nothing; expected a pool (the first tag of a VM), or a node, storage or VM id of clusters.yaml/vms.yaml`,
         });
         return;
       }
