@@ -4,34 +4,13 @@ import { Construct } from 'constructs';
 import { Acl } from '../.gen/providers/proxmox/acl/index.ts';
 import { VirtualEnvironmentGroup } from '../.gen/providers/proxmox/virtual-environment-group/index.ts';
 import { VirtualEnvironmentUser } from '../.gen/providers/proxmox/virtual-environment-user/index.ts';
-
-export interface ClusterMemberGroup {
-  /** Group id, also the Terraform resource name: a role name. */
-  readonly id: string;
-  /** Shown in the Proxmox UI next to the group. */
-  readonly comment: string;
-  /** A built-in Proxmox role on an ACL path, for everyone in the group. */
-  readonly acls: readonly { readonly role: string; readonly path: string }[];
-}
-
-export interface ClusterMemberUser {
-  /** The login, also the Terraform resource name. */
-  readonly user: string;
-  /** `alice@pve` */
-  readonly userId: string;
-  readonly email: string;
-  readonly comment: string;
-  /** Ids of groups of this construct. */
-  readonly groups: readonly string[];
-  /** RFC 3339; Proxmox refuses the login after it. @default never */
-  readonly expirationDate?: string;
-}
+import type { ProxmoxGroupPlan, ProxmoxUserPlan } from '../members/proxmox-users.ts';
 
 export interface ClusterMembersProps {
   /** Cluster name, for error messages. */
   readonly cluster: string;
-  readonly groups: readonly ClusterMemberGroup[];
-  readonly users: readonly ClusterMemberUser[];
+  readonly groups: readonly ProxmoxGroupPlan[];
+  readonly users: readonly ProxmoxUserPlan[];
   /** The cluster's pools by name: an ACL on `/pool/NAME` waits for its pool. @default none */
   readonly pools?: ReadonlyMap<string, ITerraformDependable>;
 }

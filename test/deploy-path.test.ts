@@ -5,14 +5,13 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Testing } from 'cdktf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Inventory } from '../inventory/inventory.ts';
+import { synthClusterStack } from './helpers/cluster-stack.ts';
 import { loadInventory } from '../model/load.ts';
 import { diffSynthOutputs } from '../review/diff.ts';
 import { readSynthOutput } from '../review/synth-output.ts';
 import { BOOT_IMAGES, bootImagesReport } from '../stacks/boot-images.ts';
-import { ClusterStack } from '../stacks/ClusterStack.ts';
 import { PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts, snippetStacks } from '../stacks/node-ssh.ts';
 import { synthesize } from '../stacks/synth.ts';
 import { TSX } from './helpers/cli.ts';
@@ -30,15 +29,8 @@ function fixture(): Inventory {
   return result.inventory;
 }
 
-function synthCluster(inventory: Inventory, cluster: string): StackJson {
-  const app = Testing.app();
-  const stack = new ClusterStack(app, {
-    model: deriveModel(inventory),
-    cluster: inventory.clusters.find((c) => c.name === cluster)!,
-    env: {},
-  });
-  return JSON.parse(Testing.synth(stack)) as StackJson;
-}
+const synthCluster = (inventory: Inventory, cluster: string): StackJson =>
+  synthClusterStack<StackJson>(inventory, cluster);
 
 const inventory = fixture();
 const ceph = synthCluster(inventory, 'ceph');

@@ -1,8 +1,6 @@
 // The forge stack: teams from roles.yaml, memberships from members.yaml, on Gitea and on GitHub, pinned on the
 // members fixture organisation; and a real terraform rehearsal of it, onboarding and offboarding included.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import type { Inventory } from '../inventory/inventory.ts';
@@ -10,12 +8,11 @@ import { removeMember } from '../members/edit.ts';
 import { forgePlan } from '../members/forge.ts';
 import { loadInventory } from '../model/load.ts';
 import { checkStack, type ProviderSchemaFile } from '../providers/conformance.ts';
-import { rehearseStack } from '../providers/simulator/rehearse.ts';
-import { findTerraform } from '../providers/simulator/terraform.ts';
 import { ForgeStack } from '../stacks/ForgeStack.ts';
 import type { StackJson } from '../stacks/stack-json.ts';
 import { FIXTURE_TODAY, fixtureOrg, replace } from './helpers/members.ts';
-import { PINNED, TERRAFORM_MISSING } from './helpers/terraform.ts';
+import { rehearseChange } from './helpers/rehearse-change.ts';
+import { TERRAFORM_MISSING } from './helpers/terraform.ts';
 
 const GITEA = '\nforge:\n  kind: gitea\n  url: https://git.test.example.org\n  organisation: fixture\n';
 const GITHUB = '\nforge:\n  kind: github\n  organisation: fixture-org\n';
@@ -175,33 +172,17 @@ describe.skipIf(TERRAFORM_MISSING)('the forge stack with the real terraform agai
   ])(
     '%s: applies, converges, and an offboarding destroys exactly that member’s membership',
     async (_kind, forge) => {
-      const dir = mkdtempSync(join(tmpdir(), 'forge-rehearse-'));
-      const options = {
-        synthDir: dir,
-        stacks: ['forge'],
-        terraform: findTerraform() ?? 'terraform',
-        schemaFiles: PINNED,
-        worldFile: join(dir, 'world.json'),
-        inventory: 'inventory',
-      };
-      const write = (inventory: Inventory): void => {
-        mkdirSync(join(dir, 'stacks/forge'), { recursive: true });
-        writeFileSync(join(dir, 'stacks/forge/cdk.tf.json'), JSON.stringify(synthForge(inventory)));
-      };
-      try {
-        write(load({ org: (t) => t + forge }));
-        const first = await rehearseStack('forge', options);
-        expect(first, first.detail).toMatchObject({ ok: true, planned: { create: 7, update: 0, delete: 0 } });
-        write(load({ org: (t) => t + forge, members: (t) => removeMember(t, 'cy') }));
-        const second = await rehearseStack('forge', options);
-        expect(second, second.detail).toMatchObject({
-          ok: true,
-          planned: { create: 0, update: 0, delete: 1 },
-          secondPlanClean: true,
-        });
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      const { first, second } = await rehearseChange(
+        'forge',
+        synthForge(load({ org: (t) => t + forge })),
+        synthForge(load({ org: (t) => t + forge, members: (t) => removeMember(t, 'cy') })),
+      );
+      expect(first, first.detail).toMatchObject({ ok: true, planned: { create: 7, update: 0, delete: 0 } });
+      expect(second, second.detail).toMatchObject({
+        ok: true,
+        planned: { create: 0, update: 0, delete: 1 },
+        secondPlanClean: true,
+      });
     },
     120_000,
   );

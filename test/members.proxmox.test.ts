@@ -1,22 +1,17 @@
 // Members on Proxmox: users, one group per role and group ACLs in each cluster stack, pinned on the members
 // fixture organisation (test/fixtures/inventory/base + test/fixtures/members).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Testing } from 'cdktf';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Inventory } from '../inventory/inventory.ts';
 import { removeMember } from '../members/edit.ts';
 import { expirationOf, proxmoxMembersPlan } from '../members/proxmox-users.ts';
-import { deriveModel } from '../model/derive.ts';
 import { loadInventory } from '../model/load.ts';
 import { checkStack, type ProviderSchemaFile } from '../providers/conformance.ts';
-import { rehearseStack } from '../providers/simulator/rehearse.ts';
-import { findTerraform } from '../providers/simulator/terraform.ts';
-import { ClusterStack } from '../stacks/ClusterStack.ts';
 import type { StackJson } from '../stacks/stack-json.ts';
+import { synthClusterStack } from './helpers/cluster-stack.ts';
 import { FIXTURE_TODAY, fixtureOrg, replace } from './helpers/members.ts';
-import { PINNED, TERRAFORM_MISSING } from './helpers/terraform.ts';
+import { rehearseChange } from './helpers/rehearse-change.ts';
+import { TERRAFORM_MISSING } from './helpers/terraform.ts';
 
 const MEMBER_TYPES = ['proxmox_virtual_environment_group', 'proxmox_acl', 'proxmox_virtual_environment_user'];
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
@@ -27,15 +22,8 @@ function load(edits: Parameters<typeof fixtureOrg>[0] = {}): Inventory {
   return result.inventory;
 }
 
-function synthCluster(inventory: Inventory, cluster: string): StackJson {
-  const app = Testing.app();
-  const stack = new ClusterStack(app, {
-    model: deriveModel(inventory),
-    cluster: inventory.clusters.find((c) => c.name === cluster)!,
-    env: {},
-  });
-  return JSON.parse(Testing.synth(stack)) as StackJson;
-}
+const synthCluster = (inventory: Inventory, cluster: string): StackJson =>
+  synthClusterStack<StackJson>(inventory, cluster);
 
 /** The members' resources of a stack, without cdktf's metadata. */
 function memberResources(json: StackJson): Resources {
@@ -203,39 +191,26 @@ describe('offboarding on Proxmox', () => {
 
 describe.skipIf(TERRAFORM_MISSING)('the members part with the real terraform against the simulator', () => {
   it('applies, converges, and an offboarding destroys exactly that user', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pve-members-rehearse-'));
-    const options = {
-      synthDir: dir,
-      stacks: ['members-ceph'],
-      terraform: findTerraform() ?? 'terraform',
-      schemaFiles: PINNED,
-      worldFile: join(dir, 'world.json'),
-      inventory: 'inventory',
-    };
     // The cluster stack cut down to its provider and the members' resources: the VMs are rehearsed elsewhere.
-    const write = (inventory: Inventory): void => {
+    const membersOnly = (inventory: Inventory): object => {
       const json = synthCluster(inventory, 'ceph');
       const kept = {
         ...json,
         resource: Object.fromEntries(MEMBER_TYPES.map((t) => [t, json.resource?.[t]])),
       };
       (kept.terraform as { backend?: unknown }).backend = { local: { path: 'terraform.tfstate' } };
-      mkdirSync(join(dir, 'stacks/members-ceph'), { recursive: true });
-      writeFileSync(join(dir, 'stacks/members-ceph/cdk.tf.json'), JSON.stringify(kept));
+      return kept;
     };
-    try {
-      write(load());
-      const first = await rehearseStack('members-ceph', options);
-      expect(first, first.detail).toMatchObject({ ok: true, planned: { create: 7, update: 0, delete: 0 } });
-      write(load({ members: (t) => removeMember(t, 'cy') }));
-      const second = await rehearseStack('members-ceph', options);
-      expect(second, second.detail).toMatchObject({
-        ok: true,
-        planned: { create: 0, update: 0, delete: 1 },
-        secondPlanClean: true,
-      });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { first, second } = await rehearseChange(
+      'members-ceph',
+      membersOnly(load()),
+      membersOnly(load({ members: (t) => removeMember(t, 'cy') })),
+    );
+    expect(first, first.detail).toMatchObject({ ok: true, planned: { create: 7, update: 0, delete: 0 } });
+    expect(second, second.detail).toMatchObject({
+      ok: true,
+      planned: { create: 0, update: 0, delete: 1 },
+      secondPlanClean: true,
+    });
   }, 120_000);
 });

@@ -15,7 +15,7 @@ import { VirtualEnvironmentVm } from '../.gen/providers/proxmox/virtual-environm
 import { vmFirewallRules } from '../baseline/firewall.ts';
 import { DebianVm } from '../constructs/DebianVm.ts';
 import type { Inventory } from '../inventory/inventory.ts';
-import { ClusterStack } from '../stacks/ClusterStack.ts';
+import { synthClusterStack } from './helpers/cluster-stack.ts';
 import { exampleInventory, fixtureInventory } from './helpers/inventories.ts';
 
 interface StackJson {
@@ -24,15 +24,8 @@ interface StackJson {
   resource: Record<string, Record<string, Record<string, unknown>>>;
 }
 
-function synthCluster(inventory: Inventory, cluster: string, env: NodeJS.ProcessEnv = {}): StackJson {
-  const app = Testing.app();
-  const stack = new ClusterStack(app, {
-    model: deriveModel(inventory),
-    cluster: inventory.clusters.find((c) => c.name === cluster)!,
-    env,
-  });
-  return JSON.parse(Testing.synth(stack)) as StackJson;
-}
+const synthCluster = (inventory: Inventory, cluster: string, env: NodeJS.ProcessEnv = {}): StackJson =>
+  synthClusterStack<StackJson>(inventory, cluster, env);
 
 describe('DebianVm', () => {
   const synth = (props: Partial<ConstructorParameters<typeof DebianVm>[2]> = {}): string =>
