@@ -1,10 +1,11 @@
 // onboard / offboard / access as a person runs them: real child processes on a scratch copy of the fixture org.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_TODAY, fixtureOrg } from './helpers/members.ts';
+import { throwawayKey } from './helpers/ssh-keys.ts';
 
 function run(command: string, args: string[]): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(
@@ -25,18 +26,7 @@ describe('onboard, offboard, access', () => {
     dir = fixtureOrg();
     original = readFileSync(join(dir, 'members.yaml'), 'utf8');
     const keys = mkdtempSync(join(tmpdir(), 'onboard-key-'));
-    execFileSync('ssh-keygen', [
-      '-q',
-      '-t',
-      'ed25519',
-      '-N',
-      '',
-      '-C',
-      'dora@laptop',
-      '-f',
-      join(keys, 'dora'),
-    ]);
-    key = join(keys, 'dora.pub');
+    key = `${throwawayKey(keys, 'dora')}.pub`;
   });
 
   it('onboard adds the entry at the end, keeps the rest, and prints what the member gains', () => {

@@ -11,6 +11,7 @@ import { allowedSigners } from '../review/key-proof.ts';
 import { addMember } from '../members/edit.ts';
 import { TSX } from './helpers/cli.ts';
 import { FIXTURE_TODAY, fixtureOrg } from './helpers/members.ts';
+import { throwawayKey } from './helpers/ssh-keys.ts';
 
 const ROOT = process.cwd();
 const keys = mkdtempSync(join(tmpdir(), 'review-keys-'));
@@ -24,20 +25,7 @@ const env = {
   GIT_CONFIG_NOSYSTEM: '1',
 };
 
-function keygen(name: string): string {
-  execFileSync('ssh-keygen', [
-    '-q',
-    '-t',
-    'ed25519',
-    '-N',
-    '',
-    '-C',
-    `${name}@laptop`,
-    '-f',
-    join(keys, name),
-  ]);
-  return join(keys, name);
-}
+const keygen = (name: string): string => throwawayKey(keys, name);
 
 function git(repo: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd: repo, env, encoding: 'utf8' });
