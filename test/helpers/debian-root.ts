@@ -90,7 +90,13 @@ export function debianRoot(packages: readonly string[], downloaded: readonly str
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  renameSync(scratch, dir);
+  try {
+    renameSync(scratch, dir);
+  } catch (e) {
+    // Another run built the same root meanwhile (same key, same content): keep theirs, drop ours.
+    if (!existsSync(join(dir, 'etc', 'debian_version'))) throw e;
+    rmSync(scratch, { recursive: true, force: true });
+  }
   return { dir, builtSeconds: (performance.now() - started) / 1000 };
 }
 
