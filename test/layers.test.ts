@@ -1,17 +1,12 @@
-// Imports flow one way: a folder imports only folders listed above it in README.md's layout table, and no
-// folders import each other in a cycle. A new upward import fails here, naming the file and the import; so
+// Imports flow one way: a folder imports only folders listed before it in LAYERS (test/helpers/layers.ts), and
+// no folders import each other in a cycle. A new upward import fails here, naming the file and the import; so
 // does an import of the provider bindings anywhere but constructs/.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LAYERS } from './helpers/layers.ts';
 
 const ROOT = join(dirname(new URL(import.meta.url).pathname), '..');
-
-/** The folders of the layout table in README.md, top (imported by everything) to bottom. */
-function layerOrder(readme: string): string[] {
-  const section = readme.split(/^## Layout$/m)[1]?.split(/^## /m)[0] ?? '';
-  return [...section.matchAll(/^\| `([a-z.]+)\/` \|/gm)].map((m) => m[1]!);
-}
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -59,7 +54,7 @@ function cycles(edges: readonly Edge[]): string[] {
   return [...found].sort();
 }
 
-const order = layerOrder(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+const order = LAYERS;
 // test/ sits at the bottom and may import anything; its helpers are not a layer of the product.
 const folders = order.filter((f) => f !== 'test');
 
@@ -80,15 +75,23 @@ function bindingImports(files: readonly { path: string; text: string }[]): strin
 }
 
 describe('layering', () => {
-  it('reads the layer order from the README layout table', () => {
-    expect(order.slice(0, 4)).toEqual(['inventory', 'services', 'dns', 'model']);
-    expect(order).toContain('stacks');
+  it('lists every top-level folder of code as a layer, once', () => {
+    const withCode = readdirSync(ROOT).filter(
+      (entry) =>
+        !entry.startsWith('.') &&
+        entry !== 'node_modules' &&
+        !entry.startsWith('cdktf.out') &&
+        statSync(join(ROOT, entry)).isDirectory() &&
+        sourceFiles(join(ROOT, entry)).length > 0,
+    );
+    expect([...order].sort()).toEqual(withCode.sort());
+    expect(new Set(order).size).toBe(order.length);
   });
 
   it('imports only from folders above in the layout table', () => {
     const upward = folderImports(folders)
       .filter((e) => order.indexOf(e.to) > order.indexOf(e.from))
-      .map((e) => `${e.where}: ${e.from}/ is above ${e.to}/ in the README layout table`);
+      .map((e) => `${e.where}: ${e.from}/ is above ${e.to}/ in LAYERS (test/helpers/layers.ts)`);
     expect(upward).toEqual([]);
   });
 
