@@ -1,0 +1,304 @@
+// The README and docs/ are checked like code: the README stays short, the index lists every page, every
+// relative link and anchor resolves, pasted outputs stay out of headings, every `ts` sample type-checks
+// as the file it names, every documented `npm run` names a script and options that exist, and the marked
+// figures and pasted outputs agree with what the tools give on the example today.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, normalize } from 'node:path';
+import ts from 'typescript';
+import { parseDocument } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { synthOrExit, type SynthRun } from '../cli/synth-run.ts';
+import { inventorySummary } from '../cli/report.ts';
+import { icingaCounts } from '../monitoring/icinga2.ts';
+import { diffSynthOutputs } from '../review/diff.ts';
+import { renderText } from '../review/diff-render.ts';
+import { readSynthOutput } from '../review/synth-output.ts';
+import { LAYERS } from './helpers/layers.ts';
+import { EXAMPLE } from './helpers/inventories.ts';
+import {
+  anchors,
+  type Doc,
+  fences,
+  figures,
+  headings,
+  inlineCode,
+  links,
+  repositoryDocs,
+} from './helpers/markdown.ts';
+
+const ROOT = join(dirname(new URL(import.meta.url).pathname), '..');
+const docs = repositoryDocs(ROOT);
+const byPath = new Map(docs.map((d) => [d.path, d]));
+const at = (doc: Doc | string, line: number): string => `${typeof doc === 'string' ? doc : doc.path}:${line}`;
+
+describe('the README and the docs index', () => {
+  it('keeps the README under 250 lines, linking to the docs index', () => {
+    const readme = byPath.get('README.md')!;
+    expect(readme.lines.length).toBeLessThan(250);
+    expect(links(readme).map((l) => l.target)).toContain('docs/README.md');
+  });
+
+  it('lists every page of docs/ in docs/README.md', () => {
+    const index = byPath.get('docs/README.md')!;
+    const listed = new Set(links(index).map((l) => normalize(join('docs', l.target.split('#')[0]!))));
+    const missing = docs
+      .map((d) => d.path)
+      .filter((p) => p.startsWith('docs/') && p !== 'docs/README.md' && !listed.has(p));
+    expect(missing).toEqual([]);
+  });
+
+  it('resolves every relative link and anchor of the README and the docs', () => {
+    const broken = docs.flatMap((doc) =>
+      links(doc).flatMap(({ line, target }) => {
+        if (/^[a-z]+:/i.test(target)) return [];
+        const [file, anchor] = target.split('#') as [string, string | undefined];
+        const path = file === '' ? doc.path : normalize(join(dirname(doc.path), file));
+        if (!existsSync(join(ROOT, path))) return [`${at(doc, line)} links to ${target}: no file ${path}`];
+        const linked = byPath.get(path);
+        if (anchor && linked && !anchors(linked).has(anchor))
+          return [`${at(doc, line)} links to ${target}: ${path} has no heading #${anchor}`];
+        return [];
+      }),
+    );
+    expect(broken).toEqual([]);
+  });
+
+  it('starts every page with its one title and keeps headings out of folded pasted output', () => {
+    const wrong = docs.flatMap((doc) => {
+      const hs = headings(doc);
+      const out: string[] = [];
+      if (hs[0]?.line !== 1 || hs[0].level !== 1) out.push(`${at(doc, 1)} does not start with a # title`);
+      for (const h of hs.slice(1)) {
+        if (h.level === 1) out.push(`${at(doc, h.line)} is a second # title`);
+        if (h.inDetails > 0)
+          out.push(`${at(doc, h.line)} "${h.text}" is a heading inside <details>: fence it`);
+      }
+      return out;
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('describes the layer order of test/helpers/layers.ts in docs/development.md', () => {
+    const doc = byPath.get('docs/development.md')!;
+    const table = doc.lines.flatMap((l) => /^\| `([a-z.]+)\/` \|/.exec(l)?.[1] ?? []);
+    expect(table).toEqual([...LAYERS]);
+  });
+});
+
+describe('code samples', () => {
+  const samples = docs.flatMap((doc) =>
+    fences(doc).blocks.filter((b) => b.lang === 'ts' || b.lang === 'typescript'),
+  );
+
+  it('has ts samples, each naming the file it belongs in on its first line', () => {
+    expect(samples.length).toBeGreaterThan(0);
+    const unnamed = samples
+      .filter((s) => !/^\/\/ [\w./-]+\.ts$/.test(s.body.split('\n')[0]!))
+      .map((s) => `${at(s.doc, s.line)} starts with no "// path/to/file.ts" line`);
+    expect(unnamed).toEqual([]);
+  });
+
+  it('type-checks every ts sample as the file it names, against the repository', () => {
+    const config = ts.parseJsonConfigFileContent(
+      ts.readConfigFile(join(ROOT, 'tsconfig.json'), ts.sys.readFile).config,
+      ts.sys,
+      ROOT,
+    );
+    const virtual = new Map<string, { text: string; where: string }>();
+    for (const s of samples) {
+      const file = join(ROOT, s.body.split('\n')[0]!.slice(3));
+      virtual.set(file, { text: s.body, where: at(s.doc, s.line) });
+    }
+    const host = ts.createCompilerHost(config.options);
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.getSourceFile = (name, version, onError) => {
+      const sample = virtual.get(name);
+      return sample ? ts.createSourceFile(name, sample.text, version) : getSourceFile(name, version, onError);
+    };
+    const fileExists = host.fileExists.bind(host);
+    host.fileExists = (name) => virtual.has(name) || fileExists(name);
+    const program = ts.createProgram([...virtual.keys()], config.options, host);
+    const errors = [...virtual].flatMap(([file, { where }]) =>
+      ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => {
+        const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line : 0;
+        return `${where} (sample line ${line + 1}): ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+      }),
+    );
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
+
+interface NpmRun {
+  readonly where: string;
+  readonly script: string;
+  readonly options: readonly string[];
+  readonly text: string;
+}
+
+/** Every `npm run NAME -- --opt ...` of the docs: in shell samples and in inline code (the commands table). */
+function documentedRuns(): NpmRun[] {
+  const runs: NpmRun[] = [];
+  const collect = (where: string, text: string): void => {
+    for (const m of text.matchAll(/\bnpm run(?: -s| --silent)? ([a-z][\w:-]*)([^\n|;&`]*)/g)) {
+      const args = m[2]!
+        .split(/\s+--\s+|\s+--$/)
+        .slice(1)
+        .join(' ');
+      const options = [...args.matchAll(/(?:^|[\s[])--([a-z][\w-]*)/g)].map((o) => o[1]!);
+      runs.push({ where, script: m[1]!, options, text: m[0].trim() });
+    }
+  };
+  for (const doc of docs) {
+    for (const b of fences(doc).blocks)
+      if (['sh', 'shell', 'bash', 'console'].includes(b.lang))
+        b.body.split('\n').forEach((line, i) => collect(at(doc, b.line + 1 + i), line));
+    for (const c of inlineCode(doc)) collect(at(doc, c.line), c.code);
+  }
+  return runs;
+}
+
+/** The TypeScript source behind an npm script (`node --import tsx cli/diff.ts` → `cli/diff.ts`). */
+function scriptSource(command: string): string | undefined {
+  const m = /\b((?:cli|providers|bench)\/[\w/-]+)\.(?:ts|js)\b/.exec(command);
+  return m ? `${m[1]}.ts` : undefined;
+}
+
+describe('documented commands', () => {
+  const scripts = (
+    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts;
+  const runs = documentedRuns();
+
+  it('names only npm scripts that package.json has', () => {
+    expect(runs.length).toBeGreaterThan(20);
+    const unknown = runs.filter((r) => !(r.script in scripts)).map((r) => `${r.where}: ${r.text}: no script`);
+    expect(unknown).toEqual([]);
+  });
+
+  it('passes only options the command declares', () => {
+    const wrong = runs.flatMap((r) => {
+      if (r.options.length === 0 || !(r.script in scripts)) return [];
+      const source = scriptSource(scripts[r.script]!);
+      if (!source) return [`${r.where}: ${r.text}: options given, but "${scripts[r.script]}" takes none`];
+      const text = [source, 'cli/args.ts'].map((f) => readFileSync(join(ROOT, f), 'utf8')).join('\n');
+      return r.options
+        .filter((o) => !new RegExp(`(^|[\\s{,])'?${o}'?\\s*:\\s*\\{`, 'm').test(text))
+        .map((o) => `${r.where}: ${r.text}: ${source} declares no --${o}`);
+    });
+    expect(wrong).toEqual([]);
+  });
+
+  it('runs the documented `npm run check` and prints the summary the docs show', () => {
+    const check = spawnSync('npm', ['run', '-s', 'check'], { cwd: ROOT, encoding: 'utf8' });
+    expect(check.status, check.stderr).toBe(0);
+    const summary = check.stdout.trim().split('\n').at(-1)!;
+    const pasted = docs.flatMap((doc) =>
+      fences(doc).blocks.flatMap((b) =>
+        b.body
+          .split('\n')
+          .filter((l) => /^\d+ sites, \d+ clusters, \d+ nodes, \d+ VMs: /.test(l))
+          .map((l) => ({ where: at(doc, b.line), l })),
+      ),
+    );
+    expect(pasted.length).toBeGreaterThan(0);
+    for (const p of pasted) expect(p.l, `${p.where} pastes a check summary`).toBe(summary);
+  }, 60_000);
+});
+
+describe('figures and pasted outputs agree with the example', () => {
+  let tmp = '';
+  let run: SynthRun;
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'docs-figures-'));
+    run = await synthOrExit(EXAMPLE, join(tmp, 'base'), {});
+  }, 120_000);
+  afterAll(() => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** The figures a page may mark, computed from the example's synth. */
+  function computed(): Map<string, string> {
+    const { inventory } = run.model;
+    const resources = run.summaries.reduce(
+      (n, s) => n + [...s.resources.values()].reduce((a, b) => a + b, 0),
+      0,
+    );
+    const debian = inventory.vms.filter((vm) => vm.os !== 'other').length;
+    const monitoring = icingaCounts(run.model);
+    const clusterStacks = run.summaries.filter((s) => s.stack.startsWith('cluster-')).length;
+    return new Map(
+      Object.entries({
+        sites: inventory.sites.length,
+        clusters: inventory.clusters.length,
+        nodes: inventory.clusters.reduce((n, c) => n + c.nodes.length, 0),
+        vms: inventory.vms.length,
+        'debian-vms': debian,
+        'other-vms': inventory.vms.length - debian,
+        stacks: run.summaries.length,
+        'cluster-stacks': clusterStacks,
+        resources,
+        hosts: monitoring.hosts,
+        checks: monitoring.services,
+      }).map(([k, v]) => [k, String(v)]),
+    );
+  }
+
+  it('gives every marked figure the value the example has today', () => {
+    const want = computed();
+    const marked = docs.flatMap((doc) => figures(doc).map((f) => ({ ...f, where: at(doc, f.line) })));
+    expect(marked.length).toBeGreaterThan(5);
+    const wrong = marked
+      .filter((f) => want.get(f.name) !== f.value)
+      .map((f) =>
+        want.has(f.name)
+          ? `${f.where}: figure ${f.name} reads ${f.value}, the example gives ${want.get(f.name)}`
+          : `${f.where}: no figure named ${f.name} (known: ${[...want.keys()].join(', ')})`,
+      );
+    expect(wrong).toEqual([]);
+    expect(inventorySummary(run.result)).toContain(`${want.get('vms')} VMs`);
+  });
+
+  it('names only stacks that synth writes, in the docs shell samples', () => {
+    const stacks = new Set(run.summaries.map((s) => s.stack));
+    const named = docs.flatMap((doc) =>
+      fences(doc)
+        .blocks.filter((b) => ['sh', 'shell', 'bash', 'console'].includes(b.lang))
+        .flatMap((b) =>
+          [...b.body.matchAll(/(?:cdktf (?:plan|deploy) |cdktf\.out\/stacks\/)([a-z][\w-]*)/g)].map((m) => ({
+            where: at(doc, b.line),
+            stack: m[1]!,
+          })),
+        ),
+    );
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((n) => !stacks.has(n.stack))).toEqual([]);
+  });
+
+  it("shows the real diff of the README's walkthrough (gitea from 8 to 16 GiB)", async () => {
+    const inventory = join(tmp, 'inventory');
+    cpSync(EXAMPLE, inventory, { recursive: true });
+    const file = join(inventory, 'vms.yaml');
+    const yaml = parseDocument(readFileSync(file, 'utf8'));
+    const vms = yaml.get('vms') as { items: { get(k: string): unknown; set(k: string, v: unknown): void }[] };
+    const gitea = vms.items.find((vm) => vm.get('name') === 'gitea')!;
+    expect(gitea.get('memory')).toBe(8);
+    gitea.set('memory', 16);
+    writeFileSync(file, yaml.toString());
+    await synthOrExit(inventory, join(tmp, 'head'), {});
+    const report = diffSynthOutputs(readSynthOutput(join(tmp, 'base')), readSynthOutput(join(tmp, 'head')));
+    const real = renderText(report, { title: 'HEAD (COMMIT) → working tree' }).trim();
+    const readme = byPath.get('README.md')!;
+    const pasted = fences(readme).blocks.find((b) => b.body.includes('Synthesized diff: HEAD ('));
+    expect(pasted, 'README.md pastes the walkthrough diff').toBeDefined();
+    const shown = pasted!.body
+      .replace(/\bHEAD \([0-9a-f]{7}\)/, 'HEAD (COMMIT)')
+      .split('\n')
+      .filter((line) => !line.startsWith('$ '))
+      .join('\n')
+      .trim();
+    expect(shown, `${at(readme, pasted!.line)}: paste this output of the change instead`).toBe(real);
+  }, 120_000);
+});
