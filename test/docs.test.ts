@@ -15,6 +15,7 @@ import { icingaCounts } from '../monitoring/icinga2.ts';
 import { diffSynthOutputs } from '../review/diff.ts';
 import { renderText } from '../review/diff-render.ts';
 import { readSynthOutput } from '../review/synth-output.ts';
+import { vmSchema } from '../inventory/vms.schema.ts';
 import { LAYERS } from './helpers/layers.ts';
 import { EXAMPLE } from './helpers/inventories.ts';
 import {
@@ -78,6 +79,15 @@ describe('the README and the docs index', () => {
       return out;
     });
     expect(wrong).toEqual([]);
+  });
+
+  it('lists exactly the fields of inventory/vms.schema.ts in the VM table of docs/inventory.md', () => {
+    const doc = byPath.get('docs/inventory.md')!;
+    const start = doc.lines.indexOf('## The fields of a VM');
+    const end = doc.lines.findIndex((l, i) => i > start && l.startsWith('## '));
+    const table = doc.lines.slice(start, end).flatMap((l) => /^\| `([a-z_]+)` \|/.exec(l)?.[1] ?? []);
+    expect(start).toBeGreaterThan(0);
+    expect(table).toEqual(Object.keys(vmSchema.shape));
   });
 
   it('describes the layer order of test/helpers/layers.ts in docs/development.md', () => {

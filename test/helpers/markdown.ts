@@ -128,11 +128,11 @@ export function inlineCode(doc: Doc): { line: number; code: string }[] {
   );
 }
 
-/** Figures marked `<!--fig:NAME-->VALUE<!--/fig-->`: numbers a test recomputes from the example. */
+/** Figures marked `<!--fig:NAME-->VALUE<!--/fig-->` in prose: numbers a test recomputes from the example. */
 export function figures(doc: Doc): { line: number; name: string; value: string }[] {
-  return doc.lines.flatMap((text, i) =>
+  return proseLines(doc).flatMap(({ line, text }) =>
     [...text.matchAll(/<!--fig:([a-z-]+)-->([^<]*)<!--\/fig-->/g)].map((m) => ({
-      line: i + 1,
+      line,
       name: m[1]!,
       value: m[2]!,
     })),
