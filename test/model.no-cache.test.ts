@@ -5,24 +5,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { LAYERS } from './helpers/layers.ts';
 
 /**
- * The folders that read the inventory or render the model. Not scanned: constructs/ (the escaping aspect
- * remembers which cdktf elements it wrapped, per App) and providers/ (the simulator re-reads its state
- * file only when it changed on disk); neither holds anything derived from the inventory.
+ * The folders that read the inventory or render the model: every layer but these. Not scanned:
+ * constructs/ (the escaping aspect remembers which cdktf elements it wrapped, per App) and providers/ (the
+ * simulator re-reads its state file only when it changed on disk); neither holds anything derived from the
+ * inventory. bench/ and test/ are tools around the product.
  */
-const FOLDERS = [
-  'inventory',
-  'services',
-  'dns',
-  'model',
-  'members',
-  'baseline',
-  'monitoring',
-  'stacks',
-  'review',
-  'cli',
-];
+const NOT_SCANNED = new Set(['constructs', 'providers', 'bench', 'test']);
+const FOLDERS = LAYERS.filter((folder) => !NOT_SCANNED.has(folder));
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
