@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import ts from 'typescript';
-import { parseDocument } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthOrExit, type SynthRun } from '../cli/synth-run.ts';
 import { inventorySummary } from '../cli/report.ts';
@@ -15,6 +15,7 @@ import { icingaCounts } from '../monitoring/icinga2.ts';
 import { diffSynthOutputs } from '../review/diff.ts';
 import { renderText } from '../review/diff-render.ts';
 import { readSynthOutput } from '../review/synth-output.ts';
+import { dnsFileSchema } from '../inventory/dns.schema.ts';
 import { vmSchema } from '../inventory/vms.schema.ts';
 import { LAYERS } from './helpers/layers.ts';
 import { EXAMPLE } from './helpers/inventories.ts';
@@ -138,6 +139,35 @@ describe('code samples', () => {
     );
     expect(errors).toEqual([]);
   }, 120_000);
+});
+
+describe('data samples', () => {
+  const blocks = docs.flatMap((doc) => fences(doc).blocks);
+
+  it('parses every yaml and json sample', () => {
+    const bad = blocks.flatMap((b) => {
+      if (b.lang === 'json') {
+        try {
+          JSON.parse(b.body);
+        } catch (err) {
+          return [`${at(b.doc, b.line)}: ${(err as Error).message}`];
+        }
+      }
+      if (b.lang !== 'yaml') return [];
+      return parseAllDocuments(b.body).flatMap((d) =>
+        'errors' in d ? d.errors.map((e) => `${at(b.doc, b.line)}: ${e.message}`) : [],
+      );
+    });
+    expect(blocks.filter((b) => b.lang === 'yaml').length).toBeGreaterThan(2);
+    expect(bad).toEqual([]);
+  });
+
+  it("validates the DNS page's record sample with the dns.yaml schema", () => {
+    const sample = blocks.find((b) => b.doc === 'docs/dns.md' && b.lang === 'yaml');
+    expect(sample).toBeDefined();
+    const parsed = dnsFileSchema.safeParse(parseDocument(sample!.body).toJS());
+    expect(parsed.error?.issues ?? []).toEqual([]);
+  });
 });
 
 interface NpmRun {

@@ -85,7 +85,8 @@ export function headings(doc: Doc): Heading[] {
   let details = 0;
   doc.lines.forEach((line, i) => {
     if (fenced[i]) return;
-    details += (line.match(/<details\b/g) ?? []).length - (line.match(/<\/details>/g) ?? []).length;
+    const prose = line.replace(/`[^`]*`/g, '');
+    details += (prose.match(/<details\b/g) ?? []).length - (prose.match(/<\/details>/g) ?? []).length;
     const m = /^(#{1,6}) +(.*?)\s*#*\s*$/.exec(line);
     if (m) found.push({ line: i + 1, level: m[1]!.length, text: m[2]!, inDetails: details });
   });
