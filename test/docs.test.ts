@@ -10,7 +10,8 @@ import ts from 'typescript';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthOrExit, type SynthRun } from '../cli/synth-run.ts';
-import { inventorySummary } from '../cli/report.ts';
+import { inventorySummary, printFindings } from '../cli/report.ts';
+import { loadInventory } from '../model/load.ts';
 import { icingaCounts } from '../monitoring/icinga2.ts';
 import { diffSynthOutputs } from '../review/diff.ts';
 import { renderText } from '../review/diff-render.ts';
@@ -315,6 +316,38 @@ describe('figures and pasted outputs agree with the example', () => {
     );
     expect(named.length).toBeGreaterThan(0);
     expect(named.filter((n) => !stacks.has(n.stack))).toEqual([]);
+  });
+
+  /** What `npm run check` prints for a copy of the example whose vms.yaml had one line edited. */
+  function checkAfter(name: string, edit: (line: string) => string | undefined): string[] {
+    const dir = join(tmp, name);
+    cpSync(EXAMPLE, dir, { recursive: true });
+    const lines = readFileSync(join(dir, 'vms.yaml'), 'utf8').split('\n');
+    const at = lines.findIndex((line) => edit(line) !== undefined);
+    expect(at, `${name}: the line to edit is in vms.yaml`).toBeGreaterThanOrEqual(0);
+    lines[at] = edit(lines[at]!)!;
+    writeFileSync(join(dir, 'vms.yaml'), lines.join('\n'));
+    const out: string[] = [];
+    printFindings(loadInventory(dir), (line) => out.push(line.replaceAll(`${dir}/`, 'inventory/')));
+    return out;
+  }
+
+  it('pastes the real check errors of the documented mistakes', () => {
+    const pasted = (path: string): string =>
+      fences(byPath.get(path)!)
+        .blocks.map((b) => b.body)
+        .join('\n');
+    const badAddress = checkAfter('bad-address', (l) =>
+      l.trim() === 'ipv4: 192.0.2.11' ? l.replace('192.0.2.11', '"192.0.2.300"') : undefined,
+    );
+    expect(badAddress).toHaveLength(1);
+    expect(pasted('docs/inventory.md')).toContain(badAddress[0]);
+    // docs/runbooks/add-a-service.md: mumble tried first on matrix, which has no public IPv4.
+    const mumbleOnMatrix = checkAfter('mumble-on-matrix', (l) =>
+      l.includes('services: [{ kind: synapse') ? l.replace('services: [', 'services: [mumble, ') : undefined,
+    );
+    expect(mumbleOnMatrix).toHaveLength(1);
+    expect(pasted('docs/runbooks/add-a-service.md')).toContain(mumbleOnMatrix[0]);
   });
 
   it("shows the real diff of the README's walkthrough (gitea from 8 to 16 GiB)", async () => {
