@@ -218,6 +218,16 @@ describe('documented commands', () => {
     expect(unknown).toEqual([]);
   });
 
+  it('lists every npm script in docs/commands.md', () => {
+    const listed = new Set(
+      inlineCode(byPath.get('docs/commands.md')!).flatMap((c) =>
+        [...c.code.matchAll(/\bnpm (?:run (?:-s )?([a-z][\w:-]*)|(test)\b)/g)].map((m) => m[1] ?? m[2]!),
+      ),
+    );
+    const missing = Object.keys(scripts).filter((s) => s !== 'postinstall' && !listed.has(s));
+    expect(missing).toEqual([]);
+  });
+
   it('passes only options the command declares', () => {
     const wrong = runs.flatMap((r) => {
       if (r.options.length === 0 || !(r.script in scripts)) return [];
