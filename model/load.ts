@@ -1,6 +1,6 @@
 // The one entry that validates an organisation: the inventory's own rules, then the rules that need every
 // reference resolved (the service catalog's, the reboot turns). It lives above inventory/ and services/ so
-// that inventory/ never imports services/ (see the layout table in README.md).
+// that inventory/ never imports services/ (see LAYERS in test/helpers/layers.ts).
 import { type Finding, sortFindings } from '../inventory/findings.ts';
 import { type LoadOptions, type LoadResult, readInventory } from '../inventory/inventory.ts';
 import { dnsCheck } from '../dns/check.ts';

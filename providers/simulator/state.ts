@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 
 /**
- * The file's format (README, "Rehearsing a deploy without Proxmox"):
+ * The file's format (docs/rehearsal.md):
  *
  *   { "format": "infra-simulator/1",
  *     "endpoints": { "<endpoint>": { "<resource type>": { "<id>": { <attribute>: <value>, ... } } } } }

@@ -18,7 +18,7 @@ export function findTerraform(env: NodeJS.ProcessEnv = process.env): string | un
 export function terraformMissing(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const binary = findTerraform(env);
   if (!binary)
-    return 'no terraform or tofu on PATH (README, "Rehearsing a deploy without Proxmox", says how to get one)';
+    return 'no terraform or tofu on PATH (docs/rehearsal.md says how to get one)';
   const version = spawnSync(binary, ['version'], {
     encoding: 'utf8',
     env: { ...env, CHECKPOINT_DISABLE: '1' },
