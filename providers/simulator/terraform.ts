@@ -17,8 +17,7 @@ export function findTerraform(env: NodeJS.ProcessEnv = process.env): string | un
 /** Why a test or the rehearsal cannot run here, or undefined when it can. */
 export function terraformMissing(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const binary = findTerraform(env);
-  if (!binary)
-    return 'no terraform or tofu on PATH (docs/rehearsal.md says how to get one)';
+  if (!binary) return 'no terraform or tofu on PATH (docs/rehearsal.md says how to get one)';
   const version = spawnSync(binary, ['version'], {
     encoding: 'utf8',
     env: { ...env, CHECKPOINT_DISABLE: '1' },
