@@ -20,6 +20,7 @@ import { dnsFileSchema } from '../inventory/dns.schema.ts';
 import { vmSchema } from '../inventory/vms.schema.ts';
 import { LAYERS } from './helpers/layers.ts';
 import { EXAMPLE } from './helpers/inventories.ts';
+import { throwawayKey } from './helpers/ssh-keys.ts';
 import {
   anchors,
   type Doc,
@@ -258,6 +259,35 @@ describe('documented commands', () => {
   }, 60_000);
 });
 
+/** Commands a transcript may run: they read the inventory, or edit the test's copy of it. */
+const SAFE_TO_RUN = new Set(['check', 'access', 'onboard', 'offboard']);
+
+/** Words of a command line, with "double quotes" kept together. */
+function words(line: string): string[] {
+  return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+}
+
+/** Console transcripts (`$ npm run -s NAME -- ...` and what it printed) made only of commands safe to run. */
+function transcripts(): { where: string; steps: { argv: string[]; output: string }[] }[] {
+  return docs.flatMap((doc) =>
+    fences(doc)
+      .blocks.filter((b) => b.lang === 'console')
+      .flatMap((b) => {
+        const steps = b.body
+          .split(/^\$ /m)
+          .slice(1)
+          .map((chunk) => {
+            const [command, ...output] = chunk.split('\n');
+            return { argv: words(command!), output: output.join('\n').trim() };
+          });
+        const runnable = steps.every(
+          (s) => s.argv.slice(0, 3).join(' ') === 'npm run -s' && SAFE_TO_RUN.has(s.argv[3]!),
+        );
+        return steps.length > 0 && runnable ? [{ where: at(doc, b.line), steps }] : [];
+      }),
+  );
+}
+
 describe('figures and pasted outputs agree with the example', () => {
   let tmp = '';
   let run: SynthRun;
@@ -359,6 +389,29 @@ describe('figures and pasted outputs agree with the example', () => {
     expect(mumbleOnMatrix).toHaveLength(1);
     expect(pasted('docs/runbooks/add-a-service.md')).toContain(mumbleOnMatrix[0]);
   });
+
+  it('runs every transcript of safe commands on a copy of the example and prints what the docs show', () => {
+    const found = transcripts();
+    expect(found.length).toBeGreaterThan(0);
+    for (const [n, { where, steps }] of found.entries()) {
+      const dir = join(tmp, `transcript-${n}`);
+      cpSync(EXAMPLE, join(dir, 'inventory'), { recursive: true });
+      // A key file a transcript names (`--key alice.pub`) is a throwaway key of that name.
+      for (const step of steps)
+        step.argv.forEach((arg, i) => {
+          if (step.argv[i - 1] === '--key')
+            step.argv[i] = `${throwawayKey(dir, arg.replace(/\.pub$/, ''))}.pub`;
+        });
+      for (const { argv, output } of steps) {
+        const run = spawnSync('npm', [...argv.slice(1), '--inventory', join(dir, 'inventory')], {
+          cwd: ROOT,
+          encoding: 'utf8',
+        });
+        expect(run.stderr, `${where}: ${argv.join(' ')}`).toBe('');
+        expect(run.stdout.replaceAll(`${dir}/`, '').trim(), `${where}: ${argv.join(' ')}`).toBe(output);
+      }
+    }
+  }, 120_000);
 
   it("shows the real diff of the README's walkthrough (gitea from 8 to 16 GiB)", async () => {
     const inventory = join(tmp, 'inventory');
