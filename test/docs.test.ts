@@ -13,13 +13,14 @@ import { synthOrExit, type SynthRun } from '../cli/synth-run.ts';
 import { inventorySummary, printFindings } from '../cli/report.ts';
 import { loadInventory } from '../model/load.ts';
 import { icingaCounts } from '../monitoring/icinga2.ts';
-import { diffSynthOutputs } from '../review/diff.ts';
-import { renderText } from '../review/diff-render.ts';
+import { type DiffReport, diffSynthOutputs } from '../review/diff.ts';
+import { protectedResources } from '../stacks/naming.ts';
+import { renderMarkdown, renderText } from '../review/diff-render.ts';
 import { readSynthOutput } from '../review/synth-output.ts';
 import { dnsFileSchema } from '../inventory/dns.schema.ts';
 import { vmSchema } from '../inventory/vms.schema.ts';
 import { LAYERS } from './helpers/layers.ts';
-import { EXAMPLE } from './helpers/inventories.ts';
+import { EXAMPLE, validInventory } from './helpers/inventories.ts';
 import { throwawayKey } from './helpers/ssh-keys.ts';
 import {
   anchors,
@@ -413,28 +414,61 @@ describe('figures and pasted outputs agree with the example', () => {
     }
   }, 120_000);
 
-  it("shows the real diff of the README's walkthrough (gitea from 8 to 16 GiB)", async () => {
-    const inventory = join(tmp, 'inventory');
+  type YamlVm = { get(k: string): unknown; set(k: string, v: unknown): void };
+
+  /** The diff, as `npm run diff` makes it, between the example and a copy whose VM list was edited. */
+  async function diffAfter(name: string, edit: (vms: YamlVm[]) => void): Promise<DiffReport> {
+    const inventory = join(tmp, name, 'inventory');
     cpSync(EXAMPLE, inventory, { recursive: true });
     const file = join(inventory, 'vms.yaml');
     const yaml = parseDocument(readFileSync(file, 'utf8'));
-    const vms = yaml.get('vms') as { items: { get(k: string): unknown; set(k: string, v: unknown): void }[] };
-    const gitea = vms.items.find((vm) => vm.get('name') === 'gitea')!;
-    expect(gitea.get('memory')).toBe(8);
-    gitea.set('memory', 16);
+    edit((yaml.get('vms') as { items: YamlVm[] }).items);
     writeFileSync(file, yaml.toString());
-    await synthOrExit(inventory, join(tmp, 'head'), {});
-    const report = diffSynthOutputs(readSynthOutput(join(tmp, 'base')), readSynthOutput(join(tmp, 'head')));
-    const real = renderText(report, { title: 'HEAD (COMMIT) → working tree' }).trim();
+    await synthOrExit(inventory, join(tmp, name, 'out'), {});
+    return diffSynthOutputs(readSynthOutput(join(tmp, 'base')), readSynthOutput(join(tmp, name, 'out')), {
+      protectedResources: [
+        ...protectedResources(run.model.inventory),
+        ...protectedResources(validInventory(inventory)),
+      ],
+    });
+  }
+
+  /** A pasted block with its commit (`HEAD (1a2b3c4)`) and command lines taken out. */
+  const shown = (body: string, lines?: number): string =>
+    body
+      .replace(/\bHEAD \([0-9a-f]{7}\)/, 'HEAD (COMMIT)')
+      .split('\n')
+      .filter((line) => !line.startsWith('$ ') && line !== '...')
+      .slice(0, lines)
+      .join('\n')
+      .trim();
+  const title = 'HEAD (COMMIT) → working tree';
+
+  it("shows the real diff of the README's walkthrough (gitea from 8 to 16 GiB)", async () => {
+    const report = await diffAfter('resize', (vms) => {
+      const gitea = vms.find((vm) => vm.get('name') === 'gitea')!;
+      expect(gitea.get('memory')).toBe(8);
+      gitea.set('memory', 16);
+    });
     const readme = byPath.get('README.md')!;
     const pasted = fences(readme).blocks.find((b) => b.body.includes('Synthesized diff: HEAD ('));
     expect(pasted, 'README.md pastes the walkthrough diff').toBeDefined();
-    const shown = pasted!.body
-      .replace(/\bHEAD \([0-9a-f]{7}\)/, 'HEAD (COMMIT)')
-      .split('\n')
-      .filter((line) => !line.startsWith('$ '))
-      .join('\n')
-      .trim();
-    expect(shown, `${at(readme, pasted!.line)}: paste this output of the change instead`).toBe(real);
+    expect(shown(pasted!.body), `${at(readme, pasted!.line)}: paste this output of the change instead`).toBe(
+      renderText(report, { title }).trim(),
+    );
+  }, 120_000);
+
+  it('shows the real start of the comment of removing a protected VM (etherpad)', async () => {
+    const report = await diffAfter('remove', (vms) => {
+      const at = vms.findIndex((vm) => vm.get('name') === 'etherpad');
+      expect(at).toBeGreaterThanOrEqual(0);
+      vms.splice(at, 1);
+    });
+    const doc = byPath.get('docs/review-and-deploy.md')!;
+    const pasted = fences(doc).blocks.find((b) => b.body.includes('**DESTROYS PROTECTED**'));
+    expect(pasted, 'docs/review-and-deploy.md pastes the removal').toBeDefined();
+    const excerpt = shown(pasted!.body);
+    const real = shown(renderMarkdown(report, { title }), excerpt.split('\n').length);
+    expect(excerpt, `${at(doc, pasted!.line)}: paste this start of the output instead`).toBe(real);
   }, 120_000);
 });
