@@ -3,7 +3,7 @@
 // as the file it names, every documented `npm run` names a script and options that exist, and the marked
 // figures and pasted outputs agree with what the tools give on the example today.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import ts from 'typescript';
@@ -311,6 +311,11 @@ describe('figures and pasted outputs agree with the example', () => {
     const debian = inventory.vms.filter((vm) => vm.os !== 'other').length;
     const monitoring = icingaCounts(run.model);
     const clusterStacks = run.summaries.filter((s) => s.stack.startsWith('cluster-')).length;
+    const ansible = join(tmp, 'base', 'artifacts', 'ansible');
+    const playbooks = readdirSync(join(ansible, 'vms')).map((f) => join(ansible, 'vms', f));
+    const playbookLines = [...playbooks, join(ansible, 'inventory.yml')]
+      .map((f) => readFileSync(f, 'utf8').split('\n').length - 1)
+      .reduce((a, b) => a + b, 0);
     return new Map(
       Object.entries({
         sites: inventory.sites.length,
@@ -324,6 +329,8 @@ describe('figures and pasted outputs agree with the example', () => {
         resources,
         hosts: monitoring.hosts,
         checks: monitoring.services,
+        playbooks: playbooks.length,
+        'playbook-lines': playbookLines.toLocaleString('en-US'),
       }).map(([k, v]) => [k, String(v)]),
     );
   }
