@@ -423,14 +423,21 @@ describe('figures and pasted outputs agree with the example', () => {
 
   type YamlVm = { get(k: string): unknown; set(k: string, v: unknown): void };
 
-  /** The diff, as `npm run diff` makes it, between the example and a copy whose VM list was edited. */
-  async function diffAfter(name: string, edit: (vms: YamlVm[]) => void): Promise<DiffReport> {
+  /** Edits the VM list of the inventory in `dir`. */
+  const editVms =
+    (edit: (vms: YamlVm[]) => void) =>
+    (dir: string): void => {
+      const file = join(dir, 'vms.yaml');
+      const yaml = parseDocument(readFileSync(file, 'utf8'));
+      edit((yaml.get('vms') as { items: YamlVm[] }).items);
+      writeFileSync(file, yaml.toString());
+    };
+
+  /** The diff, as `npm run diff` makes it, between the example and an edited copy of it. */
+  async function diffAfter(name: string, edit: (inventory: string) => void): Promise<DiffReport> {
     const inventory = join(tmp, name, 'inventory');
     cpSync(EXAMPLE, inventory, { recursive: true });
-    const file = join(inventory, 'vms.yaml');
-    const yaml = parseDocument(readFileSync(file, 'utf8'));
-    edit((yaml.get('vms') as { items: YamlVm[] }).items);
-    writeFileSync(file, yaml.toString());
+    edit(inventory);
     await synthOrExit(inventory, join(tmp, name, 'out'), {});
     return diffSynthOutputs(readSynthOutput(join(tmp, 'base')), readSynthOutput(join(tmp, name, 'out')), {
       protectedResources: [
@@ -452,11 +459,14 @@ describe('figures and pasted outputs agree with the example', () => {
   const title = 'HEAD (COMMIT) → working tree';
 
   it("shows the real diff of the README's walkthrough (gitea from 8 to 16 GiB)", async () => {
-    const report = await diffAfter('resize', (vms) => {
-      const gitea = vms.find((vm) => vm.get('name') === 'gitea')!;
-      expect(gitea.get('memory')).toBe(8);
-      gitea.set('memory', 16);
-    });
+    const report = await diffAfter(
+      'resize',
+      editVms((vms) => {
+        const gitea = vms.find((vm) => vm.get('name') === 'gitea')!;
+        expect(gitea.get('memory')).toBe(8);
+        gitea.set('memory', 16);
+      }),
+    );
     const readme = byPath.get('README.md')!;
     const pasted = fences(readme).blocks.find((b) => b.body.includes('Synthesized diff: HEAD ('));
     expect(pasted, 'README.md pastes the walkthrough diff').toBeDefined();
@@ -466,16 +476,52 @@ describe('figures and pasted outputs agree with the example', () => {
   }, 120_000);
 
   it('shows the real start of the comment of removing a protected VM (etherpad)', async () => {
-    const report = await diffAfter('remove', (vms) => {
-      const at = vms.findIndex((vm) => vm.get('name') === 'etherpad');
-      expect(at).toBeGreaterThanOrEqual(0);
-      vms.splice(at, 1);
-    });
+    const report = await diffAfter(
+      'remove',
+      editVms((vms) => {
+        const at = vms.findIndex((vm) => vm.get('name') === 'etherpad');
+        expect(at).toBeGreaterThanOrEqual(0);
+        vms.splice(at, 1);
+      }),
+    );
     const doc = byPath.get('docs/review-and-deploy.md')!;
     const pasted = fences(doc).blocks.find((b) => b.body.includes('**DESTROYS PROTECTED**'));
     expect(pasted, 'docs/review-and-deploy.md pastes the removal').toBeDefined();
     const excerpt = shown(pasted!.body);
     const real = shown(renderMarkdown(report, { title }), excerpt.split('\n').length);
     expect(excerpt, `${at(doc, pasted!.line)}: paste this start of the output instead`).toBe(real);
+  }, 120_000);
+
+  it("shows the real summary of the onboarding's diff on the members page", async () => {
+    const report = await diffAfter('onboard', (inventory) => {
+      const key = `${throwawayKey(join(inventory, '..'), 'alice')}.pub`;
+      const args = [
+        '--user',
+        'alice',
+        '--name',
+        'Alice Liddell',
+        '--email',
+        'alice@example.org',
+        '--key',
+        key,
+      ];
+      const more = [
+        '--role',
+        'webmaster',
+        '--sponsor',
+        'chris',
+        '--matrix',
+        '@alice:example.org',
+        '--inventory',
+        inventory,
+      ];
+      const onboard = spawnSync('npm', ['run', '-s', 'onboard', '--', ...args, ...more], { cwd: ROOT });
+      expect(onboard.status, String(onboard.stderr)).toBe(0);
+    });
+    const doc = byPath.get('docs/members.md')!;
+    const pasted = fences(doc).blocks.find((b) => b.lang === 'text' && /^\d+ stacks \(/.test(b.body));
+    expect(pasted, 'docs/members.md pastes the onboarding diff').toBeDefined();
+    const summary = renderText(report, { title }).split('\n')[1];
+    expect(pasted!.body.split('\n')[0], `${at(doc, pasted!.line)}: the summary line`).toBe(summary);
   }, 120_000);
 });
