@@ -96,6 +96,17 @@ export const readBackSchema = z.strictObject({
   source,
 });
 
+/** What a create does when the API holds the object already (lost state, a hand-made object). */
+export const existingSchema = z.strictObject({
+  /** overwrite: the create succeeds and the object is the configured one (an upload, an idempotent update). */
+  action: z.literal('overwrite'),
+  /** A boolean attribute that, when false, makes the create fail instead (the file's `overwrite`). */
+  unlessFalse: z.string().optional(),
+  /** The provider's error then, `{id}` standing for the id quoted. */
+  message: z.string().optional(),
+  source,
+});
+
 export const resourceSemanticsSchema = z.strictObject({
   /** The Go files this resource's schema and behaviour are read from. */
   files: z.array(z.string()).min(1),
@@ -113,6 +124,8 @@ export const resourceSemanticsSchema = z.strictObject({
   id: idSchema.optional(),
   import: importSchema.optional(),
   readBack: z.array(readBackSchema).default([]),
+  /** @default the create fails with "already exists", as a POST of an existing object does */
+  existing: existingSchema.optional(),
 });
 
 export const semanticsFileSchema = z.strictObject({
