@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
+import { GITEA_TEAM_UNITS } from '../constructs/GiteaTeams.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { removeMember } from '../members/edit.ts';
 import { forgePlan } from '../members/forge.ts';
@@ -63,12 +64,20 @@ describe('the forge stack on Gitea', () => {
           organisation: 'fixture',
           description: DESCRIPTION('admin'),
           permission: 'read',
+          units: GITEA_TEAM_UNITS,
+          include_all_repositories: false,
+          can_create_repos: false,
+          repositories: ['infra', 'website'],
         },
         developers: {
           name: 'developers',
           organisation: 'fixture',
           description: DESCRIPTION('developer'),
           permission: 'read',
+          units: GITEA_TEAM_UNITS,
+          include_all_repositories: false,
+          can_create_repos: false,
+          repositories: ['website'],
         },
       },
       gitea_team_membership: {
