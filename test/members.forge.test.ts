@@ -166,6 +166,21 @@ describe('the forge stack on GitHub', () => {
     });
   });
 
+  it("makes the organisation's owners maintainers, the role GitHub reads back for them", () => {
+    const owners = '\nforge:\n  kind: github\n  organisation: fixture-org\n  owners: [ada]\n';
+    const r = resources(synthForge(load({ org: (t) => t + owners })));
+    const roles = Object.fromEntries(
+      Object.entries(r.github_team_membership!).map(([name, m]) => [name, m.role]),
+    );
+    expect(roles).toEqual({
+      'admins-ada': 'maintainer',
+      'admins-bob': 'member',
+      'developers-ada': 'maintainer',
+      'developers-bob': 'member',
+      'developers-cy': 'member',
+    });
+  });
+
   it('conforms to the pinned integrations/github schema (the release the prebuilt bindings come from)', () => {
     const schema = JSON.parse(readFileSync('providers/github/schema.json', 'utf8')) as ProviderSchemaFile &
       Record<string, unknown>;
@@ -175,6 +190,20 @@ describe('the forge stack on GitHub', () => {
 });
 
 describe.skipIf(TERRAFORM_MISSING)('the forge stack with the real terraform against the simulator', () => {
+  it("gitea: the second plan is clean only with units in the form the provider reads back, not in the provider's default", async () => {
+    const json = synthForge(load({ org: (t) => t + GITEA }));
+    const withDefault = structuredClone(json);
+    for (const team of Object.values((withDefault.resource as Resources).gitea_team!)) delete team.units;
+    const { first, second } = await rehearseChange('forge', withDefault, json);
+    expect(first.failed).toBe('second plan');
+    expect(first.detail).toMatch(/units.*"\[repo\.code repo\.issues/s);
+    expect(second, second.detail).toMatchObject({
+      ok: true,
+      planned: { create: 0, update: 2, delete: 0 },
+      secondPlanClean: true,
+    });
+  }, 120_000);
+
   it.each([
     ['gitea', GITEA],
     ['github', GITHUB],
