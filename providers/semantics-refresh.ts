@@ -8,8 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { type Extracted, extractSemantics, goConstants } from './semantics-extract.ts';
 import { type ResourceSemantics, readSemanticsFile, type SemanticsFile } from './semantics.ts';
+import { readSchemaFile, type SchemaBlock } from './simulator/schema.ts';
 
 /** The text of one file at the tag. */
 export type SourceReader = (file: string) => string;
@@ -25,19 +27,51 @@ export function sourceReader(source: string, tag: string): SourceReader {
         });
 }
 
-/** One resource's rules re-read from its files; `review` collects what a person must look at. */
+/** Every attribute and block path of a pinned schema block: `clone`, `clone.vm_id`. */
+export function schemaPaths(block: SchemaBlock, prefix = ''): string[] {
+  return [
+    ...Object.keys(block.attributes ?? {}).map((name) => `${prefix}${name}`),
+    ...Object.entries(block.block_types ?? {}).flatMap(([name, t]) => [
+      `${prefix}${name}`,
+      ...schemaPaths(t.block, `${prefix}${name}.`),
+    ]),
+  ];
+}
+
+/**
+ * One resource's rules re-read from its files; `review` collects what a person must look at. Findings
+ * on attributes the pinned schema does not have are left out and listed: an attribute the stacks do not
+ * use, or one of a nested map the text reader cannot place (the firewall's `rule := map…`).
+ */
 export function refreshResource(
   type: string,
   current: ResourceSemantics,
   read: SourceReader,
   review: string[],
+  known: ReadonlySet<string>,
 ): ResourceSemantics {
   const texts = current.files.map((file) => [file, read(file)] as const);
   const shared = new Map(texts.flatMap(([, text]) => [...goConstants(text)]));
-  const found: { file: string; extracted: Extracted }[] = texts.map(([file, text]) => ({
-    file,
-    extracted: extractSemantics(text, shared),
-  }));
+  const found: { file: string; extracted: Extracted }[] = texts.map(([file, text]) => {
+    const all = extractSemantics(text, shared);
+    const keep = <T extends { attribute: string; line: number }>(what: string, list: readonly T[]): T[] =>
+      list.filter((r) => {
+        if (known.has(r.attribute)) return true;
+        review.push(
+          `${type}.${r.attribute}: ${what} at ${file}:${r.line} is on no attribute of the pinned schema`,
+        );
+        return false;
+      });
+    return {
+      file,
+      extracted: {
+        replace: keep('replacement', all.replace),
+        replaceIf: keep('conditional replacement', all.replaceIf),
+        defaults: keep('default', all.defaults),
+        validators: keep('validator', all.validators),
+      },
+    };
+  });
   const replace = found.flatMap(({ file, extracted }) =>
     extracted.replace.map((r) => {
       const reviewed = current.replace.find((c) => c.attribute === r.attribute && c.note === undefined);
@@ -78,16 +112,19 @@ export function refreshResource(
 
 export function refreshSemantics(
   current: SemanticsFile,
+  schemas: Readonly<Record<string, { block: SchemaBlock }>>,
   read: SourceReader,
   review: string[],
 ): SemanticsFile {
   const resources: Record<string, ResourceSemantics> = {};
-  for (const [type, semantics] of Object.entries(current.resources))
-    resources[type] = refreshResource(type, semantics, read, review);
+  for (const [type, semantics] of Object.entries(current.resources)) {
+    const block = schemas[type]?.block ?? {};
+    resources[type] = refreshResource(type, semantics, read, review, new Set(schemaPaths(block)));
+  }
   return { ...current, resources };
 }
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   const [name, source] = argv;
   if (name === undefined || !/^[a-z]+$/.test(name) || source === undefined) {
     console.error(
@@ -95,15 +132,22 @@ function main(argv: readonly string[]): number {
     );
     return 2;
   }
-  const file = join(dirname(fileURLToPath(import.meta.url)), name, 'semantics.json');
+  const dir = join(dirname(fileURLToPath(import.meta.url)), name);
+  const file = join(dir, 'semantics.json');
   const current = readSemanticsFile(file);
+  const schemas = Object.assign(
+    {},
+    ...readSchemaFile(join(dir, 'schema.json')).map((p) => p.schema.resource_schemas ?? {}),
+  ) as Record<string, { block: SchemaBlock }>;
   const review: string[] = [];
-  const refreshed = refreshSemantics(current, sourceReader(source, current.tag), review);
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(refreshed, null, 2)}\n`);
+  const refreshed = refreshSemantics(current, schemas, sourceReader(source, current.tag), review);
+  // In the repository's own format, so a refresh that changes nothing changes no byte.
+  const text = await format(JSON.stringify(refreshed), { ...(await resolveConfig(file)), filepath: file });
+  writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
   console.log(`rewrote providers/${name}/semantics.json from ${current.provider} ${current.tag}`);
   for (const line of review) console.log(`review: ${line}`);
   return 0;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) process.exitCode = main(process.argv.slice(2));
+if (process.argv[1] === fileURLToPath(import.meta.url)) process.exitCode = await main(process.argv.slice(2));
