@@ -48,8 +48,20 @@ function resources(json: StackJson): Resources {
 const DESCRIPTION = (role: string): string =>
   `Members of the role ${role} (inventory/roles.yaml); managed by the forge stack`;
 
+// The repositories the fixture's teams reach (roles.yaml's forge_repositories).
+const REPOSITORIES = (t: string): string =>
+  replace(
+    'forge_teams: [developers]\n',
+    'forge_teams: [developers]\n    forge_repositories: [website]\n',
+  )(
+    replace(
+      'forge_teams: [admins]\n',
+      'forge_teams: [admins]\n    forge_repositories: [website, infra]\n',
+    )(t),
+  );
+
 describe('the forge stack on Gitea', () => {
-  const inv = load({ org: (t) => t + GITEA });
+  const inv = load({ org: (t) => t + GITEA, roles: REPOSITORIES });
 
   it('has a team per forge team of the roles and a membership per member and team', () => {
     const json = synthForge(inv);
