@@ -123,25 +123,11 @@ export function planChange(
 ): PlanResult {
   if (!isObjectValue(proposed)) return { planned: null, requiresReplace: [] };
   const withDefault = withDefaults(semantics, block, proposed, config);
-  if (prior === null)
-    return {
-      planned: withDefaults(
-        semantics,
-        block,
-        markComputedUnknown(block, withDefault, config) as ObjectValue,
-        config,
-      ),
-      requiresReplace: [],
-    };
+  // A new object: what the provider computes is unknown until apply, its defaults are known now.
+  const fresh = (): Value =>
+    withDefaults(semantics, block, markComputedUnknown(block, withDefault, config) as ObjectValue, config);
+  if (prior === null) return { planned: fresh(), requiresReplace: [] };
   const replace = requiresReplace(type, prior, withDefault, semantics?.replace ?? []);
   if (replace.length === 0) return { planned: withDefault, requiresReplace: [] };
-  return {
-    planned: withDefaults(
-      semantics,
-      block,
-      markComputedUnknown(block, withDefault, config) as ObjectValue,
-      config,
-    ),
-    requiresReplace: replace,
-  };
+  return { planned: fresh(), requiresReplace: replace };
 }
