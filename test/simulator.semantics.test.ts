@@ -59,12 +59,13 @@ describe.skipIf(TERRAFORM_MISSING)('the simulator behaves like the pinned provid
     (await s.tf(dir, 'plan', '-input=false', '-no-color', '-detailed-exitcode')).code;
   const oneLine = (text: string): string => text.replace(/[│\s]+/g, ' ');
 
-  it("refuses an invalid expiration date and zone name at terraform validate, with the provider's message", async () => {
+  it("refuses an invalid expiration date, zone name and content type at terraform validate, with the provider's message", async () => {
     await init(
       'invalid',
       config({
         proxmox_virtual_environment_user: { alice: { ...user('alice@pve'), expiration_date: '2026-13-01' } },
         dns_a_record_set: { mail: { ...record, zone: 'example.org' } },
+        proxmox_virtual_environment_file: { web: { ...snippet, content_type: 'snippet' } },
       }),
     );
     const r = await s.tf('invalid', 'validate', '-no-color');
@@ -72,6 +73,9 @@ describe.skipIf(TERRAFORM_MISSING)('the simulator behaves like the pinned provid
     const said = oneLine(r.stderr);
     expect(said).toContain('expected "expiration_date" to be a valid RFC3339 date, got "2026-13-01"');
     expect(said).toContain('DNS zone name "zone" must be fully qualified: "example.org"');
+    expect(said).toContain(
+      'expected content_type to be one of ["backup" "iso" "snippets" "vztmpl" "import"], got snippet',
+    );
     expect(said).toContain('with proxmox_virtual_environment_user.alice');
   });
 

@@ -12,9 +12,20 @@ export interface Finding {
 /** Go's %q of a string, for the messages the providers write with it. */
 export const goQuote = (text: string): string => JSON.stringify(text);
 
-/** The provider's message with its placeholders filled. */
-export function fillMessage(message: string, key: string, value: string): string {
+/**
+ * The provider's message with its placeholders filled: `{key}` and `{value}` quoted as Go's %q quotes,
+ * `{name}` and `{raw}` as they are, `{values}` as Go's %q of a string slice, `{path}` as Go prints a
+ * one-step cty.Path.
+ */
+export function fillMessage(
+  message: string,
+  key: string,
+  value: string,
+  values: readonly string[] = [],
+): string {
   return message
+    .replaceAll('{values}', `[${values.map(goQuote).join(' ')}]`)
+    .replaceAll('{name}', key)
     .replaceAll('{key}', goQuote(key))
     .replaceAll('{value}', goQuote(value))
     .replaceAll('{raw}', value)
@@ -62,7 +73,7 @@ export function validateConfig(semantics: ResourceSemantics | undefined, config:
     const value = config[validator.attribute];
     if (typeof value !== 'string' || passes(validator, value)) continue;
     out.push({
-      summary: fillMessage(validator.message, validator.attribute, value),
+      summary: fillMessage(validator.message, validator.attribute, value, validator.values),
       attribute: validator.attribute,
     });
   }

@@ -142,7 +142,8 @@ function handlers(
   const blockOf = (type: string): SchemaBlock | undefined => resources[type]?.block;
   const semantics = options.semantics ?? pinnedSemantics();
   const legacy = (type: string): boolean => semantics[type]?.sdk === 'sdkv2';
-  const neighbours = (type: string) => objectsOf(sharedWorld(options.worldFile), endpoint, type);
+  // Looking, not creating: a read must not add empty types to the world file.
+  const neighbours = (type: string) => sharedWorld(options.worldFile).endpoints[endpoint]?.[type] ?? {};
   const unknownType = (type: string): Diagnostic =>
     error(`Unknown resource type ${type}`, `${provider.file} does not describe ${type}`);
   const count = (name: string): void => {
