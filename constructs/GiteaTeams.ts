@@ -6,6 +6,15 @@ import { Team } from '../.gen/providers/gitea/team/index.ts';
 import { TeamMembership } from '../.gen/providers/gitea/team-membership/index.ts';
 import { checkForgeTeams, type ForgeTeamsProps, forgeResourceNames } from './forge-teams.ts';
 
+/**
+ * Every repository unit, written the way go-gitea/gitea 0.8.1 reads `units` back: Go's `%v` of the slice
+ * the API answers, space-separated in the order the provider's create adds them
+ * (resource_gitea_team.go:71-100 and :275 at v0.8.1). The provider's default, the same units comma-separated,
+ * never equals what it reads back, so every plan would update every team.
+ */
+export const GITEA_TEAM_UNITS =
+  '[repo.code repo.issues repo.ext_issues repo.wiki repo.pulls repo.releases repo.ext_wiki repo.projects repo.actions repo.packages]';
+
 export class GiteaTeams extends Construct {
   constructor(scope: Construct, id: string, props: ForgeTeamsProps) {
     super(scope, id);
@@ -22,6 +31,11 @@ export class GiteaTeams extends Construct {
         organisation: props.organisation,
         description: team.description,
         permission: team.permission,
+        units: GITEA_TEAM_UNITS,
+        // Both default to true in the provider: every team would reach every repository and create more.
+        includeAllRepositories: false,
+        canCreateRepos: false,
+        repositories: [...team.repositories],
       });
       resource.overrideLogicalId(teamName);
       const logins = forgeResourceNames(team.members);

@@ -29,7 +29,8 @@ export class GithubTeams extends Construct {
         new TeamMembership(this, `member-${team.name}-${login}`, {
           teamId: resource.id,
           username: login,
-          role: 'member',
+          // GitHub reads an organisation owner's membership back as maintainer, whatever it was given.
+          role: props.owners?.includes(login) ? 'maintainer' : 'member',
         }).overrideLogicalId(`${teamName}-${logins.get(login)!.replace(/^_/, '')}`);
     }
   }

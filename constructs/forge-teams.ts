@@ -7,6 +7,8 @@ export interface ForgeTeam {
   readonly permission: 'read' | 'write' | 'admin';
   /** Forge logins. */
   readonly members: readonly string[];
+  /** Gitea: the organisation's repositories the team reaches; no other. GitHub grants per repository instead. */
+  readonly repositories: readonly string[];
 }
 
 export interface ForgeTeamsProps {
@@ -15,6 +17,8 @@ export interface ForgeTeamsProps {
   /** The Gitea server, or a GitHub Enterprise server. @default github.com (GitHub only) */
   readonly url?: string;
   readonly teams: readonly ForgeTeam[];
+  /** GitHub: the organisation's owners, whom GitHub makes maintainers of their teams. @default none */
+  readonly owners?: readonly string[];
 }
 
 /**

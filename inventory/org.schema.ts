@@ -83,6 +83,13 @@ export const orgSchema = z.strictObject({
       organisation: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,38}$/, {
         error: 'is not an organisation name; expected letters, digits, "-", "_" or "."',
       }),
+      /**
+       * Forge logins of the organisation's owners. GitHub reads an owner's team membership back as
+       * `maintainer` whatever it was given, so owners get that role and the plan stays clean. @default none
+       */
+      owners: z
+        .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'is not a forge login' }))
+        .default([]),
     })
     .refine((f) => f.kind === 'github' || f.url !== undefined, {
       error: 'has no url; a Gitea forge needs its base URL such as https://git.example.org',

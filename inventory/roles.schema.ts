@@ -72,6 +72,14 @@ export const roleSchema = z.strictObject({
    * @default read
    */
   forge_permission: z.enum(['read', 'write', 'admin']).default('read'),
+  /**
+   * Repositories of the forge organisation the forge_teams reach, by name (a Gitea team's repositories).
+   * Nothing else is granted: a team never reaches every repository nor may create repositories.
+   * @default none
+   */
+  forge_repositories: z
+    .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'is not a repository name' }))
+    .default([]),
   /** Members get monitoring notifications. @default false */
   oncall: z.boolean().default(false),
 });

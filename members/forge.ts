@@ -11,6 +11,8 @@ export interface ForgeTeamPlan {
   readonly permission: 'read' | 'write' | 'admin';
   /** Forge logins, sorted. */
   readonly members: readonly string[];
+  /** The repositories the team reaches (its roles' forge_repositories), sorted. */
+  readonly repositories: readonly string[];
 }
 
 const PERMISSIONS = ['read', 'write', 'admin'] as const;
@@ -20,6 +22,8 @@ export interface ForgePlan {
   /** The Gitea server or GitHub Enterprise server; undefined means github.com. */
   readonly url?: string;
   readonly organisation: string;
+  /** The organisation's owners (org.yaml), sorted: GitHub makes them maintainers of every team they are in. */
+  readonly owners: readonly string[];
   /** Sorted by name. */
   readonly teams: readonly ForgeTeamPlan[];
 }
@@ -33,11 +37,20 @@ export function forgeLogin(member: Member): string {
 export function forgePlan(inventory: Inventory): ForgePlan | undefined {
   const forge: Org['forge'] = inventory.org.forge;
   if (!forge) return undefined;
-  const teams = new Map<string, { roles: string[]; rank: number; members: Set<string> }>();
+  const teams = new Map<
+    string,
+    { roles: string[]; rank: number; members: Set<string>; repositories: Set<string> }
+  >();
   for (const role of inventory.roles)
     for (const team of role.forge_teams) {
-      const entry = teams.get(team) ?? { roles: [], rank: 0, members: new Set<string>() };
+      const entry = teams.get(team) ?? {
+        roles: [],
+        rank: 0,
+        members: new Set<string>(),
+        repositories: new Set<string>(),
+      };
       entry.roles.push(role.name);
+      for (const repository of role.forge_repositories) entry.repositories.add(repository);
       entry.rank = Math.max(entry.rank, PERMISSIONS.indexOf(role.forge_permission));
       teams.set(team, entry);
     }
@@ -48,6 +61,7 @@ export function forgePlan(inventory: Inventory): ForgePlan | undefined {
     kind: forge.kind,
     ...(forge.url !== undefined ? { url: forge.url } : {}),
     organisation: forge.organisation,
+    owners: [...forge.owners].sort(),
     teams: [...teams]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, t]) => ({
@@ -55,6 +69,7 @@ export function forgePlan(inventory: Inventory): ForgePlan | undefined {
         description: `Members of the role${t.roles.length === 1 ? '' : 's'} ${t.roles.sort().join(', ')} (inventory/roles.yaml); managed by the forge stack`,
         permission: PERMISSIONS[t.rank]!,
         members: [...t.members].sort(),
+        repositories: [...t.repositories].sort(),
       })),
   };
 }

@@ -52,7 +52,8 @@ try {
   writeFileSync(tmp, `${JSON.stringify(refreshed, null, 2)}\n`);
   renameSync(tmp, schemaPath);
   console.log(
-    `rewrote providers/${name}/schema.json from ${pin.provider} ${pin.version}; run npm run providers:generate and npm test`,
+    `rewrote providers/${name}/schema.json from ${pin.provider} ${pin.version}; run npm run providers:generate, ` +
+      `npm run providers:semantics -- ${name} <the provider's git repository at ${pin.tag}> and npm test`,
   );
 } catch (err) {
   console.error(`providers:refresh failed, schema.json left as it was: ${(err as Error).message}`);

@@ -26,6 +26,7 @@ export class ForgeStack extends TerraformStack {
       organisation: plan.organisation,
       ...(plan.url !== undefined ? { url: plan.url } : {}),
       teams: plan.teams,
+      owners: plan.owners,
     };
     if (plan.kind === 'gitea') new GiteaTeams(this, 'gitea', teams);
     else new GithubTeams(this, 'github', teams);

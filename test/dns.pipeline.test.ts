@@ -1,5 +1,5 @@
 // The pipelines carry the dns stack: its plan, apply and drift steps get the TSIG key from Drone secrets only.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { deployOrder } from '../review/stack-order.ts';
@@ -47,3 +47,35 @@ describe('the dns stack in .drone.yml', () => {
     }
   });
 });
+
+describe('the TSIG key name where people read it', () => {
+  // hashicorp/dns 3.6.1 refuses a key name without its final dot (config.go:82): every place that tells
+  // an operator what to put in DNS_UPDATE_KEYNAME says the fully qualified name.
+  it('is fully qualified in the README, the docs and the pipeline comments', () => {
+    const files = ['README.md', '.drone.yml', ...markdownUnder('docs')];
+    const unqualified = files.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .map((line, i) => ({ line, at: `${file}:${i + 1}` }))
+        .filter(
+          ({ line }) => /DNS_UPDATE_KEYNAME[=:]\s*[A-Za-z0-9-]/.test(line) || /\(infra-[a-z]+\)/.test(line),
+        )
+        .filter(
+          ({ line }) =>
+            !/DNS_UPDATE_KEYNAME[=:]\s*[A-Za-z0-9.-]*\.(\s|`|$)/.test(line) &&
+            !/\(infra-[a-z]+\.\)/.test(line),
+        )
+        .map(({ at, line }) => `${at}: ${line.trim()}`),
+    );
+    expect(unqualified).toEqual([]);
+    expect(readFileSync('docs/dns.md', 'utf8')).toContain('DNS_UPDATE_KEYNAME=infra-deploy.');
+    expect(readFileSync('.drone.yml', 'utf8')).toContain('fully qualified (infra-deploy.)');
+  });
+});
+
+/** Every Markdown file below a folder, runbooks included. */
+function markdownUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `${dir}/${f}`);
+}

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
+import { GITEA_TEAM_UNITS } from '../constructs/GiteaTeams.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { removeMember } from '../members/edit.ts';
 import { forgePlan } from '../members/forge.ts';
@@ -47,8 +48,20 @@ function resources(json: StackJson): Resources {
 const DESCRIPTION = (role: string): string =>
   `Members of the role ${role} (inventory/roles.yaml); managed by the forge stack`;
 
+// The repositories the fixture's teams reach (roles.yaml's forge_repositories).
+const REPOSITORIES = (t: string): string =>
+  replace(
+    'forge_teams: [developers]\n',
+    'forge_teams: [developers]\n    forge_repositories: [website]\n',
+  )(
+    replace(
+      'forge_teams: [admins]\n',
+      'forge_teams: [admins]\n    forge_repositories: [website, infra]\n',
+    )(t),
+  );
+
 describe('the forge stack on Gitea', () => {
-  const inv = load({ org: (t) => t + GITEA });
+  const inv = load({ org: (t) => t + GITEA, roles: REPOSITORIES });
 
   it('has a team per forge team of the roles and a membership per member and team', () => {
     const json = synthForge(inv);
@@ -63,12 +76,20 @@ describe('the forge stack on Gitea', () => {
           organisation: 'fixture',
           description: DESCRIPTION('admin'),
           permission: 'read',
+          units: GITEA_TEAM_UNITS,
+          include_all_repositories: false,
+          can_create_repos: false,
+          repositories: ['infra', 'website'],
         },
         developers: {
           name: 'developers',
           organisation: 'fixture',
           description: DESCRIPTION('developer'),
           permission: 'read',
+          units: GITEA_TEAM_UNITS,
+          include_all_repositories: false,
+          can_create_repos: false,
+          repositories: ['website'],
         },
       },
       gitea_team_membership: {
@@ -157,6 +178,21 @@ describe('the forge stack on GitHub', () => {
     });
   });
 
+  it("makes the organisation's owners maintainers, the role GitHub reads back for them", () => {
+    const owners = '\nforge:\n  kind: github\n  organisation: fixture-org\n  owners: [ada]\n';
+    const r = resources(synthForge(load({ org: (t) => t + owners })));
+    const roles = Object.fromEntries(
+      Object.entries(r.github_team_membership!).map(([name, m]) => [name, m.role]),
+    );
+    expect(roles).toEqual({
+      'admins-ada': 'maintainer',
+      'admins-bob': 'member',
+      'developers-ada': 'maintainer',
+      'developers-bob': 'member',
+      'developers-cy': 'member',
+    });
+  });
+
   it('conforms to the pinned integrations/github schema (the release the prebuilt bindings come from)', () => {
     const schema = JSON.parse(readFileSync('providers/github/schema.json', 'utf8')) as ProviderSchemaFile &
       Record<string, unknown>;
@@ -166,6 +202,21 @@ describe('the forge stack on GitHub', () => {
 });
 
 describe.skipIf(TERRAFORM_MISSING)('the forge stack with the real terraform against the simulator', () => {
+  it("gitea: the second plan is clean only with units in the form the provider reads back, not in the provider's default", async () => {
+    const json = synthForge(load({ org: (t) => t + GITEA }));
+    const withDefault = structuredClone(json);
+    for (const team of Object.values((withDefault.resource as Resources).gitea_team!)) delete team.units;
+    const { first, second } = await rehearseChange('forge', withDefault, json);
+    expect(first.failed).toBe('second plan');
+    expect(first.detail).toMatch(/units.*"\[repo\.code repo\.issues/s);
+    expect(second, second.detail).toMatchObject({
+      ok: true,
+      // The state holds the read-back form already: writing it in the configuration changes nothing.
+      planned: { create: 0, update: 0, delete: 0 },
+      secondPlanClean: true,
+    });
+  }, 120_000);
+
   it.each([
     ['gitea', GITEA],
     ['github', GITHUB],

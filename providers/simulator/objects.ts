@@ -1,45 +1,25 @@
 // What the simulated API does with one object: its id, the values it computes on apply, its full shape.
 import { createHash } from 'node:crypto';
+import type { ResourceSemantics } from '../semantics.ts';
+import { fillTemplate } from './behaviour.ts';
 import type { CtyType, SchemaAttribute, SchemaBlock } from './schema.ts';
 import { isObjectValue, type ObjectValue, Unknown, type Value } from './values.ts';
 
 const hash = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-const str = (v: Value | undefined): string | undefined =>
-  typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
-
-const first = (v: Value | undefined): ObjectValue | undefined => {
-  const item = Array.isArray(v) ? v[0] : v;
-  return isObjectValue(item) ? item : undefined;
-};
-
 /**
- * The id the real provider gives a new object, where it is made of the configuration (the VMID, a
- * volume id, an HA resource id); other types get a digest of their configuration, stable across runs.
+ * The id the real provider gives a new object (providers/<name>/semantics.json: the VMID, a volume id,
+ * `path?group?role` for an ACL, the FQDN for a DNS record set, `team/user` for a Gitea membership); the
+ * API's number for a team; a digest of the configuration, stable across runs, for types whose id the
+ * semantics do not describe.
  */
-export function objectId(type: string, planned: ObjectValue): string {
-  const known = (v: Value | undefined): string | undefined => (v instanceof Unknown ? undefined : str(v));
-  const volume = (fileName: string | undefined): string | undefined =>
-    fileName && known(planned.datastore_id) && known(planned.content_type)
-      ? `${known(planned.datastore_id)}:${known(planned.content_type)}/${fileName}`
-      : undefined;
-  const byType: Record<string, () => string | undefined> = {
-    proxmox_virtual_environment_vm: () => known(planned.vm_id),
-    proxmox_haresource: () => known(planned.resource_id),
-    proxmox_harule: () => known(planned.rule),
-    proxmox_virtual_environment_pool: () => known(planned.pool_id),
-    proxmox_virtual_environment_user: () => known(planned.user_id),
-    proxmox_virtual_environment_group: () => known(planned.group_id),
-    proxmox_virtual_environment_role: () => known(planned.role_id),
-    proxmox_backup_job: () => known(planned.id),
-    proxmox_download_file: () => volume(known(planned.file_name)),
-    proxmox_virtual_environment_file: () => volume(known(first(planned.source_raw)?.file_name)),
-  };
-  const id = byType[type]?.();
-  if (id !== undefined) return id;
+export function objectId(type: string, planned: ObjectValue, semantics?: ResourceSemantics): string {
+  for (const template of semantics?.id?.formats ?? []) {
+    const id = fillTemplate(template, planned);
+    if (id !== undefined) return id;
+  }
   const shown = JSON.stringify(planned, (_k, v: unknown) => (v instanceof Unknown ? null : v));
-  // Gitea numbers its teams, and a team membership refers to the team by that number (`team_id`).
-  if (type === 'gitea_team') return String(parseInt(hash(`${type}\n${shown}`).slice(0, 8), 16));
+  if (semantics?.id?.numbered) return String(parseInt(hash(`${type}\n${shown}`).slice(0, 8), 16));
   return `${type.replace(/^proxmox_(virtual_environment_)?/, '')}-${hash(`${type}\n${shown}`).slice(0, 12)}`;
 }
 

@@ -1,5 +1,6 @@
 // How the simulator plans a change: computed values unknown until apply, replacement where the real provider replaces.
-import { REPLACEMENT_RULES } from '../../review/replacement.ts';
+import { pinnedSemantics, type ReplaceRule, type ResourceSemantics } from '../semantics.ts';
+import { withDefaults } from './behaviour.ts';
 import type { SchemaAttribute, SchemaBlock } from './schema.ts';
 import { deepEqual, isObjectValue, type ObjectValue, UNKNOWN, type Value } from './values.ts';
 
@@ -76,12 +77,17 @@ function valuesAt(value: Value, segments: readonly string[], path: PathStep[] = 
 const pathKey = (path: readonly PathStep[]): string => JSON.stringify(path);
 
 /**
- * The attributes whose change makes the real provider replace the resource (review/replacement.ts
- * holds the rules read from the pinned provider versions).
+ * The attributes whose change makes the real provider replace the resource: the rules of the pinned
+ * semantics (providers/<name>/semantics.json), which the review's diff reads too.
  */
-export function requiresReplace(type: string, prior: Value, planned: Value): PathStep[][] {
+export function requiresReplace(
+  type: string,
+  prior: Value,
+  planned: Value,
+  rules: readonly ReplaceRule[] = pinnedSemantics()[type]?.replace ?? [],
+): PathStep[][] {
   const out: PathStep[][] = [];
-  for (const rule of REPLACEMENT_RULES[type] ?? []) {
+  for (const rule of rules) {
     if (rule.unlessMigrate && at(planned, 'migrate') === true) continue;
     const segments = rule.attribute.split('.');
     const before = new Map(valuesAt(prior, segments).map(([p, v]) => [pathKey(p), [p, v] as const]));
@@ -103,17 +109,25 @@ export interface PlanResult {
   readonly requiresReplace: PathStep[][];
 }
 
-/** PlanResourceChange: a create, an in-place update, a replacement or a destroy. */
+/**
+ * PlanResourceChange: a create, an in-place update, a replacement or a destroy, with the provider's
+ * defaults planned where the configuration leaves an attribute unset.
+ */
 export function planChange(
   type: string,
   block: SchemaBlock,
   prior: Value,
   proposed: Value,
   config: Value,
+  semantics?: ResourceSemantics,
 ): PlanResult {
-  if (proposed === null) return { planned: null, requiresReplace: [] };
-  if (prior === null) return { planned: markComputedUnknown(block, proposed, config), requiresReplace: [] };
-  const replace = requiresReplace(type, prior, proposed);
-  if (replace.length === 0) return { planned: proposed, requiresReplace: [] };
-  return { planned: markComputedUnknown(block, proposed, config), requiresReplace: replace };
+  if (!isObjectValue(proposed)) return { planned: null, requiresReplace: [] };
+  const withDefault = withDefaults(semantics, block, proposed, config);
+  // A new object: what the provider computes is unknown until apply, its defaults are known now.
+  const fresh = (): Value =>
+    withDefaults(semantics, block, markComputedUnknown(block, withDefault, config) as ObjectValue, config);
+  if (prior === null) return { planned: fresh(), requiresReplace: [] };
+  const replace = requiresReplace(type, prior, withDefault, semantics?.replace ?? []);
+  if (replace.length === 0) return { planned: withDefault, requiresReplace: [] };
+  return { planned: fresh(), requiresReplace: replace };
 }

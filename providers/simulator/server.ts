@@ -5,6 +5,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { pinnedSemantics, type ResourceSemantics } from '../semantics.ts';
+import { apiFindings, type Finding, readBack, storedWithDefaults, validateConfig } from './behaviour.ts';
+import { importObject } from './import.ts';
 import { conformToBlock, fillComputed, objectId } from './objects.ts';
 import { planChange, type PathStep } from './plan.ts';
 import { protoSchema, readSchemaFile, type SchemaBlock, type ServedProvider } from './schema.ts';
@@ -18,6 +21,8 @@ export interface SimulatorOptions {
   readonly worldFile: string;
   /** Milliseconds each apply of one object takes, so a test can kill terraform half-way. @default 0 */
   readonly applyDelayMs?: number;
+  /** What each provider does with its resources. @default every providers/<name>/semantics.json */
+  readonly semantics?: Readonly<Record<string, ResourceSemantics>>;
 }
 
 export interface Simulator {
@@ -38,6 +43,10 @@ interface Diagnostic {
 }
 
 const error = (summary: string, detail = ''): Diagnostic => ({ severity: 'ERROR', summary, detail });
+const onAttribute = (f: Finding): Diagnostic => ({
+  ...error(f.summary),
+  attribute: { steps: [{ attribute_name: f.attribute }] },
+});
 const dynamic = (v: Value): { msgpack: Uint8Array } => ({ msgpack: encodeValue(v) });
 
 // Parsed once per process: the proto is small, so this costs a few milliseconds.
@@ -67,6 +76,20 @@ export function endpointOf(address: string, config: Value): string {
   return `${address} default`;
 }
 
+/**
+ * The DNS provider's check when it configures (config.go:82 at v3.6.1): a TSIG key name must be fully
+ * qualified. The key name comes from the configuration or from DNS_UPDATE_KEYNAME, which the simulator
+ * reads from its own environment (that of `npm run rehearse`, which terraform inherits too).
+ */
+export function configureProvider(address: string, config: Value, env = process.env): Diagnostic[] {
+  if (!address.endsWith('/hashicorp/dns') || !isObjectValue(config)) return [];
+  const update = Array.isArray(config.update) ? config.update[0] : undefined;
+  const configured = isObjectValue(update ?? null) ? (update as ObjectValue).key_name : null;
+  const keyName = typeof configured === 'string' ? configured : env.DNS_UPDATE_KEYNAME;
+  if (keyName === undefined || keyName === '' || keyName.endsWith('.')) return [];
+  return [error('Error configuring provider: "key_name" should be fully-qualified')];
+}
+
 /** The provider's own checks of its configuration, beyond the types Terraform checks itself. */
 export function validateProviderConfig(address: string, config: Value): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -87,6 +110,23 @@ export function validateProviderConfig(address: string, config: Value): Diagnost
   return out;
 }
 
+/**
+ * A create of an object the API holds already: the real API overwrites it (an ACL update, an upload, an
+ * RFC 2136 update) where the semantics say so, else refuses as a POST of an existing object does.
+ */
+function existingRefusal(
+  type: string,
+  id: string,
+  planned: ObjectValue,
+  semantics: ResourceSemantics | undefined,
+): Diagnostic | undefined {
+  const existing = semantics?.existing;
+  if (existing && !(existing.unlessFalse !== undefined && planned[existing.unlessFalse] === false))
+    return undefined;
+  if (existing?.message) return error(existing.message.replaceAll('{id}', JSON.stringify(id)));
+  return error(`${type} ${id} already exists`, `the API already holds ${id}; import it or remove it first`);
+}
+
 type Handler = (request: Record<string, unknown>) => Record<string, unknown>;
 const bytesOf = (v: unknown): Uint8Array | undefined =>
   isObjectValue(v as Value) ? ((v as { msgpack?: Uint8Array }).msgpack ?? undefined) : undefined;
@@ -100,6 +140,10 @@ function handlers(
   const dataSources = provider.schema.data_source_schemas ?? {};
   let endpoint = endpointOf(provider.address, null);
   const blockOf = (type: string): SchemaBlock | undefined => resources[type]?.block;
+  const semantics = options.semantics ?? pinnedSemantics();
+  const legacy = (type: string): boolean => semantics[type]?.sdk === 'sdkv2';
+  // Looking, not creating: a read must not add empty types to the world file.
+  const neighbours = (type: string) => sharedWorld(options.worldFile).endpoints[endpoint]?.[type] ?? {};
   const unknownType = (type: string): Diagnostic =>
     error(`Unknown resource type ${type}`, `${provider.file} does not describe ${type}`);
   const count = (name: string): void => {
@@ -121,9 +165,13 @@ function handlers(
     ValidateProviderConfig: (r) => ({
       diagnostics: validateProviderConfig(provider.address, decodeValue(bytesOf(r.config))),
     }),
-    ValidateResourceConfig: (r) => ({
-      diagnostics: blockOf(String(r.type_name)) ? [] : [unknownType(String(r.type_name))],
-    }),
+    ValidateResourceConfig: (r) => {
+      const type = String(r.type_name);
+      if (!blockOf(type)) return { diagnostics: [unknownType(type)] };
+      return {
+        diagnostics: validateConfig(semantics[type], decodeValue(bytesOf(r.config))).map(onAttribute),
+      };
+    },
     ValidateDataResourceConfig: (r) => ({
       diagnostics: dataSources[String(r.type_name)] ? [] : [unknownType(String(r.type_name))],
     }),
@@ -134,8 +182,9 @@ function handlers(
       diagnostics: [],
     }),
     ConfigureProvider: (r) => {
-      endpoint = endpointOf(provider.address, decodeValue(bytesOf(r.config)));
-      return { diagnostics: [] };
+      const config = decodeValue(bytesOf(r.config));
+      endpoint = endpointOf(provider.address, config);
+      return { diagnostics: configureProvider(provider.address, config) };
     },
     ReadResource: (r) => {
       const type = String(r.type_name);
@@ -146,9 +195,16 @@ function handlers(
       const id = isObjectValue(current) ? current.id : null;
       const stored =
         typeof id === 'string' ? objectsOf(sharedWorld(options.worldFile), endpoint, type)[id] : undefined;
+      const read = stored
+        ? readBack(
+            semantics[type],
+            storedWithDefaults(semantics[type], conformToBlock(block, stored) as ObjectValue),
+            neighbours,
+          )
+        : null;
       // Gone from the API: Terraform drops it from state and plans to create it again.
       return {
-        new_state: dynamic(stored ? conformToBlock(block, stored) : null),
+        new_state: dynamic(read),
         diagnostics: [],
         private: r.private,
       };
@@ -164,12 +220,14 @@ function handlers(
         decodeValue(bytesOf(r.prior_state)),
         decodeValue(bytesOf(r.proposed_new_state)),
         decodeValue(bytesOf(r.config)),
+        semantics[type],
       );
       return {
         planned_state: dynamic(plan.planned),
         requires_replace: plan.requiresReplace.map((steps) => ({ steps })),
         planned_private: r.prior_private,
         diagnostics: [],
+        legacy_type_system: legacy(type),
       };
     },
     ApplyResourceChange: (r) => {
@@ -186,39 +244,38 @@ function handlers(
         count('ApplyResourceChange');
         return { new_state: dynamic(null), diagnostics: [] };
       }
-      const id = isObjectValue(prior) && typeof prior.id === 'string' ? prior.id : objectId(type, planned);
-      if (!isObjectValue(prior) && objects[id])
-        return {
-          diagnostics: [
-            error(
-              `${type} ${id} already exists`,
-              `${endpoint} already holds ${id}; import it or remove it first`,
-            ),
-          ],
-        };
-      const created = fillComputed(type, block, planned, id, endpoint);
-      objects[id] = toJson(created) as Record<string, unknown>;
+      const refused = apiFindings(semantics[type], planned);
+      if (refused.length > 0) return { diagnostics: refused.map(onAttribute) };
+      const id =
+        isObjectValue(prior) && typeof prior.id === 'string'
+          ? prior.id
+          : objectId(type, planned, semantics[type]);
+      const exists =
+        !isObjectValue(prior) && objects[id]
+          ? existingRefusal(type, id, planned, semantics[type])
+          : undefined;
+      if (exists) return { diagnostics: [exists] };
+      const filled = fillComputed(type, block, planned, id, endpoint);
+      objects[id] = toJson(filled) as Record<string, unknown>;
       writeWorldSoon(options.worldFile, world);
       count('ApplyResourceChange');
-      return { new_state: dynamic(created), private: r.planned_private, diagnostics: [] };
+      const created = readBack(semantics[type], filled, neighbours);
+      return {
+        new_state: dynamic(created),
+        private: r.planned_private,
+        diagnostics: [],
+        legacy_type_system: legacy(type),
+      };
     },
     ImportResourceState: (r) => {
       const type = String(r.type_name);
       const block = blockOf(type);
       if (!block) return { diagnostics: [unknownType(type)] };
       const objects = objectsOf(sharedWorld(options.worldFile), endpoint, type);
-      // bpg/proxmox imports a VM as NODE/VMID; the id it keeps is the VMID.
-      const given = String(r.id);
-      const id = objects[given] ? given : (given.split('/').pop() ?? given);
-      const stored = objects[id];
-      if (!stored)
-        return {
-          diagnostics: [error(`Cannot import ${type} ${given}`, `${endpoint} holds no ${type} "${given}"`)],
-        };
-      return {
-        imported_resources: [{ type_name: type, state: dynamic(conformToBlock(block, stored)) }],
-        diagnostics: [],
-      };
+      const found = importObject(type, String(r.id), objects, semantics[type]);
+      if ('refused' in found) return { diagnostics: [error(found.refused, found.detail)] };
+      const state = readBack(semantics[type], conformToBlock(block, found.object) as ObjectValue, neighbours);
+      return { imported_resources: [{ type_name: type, state: dynamic(state) }], diagnostics: [] };
     },
     ReadDataSource: (r) => {
       const type = String(r.type_name);
