@@ -45,7 +45,7 @@ export function withMarker(body: string): string {
   const marked = body.includes(MARKER) ? body : `${MARKER}\n${body}`;
   if (marked.length > MAX_BODY)
     throw new GiteaError(
-      `the comment has ${marked.length} characters, over ${MAX_BODY}; build it with npm run review:comment, which cuts it and says so`,
+      `the comment has ${marked.length} characters, over ${MAX_BODY}; build it with cli/review-comment.ts, which cuts it and says so`,
     );
   return marked;
 }

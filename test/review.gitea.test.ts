@@ -161,7 +161,7 @@ describe('the review comment on Gitea', () => {
   it('refuses a body over the limit instead of cutting it blind', async () => {
     const error = await upsertComment(target, 'x'.repeat(MAX_BODY + 1)).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(GiteaError);
-    expect((error as Error).message).toMatch(/over 60000; build it with npm run review:comment/);
+    expect((error as Error).message).toMatch(/over 60000; build it with cli\/review-comment.ts/);
     expect(gitea.requests).toEqual([]);
   });
 
