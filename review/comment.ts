@@ -123,6 +123,9 @@ export function buildComment(parts: ReviewParts, limit: number): Comment {
           `> **This comment is cut** to stay under ${limit} characters: ${cut.join(', ')} ${cut.length === 1 ? 'is' : 'are'} incomplete. The full diff is the build artifact \`${parts.artifact}\` (also in the log of the review step); the review step fails until the comment fits.`,
           '',
         ].join('\n');
-  const body = [notice, banner, ...kept].filter((s) => s.trim() !== '').join('\n\n---\n\n');
+  const body = [notice, banner, ...kept]
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .join('\n\n---\n\n');
   return { body: `${body}\n`, cut };
 }
