@@ -1,6 +1,7 @@
 // `tsx cli/review-comment.ts --dir cdktf.out/review --base REF --head REF`: builds the pull request's comment
-// (comment.md) from the parts the review steps wrote there (diff.md, access.md, plan-*.md), keeps the uncut diff
-// as full-diff.md, and exits 1 when the comment had to be cut (the review then fails, and says so at the top).
+// (comment.md) from the parts the review steps wrote there (diff.md, access.md, plan-*.md); full-diff.md is the
+// uncut diff (written by `diff --full`, else a copy of diff.md). Exits 1 when the comment had to be cut (the review
+// then fails, and says so at the top).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +37,7 @@ if (changed.status !== 0) {
 const diff = read('diff.md');
 const { caution, rest } = splitCaution(diff);
 const artifact = join(dir, 'full-diff.md');
-writeFileSync(artifact, diff);
+if (!existsSync(artifact)) writeFileSync(artifact, diff);
 const comment = buildComment(
   {
     tooling: toolingFiles(changed.stdout.split('\n').filter(Boolean)),

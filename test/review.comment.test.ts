@@ -147,3 +147,61 @@ describe('the review comment', () => {
     }
   });
 });
+
+describe('the comment of a one-VM change on the fixture organisation', () => {
+  it('is under 20,000 characters with every section: access, per-stack resources, files per VM, the artifact', () => {
+    const r = reviewRepo();
+    repos.push(r);
+    const dir = mkdtempSync(join(tmpdir(), 'review-one-vm-'));
+    try {
+      r.git('checkout', '--quiet', '-b', 'pr');
+      r.edit(
+        'vms',
+        (t) =>
+          `${t.trimEnd()}\n  - name: wiki\n    cluster: ceph\n    node: node1\n    id: 106\n    cores: 2\n    memory: 4\n    os: debian-12\n    disks: [{ storage: ceph-vm, size: 20 }]\n    nics:\n      - network: one-public\n        ipv6: "2001:db8:1::f"\n`,
+      );
+      // The same pull request gives cy a grant on it, so the access section has something to say.
+      r.edit('roles', (t) => t.replace('ssh: { vms: [git, runner] }', 'ssh: { vms: [git, runner, wiki] }'));
+      r.commit('A wiki VM');
+      const synth = `node ${TSX.join(' ')} ${join(ROOT, 'cli/synth.ts')}`;
+      const tool = (script: string, ...args: string[]) =>
+        spawnSync(process.execPath, [...TSX, join(ROOT, script), ...args], { cwd: r.dir, encoding: 'utf8' });
+      const diff = tool(
+        'cli/diff.ts',
+        '--base',
+        'main',
+        '--format',
+        'summary',
+        '--full',
+        join(dir, 'full-diff.md'),
+        '--synth-command',
+        synth,
+      );
+      expect(diff.status, diff.stderr).toBe(0);
+      writeFileSync(join(dir, 'diff.md'), diff.stdout);
+      const access = tool('cli/access-review.ts', '--base', 'main');
+      expect(access.status, access.stderr).toBe(0);
+      writeFileSync(join(dir, 'access.md'), access.stdout);
+      const run = tool('cli/review-comment.ts', '--dir', dir, '--base', 'main', '--head', 'pr');
+      expect(run.status, run.stderr).toBe(0);
+
+      const body = readFileSync(join(dir, 'comment.md'), 'utf8');
+      const full = readFileSync(join(dir, 'full-diff.md'), 'utf8');
+      expect(body.length).toBeLessThan(20_000);
+      expect(full.length).toBeGreaterThan(body.length);
+      expect(body).not.toContain('This comment is cut');
+      expect(body).toContain('- **cy gains:** SSH without sudo on 1 VM (wiki)');
+      expect(body).toContain('#### `cluster-ceph`: 4 to create, 0 to update, 0 to replace, 0 to destroy');
+      expect(body).toContain('- create `proxmox_virtual_environment_vm.wiki`');
+      expect(body).toMatch(/- VM `wiki`: ansible \(added \+\d+ −0\), cloud-init \(added \+\d+ −0\)/);
+      expect(body).toContain('- `icinga2/hosts.conf`: changed +13 −0');
+      expect(body).toContain(
+        `The full diff, every changed line, is the build artifact \`${join(dir, 'full-diff.md')}\`.`,
+      );
+      expect(body.indexOf('## Access changes')).toBeLessThan(body.indexOf('### Synthesized diff'));
+      expect(balanced(body)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});

@@ -77,13 +77,22 @@ describe('pipeline:check', () => {
   });
 
   it('finds an image not pinned by digest: no tag, latest, or a tag alone', () => {
-    expect(check(GOOD.replace('node:20.19-bookworm@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', 'node:20.19-bookworm'))).toEqual([
+    expect(
+      check(
+        GOOD.replace(
+          'node:20.19-bookworm@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+          'node:20.19-bookworm',
+        ),
+      ),
+    ).toEqual([
       '.drone.yml:8:12  review.steps[0].image  step "test": image "node:20.19-bookworm" is not pinned by digest; a tag can be moved. Expected name:tag@sha256:<64 hex digits>',
     ]);
     expect(imageProblem('registry.example.org:5000/node:latest')).toContain('not pinned by digest');
     expect(imageProblem('node')).toContain('not pinned by digest');
     expect(imageProblem('node@sha256:0123abcd')).toContain('malformed digest');
-    expect(imageProblem('node@sha256:abababababababababababababababababababababababababababababababab')).toBeUndefined();
+    expect(
+      imageProblem('node@sha256:abababababababababababababababababababababababababababababababab'),
+    ).toBeUndefined();
   });
 
   it('finds a pipeline without a trigger, in the second document', () => {
