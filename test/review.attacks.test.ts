@@ -137,28 +137,56 @@ describe('every access change is shown and gated', () => {
     expect(gate(r, base).status).toBe(0);
   });
 
-  it('a new ssh.keys_url', () => {
-    const { r, base } = repo();
-    r.edit('org', (t) => `${t}ssh:\n  keys_url: https://keys.evil.example/{user}.keys\n`);
-    r.commit('Fetch keys from a mirror');
-    expect(renderAccessReview(review(r, base))).toContain(
-      '**sshd on every VM accepts keys fetched from https://keys.evil.example/{user}.keys**',
-    );
-    const run = gate(r, base);
-    expect(run.status).toBe(1);
-    expect(run.out).toContain('needs Allow-Access: key-source/https://keys.evil.example/{user}.keys');
-  });
+  const cases: {
+    what: string;
+    file: string;
+    edit: (r: ReviewRepo) => (text: string) => string;
+    shown: string | RegExp;
+    trailer: string | RegExp;
+  }[] = [
+    {
+      what: 'a new ssh.keys_url',
+      file: 'org',
+      edit: () => (t) => `${t}ssh:\n  keys_url: https://keys.evil.example/{user}.keys\n`,
+      shown: '**sshd on every VM accepts keys fetched from https://keys.evil.example/{user}.keys**',
+      trailer: 'needs Allow-Access: key-source/https://keys.evil.example/{user}.keys',
+    },
+    {
+      what: 'a changed forge_user (the new login joins the admin team)',
+      file: 'members',
+      edit: () => (t) =>
+        t.replace('    sponsor: ada\n    matrix:', '    sponsor: ada\n    forge_user: mallory\n    matrix:'),
+      shown: "**bob's forge login is mallory (was bob)**",
+      trailer: 'needs Allow-Access: forge-user/bob',
+    },
+    {
+      what: "a changed e-mail (the principal a member's signatures are checked by)",
+      file: 'members',
+      edit: () => (t) => t.replace('email: bob@test.example.org', 'email: mallory@test.example.org'),
+      shown: "**bob's e-mail (the principal their signatures are checked by) is mallory@test.example.org",
+      trailer: 'needs Allow-Access: email/bob',
+    },
+    {
+      what: 'a new monitoring key',
+      file: 'org',
+      edit: (r) => (t) =>
+        `${t}monitoring:\n  sources: ["2001:db8:1::99/128"]\n  ssh_key: ${r.pub('monitoring')}\n`,
+      shown: /\*\*monitoring logs in as monitoring with key SHA256:\S+ on every VM\*\*/,
+      trailer: /needs Allow-Access: monitoring-key\/SHA256:\S+/,
+    },
+  ];
 
-  it('a changed forge_user (the new login joins the admin team)', () => {
+  it.each(cases)('$what', ({ file, edit, shown, trailer }) => {
     const { r, base } = repo();
-    r.edit('members', (t) =>
-      t.replace('    sponsor: ada\n    matrix:', '    sponsor: ada\n    forge_user: mallory\n    matrix:'),
-    );
-    r.commit('bob uses another forge login');
-    expect(renderAccessReview(review(r, base))).toContain("**bob's forge login is mallory (was bob)**");
+    r.edit(file, edit(r));
+    r.commit('A small change');
+    const text = renderAccessReview(review(r, base));
+    if (typeof shown === 'string') expect(text).toContain(shown);
+    else expect(text).toMatch(shown);
     const run = gate(r, base);
     expect(run.status).toBe(1);
-    expect(run.out).toContain('needs Allow-Access: forge-user/bob');
+    if (typeof trailer === 'string') expect(run.out).toContain(trailer);
+    else expect(run.out).toMatch(trailer);
   });
 
   it('a role that gains sudo: redefined role and each holder, gated', () => {

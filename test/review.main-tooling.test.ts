@@ -8,20 +8,12 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { TSX } from './helpers/cli.ts';
+import { GIT_ENV as ENV } from './helpers/review-repo.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'review-main-tooling-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Mallory',
-  GIT_AUTHOR_EMAIL: 'mallory@test.example.org',
-  GIT_COMMITTER_NAME: 'Mallory',
-  GIT_COMMITTER_EMAIL: 'mallory@test.example.org',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-  GIT_CONFIG_NOSYSTEM: '1',
-};
 const git = (cwd: string, ...args: string[]): string =>
   execFileSync('git', args, { cwd, env: ENV, encoding: 'utf8' });
 

@@ -21,7 +21,8 @@ export interface ReviewRepo {
   remove(): void;
 }
 
-const ENV = {
+/** A fixed committer identity and no user or system git configuration, for reproducible commits. */
+export const GIT_ENV = {
   ...process.env,
   GIT_AUTHOR_NAME: 'Mallory',
   GIT_AUTHOR_EMAIL: 'mallory@test.example.org',
@@ -43,7 +44,7 @@ export function reviewRepo(edits: Parameters<typeof fixtureOrg>[0] = {}): Review
   };
   const pub = (name: string): string => readFileSync(`${key(name)}.pub`, 'utf8').trim();
   const git = (...args: string[]): string =>
-    execFileSync('git', args, { cwd: dir, env: ENV, encoding: 'utf8' });
+    execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8' });
   const edit = (file: string, change: (text: string) => string): void => {
     const path = join(dir, 'inventory', `${file}.yaml`);
     writeFileSync(path, change(readFileSync(path, 'utf8')));
@@ -54,7 +55,7 @@ export function reviewRepo(edits: Parameters<typeof fixtureOrg>[0] = {}): Review
     execFileSync(
       'git',
       [...signing, 'commit', '--quiet', '--allow-empty', ...(sign ? ['-S'] : []), '-m', message],
-      { cwd: dir, env: ENV },
+      { cwd: dir, env: GIT_ENV },
     );
     return git('rev-parse', 'HEAD').trim();
   };
