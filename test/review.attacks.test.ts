@@ -29,7 +29,7 @@ function repo(edits?: Parameters<typeof reviewRepo>[0]): { r: ReviewRepo; base: 
 
 let plans = 0;
 /** Runs the gate in the repository as the deploy does; `deployed` is the last deployed revision. */
-function gate(r: ReviewRepo, deployed: string, plan: object = EMPTY_PLAN, stack = 'cluster-ceph') {
+function gate(r: ReviewRepo, deployed: string, plan: object = EMPTY_PLAN, ...extra: string[]) {
   const file = join(scratch, `plan-${plans++}.json`);
   writeFileSync(file, JSON.stringify(plan));
   const run = spawnSync(
@@ -39,13 +39,14 @@ function gate(r: ReviewRepo, deployed: string, plan: object = EMPTY_PLAN, stack 
       join(ROOT, 'cli/deploy-gate.ts'),
       file,
       '--stack',
-      stack,
+      'cluster-ceph',
       '--inventory',
       'inventory',
       '--deployed',
       deployed,
       '--main',
       'HEAD',
+      ...extra,
     ],
     { cwd: r.dir, encoding: 'utf8' },
   );
@@ -231,29 +232,9 @@ describe('the gate fails closed', () => {
   it('refuses a commit that is not the tip of main (a re-run of an old build)', () => {
     const { r, base } = repo();
     r.commit('Newer');
-    const file = join(scratch, 'empty-plan.json');
-    writeFileSync(file, JSON.stringify(EMPTY_PLAN));
-    const run = spawnSync(
-      process.execPath,
-      [
-        ...TSX,
-        join(ROOT, 'cli/deploy-gate.ts'),
-        file,
-        '--stack',
-        'cluster-ceph',
-        '--inventory',
-        'inventory',
-        '--deployed',
-        base,
-        '--main',
-        'HEAD',
-        '--commit',
-        base,
-      ],
-      { cwd: r.dir, encoding: 'utf8' },
-    );
+    const run = gate(r, base, EMPTY_PLAN, '--commit', base);
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/REFUSED cluster-ceph: commit [0-9a-f]{7} is not the tip of main/);
+    expect(run.out).toMatch(/REFUSED cluster-ceph: commit [0-9a-f]{7} is not the tip of main/);
   });
 });
 
