@@ -1,11 +1,14 @@
 // The access section of the pull request comment and the deploy gate's access check: who gains or loses what,
 // every other access change (admin and monitoring keys, key sources, forge logins, e-mail, roles), and whether
 // each new key is proven by the right people. It follows the caution section; a privilege gained is never folded.
+import { spawnSync } from 'node:child_process';
 import type { Inventory } from '../inventory/inventory.ts';
 import { accessModel, type MemberAccess } from '../members/access.ts';
 import { type AccessChange, describeChange, describeChanges } from '../members/describe.ts';
 import { ACCESS_TRAILER, type AccessItem, accessItems } from './access-changes.ts';
+import { allowAccessTrailers, allowDestroyTrailers, TRAILER } from './deploy-gate.ts';
 import { inventoryAt } from './inventory-at.ts';
+import { code } from './markdown.ts';
 import { addedKeys, commitSignatures, isProven, type KeyProof, proofLine, proveKeys } from './key-proof.ts';
 
 export interface AccessReview {
@@ -13,6 +16,8 @@ export interface AccessReview {
   /** Everything besides member grants and keys, plus each member's gated gains (`grant/<user>`). */
   readonly items: readonly AccessItem[];
   readonly proofs: readonly KeyProof[];
+  /** `Allow-Access:` and `Allow-Destroy:` trailers in the commits of the change: each claims a review. */
+  readonly trailers: readonly string[];
   /** Why the base side counts as having no members, when it does. */
   readonly note?: string;
 }
@@ -58,13 +63,36 @@ export function reviewAccess(
     added.length > 0
       ? proveKeys(added, commitSignatures(cwd, `${base}..${headRef}`, baseMembers), baseMembers)
       : [];
-  return { changes, items, proofs, ...(note ? { note } : {}) };
+  return {
+    changes,
+    items,
+    proofs,
+    trailers: trailersIn(cwd, `${base}..${headRef}`),
+    ...(note ? { note } : {}),
+  };
+}
+
+/** The trailers of every commit message in `range`, as `Key: value` lines. */
+function trailersIn(cwd: string, range: string): string[] {
+  const log = spawnSync('git', ['log', '-z', '--format=%B', range, '--'], { cwd, encoding: 'utf8' });
+  if (log.status !== 0) throw new Error(`git log ${range} failed: ${log.stderr.trim()}`);
+  const messages = log.stdout.split('\0').filter((m) => m.trim() !== '');
+  return [
+    ...messages.flatMap((m) => allowAccessTrailers(m).map((v) => `${ACCESS_TRAILER}: ${v}`)),
+    ...messages.flatMap((m) => allowDestroyTrailers(m).map((v) => `${TRAILER}: ${v}`)),
+  ];
 }
 
 /** Markdown; empty when access does not change and no key is added, so the comment then has no access section. */
 export function renderAccessReview(review: AccessReview): string {
   const others = review.items.filter((i) => i.kind !== 'grant');
-  if (review.changes.length === 0 && review.proofs.length === 0 && others.length === 0) return '';
+  if (
+    review.changes.length === 0 &&
+    review.proofs.length === 0 &&
+    others.length === 0 &&
+    review.trailers.length === 0
+  )
+    return '';
   const lines = ['## Access changes', ''];
   for (const c of review.changes) {
     if (c.gains.length > 0) lines.push(`- **${c.user} gains:** ${c.gains.join(', ')}`);
@@ -86,6 +114,13 @@ export function renderAccessReview(review: AccessReview): string {
       '',
       `The deploy gate refuses this change until each of these is proven or a reviewed commit carries its trailer: ${open.map((o) => `\`${ACCESS_TRAILER}: ${o}\``).join(', ')}.`,
     );
+  if (review.trailers.length > 0) {
+    lines.push('', '### Trailers in these commits', '');
+    lines.push(
+      'Each one tells the deploy gate that a maintainer reviewed what it names; check that this is true:',
+    );
+    lines.push('', ...review.trailers.map((t) => `- **${code(t)}**`));
+  }
   if (review.note) lines.push('', `_${review.note}._`);
   return `${lines.join('\n')}\n`;
 }

@@ -136,6 +136,10 @@ describe('every access change is shown and gated', () => {
     const id = /needs Allow-Access: (\S+)/.exec(run.out)![1]!;
     r.commit(`Reviewed\n\nAllow-Access: ${id}`);
     expect(gate(r, base).status).toBe(0);
+    // The trailer is a claim anyone can type: the review puts it in front of the reviewer.
+    expect(renderAccessReview(review(r, base))).toContain(
+      `### Trailers in these commits\n\nEach one tells the deploy gate that a maintainer reviewed what it names; check that this is true:\n\n- **\`Allow-Access: ${id}\`**`,
+    );
   });
 
   const cases: {
