@@ -1,17 +1,20 @@
-// `npm run deploy:gate -- PLAN.json --stack STACK`: refuses (exit 1) a plan that destroys or replaces a protected
-// resource unless the deployed commit carries `Allow-Destroy: STACK/ADDRESS`; `--list-stacks` prints the deploy order.
+// `npm run deploy:gate -- PLAN.json --stack STACK --deployed REF --main REF`: refuses (exit 1) a commit that is not
+// main's tip, an unknown last-deployed revision, a plan that destroys or weakens a protected resource without
+// `Allow-Destroy: STACK/ADDRESS`, and an access change neither proven nor allowed; `--list-stacks` prints the order.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadInventory } from '../model/load.ts';
 import {
   addProtection,
+  allowAccessTrailers,
   allowDestroyTrailers,
   decide,
   protectionsInPlan,
   renderDecision,
 } from '../review/deploy-gate.ts';
-import { unprovenKeys } from '../review/access-review.ts';
+import { unprovenAccess } from '../review/access-review.ts';
+import { inventoryAt } from '../review/inventory-at.ts';
 import { PlanError, readPlan } from '../review/plan.ts';
 import { deployOrder } from '../review/stack-order.ts';
 import { stackJsonSchema } from '../stacks/stack-json.ts';
@@ -20,14 +23,15 @@ import { commonOptions } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';
 
 const USAGE = [
-  'usage: npm run deploy:gate -- PLAN.json --stack STACK [--inventory DIR] [--commit REF] [--before REF] [--synth-dir DIR]',
+  'usage: npm run deploy:gate -- PLAN.json --stack STACK --deployed REF --main REF [--inventory DIR] [--commit REF] [--synth-dir DIR]',
   '       npm run deploy:gate -- --list-stacks [--inventory DIR] [--synth-dir DIR]',
 ].join('\n');
 
 const options = commonOptions(process.argv.slice(2), {
   stack: { type: 'string' },
   commit: { type: 'string', default: 'HEAD' },
-  before: { type: 'string' },
+  deployed: { type: 'string' },
+  main: { type: 'string' },
   'synth-dir': { type: 'string', default: 'cdktf.out' },
   'list-stacks': { type: 'boolean', default: false },
 });
@@ -87,45 +91,74 @@ if (existsSync(stackJson)) {
   }
 }
 
-const commit = String(options.values.commit);
 const git = (args: string[]): { ok: boolean; stdout: string } => {
   const r = spawnSync('git', args, { encoding: 'utf8' });
   return { ok: r.status === 0, stdout: r.stdout ?? '' };
 };
-const message = git(['log', '-1', '--format=%B', commit, '--']);
-if (!message.ok) fail(`REFUSED: cannot read the message of commit "${commit}"`);
-const messages = [message.stdout];
-const before = options.values.before;
-// A push can bring several commits (a merge): their messages were reviewed together, so each may allow.
-// Each message is parsed on its own: only its own trailer block counts.
-if (typeof before === 'string' && before !== '' && !/^0+$/.test(before)) {
-  const range = git(['log', '-z', '--format=%B', `${before}..${commit}`, '--']);
-  if (range.ok) messages.push(...range.stdout.split('\0'));
-  else process.stderr.write(`deploy-gate: cannot read ${before}..${commit}; reading ${commit} alone\n`);
-}
-const shortCommit = git(['rev-parse', '--short', commit]).stdout.trim() || commit;
+const sha = (ref: string): string | undefined => {
+  if (ref === '' || /^0+$/.test(ref)) return undefined;
+  const r = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  return r.ok ? r.stdout.trim() : undefined;
+};
+const commitRef = String(options.values.commit);
+const commit = sha(commitRef) ?? fail(`REFUSED ${stack}: cannot read commit "${commitRef}"`);
+const shortCommit = commit.slice(0, 7);
+
+// Only main's tip deploys: a re-run of an old build, or a build of another branch, would roll back.
+const mainRef = options.values.main;
+const main = typeof mainRef === 'string' ? sha(mainRef) : undefined;
+if (main !== commit)
+  fail(
+    `REFUSED ${stack}: commit ${shortCommit} is not the tip of main (${typeof mainRef === 'string' ? `${mainRef} is ${main?.slice(0, 7) ?? 'unknown'}` : 'no --main given'}); only the newest commit of main is deployed`,
+  );
+
+// The gate compares with what was last deployed (the deploy records it), never with what the push claims.
+const deployedRef = options.values.deployed;
+const deployed = typeof deployedRef === 'string' ? sha(deployedRef) : undefined;
+if (!deployed)
+  fail(
+    `REFUSED ${stack}: the last deployed revision ${typeof deployedRef === 'string' && deployedRef !== '' ? `"${deployedRef}" is unknown in this clone` : 'was not given'}; nothing is compared with an unknown base. For a first deploy, a maintainer records a reviewed base: git push origin SHA:refs/deployed/${stack}`,
+  );
+if (!git(['merge-base', '--is-ancestor', deployed!, commit]).ok)
+  fail(
+    `REFUSED ${stack}: the deployed revision ${deployed!.slice(0, 7)} is not an ancestor of ${shortCommit} (history was rewritten); a maintainer must review and record a new base`,
+  );
+
+// Every commit since the deployed one was reviewed on its way in: each message may allow, from its own trailers.
+const range = git(['log', '-z', '--format=%B', `${deployed}..${commit}`, '--']);
+if (!range.ok) fail(`REFUSED ${stack}: cannot read the commits ${deployed}..${commit}`);
+const messages = range.stdout.split('\0').filter((m) => m.trim() !== '');
+
+const root = git(['rev-parse', '--show-toplevel']).stdout.trim();
+const inventoryInRepo = relative(root, resolve(options.inventory));
+if (root === '' || inventoryInRepo.startsWith('..'))
+  fail(
+    `REFUSED ${stack}: ${options.inventory} is not inside the repository of ${shortCommit}; nothing can be compared`,
+  );
+
+// A VM protected at the deployed revision stays protected until a trailer says otherwise: unprotecting first
+// and destroying in a second merge needs the same trailer as destroying at once.
+const atDeployed = inventoryAt(root, deployed!, inventoryInRepo)?.inventory;
+for (const p of atDeployed ? protectedResources(atDeployed) : [])
+  if (p.stack === stack)
+    addProtection(
+      protections,
+      p.address,
+      `protected VM ${p.vm} at the deployed revision ${deployed!.slice(0, 7)}`,
+    );
 
 const decision = decide(plan!, stack, protections, messages.flatMap(allowDestroyTrailers));
 const write = decision.ok ? process.stdout : process.stderr;
 for (const line of renderDecision(decision, shortCommit)) write.write(`${line}\n`);
 
-// Every key the deployed change adds to members.yaml must have signed one of its commits; otherwise nobody has
-// shown that the person holds the private key, and no stack is applied (cloud-init snippets carry keys too).
-const root = git(['rev-parse', '--show-toplevel']).stdout.trim();
-const keyBase = typeof before === 'string' && before !== '' && !/^0+$/.test(before) ? before : `${commit}^`;
-const inventoryInRepo = relative(root, resolve(options.inventory));
-let unproven: string[] = [];
-if (root === '' || inventoryInRepo.startsWith('..')) {
-  out(
-    `deploy-gate: key possession not checked: ${options.inventory} is not inside the repository of ${shortCommit}`,
-  );
-} else if (!git(['rev-parse', '--verify', '--quiet', `${keyBase}^{commit}`]).ok) {
-  // A first commit has nothing before it to tell added keys from existing ones.
-  out(
-    `deploy-gate: key possession not checked: no revision ${keyBase} before ${shortCommit} to compare with`,
-  );
-} else {
-  unproven = unprovenKeys(root, keyBase, commit, inventoryInRepo);
-  for (const line of unproven) process.stderr.write(`deploy-gate: REFUSED ${stack}: ${line}\n`);
-}
+// Every access change since the deployed revision is proven by the right keys or allowed by a reviewed trailer;
+// otherwise no stack is applied and nothing converges (cloud-init snippets and playbooks carry keys too).
+const unproven = unprovenAccess(
+  root,
+  deployed!,
+  commit,
+  inventoryInRepo,
+  messages.flatMap(allowAccessTrailers),
+);
+for (const line of unproven) process.stderr.write(`deploy-gate: REFUSED ${stack}: ${line}\n`);
 process.exitCode = decision.ok && unproven.length === 0 ? 0 : 1;

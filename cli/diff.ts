@@ -1,24 +1,28 @@
 // `npm run diff -- --base REF`: resource-level diff of the synthesized output between REF and the working tree.
+import { writeFileSync } from 'node:fs';
 import { loadInventory } from '../model/load.ts';
 import { diffSynthOutputs } from '../review/diff.ts';
 import { renderMarkdown, renderText } from '../review/diff-render.ts';
+import { renderSummary } from '../review/diff-summary.ts';
 import { readSynthOutput } from '../review/synth-output.ts';
 import { CommandError, withBothSynthesized } from '../review/worktree.ts';
 import { type ProtectedResource, protectedResources } from '../stacks/naming.ts';
 import { commonOptions } from './args.ts';
 
 const USAGE =
-  'usage: npm run diff -- --base REF [--format markdown|text] [--fail-on-destroy] [--inventory DIR] [--json] [--synth-command CMD]';
+  'usage: npm run diff -- --base REF [--format markdown|summary|text] [--full FILE] [--fail-on-destroy] [--inventory DIR] [--json] [--synth-command CMD]';
 
 const options = commonOptions(process.argv.slice(2), {
   base: { type: 'string' },
   format: { type: 'string', default: 'text' },
   'fail-on-destroy': { type: 'boolean', default: false },
   'synth-command': { type: 'string' },
+  full: { type: 'string' },
 });
 const base = options.values.base;
 const format = options.values.format;
-if (typeof base !== 'string' || (format !== 'text' && format !== 'markdown')) {
+const full = options.values.full;
+if (typeof base !== 'string' || !['text', 'markdown', 'summary'].includes(String(format))) {
   process.stderr.write(`${USAGE}\n`);
   process.exit(2);
 }
@@ -52,8 +56,17 @@ try {
       });
       const note = both.baseHasNoSynth ? ' (the base has no synth: everything shows as new)' : '';
       const title = `${base} (${both.baseSha.slice(0, 7)}) → working tree${note}`;
+      // The whole Markdown diff, kept as the build artifact next to the summary the comment shows.
+      if (typeof full === 'string') writeFileSync(full, renderMarkdown(report, { title }));
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else if (format === 'markdown') process.stdout.write(renderMarkdown(report, { title }));
+      else if (format === 'summary')
+        process.stdout.write(
+          renderSummary(report, {
+            title,
+            fullDiff: typeof full === 'string' ? full : 'npm run diff -- --format markdown',
+          }),
+        );
       else process.stdout.write(renderText(report, { title }));
       return options.values['fail-on-destroy'] === true && report.protectedDestroys.length > 0 ? 2 : 0;
     },

@@ -1,6 +1,8 @@
-// Decides whether a saved plan may be applied: no protected resource is destroyed or replaced unless the
-// deployed commit says so, one `Allow-Destroy:` trailer per resource, written and reviewed in the pull request.
+// Decides whether a saved plan may be applied: no protected resource is destroyed or replaced, unprotected, or
+// loses or shrinks a disk, unless the deployed commits say so, one `Allow-Destroy:` trailer per resource, written
+// and reviewed in the pull request.
 import { spawnSync } from 'node:child_process';
+import { ACCESS_TRAILER } from './access-changes.ts';
 import { type Plan, planAction } from './plan.ts';
 
 export const TRAILER = 'Allow-Destroy';
@@ -14,9 +16,12 @@ export function addProtection(protections: Protections, address: string, reason:
   protections.set(address, reasons);
 }
 
+/** What the plan would do to a protected resource: each needs the resource's trailer. */
+export type GateAction = 'delete' | 'replace' | 'unprotect' | 'disk';
+
 export interface GateItem {
   readonly address: string;
-  readonly action: 'delete' | 'replace';
+  readonly action: GateAction;
   readonly reasons: readonly string[];
   /** The exact trailer line that allows it. */
   readonly trailer: string;
@@ -79,14 +84,25 @@ export function protectionsInPlan(plan: Plan): Protections {
  * The key is matched case-insensitively, like git does.
  */
 export function allowDestroyTrailers(message: string): string[] {
+  return trailerValues(message, TRAILER);
+}
+
+/** The `Allow-Access:` values of one commit message (same parsing): access changes a reviewer accepted. */
+export function allowAccessTrailers(message: string): string[] {
+  return trailerValues(message, ACCESS_TRAILER);
+}
+
+function trailerValues(message: string, key: string): string[] {
   const run = spawnSync('git', ['interpret-trailers', '--parse', '--no-divider'], {
     input: message,
     encoding: 'utf8',
   });
   if (run.status !== 0) throw new Error(`git interpret-trailers failed: ${(run.stderr ?? '').trim()}`);
+  const prefix = `${key.toLowerCase()}:`;
   const out: string[] = [];
   for (const line of run.stdout.split('\n')) {
-    const match = /^allow-destroy:\s*(\S+)\s*$/i.exec(line);
+    if (!line.toLowerCase().startsWith(prefix)) continue;
+    const match = /^\s*(\S+)\s*$/.exec(line.slice(prefix.length));
     if (match) out.push(match[1]!);
   }
   return out;
@@ -94,6 +110,41 @@ export function allowDestroyTrailers(message: string): string[] {
 
 function matches(planAddress: string, protectedAddress: string): boolean {
   return planAddress === protectedAddress || planAddress.startsWith(`${protectedAddress}[`);
+}
+
+type Json = Record<string, unknown>;
+const isJson = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Disk sizes by interface (`scsi0`, `virtio1`, ...) or position, as the provider's `disk` blocks state them. */
+function disks(values: unknown): Map<string, number> {
+  const list = isJson(values) && Array.isArray(values.disk) ? values.disk : [];
+  return new Map(
+    list
+      .filter(isJson)
+      .map((d, i) => [typeof d.interface === 'string' ? d.interface : `#${i}`, Number(d.size)]),
+  );
+}
+
+/**
+ * What an in-place update takes away from a protected resource: Proxmox's protection flag switched off, or a
+ * disk removed or made smaller (its data goes with it). Undefined when the update weakens nothing.
+ */
+export function weakening(before: unknown, after: unknown): 'unprotect' | 'disk' | undefined {
+  if (isJson(before) && before.protection === true && isJson(after) && after.protection !== true)
+    return 'unprotect';
+  const now = disks(after);
+  for (const [name, size] of disks(before)) {
+    const next = now.get(name);
+    if (next === undefined || next < size) return 'disk';
+  }
+  return undefined;
+}
+
+function gateAction(rc: NonNullable<Plan['resource_changes']>[number]): GateAction | undefined {
+  const action = planAction(rc.change.actions);
+  if (action === 'delete' || action === 'replace') return action;
+  if (action === 'update') return weakening(rc.change.before, rc.change.after);
+  return undefined;
 }
 
 export function decide(
@@ -107,10 +158,10 @@ export function decide(
   const allowed: GateItem[] = [];
   let changes = 0;
   for (const rc of plan.resource_changes ?? []) {
-    const action = planAction(rc.change.actions);
-    if (action === 'no-op') continue;
+    if (planAction(rc.change.actions) === 'no-op') continue;
     changes++;
-    if (action !== 'delete' && action !== 'replace') continue;
+    const action = gateAction(rc);
+    if (action === undefined) continue;
     const reasons = [...protections]
       .filter(([address]) => matches(rc.address, address))
       .flatMap(([, r]) => r);
@@ -135,7 +186,7 @@ export function decide(
   };
 }
 
-const VERB = { delete: 'destroy', replace: 'replace' } as const;
+const VERB = { delete: 'destroy', replace: 'replace', unprotect: 'unprotect', disk: 'shrink' } as const;
 
 /** What the deploy log shows: one OK line, or exactly what was refused and the trailers that would allow it. */
 export function renderDecision(d: GateDecision, commit: string): string[] {
@@ -143,8 +194,11 @@ export function renderDecision(d: GateDecision, commit: string): string[] {
   if (d.problem) lines.push(`deploy-gate: REFUSED ${d.stack}: ${d.problem}`);
   if (d.refused.length > 0) {
     const n = d.refused.length;
+    const verb = d.refused.every((i) => i.action === 'delete' || i.action === 'replace')
+      ? 'destroy'
+      : 'destroy or weaken (unprotect, remove or shrink a disk of)';
     lines.push(
-      `deploy-gate: REFUSED ${d.stack}: the plan would ${n === 1 ? 'destroy 1 protected resource' : `destroy ${n} protected resources`} and commit ${commit} carries no ${TRAILER} trailer for ${n === 1 ? 'it' : 'them'}`,
+      `deploy-gate: REFUSED ${d.stack}: the plan would ${verb} ${n === 1 ? '1 protected resource' : `${n} protected resources`} and commit ${commit} carries no ${TRAILER} trailer for ${n === 1 ? 'it' : 'them'}`,
     );
     for (const item of d.refused) {
       lines.push(`  ${VERB[item.action].padEnd(7)}  ${item.address}  (${item.reasons.join('; ')})`);

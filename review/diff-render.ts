@@ -17,7 +17,7 @@ export function countsLine(c: Counts): string {
   return `${c.create} to create, ${c.update} to update, ${c.replace} to replace, ${c.delete} to destroy`;
 }
 
-function plural(n: number, word: string): string {
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
@@ -26,7 +26,7 @@ function stackTally(report: DiffReport): string {
   return `${plural(report.stacks.length, 'stack')} (${by('changed')} changed, ${by('added')} added, ${by('removed')} removed, ${by('unchanged')} unchanged)`;
 }
 
-function artifactTally(report: DiffReport): string {
+export function artifactTally(report: DiffReport): string {
   const by = (status: 'added' | 'changed' | 'removed') =>
     report.artifacts.filter((a) => a.status === status).length;
   return `${by('added')} added, ${by('changed')} changed, ${by('removed')} removed`;
@@ -191,7 +191,7 @@ export function renderText(report: DiffReport, options: RenderOptions): string {
   return `${out.join('\n')}\n`;
 }
 
-function stackLabel(stack: StackDiff): string {
+export function stackLabel(stack: StackDiff): string {
   if (stack.status === 'added') return ' (new stack)';
   if (stack.status !== 'removed') return '';
   const left = stack.changes.filter((c) => c.action === 'unmanaged').length;
@@ -224,10 +224,9 @@ function markdownAttribute(attr: AttributeChange): string[] {
   return lines;
 }
 
-export function renderMarkdown(report: DiffReport, options: RenderOptions): string {
+/** The caution and warning blocks that open the diff: protected resources destroyed or weakened. */
+export function cautionMarkdown(report: DiffReport): string[] {
   const out: string[] = [];
-  out.push(`### Synthesized diff: ${options.title}`);
-  out.push('');
   if (report.protectedDestroys.length > 0) {
     out.push('> [!CAUTION]');
     out.push(
@@ -250,6 +249,12 @@ export function renderMarkdown(report: DiffReport, options: RenderOptions): stri
     for (const w of report.protectionWarnings) out.push(`> ${dangerLine(w)}`);
     out.push('');
   }
+  return out;
+}
+
+/** The tally line and the per-stack table; `undefined` tail when nothing changed at all. */
+export function overviewMarkdown(report: DiffReport): { lines: string[]; empty: boolean } {
+  const out: string[] = [];
   const changed = report.stacks.filter((s) => s.status !== 'unchanged');
   out.push(
     `**${stackTally(report)}**; resources: ${countsLine(report.counts)}; artifacts: ${artifactTally(report)}.`,
@@ -257,7 +262,7 @@ export function renderMarkdown(report: DiffReport, options: RenderOptions): stri
   out.push('');
   if (changed.length === 0 && report.artifacts.length === 0) {
     out.push('No changes in the synthesized output.');
-    return `${out.join('\n')}\n`;
+    return { lines: out, empty: true };
   }
   if (changed.length > 0) {
     out.push('| stack | create | update | replace | destroy |');
@@ -270,6 +275,23 @@ export function renderMarkdown(report: DiffReport, options: RenderOptions): stri
     }
     out.push('');
   }
+  return { lines: out, empty: false };
+}
+
+/** One attribute change on one line, long texts as their line counts: `source_raw.data: (text, +3 -2)`. */
+export function attributeLine(change: AttributeChange): string {
+  return summary(viewAttribute(change), change);
+}
+
+export function renderMarkdown(report: DiffReport, options: RenderOptions): string {
+  const out: string[] = [];
+  out.push(`### Synthesized diff: ${options.title}`);
+  out.push('');
+  out.push(...cautionMarkdown(report));
+  const overview = overviewMarkdown(report);
+  out.push(...overview.lines);
+  if (overview.empty) return `${out.join('\n')}\n`;
+  const changed = report.stacks.filter((s) => s.status !== 'unchanged');
   for (const stack of changed) {
     out.push(`#### ${code(stack.stack)}${stackLabel(stack)}: ${countsLine(stack.counts)}`);
     out.push('');

@@ -1,10 +1,11 @@
-// Keeps one review comment per pull request up to date on Gitea: found by a marker line, edited, or created once.
+// Keeps one review comment per pull request up to date on Gitea: the bot's own comment with the marker line is
+// edited, or one is created; a comment by anyone else is never touched, marker or not.
 import { z } from 'zod';
 
 /** The line that identifies our comment among everyone else's. */
 export const MARKER = '<!-- infra-review -->';
 
-/** Comments past this many characters are cut: a browser must still open the pull request. */
+/** Longer bodies are refused here: review/comment.ts cuts them first, saying so and keeping fences balanced. */
 export const MAX_BODY = 60_000;
 
 export interface GiteaTarget {
@@ -24,17 +25,29 @@ export interface UpsertResult {
 
 export class GiteaError extends Error {}
 
-const commentList = z.array(z.object({ id: z.number(), body: z.string().nullish() }).loose());
+const commentList = z.array(
+  z
+    .object({
+      id: z.number(),
+      body: z.string().nullish(),
+      user: z.object({ login: z.string() }).loose().nullish(),
+    })
+    .loose(),
+);
+const currentUser = z.object({ login: z.string() }).loose();
 const commentCreated = z.object({ id: z.number() }).loose();
 
 const PAGE_SIZE = 50;
 const MAX_PAGES = 100;
 
-/** The body with the marker on its first line, cut to MAX_BODY. */
+/** The body with the marker on its first line; a body over MAX_BODY is an error, never cut blind. */
 export function withMarker(body: string): string {
   const marked = body.includes(MARKER) ? body : `${MARKER}\n${body}`;
-  if (marked.length <= MAX_BODY) return marked;
-  return `${marked.slice(0, MAX_BODY)}\n\n… cut at ${MAX_BODY} characters; the CI log has everything.\n`;
+  if (marked.length > MAX_BODY)
+    throw new GiteaError(
+      `the comment has ${marked.length} characters, over ${MAX_BODY}; build it with cli/review-comment.ts, which cuts it and says so`,
+    );
+  return marked;
 }
 
 /** Posts the comment, or edits the one that carries the marker, so a pull request has exactly one. */
@@ -73,7 +86,10 @@ export async function upsertComment(
   };
 
   const full = withMarker(body);
-  const existing = await findMarked(api, target.index, (url) => call('GET', url));
+  // Whose token this is: only that account's comments are ours to edit.
+  const me = currentUser.safeParse(await call('GET', `${target.baseUrl.replace(/\/+$/, '')}/api/v1/user`));
+  if (!me.success) throw new GiteaError('GET /api/v1/user: the answer has no login');
+  const existing = await findMarked(api, target.index, me.data.login, (url) => call('GET', url));
   if (existing !== undefined) {
     await call('PATCH', `${api}/issues/comments/${existing}`, { body: full });
     return { action: 'updated', id: existing };
@@ -86,12 +102,14 @@ export async function upsertComment(
 }
 
 /**
- * The id of the first comment holding the marker. Pages until a short or repeated page: older Gitea versions
+ * The id of the first comment written by `login` holding the marker: anyone can paste the marker into a comment
+ * of their own, and the bot must not then edit (and vouch for) their words. Pages until a short or repeated page: older Gitea versions
  * ignore `page`/`limit` on this endpoint and answer everything at once.
  */
 async function findMarked(
   api: string,
   index: number,
+  login: string,
   get: (url: string) => Promise<unknown>,
 ): Promise<number | undefined> {
   const seen = new Set<number>();
@@ -101,7 +119,7 @@ async function findMarked(
     );
     if (!parsed.success) throw new GiteaError('listing comments: expected a JSON list of comments');
     const fresh = parsed.data.filter((c) => !seen.has(c.id));
-    const mine = fresh.find((c) => c.body?.includes(MARKER));
+    const mine = fresh.find((c) => c.user?.login === login && c.body?.includes(MARKER));
     if (mine) return mine.id;
     for (const c of fresh) seen.add(c.id);
     if (fresh.length === 0 || parsed.data.length < PAGE_SIZE) return undefined;

@@ -1,5 +1,5 @@
-// Checks `.drone.yml` before Drone runs it: npm scripts that exist, secrets only through from_secret, pinned
-// images, a trigger on every pipeline, and SSH to the Proxmox nodes where snippets are uploaded. Findings are located like the inventory's: FILE:LINE:COL  path  message.
+// Checks `.drone.yml` before Drone runs it: npm scripts that exist, secrets only through from_secret, images pinned
+// by digest, no secret in a pull-request build but the comment token (review/pipeline-trust.ts), a trigger on every pipeline, and SSH to the Proxmox nodes where snippets are uploaded. Findings are located like the inventory's: FILE:LINE:COL  path  message.
 import {
   type Document,
   isMap,
@@ -14,6 +14,14 @@ import { type Finding, formatPath, type Path, sortFindings } from '../inventory/
 import { locateOffset } from '../inventory/source.ts';
 import { isSensitivePath, isSensitiveValue } from './mask.ts';
 import { checkSshStep } from './pipeline-ssh.ts';
+import {
+  checkInstallWithSecret,
+  checkPullRequestSecrets,
+  imageProblem,
+  runsOnPullRequests,
+} from './pipeline-trust.ts';
+
+export { imageProblem };
 
 export interface ProjectFacts {
   /** Names under `scripts` in package.json. */
@@ -70,6 +78,7 @@ export function checkPipelines(text: string, file: string, facts: ProjectFacts):
       );
     }
     checkEnvironment(data.environment, ['environment'], report);
+    if (runsOnPullRequests(data.trigger)) checkPullRequestSecrets(data, report);
 
     for (const section of ['steps', 'services'] as const) {
       const list = data[section];
@@ -85,6 +94,7 @@ export function checkPipelines(text: string, file: string, facts: ProjectFacts):
         }
         checkEnvironment(step.environment, [...base, 'environment'], report);
         checkEnvironment(step.settings, [...base, 'settings'], report);
+        checkInstallWithSecret(step, label, base, report);
         if (section === 'steps') {
           const ssh = { label, base, step, pipelineEnvironment: data.environment };
           checkSshStep(ssh, facts.snippetStacks ?? [], report);
@@ -123,17 +133,6 @@ function checkEnvironment(
       );
     }
   }
-}
-
-/** Why an image reference is not pinned, or undefined when it is (a tag other than latest, or a digest). */
-export function imageProblem(image: string): string | undefined {
-  if (image.includes('@sha256:')) return undefined;
-  const name = image.slice(image.lastIndexOf('/') + 1);
-  const colon = name.indexOf(':');
-  if (colon < 0) return 'has no tag; expected a pinned tag such as node:20.19-bookworm';
-  const tag = name.slice(colon + 1);
-  if (tag === '' || tag === 'latest') return 'uses the moving tag latest; expected a pinned tag';
-  return undefined;
 }
 
 const NPM_OPTIONS_WITH_VALUE = new Set(['--prefix', '-C', '--workspace', '-w', '--userconfig', '--cache']);

@@ -20,7 +20,6 @@ const step = (pipeline: string, name: string): Step =>
 
 describe('the dns stack in .drone.yml', () => {
   it.each([
-    ['review', 'plan', '_readonly'],
     ['drift', 'plan', '_readonly'],
     ['deploy', 'plan', ''],
     ['deploy', 'apply', ''],

@@ -1,5 +1,6 @@
 // The deploy and drift pipelines run step by step with the commands read from .drone.yml, against the simulator.
 import {
+  cpSync,
   existsSync,
   mkdtempSync,
   readdirSync,
@@ -10,7 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { startSimulator, type Simulator } from '../providers/simulator/server.ts';
@@ -18,6 +19,15 @@ import { editObject, readWorld } from '../providers/simulator/state.ts';
 import { run, terraformEnv } from '../providers/simulator/terraform.ts';
 import { POSTGRES_MISSING, type Postgres, startPostgres } from './helpers/postgres.ts';
 import { PINNED, TERRAFORM_MISSING } from './helpers/terraform.ts';
+
+const GIT_ID = {
+  GIT_AUTHOR_NAME: 'Drone',
+  GIT_AUTHOR_EMAIL: 'drone@test.example.org',
+  GIT_COMMITTER_NAME: 'Drone',
+  GIT_COMMITTER_EMAIL: 'drone@test.example.org',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
 
 interface Step {
   name: string;
@@ -42,9 +52,10 @@ describe.skipIf(TERRAFORM_MISSING ?? POSTGRES_MISSING)('the pipelines of .drone.
   let simulator: Simulator;
   let ws: string;
   const world = (): string => join(ws, 'world.json');
-  const head = spawnSync('git', ['rev-parse', 'HEAD'], {
-    encoding: 'utf8',
-  }).stdout.trim();
+  let head = '';
+  let origin = '';
+  const git = (cwd: string, ...args: string[]): string =>
+    execFileSync('git', args, { cwd, env: { ...process.env, ...GIT_ID }, encoding: 'utf8' });
 
   beforeAll(async () => {
     pg = await startPostgres();
@@ -52,10 +63,29 @@ describe.skipIf(TERRAFORM_MISSING ?? POSTGRES_MISSING)('the pipelines of .drone.
     // inventory so the whole pipeline takes seconds; the pipeline writes cdktf.out/ here.
     ws = mkdtempSync(join(tmpdir(), 'drone-'));
     for (const entry of readdirSync('.')) {
-      if (['cdktf.out', 'inventory'].includes(entry) || entry.startsWith('cdktf.out.')) continue;
+      if (['cdktf.out', 'inventory', '.git'].includes(entry) || entry.startsWith('cdktf.out.')) continue;
       symlinkSync(resolve(entry), join(ws, entry));
     }
-    symlinkSync(resolve('test/fixtures/inventory/base'), join(ws, 'inventory'));
+    cpSync(resolve('test/fixtures/inventory/base'), join(ws, 'inventory'), { recursive: true });
+    // The clone is a git repository of its own with an origin, as Drone's is: the gate fetches main and the
+    // deployed revisions (refs/deployed/<stack>, set here to the first commit), and the record step moves them.
+    origin = join(mkdtempSync(join(tmpdir(), 'drone-origin-')), 'origin.git');
+    git(tmpdir(), 'init', '--quiet', '--bare', origin);
+    git(ws, 'init', '--quiet', '--initial-branch=main');
+    git(ws, 'add', 'inventory');
+    git(ws, 'commit', '--quiet', '-m', 'The fixture organisation');
+    git(ws, 'remote', 'add', 'origin', origin);
+    git(
+      ws,
+      'push',
+      '--quiet',
+      'origin',
+      'HEAD:refs/deployed/cluster-ceph',
+      'HEAD:refs/deployed/cluster-solo',
+    );
+    git(ws, 'commit', '--quiet', '--allow-empty', '-m', 'Deploy');
+    git(ws, 'push', '--quiet', 'origin', 'HEAD:refs/heads/main');
+    head = git(ws, 'rev-parse', 'HEAD').trim();
     simulator = await startSimulator({
       schemaFiles: PINNED,
       worldFile: join(ws, 'world.json'),
@@ -65,6 +95,7 @@ describe.skipIf(TERRAFORM_MISSING ?? POSTGRES_MISSING)('the pipelines of .drone.
     await simulator?.close();
     pg?.stop();
     rmSync(ws, { recursive: true, force: true });
+    if (origin) rmSync(resolve(origin, '..'), { recursive: true, force: true });
   });
 
   /** One step as Drone runs it: its commands in one shell under `set -e`, with the pipeline's environment. */
@@ -124,6 +155,11 @@ describe.skipIf(TERRAFORM_MISSING ?? POSTGRES_MISSING)('the pipelines of .drone.
     expect(apply.stdout).toContain('--- cluster-ceph: not applied');
     expect(apply.stdout).toContain('not deployed: cluster-ceph');
     expect(Object.keys(readWorld(world()).endpoints)).toHaveLength(1);
+    // What was applied is the next deploy's base; what was not keeps its old one.
+    expect((await step('deploy', 'record')).code).toBe(0);
+    const deployed = git(ws, 'ls-remote', origin, 'refs/deployed/*');
+    expect(deployed).toContain(`${head}\trefs/deployed/cluster-solo`);
+    expect(deployed).not.toContain(`${head}\trefs/deployed/cluster-ceph`);
   }, 240_000);
 
   it('finds no drift on the deployed stack, then exit code 2 and the drifted attribute after a hand edit', async () => {

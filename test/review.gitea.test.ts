@@ -2,7 +2,14 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GiteaError, type GiteaTarget, MARKER, targetFromEnv, upsertComment } from '../review/gitea.ts';
+import {
+  GiteaError,
+  type GiteaTarget,
+  MARKER,
+  MAX_BODY,
+  targetFromEnv,
+  upsertComment,
+} from '../review/gitea.ts';
 
 interface Recorded {
   readonly method: string;
@@ -14,7 +21,11 @@ interface Recorded {
 interface Comment {
   id: number;
   body: string;
+  user: { login: string };
 }
+
+/** The account the token belongs to. */
+const BOT = 'infra-bot';
 
 /** Just enough of Gitea's issue-comment API, paginated like Gitea 1.22 (page, limit). */
 class FakeGitea {
@@ -55,13 +66,15 @@ class FakeGitea {
     if (this.failWith) return { status: this.failWith, json: { message: 'boom' } };
     const list = /^\/api\/v1\/repos\/infra\/main\/issues\/7\/comments$/.exec(url.pathname);
     const edit = /^\/api\/v1\/repos\/infra\/main\/issues\/comments\/(\d+)$/.exec(url.pathname);
+    if (url.pathname === '/api/v1/user' && req.method === 'GET')
+      return { status: 200, json: { id: 9, login: BOT } };
     if (list && req.method === 'GET') {
       const page = Number(url.searchParams.get('page') ?? 1);
       const limit = Number(url.searchParams.get('limit') ?? 30);
       return { status: 200, json: this.comments.slice((page - 1) * limit, page * limit) };
     }
     if (list && req.method === 'POST') {
-      const comment = { id: this.nextId++, body: (body as { body: string }).body };
+      const comment = { id: this.nextId++, body: (body as { body: string }).body, user: { login: BOT } };
       this.comments.push(comment);
       return { status: 201, json: comment };
     }
@@ -95,36 +108,40 @@ const paths = () => gitea.requests.map((r) => `${r.method} ${r.url}`);
 
 describe('the review comment on Gitea', () => {
   it('is created on the first run and edited in place on the next', async () => {
-    gitea.comments.push({ id: 1, body: 'LGTM' });
+    gitea.comments.push({ id: 1, body: 'LGTM', user: { login: 'ada' } });
 
     const first = await upsertComment(target, 'first diff\n');
     expect(first).toEqual({ action: 'created', id: 100 });
     expect(paths()).toEqual([
+      'GET /api/v1/user',
       'GET /api/v1/repos/infra/main/issues/7/comments?page=1&limit=50',
       'POST /api/v1/repos/infra/main/issues/7/comments',
     ]);
-    expect(gitea.requests[1]!.body).toEqual({ body: `${MARKER}\nfirst diff\n` });
+    expect(gitea.requests[2]!.body).toEqual({ body: `${MARKER}\nfirst diff\n` });
     expect(gitea.requests.every((r) => r.authorization === 'token secret-token')).toBe(true);
 
     gitea.requests.length = 0;
     const second = await upsertComment(target, 'second diff\n');
     expect(second).toEqual({ action: 'updated', id: 100 });
     expect(paths()).toEqual([
+      'GET /api/v1/user',
       'GET /api/v1/repos/infra/main/issues/7/comments?page=1&limit=50',
       'PATCH /api/v1/repos/infra/main/issues/comments/100',
     ]);
     expect(gitea.comments).toEqual([
-      { id: 1, body: 'LGTM' },
-      { id: 100, body: `${MARKER}\nsecond diff\n` },
+      { id: 1, body: 'LGTM', user: { login: 'ada' } },
+      { id: 100, body: `${MARKER}\nsecond diff\n`, user: { login: BOT } },
     ]);
   });
 
   it('pages through a long discussion to find its own comment', async () => {
-    for (let i = 0; i < 120; i++) gitea.comments.push({ id: i + 1, body: `comment ${i}` });
+    for (let i = 0; i < 120; i++)
+      gitea.comments.push({ id: i + 1, body: `comment ${i}`, user: { login: i === 110 ? BOT : 'ada' } });
     gitea.comments[110]!.body = `${MARKER}\nold diff`;
     const result = await upsertComment(target, 'new diff');
     expect(result).toEqual({ action: 'updated', id: 111 });
     expect(paths()).toEqual([
+      'GET /api/v1/user',
       'GET /api/v1/repos/infra/main/issues/7/comments?page=1&limit=50',
       'GET /api/v1/repos/infra/main/issues/7/comments?page=2&limit=50',
       'GET /api/v1/repos/infra/main/issues/7/comments?page=3&limit=50',
@@ -132,13 +149,27 @@ describe('the review comment on Gitea', () => {
     ]);
   });
 
+  it("never edits someone else's comment that carries the marker: it writes its own", async () => {
+    const forged = `${MARKER}\nNo one gains or loses access. LGTM from the bot.`;
+    gitea.comments.push({ id: 5, body: forged, user: { login: 'mallory' } });
+    const result = await upsertComment(target, 'the real review\n');
+    expect(result.action).toBe('created');
+    expect(gitea.comments[0]).toEqual({ id: 5, body: forged, user: { login: 'mallory' } });
+    expect(paths()).not.toContain('PATCH /api/v1/repos/infra/main/issues/comments/5');
+  });
+
+  it('refuses a body over the limit instead of cutting it blind', async () => {
+    const error = await upsertComment(target, 'x'.repeat(MAX_BODY + 1)).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(GiteaError);
+    expect((error as Error).message).toMatch(/over 60000; build it with cli\/review-comment.ts/);
+    expect(gitea.requests).toEqual([]);
+  });
+
   it('reports an API error with its status, and never the token', async () => {
     gitea.failWith = 500;
     const error = await upsertComment(target, 'x').catch((err: unknown) => err);
     expect(error).toBeInstanceOf(GiteaError);
-    expect((error as Error).message).toMatch(
-      /^GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/repos\/infra\/main\/issues\/7\/comments\?page=1&limit=50: HTTP 500 /,
-    );
+    expect((error as Error).message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/user: HTTP 500 /);
     expect((error as Error).message).not.toContain('secret-token');
   });
 });
@@ -149,9 +180,7 @@ describe('an unreachable Gitea', () => {
       (err: unknown) => err,
     );
     expect(error).toBeInstanceOf(GiteaError);
-    expect((error as Error).message).toMatch(
-      /^GET http:\/\/127\.0\.0\.1:1\/api\/v1\/repos\/infra\/main\/issues\/7\/comments\?page=1&limit=50: fetch failed/,
-    );
+    expect((error as Error).message).toMatch(/^GET http:\/\/127\.0\.0\.1:1\/api\/v1\/user: fetch failed/);
   });
 });
 

@@ -30,7 +30,7 @@ trigger:
   event: [push]
 steps:
   - name: apply
-    image: hashicorp/terraform:1.11.4
+    image: hashicorp/terraform:1.11.4@sha256:abababababababababababababababababababababababababababababababab
     environment:
       PROXMOX_VE_API_TOKEN:
         from_secret: proxmox_ve_api_token

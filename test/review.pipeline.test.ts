@@ -26,10 +26,10 @@ trigger:
   event: [pull_request]
 steps:
   - name: test
-    image: node:20.19-bookworm
+    image: node:20.19-bookworm@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
     environment:
-      GITEA_TOKEN:
-        from_secret: gitea_token
+      NODE_ENV: test
+      TZ: UTC
       INFRA_BACKEND: pg
     commands:
       - npm ci
@@ -76,19 +76,27 @@ describe('pipeline:check', () => {
     expect(findings.join('')).not.toContain('hunter2');
   });
 
-  it('finds an image without a tag or on latest', () => {
-    expect(check(GOOD.replace('node:20.19-bookworm', 'node'))).toEqual([
-      '.drone.yml:8:12  review.steps[0].image  step "test": image "node" has no tag; expected a pinned tag such as node:20.19-bookworm',
+  it('finds an image not pinned by digest: no tag, latest, or a tag alone', () => {
+    expect(
+      check(
+        GOOD.replace(
+          'node:20.19-bookworm@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+          'node:20.19-bookworm',
+        ),
+      ),
+    ).toEqual([
+      '.drone.yml:8:12  review.steps[0].image  step "test": image "node:20.19-bookworm" is not pinned by digest; a tag can be moved. Expected name:tag@sha256:<64 hex digits>',
     ]);
-    expect(check(GOOD.replace('node:20.19-bookworm', 'registry.example.org:5000/node:latest'))).toEqual([
-      '.drone.yml:8:12  review.steps[0].image  step "test": image "registry.example.org:5000/node:latest" uses the moving tag latest; expected a pinned tag',
-    ]);
-    expect(imageProblem('registry.example.org:5000/node')).toContain('has no tag');
-    expect(imageProblem('node@sha256:0123abcd')).toBeUndefined();
+    expect(imageProblem('registry.example.org:5000/node:latest')).toContain('not pinned by digest');
+    expect(imageProblem('node')).toContain('not pinned by digest');
+    expect(imageProblem('node@sha256:0123abcd')).toContain('malformed digest');
+    expect(
+      imageProblem('node@sha256:abababababababababababababababababababababababababababababababab'),
+    ).toBeUndefined();
   });
 
   it('finds a pipeline without a trigger, in the second document', () => {
-    const yaml = `${GOOD}---\nkind: pipeline\ntype: docker\nname: nightly\nsteps:\n  - name: a\n    image: alpine:3.20\n    commands: [true]\n`;
+    const yaml = `${GOOD}---\nkind: pipeline\ntype: docker\nname: nightly\nsteps:\n  - name: a\n    image: alpine:3.20@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n    commands: [true]\n`;
     expect(check(yaml)).toEqual([
       '.drone.yml:17:1  nightly.kind  pipeline "nightly" has no trigger; expected e.g. "trigger: { event: [push], branch: [main] }" so it runs only when meant to',
     ]);

@@ -1,7 +1,7 @@
 // plan:summary and deploy:gate on a real plan made here by terraform (or tofu) from terraform_data resources,
 // and on a small committed plan of the Proxmox stack.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -229,7 +229,11 @@ describe('deploy gate', () => {
       GIT_COMMITTER_NAME: 'Test',
       GIT_COMMITTER_EMAIL: 'test@example.org',
     };
+    // The inventory lives in the repository, deployed at the first commit; the second is the one deployed now.
+    cpSync(join(ROOT, 'test/fixtures/org'), join(repo, 'inventory'), { recursive: true });
     spawnSync('git', ['init', '--quiet'], { cwd: repo, env });
+    spawnSync('git', ['add', '.'], { cwd: repo, env });
+    spawnSync('git', ['commit', '--quiet', '-m', 'Deployed'], { cwd: repo, env });
     spawnSync('git', ['commit', '--quiet', '--allow-empty', '-m', message], { cwd: repo, env });
     return repo;
   }
@@ -244,7 +248,11 @@ describe('deploy gate', () => {
         '--stack',
         'cluster-ceph',
         '--inventory',
-        join(ROOT, 'test/fixtures/org'),
+        'inventory',
+        '--deployed',
+        'HEAD~1',
+        '--main',
+        'HEAD',
         ...extra,
       ],
       { cwd: repo, encoding: 'utf8' },
@@ -255,15 +263,15 @@ describe('deploy gate', () => {
     const repo = gitRepo('Remove db1 from the inventory');
     const run = gate(repo);
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(
-      /^deploy-gate: key possession not checked: \S+ is not inside the repository of [0-9a-f]{7}\n$/,
-    );
+    expect(run.stdout).toBe('');
     const lines = run.stderr.trim().split('\n');
     expect(lines[0]).toMatch(
       /^deploy-gate: REFUSED cluster-ceph: the plan would destroy 1 protected resource and commit [0-9a-f]{7} carries no Allow-Destroy trailer for it$/,
     );
     expect(lines.slice(1)).toEqual([
-      '  destroy  proxmox_virtual_environment_vm.db1  (Proxmox protection flag in the state; inventory: protected VM db1)',
+      expect.stringMatching(
+        /^ {2}destroy {2}proxmox_virtual_environment_vm\.db1 {2}\(Proxmox protection flag in the state; inventory: protected VM db1; protected VM db1 at the deployed revision [0-9a-f]{7}\)$/,
+      ),
       'If this is intended, land a reviewed commit on the deployed branch whose message ends with:',
       '  Allow-Destroy: cluster-ceph/proxmox_virtual_environment_vm.db1',
     ]);
