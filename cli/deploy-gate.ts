@@ -24,6 +24,7 @@ import { inventorySummary, printFindings } from './report.ts';
 
 const USAGE = [
   'usage: npm run deploy:gate -- PLAN.json --stack STACK --deployed REF --main REF [--inventory DIR] [--commit REF] [--synth-dir DIR]',
+  '       npm run deploy:gate -- PLAN.json --stack STACK --rehearsal [--inventory DIR] [--synth-dir DIR]',
   '       npm run deploy:gate -- --list-stacks [--inventory DIR] [--synth-dir DIR]',
 ].join('\n');
 
@@ -34,6 +35,7 @@ const options = commonOptions(process.argv.slice(2), {
   main: { type: 'string' },
   'synth-dir': { type: 'string', default: 'cdktf.out' },
   'list-stacks': { type: 'boolean', default: false },
+  rehearsal: { type: 'boolean', default: false },
 });
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -89,6 +91,16 @@ if (existsSync(stackJson)) {
         addProtection(protections, `${type}.${name}`, 'lifecycle.prevent_destroy');
     }
   }
+}
+
+// A rehearsal (npm run rehearse, against the simulator) has no deployed revision and no history to prove: only
+// the plan's checks run, with no trailer allowing anything, and the output says what was left out.
+if (options.values.rehearsal) {
+  const decision = decide(plan!, stack, protections, []);
+  const write = decision.ok ? process.stdout : process.stderr;
+  for (const line of renderDecision(decision, 'rehearsal')) write.write(`${line}\n`);
+  out(`rehearsal: main's tip, the deployed revision and access proofs are checked only by the deploy`);
+  process.exit(decision.ok ? 0 : 1);
 }
 
 const git = (args: string[]): { ok: boolean; stdout: string } => {

@@ -127,7 +127,8 @@ async function rehearseWith(
   writeFileSync(join(dir, 'plan.json'), show.stdout);
   planned = countChanges(show.stdout);
 
-  // The deploy gate exactly as the pipeline runs it: the npm script on the saved plan's JSON.
+  // The deploy gate as the pipeline runs it on the saved plan's JSON, less the history checks a rehearsal has no
+  // deployed revision for (--rehearsal).
   const gate = await run(
     process.execPath,
     [
@@ -137,6 +138,7 @@ async function rehearseWith(
       join(dir, 'plan.json'),
       '--stack',
       stack,
+      '--rehearsal',
       '--synth-dir',
       resolve(options.synthDir),
       '--inventory',
