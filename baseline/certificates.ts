@@ -7,7 +7,7 @@
 import type { Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { fqdn } from '../inventory/names.ts';
-import { PRIMARY_KIND } from '../dns/model.ts';
+import { PRIMARY_KIND, zoneOf } from '../dns/model.ts';
 import { PROXY_KIND } from '../services/catalog.ts';
 import { vmAddresses } from '../services/instances.ts';
 import type { CertificateConsumer } from '../services/types.ts';
@@ -40,12 +40,6 @@ export function acmeSecretName(vm: Vm): string {
   return `vm/${vm.name}/acme-tsig`;
 }
 
-/** The longest of our zones the name is in, or undefined. */
-export function zoneOf(zones: readonly string[], name: string): string | undefined {
-  const within = zones.filter((z) => name === z || name.endsWith(`.${z}`));
-  return within.sort((a, b) => b.length - a.length)[0];
-}
-
 /** The names a VM needs certificates for, sorted, each with the programs that serve it. */
 export function vmCertificates(model: Model, vm: Vm): Certificate[] {
   const consumers = new Map<string, Set<CertificateConsumer>>();
@@ -65,10 +59,10 @@ export function vmCertificates(model: Model, vm: Vm): Certificate[] {
           : [fqdn(model.inventory, vm)];
     for (const name of names) add(name, i.def.certificate.consumers);
   }
-  const zones = model.dns.zones.map((z) => z.name);
+  const zones = new Set(model.dns.zones.map((z) => z.name));
   return [...consumers.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, set]) => ({ name, consumers: [...set].sort(), zone: zoneOf(zones, name) }));
+    .map(([name, set]) => ({ name, consumers: [...set].sort(), zone: zoneOf(name, zones) }));
 }
 
 /** The hidden primary the challenges go to, with the address certbot sends them to. */

@@ -98,7 +98,9 @@ function acmeAcl(grant: AcmeGrant): string[] {
 export function acmeKeyConf(vm: Vm, secret: string): string {
   return generated(
     '#',
-    ['key:', `  - id: ${acmeKeyName(vm)}`, '    algorithm: hmac-sha256', `    secret: ${secret}`, ''].join('\n'),
+    ['key:', `  - id: ${acmeKeyName(vm)}`, '    algorithm: hmac-sha256', `    secret: ${secret}`, ''].join(
+      '\n',
+    ),
   );
 }
 

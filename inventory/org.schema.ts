@@ -22,9 +22,11 @@ export const timeWindow = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0
 export const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
 
 /** A mail address for an ACME account: `local@domain`, plain characters only (it goes into certbot's cli.ini). */
-export const email = z.string().regex(/^[A-Za-z0-9._%+-]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, {
-  error: 'is not a mail address; expected something like hostmaster@example.org',
-});
+export const email = z
+  .string()
+  .regex(/^[A-Za-z0-9._%+-]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, {
+    error: 'is not a mail address; expected something like hostmaster@example.org',
+  });
 
 export const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
   error: 'is not a time of day; expected HH:MM such as 01:30',

@@ -6,8 +6,7 @@ import { stringParam } from './_helpers.ts';
 export const coturn = defineKind({
   kind: 'coturn',
   title: 'coturn (TURN/STUN server)',
-  notes:
-    'Debian package coturn. Certificate for TURN over TLS by ACME DNS-01 (docs/certificates.md).',
+  notes: 'Debian package coturn. Certificate for TURN over TLS by ACME DNS-01 (docs/certificates.md).',
   size: { cores: 2, memory: 2, disk: 16 },
   ports: [
     { proto: 'udp', port: portRange(3478), reach: 'public', ipv4: true, purpose: 'STUN/TURN' },

@@ -7,7 +7,7 @@ export const mail = defineKind({
   kind: 'mail',
   title: 'Mail server (Postfix, Dovecot, rspamd)',
   notes:
-    'Certificate for the VM\'s name by ACME DNS-01 (docs/certificates.md). DKIM keys are made on the VM, not here.',
+    "Certificate for the VM's name by ACME DNS-01 (docs/certificates.md). DKIM keys are made on the VM, not here.",
   size: { cores: 4, memory: 8, disk: 32 },
   ports: [
     { proto: 'tcp', port: portRange(25), reach: 'public', ipv4: true, purpose: 'SMTP (MX)' },

@@ -7,7 +7,7 @@ export const mumble = defineKind({
   title: 'Mumble server (voice chat)',
   notes:
     'Debian package mumble-server (murmurd); settings in /etc/mumble-server.ini, data in SQLite. Certificate ' +
-    'for the VM\'s name by ACME DNS-01 (docs/certificates.md).',
+    "for the VM's name by ACME DNS-01 (docs/certificates.md).",
   size: { cores: 1, memory: 1, disk: 16 },
   ports: [
     {

@@ -8,7 +8,8 @@ const xmppDomain = (ctx: NameContext): string => stringParam(ctx, 'domain') ?? c
 export const prosody = defineKind({
   kind: 'prosody',
   title: 'Prosody (XMPP)',
-  notes: 'Debian package prosody (0.12). Certificate for the XMPP domain by ACME DNS-01 (docs/certificates.md).',
+  notes:
+    'Debian package prosody (0.12). Certificate for the XMPP domain by ACME DNS-01 (docs/certificates.md).',
   size: { cores: 2, memory: 4, disk: 32 },
   ports: [
     { proto: 'tcp', port: portRange(5222), reach: 'public', ipv4: true, purpose: 'XMPP client connections' },
