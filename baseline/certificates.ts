@@ -21,11 +21,25 @@ export const DEPLOY_HOOK = '/etc/letsencrypt/infra-deploy-hook';
 export const COTURN_CERTS = '/etc/coturn/certs';
 export const MUMBLE_CERTS = '/etc/mumble-server/certs';
 
+/** Where each program serves its certificate, so the monitoring can ask for it (with STARTTLS where needed). */
+export const CONSUMER_TLS: Readonly<
+  Record<CertificateConsumer, { readonly port: number; readonly starttls?: 'smtp' | 'xmpp' }>
+> = {
+  nginx: { port: 443 },
+  prosody: { port: 5222, starttls: 'xmpp' },
+  postfix: { port: 25, starttls: 'smtp' },
+  dovecot: { port: 993 },
+  coturn: { port: 5349 },
+  mumble: { port: 64738 },
+};
+
 /** A certificate a VM keeps: one name, and the programs that serve it. */
 export interface Certificate {
   /** The DNS name, also certbot's certificate name (`/etc/letsencrypt/live/<name>/`). */
   readonly name: string;
   readonly consumers: readonly CertificateConsumer[];
+  /** The service kinds on the VM that need it. */
+  readonly kinds: readonly string[];
   /** The zone of ours the name is in, where its `_acme-challenge` TXT record goes; undefined when none. */
   readonly zone: string | undefined;
 }
@@ -43,10 +57,12 @@ export function acmeSecretName(vm: Vm): string {
 /** The names a VM needs certificates for, sorted, each with the programs that serve it. */
 export function vmCertificates(model: Model, vm: Vm): Certificate[] {
   const consumers = new Map<string, Set<CertificateConsumer>>();
-  const add = (name: string, list: readonly CertificateConsumer[]): void => {
+  const kinds = new Map<string, Set<string>>();
+  const add = (name: string, kind: string, list: readonly CertificateConsumer[]): void => {
     const set = consumers.get(name) ?? new Set();
     for (const c of list) set.add(c);
     consumers.set(name, set);
+    kinds.set(name, (kinds.get(name) ?? new Set<string>()).add(kind));
   };
   for (const i of model.services.instances) {
     if (i.vm.name !== vm.name || !i.def.certificate) continue;
@@ -57,12 +73,17 @@ export function vmCertificates(model: Model, vm: Vm): Certificate[] {
         : i.ctx.names.length > 0
           ? i.ctx.names
           : [fqdn(model.inventory, vm)];
-    for (const name of names) add(name, i.def.certificate.consumers);
+    for (const name of names) add(name, i.kind, i.def.certificate.consumers);
   }
   const zones = new Set(model.dns.zones.map((z) => z.name));
   return [...consumers.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, set]) => ({ name, consumers: [...set].sort(), zone: zoneOf(name, zones) }));
+    .map(([name, set]) => ({
+      name,
+      consumers: [...set].sort(),
+      kinds: [...kinds.get(name)!].sort(),
+      zone: zoneOf(name, zones),
+    }));
 }
 
 /** The hidden primary the challenges go to, with the address certbot sends them to. */
