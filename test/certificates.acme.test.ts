@@ -130,6 +130,32 @@ function runPlaybook(dir: string, tasks: Record<string, unknown>[], secrets: Rec
   return output;
 }
 
+/**
+ * Runs certbot (`argv`) and then `nginx -t` where /etc/letsencrypt and /etc/nginx are the test's: a mount
+ * namespace of their own, so the generated paths are used as they are. certbot trusts pebble's listener.
+ */
+function certbotInNamespace(
+  root: string,
+  nginx: string,
+  argv: readonly string[],
+): ReturnType<typeof spawnSync> {
+  const dir = join(root, '..');
+  const script = [
+    'set -e',
+    `mount --bind ${join(root, 'etc/letsencrypt')} /etc/letsencrypt`,
+    `mount --bind ${nginx} /etc/nginx`,
+    `"$@" --work-dir ${join(dir, 'certbot-work')} --logs-dir ${join(dir, 'certbot-logs')}`,
+    'nginx -t',
+  ].join('\n');
+  return spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', ...argv], {
+    encoding: 'utf8',
+    env: { ...process.env, REQUESTS_CA_BUNDLE: caBundle },
+    timeout: 120_000,
+  });
+}
+
+let caBundle = '';
+
 describe.skipIf(MISSING.length > 0)('certificates by ACME DNS-01 through our own Knot', () => {
   let dir: string;
   let model: Model;
@@ -143,6 +169,7 @@ describe.skipIf(MISSING.length > 0)('certificates by ACME DNS-01 through our own
     const port = await freePort();
     mkdirSync(join(dir, 'pebble'));
     pebble = await startPebble(join(dir, 'pebble'), port);
+    caBundle = pebble.caBundle;
     model = deriveModel(
       validInventory(
         variantDir(
@@ -253,23 +280,7 @@ describe.skipIf(MISSING.length > 0)('certificates by ACME DNS-01 through our own
       writeFileSync(join(nginx, f.path.slice('/etc/nginx/'.length)), f.content);
     const vhost = readFileSync(join(nginx, `conf.d/site-${NAME}.conf`), 'utf8');
     expect(vhost).toContain(`ssl_certificate ${NGINX_CERTS}/${NAME}/fullchain.pem;`);
-    // certbot and its hook see the generated /etc/letsencrypt and /etc/nginx in a mount namespace of their own.
-    const script = [
-      'set -e',
-      `mount --bind ${join(root, 'etc/letsencrypt')} /etc/letsencrypt`,
-      `mount --bind ${nginx} /etc/nginx`,
-      `"$@" --work-dir ${join(dir, 'certbot-work')} --logs-dir ${join(dir, 'certbot-logs')}`,
-      'nginx -t',
-    ].join('\n');
-    const run = spawnSync(
-      'unshare',
-      ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', ...issue!.argv],
-      {
-        encoding: 'utf8',
-        env: { ...process.env, REQUESTS_CA_BUNDLE: pebble!.caBundle },
-        timeout: 120_000,
-      },
-    );
+    const run = certbotInNamespace(root, nginx, issue!.argv);
     expect(run.status, `${run.stdout}${run.stderr}\n${pebble!.output()}`).toBe(0);
     const chain = join(nginx, 'certs', NAME, 'fullchain.pem');
     expect(existsSync(chain)).toBe(true);
@@ -282,5 +293,25 @@ describe.skipIf(MISSING.length > 0)('certificates by ACME DNS-01 through our own
     const renewal = readFileSync(join(root, 'etc/letsencrypt/renewal', `${NAME}.conf`), 'utf8');
     expect(renewal).toContain(`renew_hook = ${DEPLOY_HOOK}`);
     expect(renewal).toContain('authenticator = dns-rfc2136');
+  }, 180_000);
+
+  it('renews through the same challenge path, and the hook installs the new certificate again', () => {
+    const root = join(dir, 'root');
+    const nginx = join(dir, 'nginx');
+    const chain = join(nginx, 'certs', NAME, 'fullchain.pem');
+    const serial = (): string =>
+      execFileSync('openssl', ['x509', '-in', chain, '-noout', '-serial'], { encoding: 'utf8' });
+    const before = serial();
+    const run = certbotInNamespace(root, nginx, [
+      'certbot',
+      'renew',
+      '--force-renewal',
+      '--cert-name',
+      NAME,
+      // certbot.timer's runs spread their load over hours; this one must not wait.
+      '--no-random-sleep-on-renew',
+    ]);
+    expect(run.status, `${run.stdout}${run.stderr}\n${pebble!.output()}`).toBe(0);
+    expect(serial()).not.toBe(before);
   }, 180_000);
 });
