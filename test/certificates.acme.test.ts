@@ -144,7 +144,8 @@ function certbotInNamespace(
     'set -e',
     `mount --bind ${join(root, 'etc/letsencrypt')} /etc/letsencrypt`,
     `mount --bind ${nginx} /etc/nginx`,
-    `"$@" --work-dir ${join(dir, 'certbot-work')} --logs-dir ${join(dir, 'certbot-logs')}`,
+    // Within spawnSync's limit, so a stuck certbot is stopped too, not only unshare.
+    `timeout 100 "$@" --work-dir ${join(dir, 'certbot-work')} --logs-dir ${join(dir, 'certbot-logs')}`,
     'nginx -t',
   ].join('\n');
   return spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', ...argv], {
