@@ -95,6 +95,18 @@ export function acmePrimary(model: Model): { vm: Vm; address: string } | undefin
   return address ? { vm: primary.vm, address } : undefined;
 }
 
+/**
+ * The store's ACME secrets the model needs, sorted: one per Debian VM that keeps certificates, when a primary
+ * of ours can take their challenges. What `npm run secrets -- generate` makes (a base64 HMAC-SHA256 secret).
+ */
+export function acmeSecrets(model: Model): string[] {
+  if (!acmePrimary(model)) return [];
+  return model.inventory.vms
+    .filter((vm) => vm.os !== 'other' && vmCertificates(model, vm).length > 0)
+    .map(acmeSecretName)
+    .sort();
+}
+
 /** certbot's own configuration: the CA, the account, DNS-01 through our primary. */
 export function certbotConfig(model: Model): string {
   const { acme } = model.inventory.org;

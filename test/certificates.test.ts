@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderPlaybook } from '../baseline/ansible.ts';
 import {
+  acmeSecrets,
   CERTBOT_CONFIG,
   CERTBOT_CREDENTIALS,
   certificatesPart,
@@ -51,6 +52,13 @@ describe('which names each VM needs a certificate for', () => {
     ]);
     expect(vmCertificates(dnsOrg, vm(dnsOrg, 'git'))).toEqual([]);
     expect(vmCertificates(dnsOrg, vm(dnsOrg, 'ns1'))).toEqual([]);
+  });
+});
+
+describe('the ACME secrets the store must hold', () => {
+  it('names one per TLS-terminating VM, and none without a primary of ours', () => {
+    expect(acmeSecrets(dnsOrg)).toEqual(['vm/chat/acme-tsig', 'vm/mail/acme-tsig', 'vm/proxy1/acme-tsig']);
+    expect(acmeSecrets(servicesOrg)).toEqual([]);
   });
 });
 
