@@ -221,13 +221,15 @@ function fileTask(file: VmModel['files'][number]): Task {
     name: `File ${file.path}`,
     'ansible.builtin.copy': {
       dest: file.path,
-      content: literal(file.content),
+      // A secret file is a template of secretRef()s: the one place where the playbook reads `{{ }}`.
+      content: file.secret ? file.content : literal(file.content),
       owner,
       group: group ?? owner,
       mode: file.permissions ?? '0644',
       ...(file.validate ? { validate: file.validate } : {}),
     },
     ...(file.reload ? { notify: file.reload } : {}),
+    ...(file.secret ? { no_log: true } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-// nginx on the reverse proxies: one virtual host per web name of the site, TLS with certbot's webroot, HSTS.
+// nginx on the reverse proxies: one virtual host per web name of the site, TLS (baseline/certificates.ts), HSTS.
 //
 // Rendered only by the playbook: a virtual host needs a certificate file before nginx starts, and the
 // proxy's first boot comes before any certificate exists.
@@ -8,8 +8,6 @@ import { PROXY_KIND } from '../services/catalog.ts';
 import { proxiesFor, type ServiceModel, vmAddresses } from '../services/instances.ts';
 import { generated, type OnceCommand, type Part, type VmDirectory, type VmFile } from './parts.ts';
 
-/** Where certbot's webroot plugin puts the ACME challenges the HTTP server answers. */
-export const ACME_WEBROOT = '/var/www/letsencrypt';
 /** nginx reads certificates from here: a stand-in at first, then certbot's (copied by its deploy hook). */
 export const NGINX_CERTS = '/etc/nginx/certs';
 
@@ -88,13 +86,7 @@ export function vhostConf(host: VirtualHost): string {
     '    listen 80;',
     '    listen [::]:80;',
     `    server_name ${host.name};`,
-    '    # certbot certonly --webroot answers the ACME challenge from here, before and after HTTPS works.',
-    '    location /.well-known/acme-challenge/ {',
-    `        root ${ACME_WEBROOT};`,
-    '    }',
-    '    location / {',
-    '        return 301 https://$host$request_uri;',
-    '    }',
+    '    return 301 https://$host$request_uri;',
     '}',
     '',
     'server {',
@@ -135,28 +127,12 @@ const COMMON = generated(
   ].join('\n'),
 );
 
-/** certbot runs this after every issue or renewal: nginx gets the new certificate of that name. */
-const DEPLOY_HOOK = `#!/bin/sh
-# certbot deploy hook: copies the renewed certificate where nginx reads it, then reloads nginx.
-set -eu
-name=$(basename "$RENEWED_LINEAGE")
-install -d -m 0700 "${NGINX_CERTS}/$name"
-install -m 0644 "$RENEWED_LINEAGE/fullchain.pem" "${NGINX_CERTS}/$name/fullchain.pem"
-install -m 0600 "$RENEWED_LINEAGE/privkey.pem" "${NGINX_CERTS}/$name/privkey.pem"
-nginx -t && systemctl reload nginx
-`;
-
 /** The proxy part of a VM that runs nginx-proxy, or undefined. */
 export function proxyPart(model: Model, vm: Vm): Part | undefined {
   if (!vm.services.some((s) => s.kind === PROXY_KIND)) return undefined;
   const hosts = virtualHosts(model, vm);
   const files: VmFile[] = [
     { path: '/etc/nginx/conf.d/00-baseline.conf', content: COMMON, reload: 'reload nginx' },
-    {
-      path: '/etc/letsencrypt/renewal-hooks/deploy/50-nginx-certs',
-      content: DEPLOY_HOOK,
-      permissions: '0755',
-    },
     ...hosts.map((h) => ({
       path: `/etc/nginx/conf.d/site-${h.name}.conf`,
       content: vhostConf(h),
@@ -164,11 +140,10 @@ export function proxyPart(model: Model, vm: Vm): Part | undefined {
     })),
   ];
   const directories: VmDirectory[] = [
-    { path: ACME_WEBROOT, mode: '0755' },
     { path: NGINX_CERTS, mode: '0755' },
     ...hosts.map((h) => ({ path: `${NGINX_CERTS}/${h.name}`, mode: '0700' })),
   ];
-  // A stand-in lets nginx start and answer the ACME challenge; certbot's deploy hook replaces it.
+  // A stand-in lets nginx start before certbot has a certificate (or when it cannot get one); the deploy hook replaces it.
   const once: OnceCommand[] = hosts.map((h) => ({
     name: `Make a stand-in certificate for ${h.name} until certbot has one`,
     argv: [

@@ -38,6 +38,19 @@ export interface VmFile extends WriteFile {
   readonly reload?: Reload;
   /** Command that checks the new file before it replaces the old one (`%s` is the new file). */
   readonly validate?: string;
+  /**
+   * The content reads secrets from the store (`secretRef`): only the playbook writes it, as a template, with
+   * `no_log`; cloud-init never sees it. Everything else in such a file must come from grammar-checked names.
+   */
+  readonly secret?: true;
+}
+
+/**
+ * Where a secret's value goes in a `secret` file: converge hands the decrypted store to Ansible as the
+ * variable `secrets`, keyed `<scope>/<name>` (e.g. `vm/proxy1/acme-tsig`).
+ */
+export function secretRef(name: string): string {
+  return `{{ secrets['${name}'] }}`;
 }
 
 /** A directory the VM needs with a given owner and mode (a cache, a status directory). */

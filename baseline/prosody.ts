@@ -1,15 +1,14 @@
 // Prosody on its VMs: one VirtualHost per XMPP domain, with the certificate certbot obtains for it.
 //
 // Debian's /etc/prosody/prosody.cfg.lua includes conf.d/*.cfg.lua; each domain gets its own file there.
-// certbot keeps the certificate in /etc/letsencrypt, readable by root only; its deploy hook imports it
-// into /etc/prosody/certs with `prosodyctl --root cert import`, which gives the prosody user read access.
+// certbot keeps the certificate in /etc/letsencrypt, readable by root only; the deploy hook
+// (baseline/certificates.ts) imports it into /etc/prosody/certs with `prosodyctl --root cert import`.
 import type { Vm } from '../inventory/vms.schema.ts';
 import type { ServiceInstance } from '../services/instances.ts';
-import { GENERATED_NOTE, generated, type Part, type VmFile } from './parts.ts';
+import { generated, type Part, type VmFile } from './parts.ts';
 
 const KIND = 'prosody';
 export const PROSODY_CERTS = '/etc/prosody/certs';
-export const PROSODY_DEPLOY_HOOK = '/etc/letsencrypt/renewal-hooks/deploy/prosody';
 
 /** A Lua string literal (the domain comes from the inventory's domain grammar; quoting stays explicit). */
 function lua(text: string): string {
@@ -43,16 +42,5 @@ export function prosodyPart(vm: Vm, instances: readonly ServiceInstance[]): Part
     defer: true,
     reload: 'reload prosody',
   }));
-  files.push({
-    path: PROSODY_DEPLOY_HOOK,
-    content: [
-      '#!/bin/sh',
-      `# ${GENERATED_NOTE}`,
-      '# certbot renewed one of our names: give Prosody its own readable copy of the certificates.',
-      'exec prosodyctl --root cert import /etc/letsencrypt/live',
-      '',
-    ].join('\n'),
-    permissions: '0755',
-  });
   return { name: `prosody: virtual hosts ${domains.join(', ')}`, files };
 }

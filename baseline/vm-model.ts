@@ -11,6 +11,7 @@ import { backupPart, backupPlan } from './backup.ts';
 import { type FirewallRule, firewallPart, vmFirewallRules } from './firewall.ts';
 import { membersPart } from './members.ts';
 import { monitoringPart } from './monitoring.ts';
+import { certificatesPart } from './certificates.ts';
 import { knotPart } from './knot.ts';
 import { proxyPart } from './nginx.ts';
 import { prosodyPart } from './prosody.ts';
@@ -97,6 +98,8 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   if (prosody) parts.push(prosody);
   const proxy = proxyPart(model, vm);
   if (proxy) parts.push(proxy);
+  const certificates = certificatesPart(model, vm);
+  if (certificates) parts.push(certificates);
   const postgres = postgresqlPart(model, vm);
   if (postgres) parts.push(postgres);
   const roles = databasesPart(model, vm);
@@ -162,10 +165,11 @@ export function modelFromParts(
   };
 }
 
-/** What cloud-init writes at first boot: every part but the converge-only ones. */
+/** What cloud-init writes at first boot: every part but the converge-only ones, and no file made of secrets. */
 export function firstBootModel(model: Model, vm: Vm): VmModel {
   const parts = baselineParts(model, vm).filter((p) => !p.convergeOnly);
-  return modelFromParts(model.inventory, vm, parts, vmFirewallRules(model, vm));
+  const first = modelFromParts(model.inventory, vm, parts, vmFirewallRules(model, vm));
+  return { ...first, files: first.files.filter((f) => !f.secret) };
 }
 
 /** What the playbook keeps in place on a running VM: every part. */

@@ -6,7 +6,7 @@ import type { Path } from '../inventory/findings.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { type Family, formatAddress, parseAddress, parsePrefix } from '../inventory/net.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
-import { CA_ISSUER, CATALOG, PROXY_KIND } from '../services/catalog.ts';
+import { CATALOG, PROXY_KIND } from '../services/catalog.ts';
 import { serviceDnsRecords } from '../services/dns.ts';
 import { type ServiceInstance, type ServiceModel, vmAddresses } from '../services/instances.ts';
 import { ptrOwner, reverseName, reverseZones } from './reverse.ts';
@@ -241,7 +241,7 @@ export function buildDnsModel(inventory: Inventory, services: ServiceModel): Dns
       add(zone, 'SOA', soa, { ...orgOrigin, what: `the primary ${primary.vm}` });
     }
     for (const ns of nameservers) add(zone, 'NS', ns, nsOrigin.get(ns) ?? orgOrigin);
-    if (forwardSet.has(zone)) add(zone, 'CAA', `0 issue "${CA_ISSUER}"`, orgOrigin);
+    if (forwardSet.has(zone)) add(zone, 'CAA', `0 issue "${inventory.org.acme.caa}"`, orgOrigin);
   }
 
   // Every VM: its names, and a PTR for each address.

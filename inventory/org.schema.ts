@@ -18,6 +18,16 @@ export const timeWindow = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0
   error: 'is not a time window; expected HH:MM-HH:MM such as 03:00-05:00',
 });
 
+/** Let's Encrypt's production ACME directory: the default CA. */
+export const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
+
+/** A mail address for an ACME account: `local@domain`, plain characters only (it goes into certbot's cli.ini). */
+export const email = z
+  .string()
+  .regex(/^[A-Za-z0-9._%+-]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, {
+    error: 'is not a mail address; expected something like hostmaster@example.org',
+  });
+
 export const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
   error: 'is not a time of day; expected HH:MM such as 01:30',
 });
@@ -120,6 +130,19 @@ export const orgSchema = z.strictObject({
       keep_monthly: z.number().int().min(0).default(6),
     })
     .optional(),
+  /** Where certbot gets every TLS certificate (ACME, RFC 8555), validated by DNS-01 through our own Knot. */
+  acme: z
+    .strictObject({
+      /** The ACME server's directory URL. @default Let's Encrypt's production directory */
+      directory: url('https').default(LETS_ENCRYPT),
+      /** Address the CA writes to about the account. @default none: the account is registered without one */
+      contact: email.optional(),
+      /** The CA's issuer domain in our zones' CAA records: no other CA may issue for our names. @default letsencrypt.org */
+      caa: domainName.default('letsencrypt.org'),
+      /** Seconds certbot waits after adding a challenge, so the secondaries have it before the CA asks. @default 60 */
+      propagation_seconds: z.number().int().min(0).max(3600).default(60),
+    })
+    .prefault({}),
   /** Our authoritative DNS (the dns stack): the TTL every record gets, and the bounds any TTL must keep. */
   dns: z
     .strictObject({

@@ -1,5 +1,6 @@
 // What the monitoring watches, derived from the inventory and the catalog: hosts, and the checks on each.
 import { backupPlan, LAST_BACKUP_FILE } from '../baseline/backup.ts';
+import { CONSUMER_TLS, vmCertificates } from '../baseline/certificates.ts';
 import { LOCAL_PLUGINS } from '../baseline/monitoring.ts';
 import { fqdn } from '../inventory/names.ts';
 import type { Inventory } from '../inventory/inventory.ts';
@@ -368,6 +369,38 @@ function monitors(model: Model, kind: string) {
     });
 }
 
+/**
+ * The expiry of every certificate certbot keeps, per name and per VM that serves it (each proxy of a pair is
+ * asked for its own copy), unless the kind's own TLS checks already ask that VM for that name.
+ */
+function certificateChecks(model: Model, already: readonly MonitoredService[]): MonitoredService[] {
+  const covered = new Set(
+    already.flatMap((s) => (s.check.type === 'tls' ? [`${s.host} ${s.check.host}`] : [])),
+  );
+  return model.inventory.vms.flatMap((vm) =>
+    vm.os === 'other'
+      ? []
+      : vmCertificates(model, vm)
+          .filter((c) => !covered.has(`${vm.name} ${c.name}`))
+          .map((c): MonitoredService => {
+            const consumer = c.consumers[0]!;
+            const { port, starttls } = CONSUMER_TLS[consumer];
+            return {
+              host: vm.name,
+              kind: c.kinds[0]!,
+              outside: true,
+              check: {
+                type: 'tls',
+                name: `${consumer} certificate ${c.name}`,
+                host: c.name,
+                port,
+                ...(starttls ? { starttls } : {}),
+              },
+            };
+          }),
+  );
+}
+
 export function monitoringModel(model: Model): MonitoringModel {
   const { inventory } = model;
   const { instances } = model.services;
@@ -383,6 +416,7 @@ export function monitoringModel(model: Model): MonitoringModel {
       })),
     ),
   ];
+  services.push(...certificateChecks(model, services));
   const [master] = monitors(model, MONITORING_KINDS[0]);
   return {
     hosts,

@@ -78,8 +78,3 @@ export const JUMP_KIND = 'ssh-jump';
 /** Kinds that hold the backups of the others. */
 export const BACKUP_REPO_KIND = 'borg-repo';
 export const DATABASE_KIND = 'postgresql';
-/**
- * The certificate authority every kind gets its certificates from (certbot: the proxies, mail, XMPP), as
- * the issuer domain of a CAA record: no other CA may issue for our names.
- */
-export const CA_ISSUER = 'letsencrypt.org';

@@ -138,6 +138,9 @@ export interface WriteFile {
   readonly defer?: boolean;
 }
 
+/** A program that serves a certificate certbot keeps, and must get it again after each renewal. */
+export type CertificateConsumer = 'nginx' | 'prosody' | 'postfix' | 'dovecot' | 'coturn' | 'mumble';
+
 /** Instance parameters a kind accepts in vms.yaml (`{ kind: gitea, domain: ... }`). */
 export type Param = 'domain' | 'aliases' | 'list_domains' | 'server_name' | 'db' | 'primary';
 
@@ -156,6 +159,11 @@ export interface ServiceKind {
   readonly params: readonly Param[];
   /** Public names other than web names: XMPP domain, MX target, TURN host. */
   readonly names?: (ctx: NameContext) => readonly string[];
+  /**
+   * It terminates TLS itself for its public names (`names`, else the VM's FQDN; a proxy for the web names it
+   * serves): certbot keeps a certificate for each by ACME DNS-01, and these programs get it. @default none
+   */
+  readonly certificate?: { readonly consumers: readonly CertificateConsumer[] };
   /** Domains whose mail the instance sends to the Internet itself: their SPF must authorise the VM. */
   readonly sendsMailFor?: (ctx: InstanceContext) => readonly string[];
   /** DNS records beyond the A/AAAA of its web names: SRV, MX, TXT, NS. */

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderPlaybook } from '../baseline/ansible.ts';
-import { KNOT_CONF, KNOT_KEYS, knotPart } from '../baseline/knot.ts';
+import { acmeKeyName, certificatesPart, DEPLOY_HOOK } from '../baseline/certificates.ts';
+import { acmeGrants, KNOT_CONF, KNOT_KEYS, knotPart } from '../baseline/knot.ts';
 import { databaseScript, databasesPart } from '../baseline/postgresql-roles.ts';
 import { prosodyPart } from '../baseline/prosody.ts';
 import { convergeModel } from '../baseline/vm-model.ts';
@@ -46,8 +47,12 @@ describe('knot.conf of the DNS VMs', () => {
     expect(conf).toContain('  - id: secondaries\n    address: [ 2001:db8:3::53, 198.51.100.5 ]');
     expect(conf).toContain('    action: transfer');
     expect(conf).not.toMatch(/secret/i);
-    for (const zone of zones)
+    // The TLS-terminating VMs' ACME keys join the ACL of the zone their names are in (test/certificates.*).
+    for (const zone of zones.filter((z) => z !== 'test.example.org'))
       expect(conf).toContain(`  - domain: ${zone}\n    acl: [ deploy, secondaries ]\n    notify: [ ns2 ]`);
+    expect(conf).toContain(
+      '  - domain: test.example.org\n    acl: [ deploy, secondaries, acme-proxy1, acme-mail, acme-chat ]\n',
+    );
   });
 
   it('makes the secondary transfer every zone from the primary, which alone may notify it', () => {
@@ -68,7 +73,8 @@ describe('knot.conf of the DNS VMs', () => {
     () => {
       const keys = join(work, 'keys');
       execFileSync('mkdir', ['-p', keys]);
-      for (const name of Object.values(KNOT_KEYS))
+      const acme = acmeGrants(dnsOrg).map((g) => acmeKeyName(g.vm));
+      for (const name of [...Object.values(KNOT_KEYS), ...acme])
         writeFileSync(join(keys, `${name}.conf`), execFileSync('keymgr', ['-t', name, 'hmac-sha256']));
       for (const vm of ['ns1', 'ns2']) {
         const path = join(work, `${vm}.conf`);
@@ -86,13 +92,16 @@ describe('knot.conf of the DNS VMs', () => {
 });
 
 describe('Prosody virtual hosts', () => {
-  it('gives each XMPP domain its VirtualHost with the certificate prosodyctl imports', () => {
+  it('gives each XMPP domain its VirtualHost with the certificate the deploy hook imports', () => {
     const part = prosodyPart(vm(servicesOrg, 'chat'), servicesOrg.services.instances);
     const host = part?.files?.find((f) => f.path === '/etc/prosody/conf.d/test.example.org.cfg.lua');
     expect(host?.content).toContain('VirtualHost "test.example.org"');
     expect(host?.content).toContain('certificate = "/etc/prosody/certs/test.example.org.crt";');
     expect(host?.content).toContain('key = "/etc/prosody/certs/test.example.org.key";');
-    expect(part?.files?.map((f) => f.path)).toContain('/etc/letsencrypt/renewal-hooks/deploy/prosody');
+    const hook = certificatesPart(dnsOrg, vm(dnsOrg, 'chat'))?.files?.find((f) => f.path === DEPLOY_HOOK);
+    expect(hook?.content).toContain(
+      "  'test.example.org')\n    prosodyctl --root cert import /etc/letsencrypt/live\n",
+    );
     expect(prosodyPart(vm(servicesOrg, 'db'), servicesOrg.services.instances)).toBeUndefined();
   });
 });

@@ -6,24 +6,17 @@ import { stringParam } from './_helpers.ts';
 export const coturn = defineKind({
   kind: 'coturn',
   title: 'coturn (TURN/STUN server)',
-  notes:
-    "Debian package coturn. Certificate from Let's Encrypt (certbot, HTTP-01 on port 80) for TURN over TLS.",
+  notes: 'Debian package coturn. Certificate for TURN over TLS by ACME DNS-01 (docs/certificates.md).',
   size: { cores: 2, memory: 2, disk: 16 },
   ports: [
     { proto: 'udp', port: portRange(3478), reach: 'public', ipv4: true, purpose: 'STUN/TURN' },
     { proto: 'tcp', port: portRange(3478), reach: 'public', ipv4: true, purpose: 'STUN/TURN over TCP' },
     { proto: 'tcp', port: portRange(5349), reach: 'public', ipv4: true, purpose: 'TURN over TLS' },
     { proto: 'udp', port: portRange(49152, 65535), reach: 'public', ipv4: true, purpose: 'TURN relay ports' },
-    {
-      proto: 'tcp',
-      port: portRange(80),
-      reach: 'public',
-      ipv4: true,
-      purpose: 'ACME HTTP-01 for the certificate (certbot)',
-    },
   ],
   params: ['domain'],
   names: (ctx) => [stringParam(ctx, 'domain') ?? ctx.fqdn],
+  certificate: { consumers: ['coturn'] },
   // A TURN name of its own points at the VM.
   dns: (ctx) => {
     const name = stringParam(ctx, 'domain');
@@ -38,6 +31,6 @@ export const coturn = defineKind({
     },
   ],
   backup: { paths: ['/etc/turnserver.conf', '/etc/letsencrypt'] },
-  packages: ['coturn', 'certbot'],
+  packages: ['coturn'],
   dependsOn: [],
 });

@@ -14,8 +14,9 @@ export const dnsPrimary = defineKind({
     {
       proto: 'tcp',
       port: portRange(53),
-      reach: 'dependents',
-      purpose: 'zone transfers to the secondaries, dynamic updates',
+      // Every VM that terminates TLS writes its ACME challenges here (TSIG-signed, TXT at _acme-challenge only).
+      reach: 'org',
+      purpose: 'zone transfers to the secondaries, signed dynamic updates (DNS stack, ACME challenges)',
     },
     { proto: 'udp', port: portRange(53), reach: 'dependents', purpose: 'SOA queries of the secondaries' },
   ],

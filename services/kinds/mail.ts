@@ -7,7 +7,7 @@ export const mail = defineKind({
   kind: 'mail',
   title: 'Mail server (Postfix, Dovecot, rspamd)',
   notes:
-    "Certificates from Let's Encrypt (certbot, HTTP-01 on port 80). DKIM keys are made on the VM, not here.",
+    "Certificate for the VM's name by ACME DNS-01 (docs/certificates.md). DKIM keys are made on the VM, not here.",
   size: { cores: 4, memory: 8, disk: 32 },
   ports: [
     { proto: 'tcp', port: portRange(25), reach: 'public', ipv4: true, purpose: 'SMTP (MX)' },
@@ -20,17 +20,11 @@ export const mail = defineKind({
       purpose: 'SMTP submission (STARTTLS)',
     },
     { proto: 'tcp', port: portRange(993), reach: 'public', ipv4: true, purpose: 'IMAP over TLS' },
-    {
-      proto: 'tcp',
-      port: portRange(80),
-      reach: 'public',
-      ipv4: true,
-      purpose: 'ACME HTTP-01 for the certificate (certbot)',
-    },
   ],
   // `domain` is the mail domain (default: the organisation's); the MX target is the VM itself.
   params: ['domain', 'aliases'],
   names: (ctx) => [ctx.fqdn],
+  certificate: { consumers: ['postfix', 'dovecot'] },
   sendsMailFor: (ctx) => [stringParam(ctx, 'domain') ?? ctx.domain],
   dns: (ctx) => {
     const domain = stringParam(ctx, 'domain') ?? ctx.domain;
@@ -44,6 +38,6 @@ export const mail = defineKind({
     local('mail queue', 'check_mailq', '-w', '50', '-c', '200', '-M', 'postfix'),
   ],
   backup: { paths: ['/etc/postfix', '/etc/dovecot', '/etc/rspamd', '/etc/letsencrypt', '/var/vmail'] },
-  packages: ['postfix', 'dovecot-imapd', 'dovecot-lmtpd', 'dovecot-sieve', 'rspamd', 'certbot'],
+  packages: ['postfix', 'dovecot-imapd', 'dovecot-lmtpd', 'dovecot-sieve', 'rspamd'],
   dependsOn: [],
 });

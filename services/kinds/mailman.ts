@@ -29,6 +29,7 @@ export const mailman = defineKind({
   // `domain`: the web interface; `list_domains`: the domains lists live in, whose MX is this VM.
   params: ['domain', 'aliases', 'list_domains', 'db'],
   names: (ctx) => [ctx.fqdn],
+  certificate: { consumers: ['postfix'] },
   sendsMailFor: (ctx) => listParam(ctx, 'list_domains'),
   dns: (ctx) =>
     listParam(ctx, 'list_domains').flatMap((domain) => [
@@ -48,6 +49,6 @@ export const mailman = defineKind({
       { name: 'mailmanweb', user: 'mailman' },
     ],
   },
-  packages: ['mailman3-full', 'postfix', 'nginx', 'certbot'],
+  packages: ['mailman3-full', 'postfix', 'nginx'],
   dependsOn: ['postgresql'],
 });

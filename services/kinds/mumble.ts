@@ -5,7 +5,9 @@ import { defineKind } from '../types.ts';
 export const mumble = defineKind({
   kind: 'mumble',
   title: 'Mumble server (voice chat)',
-  notes: 'Debian package mumble-server (murmurd); settings in /etc/mumble-server.ini, data in SQLite.',
+  notes:
+    'Debian package mumble-server (murmurd); settings in /etc/mumble-server.ini, data in SQLite. Certificate ' +
+    "for the VM's name by ACME DNS-01 (docs/certificates.md).",
   size: { cores: 1, memory: 1, disk: 16 },
   ports: [
     {
@@ -18,6 +20,8 @@ export const mumble = defineKind({
     { proto: 'udp', port: portRange(64738), reach: 'public', ipv4: true, purpose: 'Mumble voice' },
   ],
   params: [],
+  // Its TLS certificate is for the VM's name.
+  certificate: { consumers: ['mumble'] },
   backup: { paths: ['/etc/mumble-server.ini', '/var/lib/mumble-server'] },
   packages: ['mumble-server'],
   units: ['mumble-server'],

@@ -7,7 +7,8 @@ export const nginxProxy = defineKind({
   kind: 'nginx-proxy',
   title: 'nginx reverse proxy (TLS termination for the HTTP services of its site)',
   notes:
-    "Certificates from Let's Encrypt with certbot's nginx plugin; every proxied name resolves to the proxies.",
+    'Every proxied name resolves to the proxies; each proxy of a site gets a certificate for each name by ' +
+    'ACME DNS-01 (docs/certificates.md).',
   size: { cores: 2, memory: 4, disk: 16 },
   ports: [
     {
@@ -15,7 +16,7 @@ export const nginxProxy = defineKind({
       port: portRange(80),
       reach: 'public',
       ipv4: true,
-      purpose: 'HTTP: ACME challenges, redirect to HTTPS',
+      purpose: 'HTTP: redirect to HTTPS',
     },
     {
       proto: 'tcp',
@@ -26,9 +27,10 @@ export const nginxProxy = defineKind({
     },
   ],
   params: [],
+  certificate: { consumers: ['nginx'] },
   checks: () => [local('nginx running', 'check_procs', '-C', 'nginx', '-c', '1:')],
   backup: { paths: ['/etc/nginx', '/etc/letsencrypt'] },
-  packages: ['nginx', 'certbot', 'python3-certbot-nginx'],
+  packages: ['nginx'],
   units: ['nginx'],
   dependsOn: [],
 });

@@ -8,7 +8,8 @@ const xmppDomain = (ctx: NameContext): string => stringParam(ctx, 'domain') ?? c
 export const prosody = defineKind({
   kind: 'prosody',
   title: 'Prosody (XMPP)',
-  notes: "Debian package prosody (0.12). Certificates from Let's Encrypt (certbot, HTTP-01 on port 80).",
+  notes:
+    'Debian package prosody (0.12). Certificate for the XMPP domain by ACME DNS-01 (docs/certificates.md).',
   size: { cores: 2, memory: 4, disk: 32 },
   ports: [
     { proto: 'tcp', port: portRange(5222), reach: 'public', ipv4: true, purpose: 'XMPP client connections' },
@@ -19,17 +20,11 @@ export const prosody = defineKind({
       ipv4: true,
       purpose: 'XMPP server-to-server federation',
     },
-    {
-      proto: 'tcp',
-      port: portRange(80),
-      reach: 'public',
-      ipv4: true,
-      purpose: 'ACME HTTP-01 for the certificate (certbot)',
-    },
   ],
   // `domain` is the XMPP domain (the part after @ in addresses); default: the organisation's domain.
   params: ['domain'],
   names: (ctx) => [xmppDomain(ctx)],
+  certificate: { consumers: ['prosody'] },
   dns: (ctx) => {
     const domain = xmppDomain(ctx);
     return [
@@ -42,7 +37,7 @@ export const prosody = defineKind({
     { type: 'tls', name: 'xmpp server certificate', host: xmppDomain(ctx), port: 5269, starttls: 'xmpp' },
   ],
   backup: { paths: ['/etc/prosody', '/var/lib/prosody', '/etc/letsencrypt'] },
-  packages: ['prosody', 'certbot'],
+  packages: ['prosody'],
   units: ['prosody'],
   dependsOn: [],
 });

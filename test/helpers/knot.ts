@@ -89,18 +89,20 @@ export async function startKnot(
       '',
     ].join('\n'),
   );
+  return runKnot(conf, join(dir, 'run'), port, zones[0]!);
+}
+
+/** Starts knotd on a config that listens on 127.0.0.1@`port` with `rundir`; resolves once `zone` answers. */
+export async function runKnot(conf: string, rundir: string, port: number, zone: string): Promise<KnotServer> {
   const started = spawnSync('knotd', ['-c', conf, '-d'], { encoding: 'utf8' });
   if (started.status !== 0) throw new Error(`knotd did not start: ${started.stderr}`);
-  const pidFile = join(dir, 'run', 'knot.pid');
+  const pidFile = join(rundir, 'knot.pid');
   for (let i = 0; i < 100; i++) {
-    const soa = spawnSync(
-      'kdig',
-      ['@127.0.0.1', '-p', String(port), zones[0]!, 'SOA', '+short', '+timeout=1'],
-      {
-        encoding: 'utf8',
-      },
-    );
+    const soa = spawnSync('kdig', ['@127.0.0.1', '-p', String(port), zone, 'SOA', '+short', '+timeout=1'], {
+      encoding: 'utf8',
+    });
     if (soa.status === 0 && soa.stdout.trim() !== '') break;
+    if (i === 99) throw new Error(`knotd (${conf}) does not answer for ${zone} on port ${port}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
