@@ -18,12 +18,47 @@ const SYSTEMD_BOOTED = '/run/systemd/system';
 
 type Task = Record<string, unknown>;
 
+/** The tag that keeps Ansible from reading `{{ }}`, `{% %}` or `{# #}` in a string as a template. */
+export const UNSAFE_TAG = '!unsafe';
+
+/**
+ * A Jinja expression the generator writes itself (`{{ item }}`, a `when:` condition): the only strings of a
+ * playbook left untagged. Its text is a constant of this file; inventory text never goes into one.
+ */
+class Jinja {
+  constructor(readonly expression: string) {}
+}
+
+/** Every expression the generator writes, so a test can tell them from data. */
+export const JINJA_EXPRESSIONS = new Set<string>();
+
+function jinja(expression: string): Jinja {
+  JINJA_EXPRESSIONS.add(expression);
+  return new Jinja(expression);
+}
+
+const ITEM = jinja('{{ item }}');
+
 /** Text that goes to the VM as it is: `!unsafe` keeps Ansible from reading `{{ }}` in it as a template. */
 function literal(text: string): Scalar {
   const node = new Scalar(text);
   node.type = text.includes('\n') ? 'BLOCK_LITERAL' : 'QUOTE_DOUBLE';
-  node.tag = '!unsafe';
+  node.tag = UNSAFE_TAG;
   return node;
+}
+
+/**
+ * The one way a value reaches a generated Ansible file: every string becomes a `!unsafe` literal, except a
+ * generator's own Jinja expression. Keys stay plain: they are module and parameter names of this file.
+ */
+function ansibleValue(value: unknown): unknown {
+  if (typeof value === 'string') return literal(value);
+  if (value instanceof Jinja) return new Scalar(value.expression);
+  if (value instanceof Scalar) return value;
+  if (Array.isArray(value)) return value.map(ansibleValue);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ansibleValue(v)]));
+  return value;
 }
 
 /** What each handler does; `reload systemd` only where systemd runs (not in a chroot). */
@@ -42,7 +77,7 @@ function handlers(used: ReadonlySet<Reload>): Task[] {
       {
         name: 'Reload systemd',
         'ansible.builtin.systemd_service': { daemon_reload: true },
-        when: 'infra_systemd_booted.stat.exists',
+        when: jinja('infra_systemd_booted.stat.exists'),
       },
     ],
     'restart fail2ban': [service('Restart fail2ban', 'fail2ban', 'restarted')],
@@ -81,8 +116,8 @@ function userTasks(model: VmModel): Task[] {
   if (model.groups.length > 0) {
     tasks.push({
       name: 'Groups',
-      'ansible.builtin.group': { name: '{{ item }}', state: 'present' },
-      loop: model.groups.map(literal),
+      'ansible.builtin.group': { name: ITEM, state: 'present' },
+      loop: model.groups,
     });
   }
   for (const user of model.users) {
@@ -116,7 +151,7 @@ function userTasks(model: VmModel): Task[] {
           name: `SSH keys of ${user.name}`,
           'ansible.builtin.copy': {
             dest: `${homeOf(user)}/.ssh/authorized_keys`,
-            content: literal(`${user.ssh_authorized_keys.join('\n')}\n`),
+            content: `${user.ssh_authorized_keys.join('\n')}\n`,
             owner: user.name,
             mode: '0600',
           },
@@ -194,7 +229,7 @@ function directoryTasks(model: VmModel): Task[] {
   if (parents.length > 0) {
     tasks.push({
       name: 'Directories the files go in',
-      'ansible.builtin.file': { path: '{{ item }}', state: 'directory', mode: '0755' },
+      'ansible.builtin.file': { path: ITEM, state: 'directory', mode: '0755' },
       loop: parents,
     });
   }
@@ -221,7 +256,7 @@ function fileTask(file: VmModel['files'][number]): Task {
     name: `File ${file.path}`,
     'ansible.builtin.copy': {
       dest: file.path,
-      content: literal(file.content),
+      content: file.content,
       owner,
       group: group ?? owner,
       mode: file.permissions ?? '0644',
@@ -246,7 +281,7 @@ function fileTasks(model: VmModel): Task[] {
     // One task over the units: a task costs Ansible far more than an item of a loop.
     tasks.push({
       name: 'Enable the services',
-      'ansible.builtin.systemd_service': { name: '{{ item }}', enabled: true },
+      'ansible.builtin.systemd_service': { name: ITEM, enabled: true },
       loop: [...model.services],
     });
   }
@@ -259,10 +294,10 @@ function commandTasks(model: VmModel): Task[] {
     name: command.name,
     'ansible.builtin.command': {
       argv: [...command.argv],
-      ...(command.stdin === undefined ? {} : { stdin: literal(command.stdin) }),
+      ...(command.stdin === undefined ? {} : { stdin: command.stdin }),
     },
     register: 'infra_command',
-    changed_when: 'infra_command.stdout | trim | length > 0',
+    changed_when: jinja('infra_command.stdout | trim | length > 0'),
   }));
 }
 
@@ -279,8 +314,8 @@ function managedFileTasks(model: VmModel): Task[] {
     },
     {
       name: 'Delete the files the inventory no longer produces',
-      'ansible.builtin.file': { path: '{{ item }}', state: 'absent' },
-      loop: literalLoop(),
+      'ansible.builtin.file': { path: ITEM, state: 'absent' },
+      loop: STALE_FILES,
       vars: { infra_now: managed },
       // What depended on a deleted file (a virtual host, a drop-in) must let go of it too.
       ...(usedReloads(model).size > 0 ? { notify: [...usedReloads(model)] } : {}),
@@ -293,7 +328,7 @@ function managedFileTasks(model: VmModel): Task[] {
       name: 'Remember the files this run manages',
       'ansible.builtin.copy': {
         dest: MANAGED_FILES,
-        content: literal(`${managed.join('\n')}\n`),
+        content: `${managed.join('\n')}\n`,
         owner: 'root',
         group: 'root',
         mode: '0644',
@@ -302,6 +337,11 @@ function managedFileTasks(model: VmModel): Task[] {
   );
   return tasks;
 }
+
+/** The member accounts on the VM that this run does not keep (MEMBERS_GROUP is a constant, never inventory text). */
+const GONE_MEMBERS = jinja(
+  `{{ ((ansible_facts.getent_group['${MEMBERS_GROUP}'] or ['', '', ''])[2].split(',')) | select | difference(infra_keep) | list }}`,
+);
 
 /** Day 1 of the epoch as account expiry (usermod -e 1): expired, so sshd refuses the account even with a key. */
 const EXPIRED = 86_400;
@@ -313,7 +353,7 @@ const EXPIRED = 86_400;
  */
 function offboardTasks(model: VmModel): Task[] {
   const keep = model.users.map((u) => u.name).sort();
-  const gone = `{{ ((ansible_facts.getent_group['${MEMBERS_GROUP}'] or ['', '', ''])[2].split(',')) | select | difference(infra_keep) | list }}`;
+  const gone = GONE_MEMBERS;
   return [
     {
       name: `Read the members of group ${MEMBERS_GROUP}`,
@@ -326,7 +366,7 @@ function offboardTasks(model: VmModel): Task[] {
     {
       name: 'Lock the accounts of members who no longer have access here',
       'ansible.builtin.user': {
-        name: '{{ item }}',
+        name: ITEM,
         password_lock: true,
         expires: EXPIRED,
         groups: MEMBERS_GROUP,
@@ -338,7 +378,7 @@ function offboardTasks(model: VmModel): Task[] {
     {
       name: 'Delete the SSH keys of those accounts (their files stay)',
       'ansible.builtin.file': {
-        path: '{{ ansible_facts.getent_passwd[item][4] }}/.ssh/authorized_keys',
+        path: jinja('{{ ansible_facts.getent_passwd[item][4] }}/.ssh/authorized_keys'),
         state: 'absent',
       },
       loop: gone,
@@ -366,9 +406,9 @@ export function convergeTasks(model: VmModel): Task[] {
 }
 
 /** The previous list minus this run's; both are plain lists, the expression only compares them. */
-function literalLoop(): string {
-  return "{{ ((infra_managed.content | default('') | b64decode).splitlines()) | difference(infra_now) }}";
-}
+const STALE_FILES = jinja(
+  "{{ ((infra_managed.content | default('') | b64decode).splitlines()) | difference(infra_now) }}",
+);
 
 function usedReloads(model: VmModel): Set<Reload> {
   return new Set(model.files.flatMap((f) => (f.reload ? [f.reload] : [])));
@@ -408,7 +448,7 @@ export function renderPlaybook(model: VmModel): string {
     tasks,
     ...(used.size > 0 ? { handlers: handlers(used) } : {}),
   };
-  const doc = new Document([play]);
+  const doc = new Document([ansibleValue(play)]);
   doc.commentBefore = ` ${GENERATED_NOTE}\n ${model.fqdn}: ${model.partNames.join('; ')}`;
   return `---\n${doc.toString({ lineWidth: 0 })}`;
 }
@@ -425,9 +465,9 @@ export function renderInventory(model: Model, vms: readonly Vm[]): string {
   const add = (group: string, vm: string): void => {
     groups.set(group, [...(groups.get(group) ?? []), vm]);
   };
-  const hosts: Record<string, { ansible_host: string }> = {};
+  const hosts: Record<string, { ansible_host: unknown }> = {};
   for (const vm of vms) {
-    hosts[vm.name] = { ansible_host: `${vm.name}.${inventory.org.domain}` };
+    hosts[vm.name] = { ansible_host: ansibleValue(`${vm.name}.${inventory.org.domain}`) };
     add(groupName('site', vmSite(services, vm) ?? 'none'), vm.name);
     add(groupName('cluster', vm.cluster), vm.name);
     for (const kind of new Set(vm.services.map((s) => s.kind))) add(groupName('kind', kind), vm.name);
