@@ -1,5 +1,6 @@
 // Schema of inventory/dns.yaml: zones and DNS records that nothing in the inventory derives (optional file).
 import { z } from 'zod';
+import { title } from './grammars.ts';
 import { parseIPv4, parseIPv6 } from './net.ts';
 import { domainName } from './org.schema.ts';
 
@@ -54,7 +55,7 @@ export const dnsRecordSchema = z
     /** Seconds. @default org.yaml dns.ttl */
     ttl: z.number().int().optional(),
     /** Why the record exists, for the next person. */
-    comment: z.string().optional(),
+    comment: title(200).optional(),
   })
   .superRefine((record, ctx) => {
     const problem = recordValueProblem(record.type, record.value);

@@ -66,6 +66,7 @@ describe('inventory rules', () => {
       'forge-login-used-twice.ts',
       'gateway-outside-prefix.ts',
       'ha-on-single-node.ts',
+      'key-of-two-identities.ts',
       'key-used-twice.ts',
       'membership-expired.ts',
       'n-plus-one-broken.ts',
@@ -84,6 +85,7 @@ describe('inventory rules', () => {
       'sponsor-not-member.ts',
       'ssh-selector-matches-nothing.ts',
       'storage-defined-twice.ts',
+      'system-account-taken.ts',
       'unfit-snippets-or-backup-storage.ts',
       'unique-names.ts',
       'unknown-placement.ts',
@@ -96,7 +98,7 @@ describe('inventory rules', () => {
     ]);
     // Every file but reboot-turns-clash (which runs with the catalog's rules) and the member and role rules
     // (members.rules.test.ts; they judge expiry against a day, a list of their own) is in the inventory's list.
-    expect(memberRules).toHaveLength(12);
+    expect(memberRules).toHaveLength(14);
     expect(INVENTORY_RULES).toHaveLength(files.length - 1 - memberRules.length);
     expect(new Set(INVENTORY_RULES).size).toBe(INVENTORY_RULES.length);
     expect(INVENTORY_RULES).toEqual(

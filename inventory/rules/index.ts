@@ -8,6 +8,7 @@ import { duplicateMember } from './duplicate-member.ts';
 import { duplicateRole } from './duplicate-role.ts';
 import { gatewayOutsidePrefix } from './gateway-outside-prefix.ts';
 import { haOnSingleNode } from './ha-on-single-node.ts';
+import { keyOfTwoIdentities } from './key-of-two-identities.ts';
 import { keyUsedTwice } from './key-used-twice.ts';
 import { membershipExpired } from './membership-expired.ts';
 import { nPlusOneBroken } from './n-plus-one-broken.ts';
@@ -26,6 +27,7 @@ import { sponsorLacksRole } from './sponsor-lacks-role.ts';
 import { sponsorNotMember } from './sponsor-not-member.ts';
 import { sshSelectorMatchesNothing } from './ssh-selector-matches-nothing.ts';
 import { storageDefinedTwice } from './storage-defined-twice.ts';
+import { systemAccountTaken } from './system-account-taken.ts';
 import { forgeLoginUsedTwice } from './forge-login-used-twice.ts';
 import type { MemberRule } from './types.ts';
 import { unfitSnippetsOrBackupStorage } from './unfit-snippets-or-backup-storage.ts';
@@ -73,10 +75,12 @@ export const memberRules: readonly MemberRule[] = [
   duplicateMember,
   duplicateRole,
   reservedUser,
+  systemAccountTaken,
   unknownRole,
   sshSelectorMatchesNothing,
   proxmoxPathMatchesNothing,
   keyUsedTwice,
+  keyOfTwoIdentities,
   forgeLoginUsedTwice,
   sponsorNotMember,
   sponsorLacksRole,
