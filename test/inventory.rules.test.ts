@@ -60,6 +60,7 @@ describe('inventory rules', () => {
       'address-used-twice.ts',
       'anti-affinity-broken.ts',
       'ceph-storage-mismatch.ts',
+      'derived-zone-listed.ts',
       'disk-on-unfit-storage.ts',
       'duplicate-member.ts',
       'duplicate-role.ts',
@@ -95,6 +96,7 @@ describe('inventory rules', () => {
       'vm-address-outside-prefix.ts',
       'vm-id-used-twice.ts',
       'vm-name-taken-by-stack.ts',
+      'zone-listed-twice.ts',
     ]);
     // Every file but reboot-turns-clash (which runs with the catalog's rules) and the member and role rules
     // (members.rules.test.ts; they judge expiry against a day, a list of their own) is in the inventory's list.

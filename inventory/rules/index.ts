@@ -3,6 +3,7 @@
 import { addressUsedTwice } from './address-used-twice.ts';
 import { antiAffinityBroken } from './anti-affinity-broken.ts';
 import { cephStorageMismatch } from './ceph-storage-mismatch.ts';
+import { derivedZoneListed } from './derived-zone-listed.ts';
 import { diskOnUnfitStorage } from './disk-on-unfit-storage.ts';
 import { duplicateMember } from './duplicate-member.ts';
 import { duplicateRole } from './duplicate-role.ts';
@@ -39,6 +40,7 @@ import { unsafeCephPool } from './unsafe-ceph-pool.ts';
 import { vmAddressOutsidePrefix } from './vm-address-outside-prefix.ts';
 import { vmIdUsedTwice } from './vm-id-used-twice.ts';
 import { vmNameTakenByStack } from './vm-name-taken-by-stack.ts';
+import { zoneListedTwice } from './zone-listed-twice.ts';
 
 export type { MemberRule, RuleContext, RuleFinding } from './types.ts';
 
@@ -67,6 +69,8 @@ export const INVENTORY_RULES: readonly Rule[] = [
   nodeOverCapacity,
   nPlusOneBroken,
   vmNameTakenByStack,
+  zoneListedTwice,
+  derivedZoneListed,
 ];
 
 // Who may do what: the member and role rules, in the order their findings are easiest to read. They run
