@@ -9,6 +9,8 @@ import { duplicateMember } from './duplicate-member.ts';
 import { duplicateRole } from './duplicate-role.ts';
 import { gatewayOutsidePrefix } from './gateway-outside-prefix.ts';
 import { haOnSingleNode } from './ha-on-single-node.ts';
+import { imageChecksumUsedTwice } from './image-checksum-used-twice.ts';
+import { imageReleaseMismatch } from './image-release-mismatch.ts';
 import { keyOfTwoIdentities } from './key-of-two-identities.ts';
 import { keyUsedTwice } from './key-used-twice.ts';
 import { membershipExpired } from './membership-expired.ts';
@@ -60,6 +62,8 @@ export const INVENTORY_RULES: readonly Rule[] = [
   addressUsedTwice,
   vmIdUsedTwice,
   osWithoutImage,
+  imageReleaseMismatch,
+  imageChecksumUsedTwice,
   unknownPlacement,
   diskOnUnfitStorage,
   haOnSingleNode,
