@@ -234,6 +234,19 @@ describe('the zone rules', () => {
     ]);
   });
 
+  it('cname-loop: a long loop is shown by its first names, so the line stays short', () => {
+    const names = ['l1', 'l2', 'l3', 'l4', 'l5'].map((l) => `${l}.test.example.org`);
+    const { errors } = check(
+      addRecords(
+        ...names.map((n, i) => `{ name: ${n}, type: CNAME, value: ${names[(i + 1) % names.length]} }`),
+      ),
+    );
+    expect(errors[0]!.message).toBe(
+      'CNAME l1.test.example.org is part of a loop (l1.test.example.org -> l2.test.example.org -> l3.test.example.org -> … (5 CNAMEs)); expected a chain that ends at a name with records',
+    );
+    expect(errors).toHaveLength(5);
+  });
+
   it("zones: a derived reverse zone, a zone listed twice, and the organisation's domain are refused", () => {
     const { errors } = check({
       'dns.yaml': (t) =>

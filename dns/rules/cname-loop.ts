@@ -17,6 +17,13 @@ function loopOf(model: DnsModel, start: string): string[] | undefined {
   }
 }
 
+/** A loop as a message shows it: its first names, so a long loop keeps the line short. */
+function chain(names: readonly string[]): string {
+  return names.length <= 4
+    ? names.join(' -> ')
+    : `${names.slice(0, 3).join(' -> ')} -> … (${names.length - 1} CNAMEs)`;
+}
+
 export function cnameLoop(model: DnsModel): ZoneFinding[] {
   const out: ZoneFinding[] = [];
   for (const e of model.entries) {
@@ -28,7 +35,7 @@ export function cnameLoop(model: DnsModel): ZoneFinding[] {
         message:
           loop.length === 1
             ? `CNAME ${e.name} points to itself; expected a CNAME to a name that has records`
-            : `CNAME ${e.name} is part of a loop (${[...loop, e.name].join(' -> ')}); expected a chain that ends at a name with records`,
+            : `CNAME ${e.name} is part of a loop (${chain([...loop, e.name])}); expected a chain that ends at a name with records`,
       });
   }
   return out;
