@@ -29,15 +29,27 @@ class Jinja {
   constructor(readonly expression: string) {}
 }
 
-/** Every expression the generator writes, so a test can tell them from data. */
-export const JINJA_EXPRESSIONS = new Set<string>();
-
-function jinja(expression: string): Jinja {
-  JINJA_EXPRESSIONS.add(expression);
-  return new Jinja(expression);
-}
+const jinja = (expression: string): Jinja => new Jinja(expression);
 
 const ITEM = jinja('{{ item }}');
+const SYSTEMD_RUNS = jinja('infra_systemd_booted.stat.exists');
+const COMMAND_PRINTED = jinja('infra_command.stdout | trim | length > 0');
+const AUTHORIZED_KEYS_OF_ITEM = jinja('{{ ansible_facts.getent_passwd[item][4] }}/.ssh/authorized_keys');
+/** The member accounts on the VM that this run does not keep (MEMBERS_GROUP is a constant, never inventory text). */
+const GONE_MEMBERS = jinja(
+  `{{ ((ansible_facts.getent_group['${MEMBERS_GROUP}'] or ['', '', ''])[2].split(',')) | select | difference(infra_keep) | list }}`,
+);
+/** The previous list minus this run's; both are plain lists, the expression only compares them. */
+const STALE_FILES = jinja(
+  "{{ ((infra_managed.content | default('') | b64decode).splitlines()) | difference(infra_now) }}",
+);
+
+/** Every expression the generator writes, so a test can tell them from data. */
+export const JINJA_EXPRESSIONS: ReadonlySet<string> = new Set(
+  [ITEM, SYSTEMD_RUNS, COMMAND_PRINTED, AUTHORIZED_KEYS_OF_ITEM, GONE_MEMBERS, STALE_FILES].map(
+    (j) => j.expression,
+  ),
+);
 
 /** Text that goes to the VM as it is: `!unsafe` keeps Ansible from reading `{{ }}` in it as a template. */
 function literal(text: string): Scalar {
@@ -77,7 +89,7 @@ function handlers(used: ReadonlySet<Reload>): Task[] {
       {
         name: 'Reload systemd',
         'ansible.builtin.systemd_service': { daemon_reload: true },
-        when: jinja('infra_systemd_booted.stat.exists'),
+        when: SYSTEMD_RUNS,
       },
     ],
     'restart fail2ban': [service('Restart fail2ban', 'fail2ban', 'restarted')],
@@ -297,7 +309,7 @@ function commandTasks(model: VmModel): Task[] {
       ...(command.stdin === undefined ? {} : { stdin: command.stdin }),
     },
     register: 'infra_command',
-    changed_when: jinja('infra_command.stdout | trim | length > 0'),
+    changed_when: COMMAND_PRINTED,
   }));
 }
 
@@ -338,11 +350,6 @@ function managedFileTasks(model: VmModel): Task[] {
   return tasks;
 }
 
-/** The member accounts on the VM that this run does not keep (MEMBERS_GROUP is a constant, never inventory text). */
-const GONE_MEMBERS = jinja(
-  `{{ ((ansible_facts.getent_group['${MEMBERS_GROUP}'] or ['', '', ''])[2].split(',')) | select | difference(infra_keep) | list }}`,
-);
-
 /** Day 1 of the epoch as account expiry (usermod -e 1): expired, so sshd refuses the account even with a key. */
 const EXPIRED = 86_400;
 
@@ -378,7 +385,7 @@ function offboardTasks(model: VmModel): Task[] {
     {
       name: 'Delete the SSH keys of those accounts (their files stay)',
       'ansible.builtin.file': {
-        path: jinja('{{ ansible_facts.getent_passwd[item][4] }}/.ssh/authorized_keys'),
+        path: AUTHORIZED_KEYS_OF_ITEM,
         state: 'absent',
       },
       loop: gone,
@@ -404,11 +411,6 @@ export function convergeTasks(model: VmModel): Task[] {
     ...managedFileTasks(model),
   ];
 }
-
-/** The previous list minus this run's; both are plain lists, the expression only compares them. */
-const STALE_FILES = jinja(
-  "{{ ((infra_managed.content | default('') | b64decode).splitlines()) | difference(infra_now) }}",
-);
 
 function usedReloads(model: VmModel): Set<Reload> {
   return new Set(model.files.flatMap((f) => (f.reload ? [f.reload] : [])));
