@@ -18,12 +18,89 @@ const SYSTEMD_BOOTED = '/run/systemd/system';
 
 type Task = Record<string, unknown>;
 
+/** The tag that keeps Ansible from reading `{{ }}`, `{% %}` or `{# #}` in a string as a template. */
+export const UNSAFE_TAG = '!unsafe';
+
+/**
+ * A Jinja expression the generator writes itself (`{{ item }}`, a `when:` condition): the only strings of a
+ * playbook left untagged. Its text is a constant of this file; inventory text never goes into one.
+ */
+class Jinja {
+  constructor(readonly expression: string) {}
+}
+
+const jinja = (expression: string): Jinja => new Jinja(expression);
+
+const ITEM = jinja('{{ item }}');
+const SYSTEMD_RUNS = jinja('infra_systemd_booted.stat.exists');
+const COMMAND_PRINTED = jinja('infra_command.stdout | trim | length > 0');
+const AUTHORIZED_KEYS_OF_ITEM = jinja('{{ ansible_facts.getent_passwd[item][4] }}/.ssh/authorized_keys');
+/** The member accounts on the VM that this run does not keep (MEMBERS_GROUP is a constant, never inventory text). */
+const GONE_MEMBERS = jinja(
+  `{{ ((ansible_facts.getent_group['${MEMBERS_GROUP}'] or ['', '', ''])[2].split(',')) | select | difference(infra_keep) | list }}`,
+);
+/** The previous list minus this run's; both are plain lists, the expression only compares them. */
+const STALE_FILES = jinja(
+  "{{ ((infra_managed.content | default('') | b64decode).splitlines()) | difference(infra_now) }}",
+);
+
+/** Every expression the generator writes, so a test can tell them from data. */
+export const JINJA_EXPRESSIONS: ReadonlySet<string> = new Set(
+  [ITEM, SYSTEMD_RUNS, COMMAND_PRINTED, AUTHORIZED_KEYS_OF_ITEM, GONE_MEMBERS, STALE_FILES].map(
+    (j) => j.expression,
+  ),
+);
+
+/** A secretRef() in a secret file's content (parts.ts writes it; the name is a store path, never free text). */
+const SECRET_REF = /\{\{ secrets\['[A-Za-z0-9/._-]+'\] \}\}/g;
+const RAW_BLOCK = /\{% raw %\}[\s\S]*?\{% endraw %\}/g;
+
+/**
+ * A secret file's content as a template: its secretRef()s are the only Jinja, everything between them is
+ * wrapped in `{% raw %}` so Ansible writes it as it is.
+ */
+function secretTemplate(content: string): Jinja {
+  const raw = (text: string): string => {
+    if (text.includes('{% endraw'))
+      throw new Error('a secret file holds "{% endraw", which would end its raw text');
+    return text === '' ? '' : `{% raw %}${text}{% endraw %}`;
+  };
+  let last = 0;
+  let out = '';
+  for (const m of content.matchAll(SECRET_REF)) {
+    out += raw(content.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return jinja(out + raw(content.slice(last)));
+}
+
+/** True for a secret file's template: nothing but `{% raw %}` blocks and secretRef()s (what a test allows). */
+export function isSecretTemplate(text: string): boolean {
+  return (
+    new RegExp(SECRET_REF.source).test(text) && text.replace(RAW_BLOCK, '').replace(SECRET_REF, '') === ''
+  );
+}
+
 /** Text that goes to the VM as it is: `!unsafe` keeps Ansible from reading `{{ }}` in it as a template. */
 function literal(text: string): Scalar {
   const node = new Scalar(text);
   node.type = text.includes('\n') ? 'BLOCK_LITERAL' : 'QUOTE_DOUBLE';
-  node.tag = '!unsafe';
+  node.tag = UNSAFE_TAG;
   return node;
+}
+
+/**
+ * The one way a value reaches a generated Ansible file: every string becomes a `!unsafe` literal, except a
+ * generator's own Jinja expression. Keys stay plain: they are module and parameter names of this file.
+ */
+export function ansibleValue(value: unknown): unknown {
+  if (typeof value === 'string') return literal(value);
+  if (value instanceof Jinja) return new Scalar(value.expression);
+  if (value instanceof Scalar) return value;
+  if (Array.isArray(value)) return value.map(ansibleValue);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ansibleValue(v)]));
+  return value;
 }
 
 /** What each handler does; `reload systemd` only where systemd runs (not in a chroot). */
@@ -42,7 +119,7 @@ function handlers(used: ReadonlySet<Reload>): Task[] {
       {
         name: 'Reload systemd',
         'ansible.builtin.systemd_service': { daemon_reload: true },
-        when: 'infra_systemd_booted.stat.exists',
+        when: SYSTEMD_RUNS,
       },
     ],
     'restart fail2ban': [service('Restart fail2ban', 'fail2ban', 'restarted')],
@@ -81,8 +158,8 @@ function userTasks(model: VmModel): Task[] {
   if (model.groups.length > 0) {
     tasks.push({
       name: 'Groups',
-      'ansible.builtin.group': { name: '{{ item }}', state: 'present' },
-      loop: model.groups.map(literal),
+      'ansible.builtin.group': { name: ITEM, state: 'present' },
+      loop: model.groups,
     });
   }
   for (const user of model.users) {
@@ -116,7 +193,7 @@ function userTasks(model: VmModel): Task[] {
           name: `SSH keys of ${user.name}`,
           'ansible.builtin.copy': {
             dest: `${homeOf(user)}/.ssh/authorized_keys`,
-            content: literal(`${user.ssh_authorized_keys.join('\n')}\n`),
+            content: `${user.ssh_authorized_keys.join('\n')}\n`,
             owner: user.name,
             mode: '0600',
           },
@@ -194,7 +271,7 @@ function directoryTasks(model: VmModel): Task[] {
   if (parents.length > 0) {
     tasks.push({
       name: 'Directories the files go in',
-      'ansible.builtin.file': { path: '{{ item }}', state: 'directory', mode: '0755' },
+      'ansible.builtin.file': { path: ITEM, state: 'directory', mode: '0755' },
       loop: parents,
     });
   }
@@ -221,8 +298,8 @@ function fileTask(file: VmModel['files'][number]): Task {
     name: `File ${file.path}`,
     'ansible.builtin.copy': {
       dest: file.path,
-      // A secret file is a template of secretRef()s: the one place where the playbook reads `{{ }}`.
-      content: file.secret ? file.content : literal(file.content),
+      // A secret file is a template whose only Jinja is its secretRef()s; the rest stays {% raw %} text.
+      content: file.secret ? secretTemplate(file.content) : file.content,
       owner,
       group: group ?? owner,
       mode: file.permissions ?? '0644',
@@ -248,7 +325,7 @@ function fileTasks(model: VmModel): Task[] {
     // One task over the units: a task costs Ansible far more than an item of a loop.
     tasks.push({
       name: 'Enable the services',
-      'ansible.builtin.systemd_service': { name: '{{ item }}', enabled: true },
+      'ansible.builtin.systemd_service': { name: ITEM, enabled: true },
       loop: [...model.services],
     });
   }
@@ -261,10 +338,10 @@ function commandTasks(model: VmModel): Task[] {
     name: command.name,
     'ansible.builtin.command': {
       argv: [...command.argv],
-      ...(command.stdin === undefined ? {} : { stdin: literal(command.stdin) }),
+      ...(command.stdin === undefined ? {} : { stdin: command.stdin }),
     },
     register: 'infra_command',
-    changed_when: 'infra_command.stdout | trim | length > 0',
+    changed_when: COMMAND_PRINTED,
   }));
 }
 
@@ -281,8 +358,8 @@ function managedFileTasks(model: VmModel): Task[] {
     },
     {
       name: 'Delete the files the inventory no longer produces',
-      'ansible.builtin.file': { path: '{{ item }}', state: 'absent' },
-      loop: literalLoop(),
+      'ansible.builtin.file': { path: ITEM, state: 'absent' },
+      loop: STALE_FILES,
       vars: { infra_now: managed },
       // What depended on a deleted file (a virtual host, a drop-in) must let go of it too.
       ...(usedReloads(model).size > 0 ? { notify: [...usedReloads(model)] } : {}),
@@ -295,7 +372,7 @@ function managedFileTasks(model: VmModel): Task[] {
       name: 'Remember the files this run manages',
       'ansible.builtin.copy': {
         dest: MANAGED_FILES,
-        content: literal(`${managed.join('\n')}\n`),
+        content: `${managed.join('\n')}\n`,
         owner: 'root',
         group: 'root',
         mode: '0644',
@@ -315,7 +392,7 @@ const EXPIRED = 86_400;
  */
 function offboardTasks(model: VmModel): Task[] {
   const keep = model.users.map((u) => u.name).sort();
-  const gone = `{{ ((ansible_facts.getent_group['${MEMBERS_GROUP}'] or ['', '', ''])[2].split(',')) | select | difference(infra_keep) | list }}`;
+  const gone = GONE_MEMBERS;
   return [
     {
       name: `Read the members of group ${MEMBERS_GROUP}`,
@@ -328,7 +405,7 @@ function offboardTasks(model: VmModel): Task[] {
     {
       name: 'Lock the accounts of members who no longer have access here',
       'ansible.builtin.user': {
-        name: '{{ item }}',
+        name: ITEM,
         password_lock: true,
         expires: EXPIRED,
         groups: MEMBERS_GROUP,
@@ -340,7 +417,7 @@ function offboardTasks(model: VmModel): Task[] {
     {
       name: 'Delete the SSH keys of those accounts (their files stay)',
       'ansible.builtin.file': {
-        path: '{{ ansible_facts.getent_passwd[item][4] }}/.ssh/authorized_keys',
+        path: AUTHORIZED_KEYS_OF_ITEM,
         state: 'absent',
       },
       loop: gone,
@@ -365,11 +442,6 @@ export function convergeTasks(model: VmModel): Task[] {
     ...commandTasks(model),
     ...managedFileTasks(model),
   ];
-}
-
-/** The previous list minus this run's; both are plain lists, the expression only compares them. */
-function literalLoop(): string {
-  return "{{ ((infra_managed.content | default('') | b64decode).splitlines()) | difference(infra_now) }}";
 }
 
 function usedReloads(model: VmModel): Set<Reload> {
@@ -410,7 +482,7 @@ export function renderPlaybook(model: VmModel): string {
     tasks,
     ...(used.size > 0 ? { handlers: handlers(used) } : {}),
   };
-  const doc = new Document([play]);
+  const doc = new Document([ansibleValue(play)]);
   doc.commentBefore = ` ${GENERATED_NOTE}\n ${model.fqdn}: ${model.partNames.join('; ')}`;
   return `---\n${doc.toString({ lineWidth: 0 })}`;
 }
@@ -427,9 +499,9 @@ export function renderInventory(model: Model, vms: readonly Vm[]): string {
   const add = (group: string, vm: string): void => {
     groups.set(group, [...(groups.get(group) ?? []), vm]);
   };
-  const hosts: Record<string, { ansible_host: string }> = {};
+  const hosts: Record<string, { ansible_host: unknown }> = {};
   for (const vm of vms) {
-    hosts[vm.name] = { ansible_host: `${vm.name}.${inventory.org.domain}` };
+    hosts[vm.name] = { ansible_host: ansibleValue(`${vm.name}.${inventory.org.domain}`) };
     add(groupName('site', vmSite(services, vm) ?? 'none'), vm.name);
     add(groupName('cluster', vm.cluster), vm.name);
     for (const kind of new Set(vm.services.map((s) => s.kind))) add(groupName('kind', kind), vm.name);

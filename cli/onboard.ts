@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { formatFinding } from '../inventory/findings.ts';
 import type { Member } from '../inventory/members.schema.ts';
+import { publicKeyFileLine } from '../inventory/ssh-key.ts';
 import { memberAccess } from '../members/access.ts';
 import { changeLines, describeChange } from '../members/describe.ts';
 import { addMember, EditError } from '../members/edit.ts';
@@ -42,20 +43,22 @@ if (!membersFileExists(options.inventory)) {
 
 const keys: string[] = [];
 for (const file of list('key')) {
+  let text: string;
   try {
-    // A .pub file holds one key; comment lines and blank lines are not keys.
-    keys.push(
-      ...readFileSync(file, 'utf8')
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => l !== '' && !l.startsWith('#')),
-    );
+    text = readFileSync(file, 'utf8');
   } catch (err) {
     process.stderr.write(
       `onboard: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); expected a public key file such as alice.pub\n`,
     );
     process.exit(1);
   }
+  // Only a public key file is read: the message never quotes the file (a private key, /etc/passwd).
+  const key = publicKeyFileLine(text);
+  if ('problem' in key) {
+    process.stderr.write(`onboard: --key ${file} ${key.problem}; nothing written\n`);
+    process.exit(1);
+  }
+  keys.push(key.line);
 }
 const today = text('today') ?? new Date().toISOString().slice(0, 10);
 const member: Member = {

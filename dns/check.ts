@@ -5,7 +5,10 @@ import type { Inventory } from '../inventory/inventory.ts';
 import type { SourceFile } from '../inventory/source.ts';
 import type { ServiceModel } from '../services/instances.ts';
 import { buildDnsModel, type DnsModel } from './model.ts';
+import { apexNsAdded } from './rules/apex-ns-added.ts';
 import { cnameAlone } from './rules/cname-alone.ts';
+import { cnameLoop } from './rules/cname-loop.ts';
+import { derivedNameOverridden } from './rules/derived-name-overridden.ts';
 import { forwardReverseAgree } from './rules/forward-reverse-agree.ts';
 import { nameInOurZones } from './rules/name-in-our-zones.ts';
 import { noDuplicate } from './rules/no-duplicate.ts';
@@ -24,6 +27,9 @@ export const ZONE_RULES: Readonly<Record<string, ZoneRule>> = {
   'spf-covers-senders': spfCoversSenders,
   'web-names-resolve': webNamesResolve,
   'forward-reverse-agree': forwardReverseAgree,
+  'apex-ns-added': apexNsAdded,
+  'derived-name-overridden': derivedNameOverridden,
+  'cname-loop': cnameLoop,
 };
 
 export function zoneFindings(model: DnsModel): ZoneFinding[] {

@@ -4,9 +4,19 @@ import type { RecordSet, RecordType, Zone } from './model.ts';
 /** Value types whose last (or only) field is a host name, written absolute with a trailing dot. */
 const NAME_AT_END: ReadonlySet<RecordType> = new Set(['NS', 'CNAME', 'PTR', 'MX', 'SRV']);
 
+/** RFC 1035 3.3: a <character-string> holds at most 255 octets; a longer TXT is several strings. */
+export function txtStrings(value: string): string[] {
+  const strings: string[] = [];
+  for (let i = 0; i < value.length; i += 255) strings.push(value.slice(i, i + 255));
+  return strings;
+}
+
 /** One value as a master file writes it. */
 export function zoneValue(type: RecordType, value: string): string {
-  if (type === 'TXT') return `"${value}"`;
+  if (type === 'TXT')
+    return txtStrings(value)
+      .map((s) => `"${s}"`)
+      .join(' ');
   if (type === 'SOA') {
     const [mname, rname, ...numbers] = value.split(' ');
     return [`${mname}.`, `${rname}.`, ...numbers].join(' ');

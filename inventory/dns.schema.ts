@@ -1,5 +1,6 @@
 // Schema of inventory/dns.yaml: zones and DNS records that nothing in the inventory derives (optional file).
 import { z } from 'zod';
+import { title } from './grammars.ts';
 import { parseIPv4, parseIPv6 } from './net.ts';
 import { domainName } from './org.schema.ts';
 
@@ -12,8 +13,15 @@ export const recordTypes = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'SRV', 'TXT'] as c
 export type RecordType = (typeof recordTypes)[number];
 
 /**
+ * Longest TXT text: a 4096-bit DKIM key fits. Longer than 255, it is split into strings of 255 as RFC 1035
+ * requires, by the zone files and by the dns provider (miekg/dns splits a long quoted string when it parses
+ * the record, and joins the strings again when it reads it back).
+ */
+export const TXT_MAX = 2048;
+
+/**
  * What a value of each type must look like: the form a zone file writes, without trailing dots. TXT is one
- * string of printable ASCII without `"` or `\`, which the provider cannot quote (it writes `"TEXT"` into the
+ * text of printable ASCII without `"` or `\`, which the provider cannot quote (it writes `"TEXT"` into the
  * record it parses). `${` is fine: InfraApp escapes every literal, so Terraform never reads it as a template.
  */
 export function recordValueProblem(type: RecordType, value: string): string | undefined {
@@ -39,8 +47,8 @@ export function recordValueProblem(type: RecordType, value: string): string | un
         : 'is not an SRV value; expected "PRIORITY WEIGHT PORT HOST" such as "5 0 5222 xmpp.example.org"';
     }
     case 'TXT':
-      if (!/^[\x20-\x7e]{1,255}$/.test(value) || /["\\]/.test(value))
-        return 'is not a TXT text; expected 1 to 255 printable ASCII characters without " or \\';
+      if (!new RegExp(`^[\\x20-\\x7e]{1,${TXT_MAX}}$`).test(value) || /["\\]/.test(value))
+        return `is not a TXT text; expected 1 to ${TXT_MAX} printable ASCII characters without " or \\`;
       return undefined;
   }
 }
@@ -54,7 +62,7 @@ export const dnsRecordSchema = z
     /** Seconds. @default org.yaml dns.ttl */
     ttl: z.number().int().optional(),
     /** Why the record exists, for the next person. */
-    comment: z.string().optional(),
+    comment: title(200).optional(),
   })
   .superRefine((record, ctx) => {
     const problem = recordValueProblem(record.type, record.value);

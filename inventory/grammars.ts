@@ -5,7 +5,16 @@ import { z } from 'zod';
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
-/** Human text on one line: a title, a location. Printable Unicode, no control characters. */
+/** What opens a Jinja statement, expression or comment: text that holds one would read as a template. */
+const TEMPLATE = /\{[{%#]/;
+
+/** Refuses `{{`, `{%` and `{#` in text that is data (it reaches Ansible, where they would start a template). */
+export const NO_TEMPLATE = {
+  check: (v: string): boolean => !TEMPLATE.test(v),
+  error: 'has "{{", "{%" or "{#"; expected plain text (inventory text is never a template)',
+} as const;
+
+/** Human text on one line: a title, a location, a name. Printable Unicode, no control characters. */
 export function title(max: number): z.ZodString {
   return z
     .string()
@@ -13,6 +22,7 @@ export function title(max: number): z.ZodString {
     .refine((v) => !CONTROL.test(v), {
       error: 'has a line break or control character; expected one line of text',
     })
+    .refine(NO_TEMPLATE.check, { error: NO_TEMPLATE.error })
     .refine((v) => v.length <= max, { error: `is longer than ${max} characters; expected a short title` });
 }
 
@@ -26,6 +36,7 @@ export const notes = z
   .refine((v) => !/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/.test(v), {
     error: 'has a control character (only line breaks and tabs are allowed); expected plain text',
   })
+  .refine(NO_TEMPLATE.check, { error: NO_TEMPLATE.error })
   .refine((v) => Buffer.byteLength(v, 'utf8') <= NOTES_MAX_BYTES, {
     error: `is longer than ${NOTES_MAX_BYTES} bytes; expected short notes (Proxmox keeps 8 KiB of description)`,
   });
@@ -41,6 +52,7 @@ export const comment = z
     error:
       'has a quote, backslash or control character; expected plain words such as "XMPP file transfer proxy"',
   })
+  .refine(NO_TEMPLATE.check, { error: NO_TEMPLATE.error })
   .refine((v) => Buffer.byteLength(v, 'utf8') <= COMMENT_MAX, {
     error: `is longer than ${COMMENT_MAX} bytes; expected a short comment`,
   });

@@ -1,6 +1,10 @@
 // Schema of inventory/members.yaml: the people who maintain the infrastructure, their keys and their roles.
 import { z } from 'zod';
 import { name, sshPublicKey } from './common.ts';
+import { title } from './grammars.ts';
+
+/** Longest full name: it reaches the GECOS field, Proxmox comments and reviews. */
+export const MEMBER_NAME_MAX = 100;
 
 /** A calendar date written as YYYY-MM-DD (plain YAML 1.2 keeps it a string). */
 export const isoDate = z.string().refine((text) => /^\d{4}-\d{2}-\d{2}$/.test(text) && validDate(text), {
@@ -25,10 +29,9 @@ export const memberSchema = z.strictObject({
   /** Login name on every VM the member may reach, and their Proxmox and forge user. */
   user: unixUser,
   /** Full name, shown in reviews and in the GECOS field. */
-  name: z
-    .string()
-    .min(1)
-    .regex(/^[^\n\r:,=]+$/, { error: 'contains ":", ",", "=" or a line break; expected a plain full name' }),
+  name: title(MEMBER_NAME_MAX).regex(/^[^\n\r:,=]+$/, {
+    error: 'contains ":", ",", "=" or a line break; expected a plain full name',
+  }),
   email: z.email({ error: 'is not an e-mail address; expected name@example.org' }),
   /** OpenSSH public keys; each may sign the member's commits (key possession is proven that way). */
   keys: z.array(sshPublicKey).min(1),

@@ -1,6 +1,7 @@
 // Schema of inventory/roles.yaml: what a role grants (SSH and sudo on VMs, Proxmox permissions, forge teams, on-call).
 import { z } from 'zod';
 import { name } from './common.ts';
+import { title } from './grammars.ts';
 
 /** Proxmox VE's built-in roles (pveum role list); custom roles are not defined here. */
 export const PROXMOX_ROLES = [
@@ -55,7 +56,7 @@ export const proxmoxGrantSchema = z.strictObject({
 export const roleSchema = z.strictObject({
   name,
   /** What the role is for, in a sentence; shown in the access report. */
-  description: z.string().min(1),
+  description: title(200),
   /** Where members of the role get a Unix account and may log in. @default nowhere */
   ssh: sshSelectorSchema.optional(),
   /** Members get sudo (the admins group) on the VMs this role grants SSH to. @default false */

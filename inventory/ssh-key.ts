@@ -131,3 +131,27 @@ export function parseSshPublicKey(text: string): SshKeyResult {
   if (typeof decoded === 'string') return fail(decoded);
   return { ok: true, key: { type: label as SshKeyType, bits: decoded.bits, blob, comment } };
 }
+
+/** A `.pub` file is one line; anything much longer is not one (an RSA 16384 key line is under 3 KiB). */
+export const PUBLIC_KEY_FILE_MAX = 16 * 1024;
+
+/**
+ * The one key line of a public key file (`alice.pub`), or why the file is not one. Blank and `#` lines are
+ * ignored. The problem never quotes the file: it may be a private key or any other file on the machine.
+ */
+export function publicKeyFileLine(text: string): { readonly line: string } | { readonly problem: string } {
+  if (looksLikePrivateKey(text))
+    return { problem: 'is a private key (not shown); expected the ".pub" file next to it' };
+  if (text.length > PUBLIC_KEY_FILE_MAX)
+    return { problem: `is larger than ${PUBLIC_KEY_FILE_MAX} bytes; expected a public key file of one line` };
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  if (lines.length !== 1)
+    return { problem: `has ${lines.length} lines that are not comments; expected one public key line` };
+  const parsed = parseSshPublicKey(lines[0]!);
+  return parsed.ok
+    ? { line: lines[0]! }
+    : { problem: `is not a public key file: its line ${parsed.problem}` };
+}

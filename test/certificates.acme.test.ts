@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Document } from 'yaml';
-import { convergeTasks } from '../baseline/ansible.ts';
+import { ansibleValue, convergeTasks } from '../baseline/ansible.ts';
 import {
   acmeKeyName,
   acmeSecretName,
@@ -101,7 +101,14 @@ function fileTasks(
 /** Runs the tasks on this machine with the secrets vars file, as converge hands it over; returns the output. */
 function runPlaybook(dir: string, tasks: Record<string, unknown>[], secrets: Record<string, string>): string {
   const play = new Document([
-    { name: 'ACME files', hosts: 'localhost', connection: 'local', gather_facts: false, tasks },
+    // Through the generator's one emitter, as a playbook writes them: text !unsafe, secret files as templates.
+    {
+      name: 'ACME files',
+      hosts: 'localhost',
+      connection: 'local',
+      gather_facts: false,
+      tasks: ansibleValue(tasks),
+    },
   ]);
   writeFileSync(join(dir, 'play.yml'), play.toString({ lineWidth: 0 }));
   const vars = join(dir, 'secrets.yml');

@@ -99,6 +99,7 @@ describe('the zone rules', () => {
     );
     expect(errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
       'records[2]: test.example.org TXT "verify=abc123" is already in the set (from dns.yaml); expected each record once',
+      "records[3]: AAAA 2001:db8:1::a on proxy1.test.example.org, which is the name of VM proxy1, whose addresses the inventory derives; expected no AAAA record for it in dns.yaml (change the VM's NICs or the service instead)",
       'records[3]: proxy1.test.example.org AAAA "2001:db8:1::a" is already in the set (from VM proxy1); expected each record once',
     ]);
   });
@@ -140,7 +141,8 @@ describe('the zone rules', () => {
       addRecords('{ name: test.example.org, type: TXT, value: "v=spf1 include:_spf.example.com -all" }'),
     );
     expect(narrow.errors.map((e) => `${e.file.split('/').pop()}:${e.path}: ${e.message}`)).toEqual([
-      'vms.yaml:vms[5].services[0]: mail sends mail for test.example.org from 2001:db8:3::25, 198.51.100.4, which its SPF "v=spf1 include:_spf.example.com -all" does not authorise; expected "mx", "a:mail..." or ip4:/ip6: terms covering it',
+      // Blamed on the dns.yaml record that replaced the derived SPF, not on the mail VM that did not change.
+      'dns.yaml:records[2]: mail sends mail for test.example.org from 2001:db8:3::25, 198.51.100.4, which its SPF "v=spf1 include:_spf.example.com -all" does not authorise; expected "mx", "a:mail..." or ip4:/ip6: terms covering it',
     ]);
     // Written whole, the replacement passes: the derived "v=spf1 mx -all" is gone, not added to.
     const whole = check(
@@ -197,6 +199,68 @@ describe('the zone rules', () => {
       '10.0.0.4 of db has no reverse record: no network prefix in networks.yaml holds it; expected its network to have an ipv4 prefix',
     ]);
   });
+  it('apex-ns-added: an NS of dns.yaml at the apex of one of our zones', () => {
+    const { errors } = check(addRecords('{ name: test.example.net, type: NS, value: ns.example.com }'));
+    expect(errors.map((e) => `${e.file.split('/').pop()}:${e.line}:${e.path}: ${e.message}`)).toEqual([
+      "dns.yaml:5:records[2]: NS ns.example.com at the apex of zone test.example.net would add a name server that does not serve it; expected the zone's name servers to come from its dns-secondary VMs (NS in dns.yaml only delegates a sub-zone)",
+    ]);
+  });
+
+  it('derived-name-overridden: an A on a VM name and an AAAA on a web name', () => {
+    const { errors } = check(
+      addRecords(
+        '{ name: git.test.example.org, type: A, value: 192.0.2.77 }',
+        '{ name: code.test.example.org, type: AAAA, value: "2001:db8:99::1" }',
+      ),
+    );
+    expect(errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
+      "records[2]: A 192.0.2.77 on git.test.example.org, which is the name of VM git, whose addresses the inventory derives; expected no A record for it in dns.yaml (change the VM's NICs or the service instead)",
+      "records[3]: AAAA 2001:db8:99::1 on code.test.example.org, which is a web name of gitea on git, whose addresses the inventory derives; expected no AAAA record for it in dns.yaml (change the VM's NICs or the service instead)",
+    ]);
+  });
+
+  it('cname-loop: a CNAME to itself, and two CNAMEs to each other, each at its own record', () => {
+    const { errors } = check(
+      addRecords(
+        '{ name: x.test.example.org, type: CNAME, value: x.test.example.org }',
+        '{ name: a.test.example.org, type: CNAME, value: b.test.example.org }',
+        '{ name: b.test.example.org, type: CNAME, value: a.test.example.org }',
+      ),
+    );
+    expect(errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
+      'records[2]: CNAME x.test.example.org points to itself; expected a CNAME to a name that has records',
+      'records[3]: CNAME a.test.example.org is part of a loop (a.test.example.org -> b.test.example.org -> a.test.example.org); expected a chain that ends at a name with records',
+      'records[4]: CNAME b.test.example.org is part of a loop (b.test.example.org -> a.test.example.org -> b.test.example.org); expected a chain that ends at a name with records',
+    ]);
+  });
+
+  it('cname-loop: a long loop is shown by its first names, so the line stays short', () => {
+    const names = ['l1', 'l2', 'l3', 'l4', 'l5'].map((l) => `${l}.test.example.org`);
+    const { errors } = check(
+      addRecords(
+        ...names.map((n, i) => `{ name: ${n}, type: CNAME, value: ${names[(i + 1) % names.length]} }`),
+      ),
+    );
+    expect(errors[0]!.message).toBe(
+      'CNAME l1.test.example.org is part of a loop (l1.test.example.org -> l2.test.example.org -> l3.test.example.org -> … (5 CNAMEs)); expected a chain that ends at a name with records',
+    );
+    expect(errors).toHaveLength(5);
+  });
+
+  it("zones: a derived reverse zone, a zone listed twice, and the organisation's domain are refused", () => {
+    const { errors } = check({
+      'dns.yaml': (t) =>
+        t.replace(
+          'zones: [test.example.net]',
+          'zones: [test.example.net, 0.0.0.0.1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa, test.example.net, test.example.org]',
+        ),
+    });
+    expect(errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
+      'zones[1]: zone 0.0.0.0.1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa is a reverse zone, which the model derives from the prefixes of networks.yaml; expected only forward zones here',
+      'zones[2]: zone test.example.net is listed twice (first at zones[0]); expected each zone once',
+      "zones[3]: zone test.example.org is org.yaml's domain, which is always a zone of ours; expected only other zones here",
+    ]);
+  });
 });
 
 describe('dns.yaml', () => {
@@ -210,7 +274,7 @@ describe('dns.yaml', () => {
       ),
     );
     expect(errors.map((e) => `${e.path}: ${e.message}`)).toEqual([
-      'records[2].value: "say \\"hi\\"" is not a TXT text; expected 1 to 255 printable ASCII characters without " or \\',
+      'records[2].value: "say \\"hi\\"" is not a TXT text; expected 1 to 2048 printable ASCII characters without " or \\',
       'records[3].value: "mail.test.example.org" is not an MX value; expected "PREFERENCE HOST" such as "10 mail.example.org"',
       'records[4].value: "192.0.2.1" is not an IPv6 address',
       'records[5].name: "bad name.test.example.org" is not a DNS name; expected something like www.example.org',

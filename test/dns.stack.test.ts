@@ -1,10 +1,12 @@
 // The dns stack and the zone files on the fixture organisation: exact resources, no secret, stable names,
 // literal text, and a removed VM taking its records and PTRs with it in the review diff.
+import { spawnSync } from 'node:child_process';
 import { deriveModel } from '../model/derive.ts';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordValueProblem } from '../inventory/dns.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { loadInventory } from '../model/load.ts';
 import { diffSynthOutputs } from '../review/diff.ts';
@@ -185,6 +187,38 @@ describe('the dns stack of the fixture organisation', () => {
     expect(artifacts(deriveModel(odd)).get('dns/test.example.org.zone')).toContain(
       'odd.test.example.org. 1800 IN TXT "token ${x} %{y}"',
     );
+  });
+
+  it('takes a 2048-bit DKIM key: strings of 255 in the zone file, whole for the provider, which splits it', () => {
+    const inventory = fixture();
+    // A 2048-bit RSA public key is 294 bytes of DER: 392 base64 characters.
+    const value = `v=DKIM1; k=rsa; p=${Buffer.from(Array.from({ length: 294 }, (_, i) => i % 256)).toString('base64')}`;
+    expect(value.length).toBeGreaterThan(255);
+    expect(recordValueProblem('TXT', value)).toBeUndefined();
+    const dkim: Inventory = {
+      ...inventory,
+      dns: {
+        zones: inventory.dns!.zones,
+        records: [
+          ...inventory.dns!.records,
+          { name: 'mail._domainkey.test.example.org', type: 'TXT', value },
+        ],
+      },
+    };
+    // hashicorp/dns writes the value as one quoted string that miekg/dns splits into 255-byte strings, and
+    // reads the strings back joined: the whole value is what the state holds.
+    const txt = plain(dnsStack(dkim, 'dkim').resource).dns_txt_record_set?.mail__domainkey_test_example_org;
+    expect(txt?.txt).toEqual([value]);
+    const zone = artifacts(deriveModel(dkim)).get('dns/test.example.org.zone')!;
+    const line = zone.split('\n').find((l) => l.startsWith('mail._domainkey.test.example.org. '))!;
+    const strings = [...line.matchAll(/"([^"]*)"/g)].map((m) => m[1]!);
+    expect(strings.map((s) => s.length)).toEqual([255, value.length - 255]);
+    expect(strings.join('')).toBe(value);
+    const file = join(work, 'dkim.zone');
+    writeFileSync(file, zone);
+    const check = spawnSync('named-checkzone', ['test.example.org', file], { encoding: 'utf8' });
+    if (check.error) console.warn(`named-checkzone not run: ${check.error.message}`);
+    else expect(check.status, check.stdout).toBe(0);
   });
 
   it('is written by the one synth path main.ts and npm run synth share, next to the cluster stacks', async () => {

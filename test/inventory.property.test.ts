@@ -195,11 +195,15 @@ function build(shape: { sites: readonly SiteShape[]; flow: boolean }): Texts {
       keys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH33+594P7UtwBu7C67bdC0PNyrYrWDQTSJ7isih8vGp admin'],
     },
   };
-  const image = (codename: string, release: string) => ({
+  // Each release its own checksum: two images never share one.
+  const image = (codename: string, release: string, digit: string) => ({
     url: `https://images.test.example.org/${codename}/20260101-1000/${release}-genericcloud-amd64-20260101-1000.qcow2`,
-    sha512: 'f'.repeat(128),
+    sha512: digit.repeat(128),
   });
-  const images = { 'debian-12': image('bookworm', 'debian-12'), 'debian-13': image('trixie', 'debian-13') };
+  const images = {
+    'debian-12': image('bookworm', 'debian-12', 'c'),
+    'debian-13': image('trixie', 'debian-13', 'd'),
+  };
   const style = { collectionStyle: shape.flow ? ('flow' as const) : ('block' as const) };
   return {
     'org.yaml': stringify(org, style),

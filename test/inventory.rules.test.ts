@@ -27,6 +27,8 @@ import { vmIdUsedTwice } from '../inventory/rules/vm-id-used-twice.ts';
 import { FIXTURES } from './fixtures/inventory/generate.ts';
 import { RESOLVED_RULES } from '../model/load.ts';
 import { nPlusOneBroken } from '../inventory/rules/n-plus-one-broken.ts';
+import { imageChecksumUsedTwice } from '../inventory/rules/image-checksum-used-twice.ts';
+import { imageReleaseMismatch } from '../inventory/rules/image-release-mismatch.ts';
 import { nodeOverCapacity } from '../inventory/rules/node-over-capacity.ts';
 import { rebootTurnsClash } from '../inventory/rules/reboot-turns-clash.ts';
 import type { Rule } from '../inventory/rules/rule.ts';
@@ -60,12 +62,16 @@ describe('inventory rules', () => {
       'address-used-twice.ts',
       'anti-affinity-broken.ts',
       'ceph-storage-mismatch.ts',
+      'derived-zone-listed.ts',
       'disk-on-unfit-storage.ts',
       'duplicate-member.ts',
       'duplicate-role.ts',
       'forge-login-used-twice.ts',
       'gateway-outside-prefix.ts',
       'ha-on-single-node.ts',
+      'image-checksum-used-twice.ts',
+      'image-release-mismatch.ts',
+      'key-of-two-identities.ts',
       'key-used-twice.ts',
       'membership-expired.ts',
       'n-plus-one-broken.ts',
@@ -84,6 +90,7 @@ describe('inventory rules', () => {
       'sponsor-not-member.ts',
       'ssh-selector-matches-nothing.ts',
       'storage-defined-twice.ts',
+      'system-account-taken.ts',
       'unfit-snippets-or-backup-storage.ts',
       'unique-names.ts',
       'unknown-placement.ts',
@@ -93,10 +100,11 @@ describe('inventory rules', () => {
       'vm-address-outside-prefix.ts',
       'vm-id-used-twice.ts',
       'vm-name-taken-by-stack.ts',
+      'zone-listed-twice.ts',
     ]);
     // Every file but reboot-turns-clash (which runs with the catalog's rules) and the member and role rules
     // (members.rules.test.ts; they judge expiry against a day, a list of their own) is in the inventory's list.
-    expect(memberRules).toHaveLength(12);
+    expect(memberRules).toHaveLength(14);
     expect(INVENTORY_RULES).toHaveLength(files.length - 1 - memberRules.length);
     expect(new Set(INVENTORY_RULES).size).toBe(INVENTORY_RULES.length);
     expect(INVENTORY_RULES).toEqual(
@@ -112,6 +120,36 @@ describe('inventory rules', () => {
 
   it('find nothing on the fixture organisation', () => {
     for (const rule of [...INVENTORY_RULES, ...RESOLVED_RULES]) expect(run(rule)).toEqual([]);
+  });
+
+  it('image-release-mismatch: a debian-12 entry with the URL of Debian 13, or of no release', () => {
+    const d13 = fixture.images['debian-13']!;
+    expect(
+      run(imageReleaseMismatch, (inv) => ({ ...inv, images: { ...inv.images, 'debian-12': d13 } })),
+    ).toEqual([
+      `${FIXTURE}/images.yaml:4:10  images.debian-12.url  is the image of trixie (debian-13), not debian-12; expected a URL of debian-12 (with "bookworm" or "debian-12" in its path)`,
+    ]);
+    const plain = {
+      ...d13,
+      url: 'https://images.fixture.example.org/x/20260101-1000/disk-20260101-1000.qcow2',
+    };
+    expect(
+      run(imageReleaseMismatch, (inv) => ({ ...inv, images: { ...inv.images, 'debian-13': plain } })),
+    ).toEqual([
+      `${FIXTURE}/images.yaml:7:10  images.debian-13.url  names no Debian release; expected a URL of debian-13 (with "trixie" or "debian-13" in its path)`,
+    ]);
+  });
+
+  it('image-checksum-used-twice: two releases with one SHA-512', () => {
+    const sha512 = fixture.images['debian-12']!.sha512;
+    expect(
+      run(imageChecksumUsedTwice, (inv) => ({
+        ...inv,
+        images: { ...inv.images, 'debian-13': { ...inv.images['debian-13']!, sha512 } },
+      })),
+    ).toEqual([
+      `${FIXTURE}/images.yaml:8:13  images.debian-13.sha512  is the checksum of the debian-12 image too; expected each image's own SHA-512 from its release's SHA512SUMS`,
+    ]);
   });
 
   it('unique-names: a VM name used twice', () => {

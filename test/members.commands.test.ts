@@ -77,7 +77,7 @@ describe('onboard, offboard, access', () => {
     expect(readFileSync(join(dir, 'members.yaml'), 'utf8')).toBe(original);
   });
 
-  it('a bad onboarding writes nothing and says why, located', () => {
+  it('a bad key file writes nothing and says why in one line', () => {
     const bad = join(mkdtempSync(join(tmpdir(), 'onboard-bad-')), 'dsa.pub');
     writeFileSync(bad, 'ssh-dss AAAAB3NzaC1kc3MAAACBAP dora@old\n');
     const r = run('onboard', [
@@ -85,8 +85,67 @@ describe('onboard, offboard, access', () => {
       ...['--key', bad, '--role', 'admin', '--sponsor', 'cy'],
     ]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/members\.yaml:\d+:\d+ {2}members\[3\]\.keys\[0\] {2}"ssh-dss/);
-    expect(r.stderr).toContain('nothing written');
+    expect(r.stderr).toBe(
+      `onboard: --key ${bad} is not a public key file: its line is a DSA (ssh-dss) key, which OpenSSH no longer accepts; expected an Ed25519 key; nothing written\n`,
+    );
+    expect(readFileSync(join(dir, 'members.yaml'), 'utf8')).toBe(original);
+  });
+
+  it('--key reads only a public key file and never prints what else it was given', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'onboard-key-'));
+    const secret = throwawayKey(scratch, 'leak');
+    const passwd = join(scratch, 'passwd');
+    writeFileSync(
+      passwd,
+      'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n',
+    );
+    const onboard = (keyFile: string) =>
+      run('onboard', [
+        ...['--inventory', dir, '--user', 'dora', '--name', 'Dora Maar', '--email', 'dora@test.example.org'],
+        ...['--key', keyFile, '--role', 'developer', '--sponsor', 'bob'],
+      ]);
+    const fromPrivate = onboard(secret);
+    expect(fromPrivate.status).toBe(1);
+    expect(fromPrivate.stdout).toBe('');
+    expect(fromPrivate.stderr).toBe(
+      `onboard: --key ${secret} is a private key (not shown); expected the ".pub" file next to it; nothing written\n`,
+    );
+    const fromPasswd = onboard(passwd);
+    expect(fromPasswd.stdout).toBe('');
+    expect(fromPasswd.stderr).toBe(
+      `onboard: --key ${passwd} has 2 lines that are not comments; expected one public key line; nothing written\n`,
+    );
+    expect(readFileSync(join(dir, 'members.yaml'), 'utf8')).toBe(original);
+  });
+
+  it('an argument with a control character is refused without printing it', () => {
+    const r = run('onboard', [
+      ...[
+        '--inventory',
+        dir,
+        '--user',
+        'dora\u001b]0;pwned\u0007',
+        '--name',
+        'Dora',
+        '--email',
+        'd@test.example.org',
+      ],
+      ...['--key', key, '--role', 'developer', '--sponsor', 'bob'],
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      'argument 4 (after --user) has a control character or line break (not shown); expected plain text\n',
+    );
+    expect(r.stdout).toBe('');
+  });
+
+  it('runs the same checks as npm run check before writing: a system account is refused', () => {
+    const r = run('onboard', [
+      ...['--inventory', dir, '--user', 'postgres', '--name', 'Pos Tgres', '--email', 'p@test.example.org'],
+      ...['--key', key, '--role', 'developer', '--sponsor', 'bob'],
+    ]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('members[3].user  "postgres" is the account the postgresql package creates');
     expect(readFileSync(join(dir, 'members.yaml'), 'utf8')).toBe(original);
   });
 

@@ -16,6 +16,11 @@ function check(
   return { errors: result.errors.map(show), warnings: result.warnings.map(show) };
 }
 
+const MONITORING_KEY =
+  'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMpp2LT8+u9pryI9Y559in2DVSOImUaHO6Jcj6DlM4NY icinga@fixture';
+/** A monitoring section appended to the base organisation's org.yaml. */
+const MONITORING = `monitoring:\n  sources: ["2001:db8:1::e/128"]\n  ssh_key: ${MONITORING_KEY}\n`;
+
 describe('member and role rules', () => {
   it('the fixture organisation passes every rule', () => {
     expect(check({})).toEqual({ errors: [], warnings: [] });
@@ -173,8 +178,65 @@ describe('member and role rules', () => {
       'members.yaml:21:11  members[2].user  "bootstrap" is the bootstrap admin of org.yaml; expected a personal login',
     );
     expect(check({ members: replace('user: cy', 'user: root') }).errors).toContain(
-      'members.yaml:21:11  members[2].user  "root" is a system account or group; expected a personal login',
+      'members.yaml:21:11  members[2].user  "root" is a Debian system account (base-passwd); as a member login it would take over that account on every VM; expected a name no system account has',
     );
+  });
+
+  it('a name or description that holds a template, a control character or too many characters', () => {
+    expect(
+      check({ members: replace('name: Cy Twombly', `name: "Cy {{ q('pipe' ~ 'id') }}"`) }).errors,
+    ).toEqual([
+      `members.yaml:22:11  members[2].name  "Cy {{ q('pipe' ~ 'id') }}" has "{{", "{%" or "{#"; expected plain text (inventory text is never a template)`,
+    ]);
+    expect(check({ members: replace('name: Cy Twombly', 'name: "Cy \\e[31m"') }).errors).toEqual([
+      'members.yaml:22:11  members[2].name  "Cy \\u001b[31m" has a line break or control character; expected one line of text',
+    ]);
+    expect(check({ members: replace('name: Cy Twombly', `name: ${'y'.repeat(101)}`) }).errors).toEqual([
+      `members.yaml:22:11  members[2].name  "${'y'.repeat(80)}"… is longer than 100 characters; expected a short title`,
+    ]);
+    expect(
+      check({
+        roles: replace('description: Everything, everywhere.', 'description: "{% if 1 %}x{% endif %}"'),
+      }).errors,
+    ).toEqual([
+      'roles.yaml:4:18  roles[0].description  "{% if 1 %}x{% endif %}" has "{{", "{%" or "{#"; expected plain text (inventory text is never a template)',
+    ]);
+  });
+
+  it('system-account-taken: a member, the bootstrap admin or the monitoring user named after a system account', () => {
+    expect(check({ members: replace('user: cy', 'user: www-data') }).errors).toEqual([
+      'members.yaml:21:11  members[2].user  "www-data" is a Debian system account (base-passwd); as a member login it would take over that account on every VM; expected a name no system account has',
+    ]);
+    expect(check({ members: replace('user: cy', 'user: postgres') }).errors).toEqual([
+      'members.yaml:21:11  members[2].user  "postgres" is the account the postgresql package creates; as a member login it would take over that account on every VM; expected a name no system account has',
+    ]);
+    expect(check({ members: replace('user: cy', 'user: borg') }).errors).toEqual([
+      'members.yaml:21:11  members[2].user  "borg" is an account or group the baseline creates; as a member login it would take over that account on every VM; expected a name no system account has',
+    ]);
+    expect(check({ org: replace('user: bootstrap', 'user: root') }).errors).toEqual([
+      'org.yaml:9:9  admin.user  "root" is a Debian system account (base-passwd); as the bootstrap admin it would take over that account on every VM; expected a name no system account has',
+    ]);
+    expect(check({ org: (t) => `${t}${MONITORING}  user: prosody\n` }).errors).toEqual([
+      'org.yaml:15:9  monitoring.user  "prosody" is the account the prosody package creates; as the monitoring user it would take over that account on every VM; expected a name no system account has',
+    ]);
+  });
+
+  it("key-of-two-identities: a member holding the bootstrap admin's or the monitoring key", () => {
+    const admin = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH33+594P7UtwBu7C67bdC0PNyrYrWDQTSJ7isih8vGp';
+    expect(
+      check({
+        members: replace(
+          '- ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIM63rSJofh9PY67fRhyHUl3pUS2RiJhd42LVr0dxnZzb cy@test',
+          `- ${admin} cy@test`,
+        ),
+      }).errors,
+    ).toEqual([
+      "members.yaml:25:9  members[2].keys[0]  key SHA256:ACOKJuvVXGdgCPCV0sugF3pBA+XNFl4+qqnpr4BTyRo is already the bootstrap admin's key; expected each identity (member, bootstrap admin, monitoring user) to have keys of its own",
+    ]);
+    const monitoring = `${MONITORING.replace(MONITORING_KEY, 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIM63rSJofh9PY67fRhyHUl3pUS2RiJhd42LVr0dxnZzb')}`;
+    expect(check({ org: (t) => `${t}${monitoring}` }).errors).toEqual([
+      "members.yaml:25:9  members[2].keys[0]  key SHA256:qzqbuEyXdKGQYYSP8ix3s8XnrN+dkH4lrFmW49LAOXA is already the monitoring user's key; expected each identity (member, bootstrap admin, monitoring user) to have keys of its own",
+    ]);
   });
 
   it('a member or role defined twice', () => {

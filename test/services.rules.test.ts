@@ -1,6 +1,8 @@
 // Each rule of services/rules/ on its own: silent on the fixture organisation, and on the broken services
 // fixture exactly the findings about its own mistake.
-import { readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatFinding } from '../inventory/findings.ts';
 import { readInventory } from '../inventory/inventory.ts';
@@ -67,6 +69,26 @@ describe('service catalog rules', () => {
         `${BROKEN}/vms.yaml:67:36  vms[4].services[0].domain  name "cloud.test.example.org" is the FQDN of VM "cloud" but would point at the proxies; expected a name that is not a VM's own`,
       ]),
     );
+  });
+
+  it("public-name-clash: a new alias that takes another service's name is blamed, not the unchanged domain", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alias-clash-'));
+    try {
+      cpSync(FIXTURE, dir, { recursive: true });
+      const vms = join(dir, 'vms.yaml');
+      writeFileSync(
+        vms,
+        readFileSync(vms, 'utf8').replace(
+          'aliases: [forge.fixture.example.org]',
+          'aliases: [forge.fixture.example.org, im.fixture.example.org]',
+        ),
+      );
+      expect(run(publicNameClash, dir).map((l) => l.replace(`${dir}/`, ''))).toEqual([
+        'vms.yaml:49:102  vms[2].services[0].aliases[1]  name "im.fixture.example.org" is already served by synapse on matrix; expected each public name once',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('sources-miss-own-hosts: a jump host outside ssh.sources', () => {

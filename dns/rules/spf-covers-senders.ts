@@ -52,9 +52,13 @@ export function spfCoversSenders(model: DnsModel): ZoneFinding[] {
       continue;
     }
     const missing = sender.addresses.filter((a) => !spfPasses(model, sender.domain, spf[0]!, a));
+    // An SPF written in dns.yaml replaces the derived one: that record is what leaves the sender out.
+    const written = model.sets
+      .get(`${sender.domain} TXT`)
+      ?.entries.find((e) => e.origin.file === 'dns' && e.value === spf[0]);
     if (missing.length > 0)
       out.push({
-        origin: sender.origin,
+        origin: written?.origin ?? sender.origin,
         message: `${sender.vm} sends mail for ${sender.domain} from ${missing.join(', ')}, which its SPF "${spf[0]}" does not authorise; expected "mx", "a:${sender.vm}..." or ip4:/ip6: terms covering it`,
       });
   }

@@ -3,11 +3,15 @@
 import { addressUsedTwice } from './address-used-twice.ts';
 import { antiAffinityBroken } from './anti-affinity-broken.ts';
 import { cephStorageMismatch } from './ceph-storage-mismatch.ts';
+import { derivedZoneListed } from './derived-zone-listed.ts';
 import { diskOnUnfitStorage } from './disk-on-unfit-storage.ts';
 import { duplicateMember } from './duplicate-member.ts';
 import { duplicateRole } from './duplicate-role.ts';
 import { gatewayOutsidePrefix } from './gateway-outside-prefix.ts';
 import { haOnSingleNode } from './ha-on-single-node.ts';
+import { imageChecksumUsedTwice } from './image-checksum-used-twice.ts';
+import { imageReleaseMismatch } from './image-release-mismatch.ts';
+import { keyOfTwoIdentities } from './key-of-two-identities.ts';
 import { keyUsedTwice } from './key-used-twice.ts';
 import { membershipExpired } from './membership-expired.ts';
 import { nPlusOneBroken } from './n-plus-one-broken.ts';
@@ -26,6 +30,7 @@ import { sponsorLacksRole } from './sponsor-lacks-role.ts';
 import { sponsorNotMember } from './sponsor-not-member.ts';
 import { sshSelectorMatchesNothing } from './ssh-selector-matches-nothing.ts';
 import { storageDefinedTwice } from './storage-defined-twice.ts';
+import { systemAccountTaken } from './system-account-taken.ts';
 import { forgeLoginUsedTwice } from './forge-login-used-twice.ts';
 import type { MemberRule } from './types.ts';
 import { unfitSnippetsOrBackupStorage } from './unfit-snippets-or-backup-storage.ts';
@@ -37,6 +42,7 @@ import { unsafeCephPool } from './unsafe-ceph-pool.ts';
 import { vmAddressOutsidePrefix } from './vm-address-outside-prefix.ts';
 import { vmIdUsedTwice } from './vm-id-used-twice.ts';
 import { vmNameTakenByStack } from './vm-name-taken-by-stack.ts';
+import { zoneListedTwice } from './zone-listed-twice.ts';
 
 export type { MemberRule, RuleContext, RuleFinding } from './types.ts';
 
@@ -56,6 +62,8 @@ export const INVENTORY_RULES: readonly Rule[] = [
   addressUsedTwice,
   vmIdUsedTwice,
   osWithoutImage,
+  imageReleaseMismatch,
+  imageChecksumUsedTwice,
   unknownPlacement,
   diskOnUnfitStorage,
   haOnSingleNode,
@@ -65,6 +73,8 @@ export const INVENTORY_RULES: readonly Rule[] = [
   nodeOverCapacity,
   nPlusOneBroken,
   vmNameTakenByStack,
+  zoneListedTwice,
+  derivedZoneListed,
 ];
 
 // Who may do what: the member and role rules, in the order their findings are easiest to read. They run
@@ -73,10 +83,12 @@ export const memberRules: readonly MemberRule[] = [
   duplicateMember,
   duplicateRole,
   reservedUser,
+  systemAccountTaken,
   unknownRole,
   sshSelectorMatchesNothing,
   proxmoxPathMatchesNothing,
   keyUsedTwice,
+  keyOfTwoIdentities,
   forgeLoginUsedTwice,
   sponsorNotMember,
   sponsorLacksRole,

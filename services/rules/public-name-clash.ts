@@ -5,35 +5,56 @@ import { kindPath } from './paths.ts';
 import { reporter } from '../../inventory/rules/rule.ts';
 import type { CatalogRule } from './rule.ts';
 
+/** One instance asking for a web name, and where: its `domain`, an entry of its `aliases`, or its kind. */
+interface Claim {
+  readonly instance: ServiceInstance;
+  readonly path: Path;
+  readonly alias: boolean;
+}
+
+function claimsOf(i: ServiceInstance): Map<string, Claim> {
+  const claims = new Map<string, Claim>();
+  const aliases = Array.isArray(i.params.aliases) ? i.params.aliases : [];
+  for (const name of i.ctx.webNames) {
+    if (claims.has(name)) continue;
+    const at = ['vms', i.vmIndex, 'services', i.index];
+    const a = aliases.indexOf(name);
+    const path: Path =
+      i.params.domain === name
+        ? [...at, 'domain']
+        : a >= 0
+          ? [...at, 'aliases', a]
+          : kindPath(i.vmIndex, i.index);
+    claims.set(name, { instance: i, path, alias: i.params.domain !== name && a >= 0 });
+  }
+  return claims;
+}
+
 export const publicNameClash: CatalogRule = ({ inventory: inv, sources, services }) => {
   const { findings, error } = reporter(sources);
-  const { instances } = services;
-
-  // Public names: each one served by one instance, and never a VM's own name unless the VM serves it itself.
   const fqdnOwner = new Map(inv.vms.map((vm) => [`${vm.name}.${inv.org.domain}`, vm.name]));
-  const nameOwner = new Map<string, ServiceInstance>();
-  for (const i of instances) {
-    // Web names get A/AAAA records (the proxies', or the VM's own); other names (an XMPP domain, an MX
-    // target) only name what a certificate must be valid for.
-    for (const name of new Set(i.ctx.webNames)) {
-      const path: Path =
-        i.params.domain === name
-          ? ['vms', i.vmIndex, 'services', i.index, 'domain']
-          : kindPath(i.vmIndex, i.index);
-      const first = nameOwner.get(name);
-      if (first && first.vm.name !== i.vm.name)
+  const byName = new Map<string, Claim[]>();
+  for (const i of services.instances)
+    for (const [name, claim] of claimsOf(i)) byName.set(name, [...(byName.get(name) ?? []), claim]);
+  for (const [name, claims] of byName) {
+    // The name belongs to the instance whose own domain it is (else the first one asking): an alias that
+    // takes it is the entry that changed, so that is where the finding points.
+    const owner = claims.find((c) => !c.alias) ?? claims[0]!;
+    for (const c of claims)
+      if (c !== owner && c.instance.vm.name !== owner.instance.vm.name)
         error(
           'vms',
-          path,
-          `name "${name}" is already served by ${first.label}; expected each public name once`,
+          c.path,
+          `name "${name}" is already served by ${owner.instance.label}; expected each public name once`,
         );
-      else if (!first) nameOwner.set(name, i);
-      const vmOwner = fqdnOwner.get(name);
-      const viaProxy = i.def.web?.tls === 'proxy';
-      if (vmOwner !== undefined && (vmOwner !== i.vm.name || viaProxy))
+    // Web names get A/AAAA records (the proxies', or the VM's own): never a VM's own name unless it serves it.
+    const vmOwner = fqdnOwner.get(name);
+    for (const c of claims) {
+      const viaProxy = c.instance.def.web?.tls === 'proxy';
+      if (vmOwner !== undefined && (vmOwner !== c.instance.vm.name || viaProxy))
         error(
           'vms',
-          path,
+          c.path,
           `name "${name}" is the FQDN of VM "${vmOwner}"${viaProxy ? ' but would point at the proxies' : ''}; expected a name that is not a VM's own`,
         );
     }
