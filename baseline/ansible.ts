@@ -253,23 +253,85 @@ function fileTasks(model: VmModel): Task[] {
   return tasks;
 }
 
+/** A value of the `secrets` dict converge hands to Ansible (keys are `[a-z0-9/.-]`, so the quoting is safe). */
+function secretRef(key: string): string {
+  return `{{ secrets['${key}'] }}`;
+}
+
 /** Commands run on every converge; each reports a change exactly when it printed something. */
 function commandTasks(model: VmModel): Task[] {
-  return model.commands.map((command) => ({
-    name: command.name,
-    'ansible.builtin.command': {
-      argv: [...command.argv],
-      ...(command.stdin === undefined ? {} : { stdin: literal(command.stdin) }),
+  return model.commands.map((command) => {
+    const env = Object.entries(command.secretEnv ?? {});
+    return {
+      name: command.name,
+      'ansible.builtin.command': {
+        argv: [...command.argv],
+        ...(command.stdin === undefined ? {} : { stdin: literal(command.stdin) }),
+      },
+      ...(env.length > 0
+        ? { environment: Object.fromEntries(env.map(([name, key]) => [name, secretRef(key)])), no_log: true }
+        : {}),
+      register: 'infra_command',
+      changed_when: 'infra_command.stdout | trim | length > 0',
+    };
+  });
+}
+
+/**
+ * The files whose content is a secret: the playbook refuses to run without the `secrets` dict (only
+ * `npm run converge` has it), makes their directories (0711: names are not secret, listing is not needed),
+ * then writes each with no_log so neither value nor diff reaches the output.
+ */
+function secretFileTasks(model: VmModel): Task[] {
+  const usesSecrets = model.secretFiles.length > 0 || model.commands.some((c) => c.secretEnv !== undefined);
+  if (!usesSecrets) return [];
+  const dirs = new Set<string>();
+  for (const file of model.secretFiles)
+    for (let dir = parentOf(file.path); dir !== '/etc'; dir = parentOf(dir)) dirs.add(dir);
+  const assert: Task = {
+    name: 'The secrets are at hand (npm run converge decrypts them)',
+    'ansible.builtin.assert': {
+      that: ['secrets is defined'],
+      fail_msg: 'no secrets: run the playbook through npm run converge, which decrypts the store',
+      quiet: true,
     },
-    register: 'infra_command',
-    changed_when: 'infra_command.stdout | trim | length > 0',
-  }));
+  };
+  if (dirs.size === 0) return [assert];
+  return [
+    assert,
+    {
+      name: 'Directories of the secret files',
+      'ansible.builtin.file': {
+        path: '{{ item }}',
+        state: 'directory',
+        owner: 'root',
+        group: 'root',
+        mode: '0711',
+      },
+      loop: [...dirs].sort(),
+    },
+    ...model.secretFiles.map((file) => {
+      const [owner, group] = file.owner.split(':');
+      return {
+        name: `Secret file ${file.path}`,
+        'ansible.builtin.copy': {
+          dest: file.path,
+          content: secretRef(file.key),
+          owner,
+          group: group ?? owner,
+          mode: file.mode,
+        },
+        no_log: true,
+        diff: false,
+      };
+    }),
+  ];
 }
 
 /** Deletes the files the last run managed and this one does not, then records this run's list. */
 function managedFileTasks(model: VmModel): Task[] {
   const tasks: Task[] = [];
-  const managed = [...new Set(model.files.map((f) => f.path))].sort();
+  const managed = [...new Set([...model.files, ...model.secretFiles].map((f) => f.path))].sort();
   tasks.push(
     {
       name: 'Read the files the last run managed',
@@ -360,6 +422,7 @@ export function convergeTasks(model: VmModel): Task[] {
     ...repositoryTasks(model),
     ...directoryTasks(model),
     ...fileTasks(model),
+    ...secretFileTasks(model),
     ...commandTasks(model),
     ...managedFileTasks(model),
   ];

@@ -16,6 +16,7 @@ import { proxyPart } from './nginx.ts';
 import { prosodyPart } from './prosody.ts';
 import { postgresqlPart } from './postgresql.ts';
 import { databasesPart } from './postgresql-roles.ts';
+import { type SecretFile, secretFilesPart } from './secret-files.ts';
 import { fqdn } from '../inventory/names.ts';
 import type {
   AptRepository,
@@ -53,6 +54,8 @@ export interface VmModel {
   readonly repositories: readonly AptRepository[];
   /** What the playbook runs on every converge after the files (PostgreSQL roles and databases). */
   readonly commands: readonly ConvergeCommand[];
+  /** Files whose content comes from the secrets store at converge time (the playbook only). */
+  readonly secretFiles: readonly SecretFile[];
   /** The inbound rules of /etc/nftables.conf (and of the Proxmox firewall). */
   readonly firewall: readonly FirewallRule[];
   /** First-boot commands (cloud-init's runcmd); the playbook uses handlers and `once` instead. */
@@ -101,6 +104,8 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   if (postgres) parts.push(postgres);
   const roles = databasesPart(model, vm);
   if (roles) parts.push(roles);
+  const secrets = secretFilesPart(model, vm);
+  if (secrets) parts.push(secrets);
   parts.push({
     // cloud-init installs chrony through its ntp module, and sudo comes with Debian's cloud image.
     name: 'time and sudo: chrony, sudo',
@@ -156,6 +161,7 @@ export function modelFromParts(
     services: unique(parts.flatMap((p) => p.services ?? [])),
     once: parts.flatMap((p) => p.once ?? []),
     commands: parts.flatMap((p) => p.commands ?? []),
+    secretFiles: parts.flatMap((p) => p.secretFiles ?? []),
     repositories: parts.flatMap((p) => p.repositories ?? []),
     firewall,
     runcmd: parts.flatMap((p) => p.runcmd ?? []),

@@ -5,7 +5,8 @@ import { AGE_SSH_KEY_TYPES } from '../inventory/common.ts';
 import type { Member } from '../inventory/members.schema.ts';
 import type { Role } from '../inventory/roles.schema.ts';
 import type { Model } from '../model/derive.ts';
-import { instanceScope, secretKey, type SecretNeed } from '../model/secret-needs.ts';
+import { instanceScope } from '../model/instance-names.ts';
+import { secretKey, type SecretNeed } from '../model/secret-needs.ts';
 
 /** One line of an age recipients list, and whose it is. */
 export interface Recipient {

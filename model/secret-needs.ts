@@ -2,7 +2,8 @@
 // (alphabet and length each consumer accepts), and the VMs converge hands it to (docs/secrets.md).
 import type { Model } from './derive.ts';
 import { BACKUP_REPO_KIND, DATABASE_KIND, PROXY_KIND } from '../services/catalog.ts';
-import { dependencyTargets, type ServiceInstance } from '../services/instances.ts';
+import { dependencyTargets } from '../services/instances.ts';
+import { instanceDatabases, instanceScope } from './instance-names.ts';
 
 /**
  * How a value is made: `password` letters and digits (safe in SQL, URLs, INI and YAML unquoted), `hex`,
@@ -86,28 +87,6 @@ const TURN_CLIENTS = new Set([
   'bigbluebutton',
 ]);
 
-/**
- * The name of a service instance in scopes, databases and roles: `<kind>-<vm>`, and `-<n>` after it for a
- * second instance of the kind on the same VM. Stable under reordering of other VMs.
- */
-export function instanceName(model: Model, instance: ServiceInstance): string {
-  const same = model.services.instances.filter(
-    (i) => i.vm.name === instance.vm.name && i.kind === instance.kind,
-  );
-  const n = same.indexOf(instance);
-  return `${instance.kind}-${instance.vm.name}${n > 0 ? `-${n + 1}` : ''}`;
-}
-
-/** The scope of a service instance's secrets. */
-export function instanceScope(model: Model, instance: ServiceInstance): string {
-  return `service/${instanceName(model, instance)}`;
-}
-
-/** PostgreSQL's name for an instance's database and role: the instance name with `_` (no quoting needed). */
-export function databaseIdentifier(model: Model, instance: ServiceInstance): string {
-  return instanceName(model, instance).replaceAll('-', '_');
-}
-
 /** Every secret the model needs, sorted by key: what `secrets generate` makes and `npm run check` looks for. */
 export function secretNeeds(model: Model): SecretNeed[] {
   const needs = [...instanceNeeds(model), ...vmNeeds(model), ...siteNeeds(model)];
@@ -124,11 +103,7 @@ function instanceNeeds(model: Model): SecretNeed[] {
     const add = (need: Omit<SecretNeed, 'scope' | 'for'>): number =>
       out.push({ scope, for: instance.label, ...need });
     const db = dependencyTargets(services, instance, DATABASE_KIND)[0];
-    if (
-      instance.def.dependsOn.includes(DATABASE_KIND) &&
-      db &&
-      (instance.def.backup.databases ?? []).length > 0
-    )
+    if (db && instanceDatabases(model, instance).length > 0)
       add({
         name: 'db-password',
         alphabet: 'password',

@@ -39,5 +39,6 @@ export const coturn = defineKind({
   ],
   backup: { paths: ['/etc/turnserver.conf', '/etc/letsencrypt'] },
   packages: ['coturn', 'certbot'],
+  user: 'turnserver',
   dependsOn: [],
 });

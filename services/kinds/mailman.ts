@@ -49,5 +49,6 @@ export const mailman = defineKind({
     ],
   },
   packages: ['mailman3-full', 'postfix', 'nginx', 'certbot'],
+  user: 'list',
   dependsOn: ['postgresql'],
 });

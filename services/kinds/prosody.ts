@@ -44,5 +44,6 @@ export const prosody = defineKind({
   backup: { paths: ['/etc/prosody', '/var/lib/prosody', '/etc/letsencrypt'] },
   packages: ['prosody', 'certbot'],
   units: ['prosody'],
+  user: 'prosody',
   dependsOn: [],
 });
