@@ -253,7 +253,7 @@ describe.skipIf(UNAVAILABLE)('generated playbooks on a real Debian root', () => 
 
   it('lets the database clients in through pg_hba.conf', () => {
     const hba = readFileSync(join(root('db'), 'etc/postgresql/15/main/pg_hba.conf'), 'utf8');
-    expect(hba).toContain('host    all          all       2001:db8:1::c/128');
+    expect(hba).toContain('host    gitea_git    gitea_git 2001:db8:1::c/128      scram-sha-256');
   });
 
   it('makes the role and database of the service that uses the database VM', () => {
@@ -267,10 +267,10 @@ describe.skipIf(UNAVAILABLE)('generated playbooks on a real Debian root', () => 
       '-t',
       '-A',
       '-c',
-      "SELECT datname || ' ' || pg_get_userbyid(datdba) || ' ' || r.rolcanlogin FROM pg_database, pg_roles r WHERE datname = 'gitea' AND r.rolname = 'gitea'",
+      "SELECT datname || ' ' || pg_get_userbyid(datdba) || ' ' || r.rolcanlogin FROM pg_database, pg_roles r WHERE datname = 'gitea_git' AND r.rolname = 'gitea_git'",
     ]);
-    expect(owner.output.trim()).toBe('gitea gitea true');
-    expect(first.changed.get('db')).toContain('PostgreSQL role gitea and database gitea (gitea on git)');
+    expect(owner.output.trim()).toBe('gitea_git gitea_git true');
+    expect(first.changed.get('db')).toContain('PostgreSQL role gitea_git and database gitea_git (gitea on git)');
   });
 
   it('gives Prosody a configuration its own prosodyctl accepts', () => {

@@ -80,6 +80,7 @@ describe('inventory rules', () => {
       'proxmox-path-matches-nothing.ts',
       'reboot-turns-clash.ts',
       'reserved-user.ts',
+      'secret-reader-without-age-key.ts',
       'sponsor-lacks-role.ts',
       'sponsor-not-member.ts',
       'ssh-selector-matches-nothing.ts',
