@@ -54,7 +54,8 @@ export function databaseScript(db: DatabaseSpec, withPassword = false): string {
       `SELECT format('ALTER ROLE %I PASSWORD %L', ${role}, :'verifier') FROM pg_authid WHERE rolname = ${role} AND rolpassword IS DISTINCT FROM :'verifier' \\gexec`,
     );
   if ((db.extensions ?? []).length > 0) {
-    lines.push(`\\connect ${db.name}`);
+    // Quietly: psql would announce the new connection, which the task would take for a change.
+    lines.push('\\set QUIET on', `\\connect ${db.name}`, '\\set QUIET off');
     for (const ext of db.extensions ?? [])
       lines.push(
         `SELECT format('CREATE EXTENSION %I', ${sqlText(ext)}) WHERE NOT EXISTS (SELECT FROM pg_extension WHERE extname = ${sqlText(ext)}) \\gexec`,

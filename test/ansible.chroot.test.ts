@@ -270,7 +270,9 @@ describe.skipIf(UNAVAILABLE)('generated playbooks on a real Debian root', () => 
       "SELECT datname || ' ' || pg_get_userbyid(datdba) || ' ' || r.rolcanlogin FROM pg_database, pg_roles r WHERE datname = 'gitea_git' AND r.rolname = 'gitea_git'",
     ]);
     expect(owner.output.trim()).toBe('gitea_git gitea_git true');
-    expect(first.changed.get('db')).toContain('PostgreSQL role gitea_git and database gitea_git (gitea on git)');
+    expect(first.changed.get('db')).toContain(
+      'PostgreSQL role gitea_git and database gitea_git (gitea on git)',
+    );
   });
 
   it('gives Prosody a configuration its own prosodyctl accepts', () => {
