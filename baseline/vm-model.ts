@@ -16,6 +16,7 @@ import { proxyPart } from './nginx.ts';
 import { prosodyPart } from './prosody.ts';
 import { postgresqlPart } from './postgresql.ts';
 import { databasesPart } from './postgresql-roles.ts';
+import { replicationPart } from './postgresql-replication.ts';
 import { type SecretFile, secretFilesPart } from './secret-files.ts';
 import { fqdn } from '../inventory/names.ts';
 import type {
@@ -104,6 +105,8 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   if (postgres) parts.push(postgres);
   const roles = databasesPart(model, vm);
   if (roles) parts.push(roles);
+  const replication = replicationPart(model, vm);
+  if (replication) parts.push(replication);
   const secrets = secretFilesPart(model, vm);
   if (secrets) parts.push(secrets);
   parts.push({
