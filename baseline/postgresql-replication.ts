@@ -7,7 +7,7 @@ import { fqdn } from '../inventory/names.ts';
 import { DATABASE_KIND } from '../services/catalog.ts';
 import type { ConvergeCommand, Part } from './parts.ts';
 import { postgresVersion, REPLICATION_ROLE } from './postgresql.ts';
-import { VERIFIER_ENV } from './postgresql-roles.ts';
+import { PSQL_AS_POSTGRES, VERIFIER_ENV } from './postgresql-roles.ts';
 
 /** The secret holding the replication password of a primary's replicas. */
 export function replicationSecret(primary: string): string {
@@ -19,20 +19,7 @@ export function replicationRoleCommand(primary: string): ConvergeCommand {
   const role = `'${REPLICATION_ROLE}'`;
   return {
     name: `PostgreSQL replication role ${REPLICATION_ROLE}`,
-    argv: [
-      'runuser',
-      '-u',
-      'postgres',
-      '--',
-      'psql',
-      '-X',
-      '-t',
-      '-A',
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-d',
-      'postgres',
-    ],
+    argv: PSQL_AS_POSTGRES,
     stdin: [
       `SELECT format('CREATE ROLE %I REPLICATION LOGIN', ${role}) WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${role}) \\gexec`,
       `\\getenv verifier ${VERIFIER_ENV}`,

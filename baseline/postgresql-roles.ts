@@ -64,24 +64,26 @@ export function databaseScript(db: DatabaseSpec, withPassword = false): string {
   return [...lines, ''].join('\n');
 }
 
+/** psql as the postgres superuser over the local socket (peer authentication); -X ignores any ~/.psqlrc. */
+export const PSQL_AS_POSTGRES: readonly string[] = [
+  'runuser',
+  '-u',
+  'postgres',
+  '--',
+  'psql',
+  '-X',
+  '-t',
+  '-A',
+  '-v',
+  'ON_ERROR_STOP=1',
+  '-d',
+  'postgres',
+];
+
 function databaseCommand(db: InstanceDatabase, withPassword: boolean): ConvergeCommand {
   return {
     name: `PostgreSQL role ${db.user} and database ${db.name} (${db.for})`,
-    // As the postgres superuser over the local socket (peer authentication); -X ignores any ~/.psqlrc.
-    argv: [
-      'runuser',
-      '-u',
-      'postgres',
-      '--',
-      'psql',
-      '-X',
-      '-t',
-      '-A',
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-d',
-      'postgres',
-    ],
+    argv: PSQL_AS_POSTGRES,
     stdin: databaseScript(db, withPassword),
     ...(withPassword ? { secretEnv: { [VERIFIER_ENV]: `${db.secret}.scram` } } : {}),
   };

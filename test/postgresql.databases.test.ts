@@ -76,27 +76,13 @@ describe.skipIf(POSTGRES_MISSING)('the database scripts on a real PostgreSQL', (
   const model = deriveModel(withTwoNextclouds());
   const commands = databasesPart(model, vmNamed(model.inventory, 'db1'))?.commands ?? [];
   const password = (i: number): string => `Pw${i}abcdefghijklmnopqrstuvwxyz0123`;
+  /** psql's arguments for a connection: as `user` to `db`, over the socket or TCP (`host`). */
+  const connect = (user: string, db: string, host = pg.socketDir): string[] => [
+    ...['-X', '-t', '-A', '-v', 'ON_ERROR_STOP=1'],
+    ...['-h', host, '-p', String(pg.port), '-U', user, '-d', db],
+  ];
   const psql = (stdin: string, env: Record<string, string>) =>
-    pg.run(
-      'psql',
-      [
-        '-X',
-        '-t',
-        '-A',
-        '-v',
-        'ON_ERROR_STOP=1',
-        '-h',
-        pg.socketDir,
-        '-p',
-        String(pg.port),
-        '-U',
-        'postgres',
-        '-d',
-        'postgres',
-      ],
-      env,
-      stdin,
-    );
+    pg.run('psql', connect('postgres', 'postgres'), env, stdin);
   const runAll = (): string[] =>
     commands.map((c, i) => {
       const run = psql(c.stdin!, { [VERIFIER_ENV]: scramVerifier(password(i)) });
@@ -118,25 +104,7 @@ describe.skipIf(POSTGRES_MISSING)('the database scripts on a real PostgreSQL', (
 
   it('lets each role log in over TCP with its password (scram-sha-256), and refuses a wrong one', () => {
     const login = (user: string, pw: string) =>
-      pg.run(
-        'psql',
-        [
-          '-X',
-          '-t',
-          '-A',
-          '-h',
-          '127.0.0.1',
-          '-p',
-          String(pg.port),
-          '-U',
-          user,
-          '-d',
-          user,
-          '-c',
-          'SELECT current_user',
-        ],
-        { PGPASSWORD: pw },
-      );
+      pg.run('psql', [...connect(user, user, '127.0.0.1'), '-c', 'SELECT current_user'], { PGPASSWORD: pw });
     expect(login('nextcloud_git', password(1)).output.trim()).toBe('nextcloud_git');
     expect(login('nextcloud_scratch', password(2)).output.trim()).toBe('nextcloud_scratch');
     expect(login('nextcloud_git', password(2)).output).toContain('password authentication failed');
@@ -148,17 +116,7 @@ describe.skipIf(POSTGRES_MISSING)('the database scripts on a real PostgreSQL', (
       query("SELECT datcollate || ' ' || datctype FROM pg_database WHERE datname = 'synapse_matrix'"),
     ).toBe('C C');
     const extensions = pg.run('psql', [
-      '-X',
-      '-t',
-      '-A',
-      '-h',
-      pg.socketDir,
-      '-p',
-      String(pg.port),
-      '-U',
-      'postgres',
-      '-d',
-      'peertube_prod_scratch',
+      ...connect('postgres', 'peertube_prod_scratch'),
       '-c',
       'SELECT extname FROM pg_extension ORDER BY 1',
     ]);

@@ -3,7 +3,7 @@
 // standby.signal), both clusters on loopback ports; a row written on the primary is then read on the standby.
 // Skipped with a printed reason where the tools or root are missing (.ci/run installs them; CI runs as root).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import {
   debianRoot,
   hostRoot,
   rootUnavailable,
+  runCleanups,
   startPostgresInRoot,
   stopPostgresInRoot,
 } from './helpers/debian-root.ts';
@@ -76,18 +77,7 @@ beforeAll(async () => {
     cleanups.unshift(() => stopPostgresInRoot(root('standby'), 15));
 }, 900_000);
 
-afterAll(() => {
-  const failed: unknown[] = [];
-  for (const cleanup of cleanups) {
-    try {
-      cleanup();
-    } catch (error) {
-      failed.push(error);
-    }
-  }
-  rmSync(work, { recursive: true, force: true });
-  if (failed.length > 0) throw failed[0];
-});
+afterAll(() => runCleanups(cleanups, work));
 
 describe.skipIf(UNAVAILABLE)('a PostgreSQL streaming replica made by the generated commands', () => {
   it('clones the primary with the stored replication password and starts as a standby', () => {

@@ -4,7 +4,7 @@
 // the stored password; while grep finds no value in cdktf.out/, the Ansible output or the review comment.
 // Skipped with a printed reason where the tools or root are missing (.ci/run installs them; CI runs as root).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,14 @@ import { renderMarkdown } from '../review/diff-render.ts';
 import { diffSynthOutputs } from '../review/diff.ts';
 import { renderSecretRecipients } from '../review/secret-recipients.ts';
 import { readSynthOutput } from '../review/synth-output.ts';
-import { debianRoot, hostRoot, inRoot, rootUnavailable, startPostgresInRoot } from './helpers/debian-root.ts';
+import {
+  debianRoot,
+  hostRoot,
+  runCleanups,
+  inRoot,
+  rootUnavailable,
+  startPostgresInRoot,
+} from './helpers/debian-root.ts';
 import { validInventory } from './helpers/inventories.ts';
 import { command, type SecretsOrg, secretsOrg } from './helpers/secrets-org.ts';
 
@@ -110,18 +117,7 @@ beforeAll(async () => {
   );
 }, 900_000);
 
-afterAll(() => {
-  const failed: unknown[] = [];
-  for (const cleanup of cleanups) {
-    try {
-      cleanup();
-    } catch (error) {
-      failed.push(error);
-    }
-  }
-  rmSync(work, { recursive: true, force: true });
-  if (failed.length > 0) throw failed[0];
-});
+afterAll(() => runCleanups(cleanups, work));
 
 describe.skipIf(UNAVAILABLE)('secrets through converge on a real Debian root', () => {
   it('converges both VMs with their secrets', () => {

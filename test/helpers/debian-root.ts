@@ -174,3 +174,17 @@ export function stopPostgresInRoot(root: string, version: number): void {
   ]);
   if (stop.status !== 0) throw new Error(`PostgreSQL did not stop in ${root}:\n${stop.output}`);
 }
+
+/** Runs every cleanup, even after one failed (a mount left behind would outlive the test), then removes `work`. */
+export function runCleanups(cleanups: readonly (() => void)[], work: string): void {
+  const failed: unknown[] = [];
+  for (const cleanup of cleanups) {
+    try {
+      cleanup();
+    } catch (error) {
+      failed.push(error);
+    }
+  }
+  rmSync(work, { recursive: true, force: true });
+  if (failed.length > 0) throw failed[0];
+}
