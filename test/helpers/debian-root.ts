@@ -144,15 +144,20 @@ export function inRoot(root: string, argv: readonly string[]): { status: number;
  * chroot has no writable /dev/shm). Returns what stops it again.
  */
 export function startPostgresInRoot(root: string, version: number, port?: number): () => void {
-  const listen =
-    port === undefined ? "-c listen_addresses=''" : `-c listen_addresses=127.0.0.1 -c port=${port}`;
+  // pg_ctlcluster looks for the server on the port of the configuration, so a port goes there, not in -o.
+  if (port !== undefined)
+    writeFileSync(
+      join(root, `etc/postgresql/${version}/main/conf.d/loopback.conf`),
+      `port = ${port}\nlisten_addresses = '127.0.0.1'\n`,
+    );
+  const listen = port === undefined ? "-c listen_addresses='' " : '';
   const start = inRoot(root, [
     'pg_ctlcluster',
     String(version),
     'main',
     'start',
     '-o',
-    `${listen} -c dynamic_shared_memory_type=mmap`,
+    `${listen}-c dynamic_shared_memory_type=mmap`,
   ]);
   if (start.status !== 0) throw new Error(`PostgreSQL did not start in ${root}:\n${start.output}`);
   return () => stopPostgresInRoot(root, version);
