@@ -11,6 +11,7 @@ import { secretNeeds, secretKey } from '../model/secret-needs.ts';
 import { deriveModel } from '../model/derive.ts';
 import { validInventory } from './helpers/inventories.ts';
 import { command, type SecretsOrg, secretsOrg, tryDecrypt } from './helpers/secrets-org.ts';
+import { throwawayKey } from './helpers/ssh-keys.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'secrets-store-'));
 let org: SecretsOrg;
@@ -114,5 +115,26 @@ describe('the secrets store', () => {
     // Everyone else still reads what they read before, and check is green again.
     expect(tryDecrypt(file('service/gitea-git/secret-key'), org.keys.ada)).toBeDefined();
     expect(command('check', ['--inventory', org.inventory]).status).toBe(0);
+  });
+
+  it('onboard names the secrets a newcomer will read; check asks for a rekey, after which they read them', () => {
+    const key = throwawayKey(join(work, 'keys'), 'eve', 'eve@test');
+    const on = command('onboard', [
+      ...['--user', 'eve', '--name', 'Eve Tester', '--email', 'eve@test.example.org'],
+      ...['--key', `${key}.pub`, '--role', 'chat', '--sponsor', 'ada', '--inventory', org.inventory],
+    ]);
+    expect(on.status, on.output).toBe(0);
+    expect(on.output).toContain('secret vm/chat/acme-tsig: +eve');
+    expect(on.output).not.toContain('secret service/gitea-git');
+    const check = command('check', ['--inventory', org.inventory]);
+    expect(check.status).toBe(0);
+    expect(check.output).toContain(
+      'vm/chat/acme-tsig  warning: is encrypted to other recipients than roles.yaml grants today; run npm run secrets -- rekey',
+    );
+    expect(tryDecrypt(file('vm/chat/acme-tsig'), key)).toBeUndefined();
+    const rekeyed = command('secrets', ['rekey', '--inventory', org.inventory, '--identity', org.keys.cy]);
+    expect(rekeyed.status, rekeyed.output).toBe(0);
+    expect(tryDecrypt(file('vm/chat/acme-tsig'), key)).toBeDefined();
+    expect(tryDecrypt(file('service/gitea-git/secret-key'), key)).toBeUndefined();
   });
 });
