@@ -21,7 +21,14 @@ import { convergeModel, type VmModel } from '../baseline/vm-model.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { loadInventory } from '../model/load.ts';
 import { deriveModel } from '../model/derive.ts';
-import { debianRoot, hostRoot, inRoot, rootUnavailable, startPostgresInRoot } from './helpers/debian-root.ts';
+import {
+  debianRoot,
+  hostRoot,
+  inRoot,
+  rootUnavailable,
+  runCleanups,
+  startPostgresInRoot,
+} from './helpers/debian-root.ts';
 
 const UNAVAILABLE = rootUnavailable();
 if (UNAVAILABLE) console.warn(`skipping the Ansible real-root tests: ${UNAVAILABLE}`);
@@ -182,19 +189,7 @@ beforeAll(async () => {
   console.info(`first run of ${HOSTS.join(', ')}: ${first.seconds.toFixed(1)} s`);
 }, 900_000);
 
-afterAll(() => {
-  // Every cleanup runs, even after one failed: a mount left behind would outlive the test.
-  const failed: unknown[] = [];
-  for (const cleanup of cleanups) {
-    try {
-      cleanup();
-    } catch (error) {
-      failed.push(error);
-    }
-  }
-  rmSync(work, { recursive: true, force: true });
-  if (failed.length > 0) throw failed[0];
-});
+afterAll(() => runCleanups(cleanups, work));
 
 describe.skipIf(UNAVAILABLE)('generated playbooks on a real Debian root', () => {
   it('converges every sample host without a failure', () => {

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scramVerifier } from '../baseline/postgresql-roles.ts';
+import { PSQL_AS_POSTGRES, scramVerifier } from '../baseline/postgresql-roles.ts';
 import { secretFiles } from '../baseline/secret-files.ts';
 import { convergeModel } from '../baseline/vm-model.ts';
 import { convergeSecrets, type ConvergeSecrets } from '../cli/converge-secrets.ts';
@@ -151,14 +151,7 @@ describe.skipIf(UNAVAILABLE)('secrets through converge on a real Debian root', (
 
   it("sets the database role's password to the stored one (its SCRAM verifier)", () => {
     const stored = inRoot(root('db'), [
-      'runuser',
-      '-u',
-      'postgres',
-      '--',
-      'psql',
-      '-X',
-      '-t',
-      '-A',
+      ...PSQL_AS_POSTGRES,
       '-c',
       "SELECT rolpassword FROM pg_authid WHERE rolname = 'gitea_git'",
     ]);
