@@ -34,6 +34,7 @@ const jinja = (expression: string): Jinja => new Jinja(expression);
 const ITEM = jinja('{{ item }}');
 const SYSTEMD_RUNS = jinja('infra_systemd_booted.stat.exists');
 const COMMAND_PRINTED = jinja('infra_command.stdout | trim | length > 0');
+const SECRETS_DEFINED = jinja('secrets is defined');
 const AUTHORIZED_KEYS_OF_ITEM = jinja('{{ ansible_facts.getent_passwd[item][4] }}/.ssh/authorized_keys');
 /** The member accounts on the VM that this run does not keep (MEMBERS_GROUP is a constant, never inventory text). */
 const GONE_MEMBERS = jinja(
@@ -46,9 +47,15 @@ const STALE_FILES = jinja(
 
 /** Every expression the generator writes, so a test can tell them from data. */
 export const JINJA_EXPRESSIONS: ReadonlySet<string> = new Set(
-  [ITEM, SYSTEMD_RUNS, COMMAND_PRINTED, AUTHORIZED_KEYS_OF_ITEM, GONE_MEMBERS, STALE_FILES].map(
-    (j) => j.expression,
-  ),
+  [
+    ITEM,
+    SYSTEMD_RUNS,
+    COMMAND_PRINTED,
+    SECRETS_DEFINED,
+    AUTHORIZED_KEYS_OF_ITEM,
+    GONE_MEMBERS,
+    STALE_FILES,
+  ].map((j) => j.expression),
 );
 
 /** A secretRef() in a secret file's content (parts.ts writes it; the name is a store path, never free text). */
@@ -332,23 +339,88 @@ function fileTasks(model: VmModel): Task[] {
   return tasks;
 }
 
+/**
+ * A value of the `secrets` dict converge hands to Ansible (keys are `[a-z0-9/.-]`, so the quoting is safe):
+ * a store reference, the one Jinja a secret task holds besides the constants above.
+ */
+function storeValue(key: string): Jinja {
+  return jinja(`{{ secrets['${key}'] }}`);
+}
+
 /** Commands run on every converge; each reports a change exactly when it printed something. */
 function commandTasks(model: VmModel): Task[] {
-  return model.commands.map((command) => ({
-    name: command.name,
-    'ansible.builtin.command': {
-      argv: [...command.argv],
-      ...(command.stdin === undefined ? {} : { stdin: command.stdin }),
+  return model.commands.map((command) => {
+    const env = Object.entries(command.secretEnv ?? {});
+    return {
+      name: command.name,
+      'ansible.builtin.command': {
+        argv: [...command.argv],
+        ...(command.stdin === undefined ? {} : { stdin: command.stdin }),
+      },
+      ...(env.length > 0
+        ? { environment: Object.fromEntries(env.map(([name, key]) => [name, storeValue(key)])), no_log: true }
+        : {}),
+      register: 'infra_command',
+      changed_when: COMMAND_PRINTED,
+    };
+  });
+}
+
+/**
+ * The files whose content is a secret: the playbook refuses to run without the `secrets` dict (only
+ * `npm run converge` has it), makes their directories (0711: names are not secret, listing is not needed),
+ * then writes each with no_log so neither value nor diff reaches the output.
+ */
+function secretFileTasks(model: VmModel): Task[] {
+  const usesSecrets = model.secretFiles.length > 0 || model.commands.some((c) => c.secretEnv !== undefined);
+  if (!usesSecrets) return [];
+  const dirs = new Set<string>();
+  for (const file of model.secretFiles)
+    for (let dir = parentOf(file.path); dir !== '/etc'; dir = parentOf(dir)) dirs.add(dir);
+  const assert: Task = {
+    name: 'The secrets are at hand (npm run converge decrypts them)',
+    'ansible.builtin.assert': {
+      that: [SECRETS_DEFINED],
+      fail_msg: 'no secrets: run the playbook through npm run converge, which decrypts the store',
+      quiet: true,
     },
-    register: 'infra_command',
-    changed_when: COMMAND_PRINTED,
-  }));
+  };
+  if (dirs.size === 0) return [assert];
+  return [
+    assert,
+    {
+      name: 'Directories of the secret files',
+      'ansible.builtin.file': {
+        path: ITEM,
+        state: 'directory',
+        owner: 'root',
+        group: 'root',
+        mode: '0711',
+      },
+      loop: [...dirs].sort(),
+    },
+    ...model.secretFiles.map((file) => {
+      const [owner, group] = file.owner.split(':');
+      return {
+        name: `Secret file ${file.path}`,
+        'ansible.builtin.copy': {
+          dest: file.path,
+          content: storeValue(file.key),
+          owner,
+          group: group ?? owner,
+          mode: file.mode,
+        },
+        no_log: true,
+        diff: false,
+      };
+    }),
+  ];
 }
 
 /** Deletes the files the last run managed and this one does not, then records this run's list. */
 function managedFileTasks(model: VmModel): Task[] {
   const tasks: Task[] = [];
-  const managed = [...new Set(model.files.map((f) => f.path))].sort();
+  const managed = [...new Set([...model.files, ...model.secretFiles].map((f) => f.path))].sort();
   tasks.push(
     {
       name: 'Read the files the last run managed',
@@ -439,6 +511,7 @@ export function convergeTasks(model: VmModel): Task[] {
     ...repositoryTasks(model),
     ...directoryTasks(model),
     ...fileTasks(model),
+    ...secretFileTasks(model),
     ...commandTasks(model),
     ...managedFileTasks(model),
   ];

@@ -2,9 +2,8 @@
 import { stringify } from 'yaml';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { Model } from '../model/derive.ts';
+import { instanceDatabases } from '../model/instance-names.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
-import { DATABASE_KIND } from '../services/catalog.ts';
-import { dependencyTargets } from '../services/instances.ts';
 import { fqdn } from '../inventory/names.ts';
 import { generated, type Part, sh } from './parts.ts';
 
@@ -31,15 +30,13 @@ export function backupPlan(model: Model, vm: Vm): BackupPlan | undefined {
   const all = [...new Set([...BASELINE_BACKUP_PATHS, ...own.flatMap((i) => i.def.backup.paths)])];
   // A path inside another one (/etc/postfix in /etc) is saved already.
   const paths = all.filter((p) => !all.some((q) => q !== p && p.startsWith(`${q}/`)));
-  const databases = own.flatMap((i) => {
-    const server = dependencyTargets(services, i, DATABASE_KIND)[0];
-    if (!server) return [];
-    return (i.def.backup.databases ?? []).map((db) => ({
+  const databases = own.flatMap((i) =>
+    instanceDatabases(model, i).map((db) => ({
       name: db.name,
-      hostname: fqdn(inventory, server),
+      hostname: fqdn(inventory, services.vmByName.get(db.server)!),
       username: db.user,
-    }));
-  });
+    })),
+  );
   return { repository: backup.repository.replaceAll('{vm}', vm.name), paths, databases };
 }
 

@@ -1,5 +1,6 @@
 // A part of the baseline: the packages, users, files, services and commands one concern adds to a VM.
 import type { WriteFile } from '../services/types.ts';
+import type { SecretFile } from './secret-files.ts';
 
 export interface CloudUser {
   readonly name: string;
@@ -76,6 +77,12 @@ export interface ConvergeCommand {
   readonly argv: Command;
   /** Text fed to its standard input (a psql script), never read as a template. */
   readonly stdin?: string;
+  /**
+   * Environment variables set from the secrets store, by variable: the key (`<scope>/<name>`, or
+   * `<scope>/<name>.scram` for its SCRAM verifier) in the `secrets` dict converge hands to Ansible. The task
+   * then runs with no_log, so neither the values nor the command's output reach a log. @default none
+   */
+  readonly secretEnv?: Readonly<Record<string, string>>;
 }
 
 /** An upstream apt repository: its sources file (one of the part's files), the key it is signed with, its packages. */
@@ -105,6 +112,8 @@ export interface Part {
   readonly repositories?: readonly AptRepository[];
   /** Commands the playbook runs on every converge, after the files (only in convergeOnly parts). */
   readonly commands?: readonly ConvergeCommand[];
+  /** Files whose content is a secret from the store: only the playbook writes them, with no_log. */
+  readonly secretFiles?: readonly SecretFile[];
   /**
    * Only the playbook renders this part: it needs what exists only after first boot (certificates for
    * nginx), or cloud-init has a module of its own for it (chrony through `ntp:`).

@@ -5,7 +5,8 @@
 import type { Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { DATABASE_KIND } from '../services/catalog.ts';
-import { dependents, hostPrefixes } from '../services/instances.ts';
+import { hostPrefixes } from '../services/instances.ts';
+import { serviceDatabases } from './postgresql-roles.ts';
 import { generated, type Part } from './parts.ts';
 
 /** The PostgreSQL major version Debian ships in the VM's release. */
@@ -13,14 +14,20 @@ export function postgresVersion(vm: Vm): number {
   return vm.os === 'debian-13' ? 17 : 15;
 }
 
+/** The role a streaming replica connects as; its password is the primary's `replication-password` secret. */
+export const REPLICATION_ROLE = 'replicator';
+
+/**
+ * Who may log in over the network: each service instance's role to its own database from its VM, each
+ * replica as the replication role, all with scram-sha-256. A replica lets in its primary's clients too, so
+ * a promotion needs no change here.
+ */
 export function pgHba(model: Model, vm: Vm): string {
   const { services } = model;
-  const clients = dependents(services, vm, DATABASE_KIND);
-  const replicas = new Set(
-    services.instances
-      .filter((i) => i.kind === DATABASE_KIND && i.params.primary === vm.name)
-      .map((i) => i.vm.name),
-  );
+  const primary = services.vmByName.get(services.primaries.get(vm.name) ?? vm.name) ?? vm;
+  const replicas = services.instances
+    .filter((i) => i.kind === DATABASE_KIND && i.params.primary === primary.name && i.vm.name !== vm.name)
+    .map((i) => i.vm);
   const lines = [
     '# TYPE  DATABASE     USER      ADDRESS                METHOD',
     'local   all          postgres                         peer',
@@ -28,11 +35,18 @@ export function pgHba(model: Model, vm: Vm): string {
     'host    all          all       127.0.0.1/32           scram-sha-256',
     'host    all          all       ::1/128                scram-sha-256',
   ];
-  for (const client of clients) {
-    const database = replicas.has(client.name) ? 'replication' : 'all';
-    lines.push(`# ${client.name}${replicas.has(client.name) ? ' (streaming replica)' : ''}`);
-    for (const prefix of hostPrefixes(services, client))
-      lines.push(`host    ${database.padEnd(12)} all       ${prefix.padEnd(22)} scram-sha-256`);
+  const row = (database: string, user: string, prefix: string): string =>
+    `host    ${database.padEnd(12)} ${user.padEnd(9)} ${prefix.padEnd(22)} scram-sha-256`;
+  for (const db of serviceDatabases(model, primary)) {
+    lines.push(`# ${db.for}`);
+    for (const prefix of hostPrefixes(services, services.vmByName.get(db.client)!))
+      lines.push(row(db.name, db.user, prefix));
+  }
+  // The primary of a replica may connect back for replication once a promotion swapped their parts.
+  for (const replica of [...replicas, ...(primary.name !== vm.name ? [primary] : [])]) {
+    lines.push(`# ${replica.name} (streaming replication)`);
+    for (const prefix of hostPrefixes(services, replica))
+      lines.push(row('replication', REPLICATION_ROLE, prefix));
   }
   return generated('#', `${lines.join('\n')}\n`);
 }

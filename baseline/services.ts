@@ -3,7 +3,15 @@ import type { Vm } from '../inventory/vms.schema.ts';
 import type { ServiceInstance } from '../services/instances.ts';
 import type { UpstreamRepo } from '../services/types.ts';
 import { codename } from '../inventory/names.ts';
-import { type AptRepository, type Command, generated, type Part, sh, type VmFile } from './parts.ts';
+import {
+  type AptRepository,
+  type CloudUser,
+  type Command,
+  generated,
+  type Part,
+  sh,
+  type VmFile,
+} from './parts.ts';
 
 function sourcesFile(repo: UpstreamRepo, vm: Vm): string {
   const lines = [
@@ -53,9 +61,21 @@ export function servicesPart(vm: Vm, instances: readonly ServiceInstance[]): Par
       sh(`DEBIAN_FRONTEND=noninteractive apt-get install --yes ${upstreamPackages.join(' ')}`),
     );
   }
+  // Software from an upstream binary runs as a system user nothing else creates.
+  const users: CloudUser[] = own
+    .filter((i) => i.def.createsUser && i.def.user)
+    .map((i) => ({
+      name: i.def.user!,
+      gecos: i.def.title,
+      system: true,
+      shell: '/usr/sbin/nologin',
+      homedir: `/var/lib/${i.kind}`,
+      lock_passwd: true,
+    }));
   return {
     name: `services: ${own.map((i) => i.kind).join(', ')}`,
     packages: [...packages, ...vm.extra_packages],
+    ...(users.length > 0 ? { users } : {}),
     services: own.flatMap((i) => i.def.units ?? []),
     files,
     runcmd: [...before, ...upstream, ...after],

@@ -17,6 +17,8 @@ import { proxyPart } from './nginx.ts';
 import { prosodyPart } from './prosody.ts';
 import { postgresqlPart } from './postgresql.ts';
 import { databasesPart } from './postgresql-roles.ts';
+import { replicationPart } from './postgresql-replication.ts';
+import { type SecretFile, secretFilesPart } from './secret-files.ts';
 import { fqdn } from '../inventory/names.ts';
 import type {
   AptRepository,
@@ -54,6 +56,8 @@ export interface VmModel {
   readonly repositories: readonly AptRepository[];
   /** What the playbook runs on every converge after the files (PostgreSQL roles and databases). */
   readonly commands: readonly ConvergeCommand[];
+  /** Files whose content comes from the secrets store at converge time (the playbook only). */
+  readonly secretFiles: readonly SecretFile[];
   /** The inbound rules of /etc/nftables.conf (and of the Proxmox firewall). */
   readonly firewall: readonly FirewallRule[];
   /** First-boot commands (cloud-init's runcmd); the playbook uses handlers and `once` instead. */
@@ -104,6 +108,10 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   if (postgres) parts.push(postgres);
   const roles = databasesPart(model, vm);
   if (roles) parts.push(roles);
+  const replication = replicationPart(model, vm);
+  if (replication) parts.push(replication);
+  const secrets = secretFilesPart(model, vm);
+  if (secrets) parts.push(secrets);
   parts.push({
     // cloud-init installs chrony through its ntp module, and sudo comes with Debian's cloud image.
     name: 'time and sudo: chrony, sudo',
@@ -159,6 +167,7 @@ export function modelFromParts(
     services: unique(parts.flatMap((p) => p.services ?? [])),
     once: parts.flatMap((p) => p.once ?? []),
     commands: parts.flatMap((p) => p.commands ?? []),
+    secretFiles: parts.flatMap((p) => p.secretFiles ?? []),
     repositories: parts.flatMap((p) => p.repositories ?? []),
     firewall,
     runcmd: parts.flatMap((p) => p.runcmd ?? []),

@@ -5,6 +5,8 @@ import { realpathSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { loadInventory } from '../model/load.ts';
 import { renderAccessReview, reviewAccess } from '../review/access-review.ts';
+import { inventoryAt } from '../review/inventory-at.ts';
+import { renderSecretRecipients } from '../review/secret-recipients.ts';
 import { commonOptions } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';
 
@@ -42,6 +44,9 @@ const dir = relative(root, realpathSync(resolve(options.inventory)));
 try {
   const review = reviewAccess(root, base, String(options.values.head), dir, loaded.inventory);
   process.stdout.write(options.json ? `${JSON.stringify(review, null, 2)}\n` : renderAccessReview(review));
+  // Who can read which secret (names only), after the access section.
+  const secrets = renderSecretRecipients(inventoryAt(root, base, dir)?.inventory, loaded.inventory);
+  if (!options.json && secrets) process.stdout.write(`\n${secrets}`);
 } catch (err) {
   process.stderr.write(`access:review: ${(err as Error).message}\n`);
   process.exit(1);

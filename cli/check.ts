@@ -1,11 +1,19 @@
-// `npm run check`: validates the inventory, prints every error and warning, exits 1 on any error.
+// `npm run check`: validates the inventory and the secrets store, prints every error and warning, exits 1 on any error.
+import { sortFindings } from '../inventory/findings.ts';
+import type { LoadResult } from '../inventory/inventory.ts';
+import { storeContext, storeFindings } from '../members/secrets-ops.ts';
+import { defaultStore } from '../members/secrets-store.ts';
+import { deriveModel } from '../model/derive.ts';
 import { loadInventory } from '../model/load.ts';
 import { commonOptions } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';
 
-const options = commonOptions(process.argv.slice(2), { timing: { type: 'boolean', default: false } });
+const options = commonOptions(process.argv.slice(2), {
+  timing: { type: 'boolean', default: false },
+  store: { type: 'string' },
+});
 const started = performance.now();
-const result = loadInventory(options.inventory);
+const result = withStore(loadInventory(options.inventory));
 // --timing: the work itself, without Node's start-up, for `npm run bench`.
 if (options.values.timing) process.stderr.write(`work-ms ${(performance.now() - started).toFixed(1)}\n`);
 if (options.json) {
@@ -15,3 +23,18 @@ if (options.json) {
   process.stdout.write(`${inventorySummary(result)}\n`);
 }
 process.exitCode = result.errors.length > 0 ? 1 : 0;
+
+/** The store's findings on top (docs/secrets.md): only for an organisation with a deploy identity. */
+function withStore(loaded: LoadResult): LoadResult {
+  if (!loaded.inventory?.org.secrets) return loaded;
+  const store = String(options.values.store ?? defaultStore(options.inventory));
+  const found = storeFindings(storeContext(deriveModel(loaded.inventory), store));
+  const errors = found.filter((f) => f.severity === 'error');
+  const warnings = found.filter((f) => f.severity === 'warning');
+  const sorted = {
+    errors: sortFindings([...loaded.errors, ...errors]),
+    warnings: sortFindings([...loaded.warnings, ...warnings]),
+    sources: loaded.sources,
+  };
+  return errors.length > 0 ? sorted : { ...sorted, inventory: loaded.inventory };
+}

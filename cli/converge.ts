@@ -12,6 +12,7 @@ import { fqdn } from '../inventory/names.ts';
 import { loadInventory } from '../model/load.ts';
 import { JUMP_KIND } from '../services/catalog.ts';
 import { commonOptions } from './args.ts';
+import { secretsForConverge } from './converge-secrets.ts';
 import { inventorySummary, printFindings } from './report.ts';
 
 const options = commonOptions(process.argv.slice(2), {
@@ -24,6 +25,8 @@ const options = commonOptions(process.argv.slice(2), {
   user: { type: 'string' },
   parallel: { type: 'string', default: '4' },
   'dry-run': { type: 'boolean', default: false },
+  identity: { type: 'string' },
+  store: { type: 'string' },
 });
 const v = options.values;
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -73,6 +76,7 @@ function run(vm: string): Promise<boolean> {
     sshArgs.join(' '),
     ...(v.check ? ['--check'] : []),
     ...(v.diff ? ['--diff'] : []),
+    ...secrets.args(vm),
     join(ansibleDir, 'vms', `${vm}.yml`),
   ];
   if (v['dry-run']) {
@@ -124,6 +128,15 @@ const sites = convergeWaves(inventory, only).filter(
 if (sites.length === 0)
   fail(`no Debian VM matches${v.limit ? ` --limit ${v.limit}` : ''}${v.site ? ` --site ${v.site}` : ''}`);
 const group = new Map(inventory.vms.map((vm) => [vm.name, vm.anti_affinity]));
+// Decrypted once, before any run, into a private directory removed on every exit (docs/secrets.md).
+const secrets = secretsForConverge(
+  inventory,
+  options,
+  sites.flatMap((s) => s.waves.flat()),
+  fail,
+);
+process.once('exit', () => secrets.cleanup());
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 const outcome = new Map<string, string>();
 for (const { site, waves } of sites) {
   const failedGroups = new Set<string>();

@@ -5,9 +5,15 @@ import { memberAccess } from '../members/access.ts';
 import { changeLines, describeChange } from '../members/describe.ts';
 import { EditError, removeMember } from '../members/edit.ts';
 import { applyMembersEdit, membersFile, membersFileExists } from '../members/membership.ts';
+import { offboardSecrets } from './offboard-secrets.ts';
 import { commonOptions } from './args.ts';
 
-const options = commonOptions(process.argv.slice(2), { user: { type: 'string' }, today: { type: 'string' } });
+const options = commonOptions(process.argv.slice(2), {
+  user: { type: 'string' },
+  today: { type: 'string' },
+  identity: { type: 'string' },
+  store: { type: 'string' },
+});
 const user = options.values.user;
 if (typeof user !== 'string' || user === '') {
   process.stderr.write('usage: npm run offboard -- --user USER [--inventory DIR]\n');
@@ -35,6 +41,7 @@ try {
   if (result.before && old)
     for (const line of changeLines(describeChange(memberAccess(result.before, old), undefined)))
       process.stdout.write(`${line}\n`);
+  if (old) for (const line of offboardSecrets(options, result, old)) process.stdout.write(`${line}\n`);
   process.stdout.write(
     // Honest about delivery: cloud-init runs at first boot only; running VMs change when the playbooks run.
     `on deploy: VMs created from now on get no account for ${user}; on VMs already running, npm run converge locks and expires the account and deletes its authorized_keys (its files stay)\n`,

@@ -7,6 +7,7 @@ import { publicKeyFileLine } from '../inventory/ssh-key.ts';
 import { memberAccess } from '../members/access.ts';
 import { changeLines, describeChange } from '../members/describe.ts';
 import { addMember, EditError } from '../members/edit.ts';
+import { recipientChangeLines, recipientChanges } from '../members/secret-changes.ts';
 import { applyMembersEdit, membersFile, membersFileExists } from '../members/membership.ts';
 import { commonOptions } from './args.ts';
 
@@ -88,6 +89,12 @@ try {
   for (const line of changeLines(change)) process.stdout.write(`${line}\n`);
   if (change.gains.length === 0)
     process.stdout.write(`${user} gains nothing yet: their roles grant no access\n`);
+  const secrets = recipientChangeLines(recipientChanges(result.before, result.after));
+  for (const line of secrets) process.stdout.write(`${line}\n`);
+  if (secrets.length > 0)
+    process.stdout.write(
+      `then: npm run secrets -- rekey (by someone who can read them) so ${user} can read the secrets above\n`,
+    );
   process.stdout.write(
     `next: commit it in a pull request, signed with the new key (git commit -S), so the review can prove the key is theirs\n`,
   );

@@ -32,6 +32,20 @@ export const sshPublicKey = z.string().superRefine((text, ctx) => {
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.problem });
 });
 
+/** SSH key types age accepts as recipients; it refuses ECDSA and security keys (sk-*). */
+export const AGE_SSH_KEY_TYPES: readonly string[] = ['ssh-ed25519', 'ssh-rsa'];
+
+/** A public key that age can encrypt to: an SSH public key of a type age accepts. */
+export const ageSshKey = sshPublicKey.refine(
+  (text) => AGE_SSH_KEY_TYPES.includes(text.trim().split(/ +/)[0] ?? ''),
+  { error: 'is a key type age cannot encrypt to; expected an ssh-ed25519 or ssh-rsa public key' },
+);
+
+/** A native age recipient (`age-keygen -y` prints it): for a member whose SSH keys age cannot use. */
+export const ageRecipient = z.string().regex(/^age1[02-9ac-hj-np-z]{58}$/, {
+  error: 'is not an age recipient; expected age1 followed by 58 bech32 characters (age-keygen -y prints it)',
+});
+
 /** Several public keys of one person or role; the same key twice is a copy-paste slip, so it is refused. */
 export const sshPublicKeyList = z.array(sshPublicKey).superRefine((keys, ctx) => {
   const seen = new Map<string, number>();

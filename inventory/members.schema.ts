@@ -1,6 +1,6 @@
 // Schema of inventory/members.yaml: the people who maintain the infrastructure, their keys and their roles.
 import { z } from 'zod';
-import { name, sshPublicKey } from './common.ts';
+import { ageRecipient, name, sshPublicKey } from './common.ts';
 import { title } from './grammars.ts';
 
 /** Longest full name: it reaches the GECOS field, Proxmox comments and reviews. */
@@ -35,6 +35,11 @@ export const memberSchema = z.strictObject({
   email: z.email({ error: 'is not an e-mail address; expected name@example.org' }),
   /** OpenSSH public keys; each may sign the member's commits (key possession is proven that way). */
   keys: z.array(sshPublicKey).min(1),
+  /**
+   * An age recipient the secrets are also encrypted to, for a member whose SSH keys age cannot use
+   * (security keys, ECDSA). @default none: the member's ssh-ed25519 and ssh-rsa keys
+   */
+  age: ageRecipient.optional(),
   /** Roles from roles.yaml; all access is derived from them. */
   roles: z.array(name).min(1),
   /** When the member joined. */

@@ -1,6 +1,6 @@
 // Schema of inventory/org.yaml: organisation-wide settings every other file relies on.
 import { z } from 'zod';
-import { name, sshPublicKey, sshPublicKeyList } from './common.ts';
+import { ageSshKey, name, sshPublicKey, sshPublicKeyList } from './common.ts';
 import { domainName, timeZone, title, url, urlTemplate } from './grammars.ts';
 import { prefixProblem } from './net.ts';
 
@@ -157,6 +157,16 @@ export const orgSchema = z.strictObject({
       error: 'has ttl outside ttl_min..ttl_max; expected ttl_min <= ttl <= ttl_max',
     })
     .prefault({}),
+  /**
+   * The encrypted secrets store (secrets/ beside the inventory, docs/secrets.md): the deploy identity every
+   * secret is also encrypted to, so converge can decrypt it. @default no store: services get no credentials
+   */
+  secrets: z
+    .strictObject({
+      /** Public half of the deploy identity (kept as a CI secret); age takes ssh-ed25519 and ssh-rsa keys only. */
+      deploy_key: ageSshKey,
+    })
+    .optional(),
   /** Automatic upgrades on every Debian VM (security updates are always on). */
   upgrades: z
     .strictObject({

@@ -31,20 +31,30 @@ export const proxmoxPath = z
     error: 'is not a Proxmox ACL path; expected /, /pool/TAG, /nodes/NODE, /storage/STORAGE or /vms/ID',
   });
 
+/** A choice of VMs: every VM, or the union of the selectors given; `what` names the grant in the error. */
+function vmSelector(what: string) {
+  return z.union(
+    [
+      z.literal('all'),
+      z.strictObject({
+        sites: z.array(name).optional(),
+        tags: z
+          .array(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: 'is not a Proxmox tag' }))
+          .optional(),
+        /** Service kinds from the catalog: every VM that runs one. */
+        services: z.array(name).optional(),
+        vms: z.array(name).optional(),
+      }),
+    ],
+    { error: `is not ${what}; expected "all" or { sites, tags, services, vms }` },
+  );
+}
+
 /** Which VMs a role may log in to: every VM, or the union of the selectors given. */
-export const sshSelectorSchema = z.union(
-  [
-    z.literal('all'),
-    z.strictObject({
-      sites: z.array(name).optional(),
-      tags: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: 'is not a Proxmox tag' })).optional(),
-      /** Service kinds from the catalog: every VM that runs one. */
-      services: z.array(name).optional(),
-      vms: z.array(name).optional(),
-    }),
-  ],
-  { error: 'is not an SSH grant; expected "all" or { sites, tags, services, vms }' },
-);
+export const sshSelectorSchema = vmSelector('an SSH grant');
+
+/** Which scopes of the secrets store a role may read (members/secret-access.ts says which scopes match). */
+export const secretsSelectorSchema = vmSelector('a secrets grant');
 
 export const proxmoxGrantSchema = z.strictObject({
   role: z.enum(PROXMOX_ROLES),
@@ -81,6 +91,12 @@ export const roleSchema = z.strictObject({
   forge_repositories: z
     .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, { error: 'is not a repository name' }))
     .default([]),
+  /**
+   * Which scopes of the secrets store (secrets/<scope>/<name>.age) members may read: "all", or the scopes
+   * of the VMs matched by { sites, tags, vms } (their VM, service and site scopes) and of the services of
+   * the kinds listed in `services` (only those services' scopes). @default none
+   */
+  secrets: secretsSelectorSchema.optional(),
   /** Members get monitoring notifications. @default false */
   oncall: z.boolean().default(false),
 });

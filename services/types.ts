@@ -93,6 +93,10 @@ export type ExtraCheck =
 export interface DatabaseSpec {
   readonly name: string;
   readonly user: string;
+  /** Collation and character classification the application requires (Synapse: C). @default the cluster's */
+  readonly collation?: 'C';
+  /** Extensions the application needs in its database (PeerTube: pg_trgm, unaccent). @default none */
+  readonly extensions?: readonly string[];
 }
 
 /** A Debian repository of the upstream project, for software Debian does not ship. */
@@ -179,6 +183,13 @@ export interface ServiceKind {
   };
   /** Debian packages (from Debian's own archive). */
   readonly packages: readonly string[];
+  /**
+   * The Unix user the service runs as, which its Debian package (or Debian itself) provides: the owner of the
+   * secret files converge writes for it (baseline/secret-files.ts). @default root
+   */
+  readonly user?: string;
+  /** No package provides `user` (an upstream binary): the VM creates it as a system user. @default false */
+  readonly createsUser?: true;
   /** systemd units the VM keeps enabled for it (the playbook enables them on running VMs). @default none */
   readonly units?: readonly string[];
   readonly upstream?: UpstreamRepo;

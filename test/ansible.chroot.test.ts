@@ -21,7 +21,14 @@ import { convergeModel, type VmModel } from '../baseline/vm-model.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { loadInventory } from '../model/load.ts';
 import { deriveModel } from '../model/derive.ts';
-import { debianRoot, hostRoot, inRoot, rootUnavailable, startPostgresInRoot } from './helpers/debian-root.ts';
+import {
+  debianRoot,
+  hostRoot,
+  inRoot,
+  rootUnavailable,
+  runCleanups,
+  startPostgresInRoot,
+} from './helpers/debian-root.ts';
 
 const UNAVAILABLE = rootUnavailable();
 if (UNAVAILABLE) console.warn(`skipping the Ansible real-root tests: ${UNAVAILABLE}`);
@@ -182,19 +189,7 @@ beforeAll(async () => {
   console.info(`first run of ${HOSTS.join(', ')}: ${first.seconds.toFixed(1)} s`);
 }, 900_000);
 
-afterAll(() => {
-  // Every cleanup runs, even after one failed: a mount left behind would outlive the test.
-  const failed: unknown[] = [];
-  for (const cleanup of cleanups) {
-    try {
-      cleanup();
-    } catch (error) {
-      failed.push(error);
-    }
-  }
-  rmSync(work, { recursive: true, force: true });
-  if (failed.length > 0) throw failed[0];
-});
+afterAll(() => runCleanups(cleanups, work));
 
 describe.skipIf(UNAVAILABLE)('generated playbooks on a real Debian root', () => {
   it('converges every sample host without a failure', () => {
@@ -253,7 +248,7 @@ describe.skipIf(UNAVAILABLE)('generated playbooks on a real Debian root', () => 
 
   it('lets the database clients in through pg_hba.conf', () => {
     const hba = readFileSync(join(root('db'), 'etc/postgresql/15/main/pg_hba.conf'), 'utf8');
-    expect(hba).toContain('host    all          all       2001:db8:1::c/128');
+    expect(hba).toContain('host    gitea_git    gitea_git 2001:db8:1::c/128      scram-sha-256');
   });
 
   it('makes the role and database of the service that uses the database VM', () => {
@@ -267,10 +262,12 @@ describe.skipIf(UNAVAILABLE)('generated playbooks on a real Debian root', () => 
       '-t',
       '-A',
       '-c',
-      "SELECT datname || ' ' || pg_get_userbyid(datdba) || ' ' || r.rolcanlogin FROM pg_database, pg_roles r WHERE datname = 'gitea' AND r.rolname = 'gitea'",
+      "SELECT datname || ' ' || pg_get_userbyid(datdba) || ' ' || r.rolcanlogin FROM pg_database, pg_roles r WHERE datname = 'gitea_git' AND r.rolname = 'gitea_git'",
     ]);
-    expect(owner.output.trim()).toBe('gitea gitea true');
-    expect(first.changed.get('db')).toContain('PostgreSQL role gitea and database gitea (gitea on git)');
+    expect(owner.output.trim()).toBe('gitea_git gitea_git true');
+    expect(first.changed.get('db')).toContain(
+      'PostgreSQL role gitea_git and database gitea_git (gitea on git)',
+    );
   });
 
   it('gives Prosody a configuration its own prosodyctl accepts', () => {

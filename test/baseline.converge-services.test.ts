@@ -111,9 +111,9 @@ describe('PostgreSQL roles and databases', () => {
     const part = databasesPart(servicesOrg, vm(servicesOrg, 'db'));
     expect(part?.convergeOnly).toBe(true);
     expect(part?.commands?.map((c) => c.name)).toEqual([
-      'PostgreSQL role gitea and database gitea (gitea on git)',
+      'PostgreSQL role gitea_git and database gitea_git (gitea on git)',
     ]);
-    expect(part?.commands?.[0]?.stdin).toBe(databaseScript({ name: 'gitea', user: 'gitea' }));
+    expect(part?.commands?.[0]?.stdin).toBe(databaseScript({ name: 'gitea_git', user: 'gitea_git' }));
     expect(part?.commands?.[0]?.argv.slice(0, 5)).toEqual(['runuser', '-u', 'postgres', '--', 'psql']);
   });
 

@@ -251,8 +251,12 @@ describe('backups', () => {
       const dumps = config.hooks?.postgresql_databases ?? config.postgresql_databases ?? [];
       for (const db of i.def.backup.databases ?? []) {
         const server = dependencyTargets(model.services, i, 'postgresql')[0]!;
+        // Each instance's own database: the kind's name and the VM's (model/instance-names.ts).
         expect(dumps, i.label).toContainEqual(
-          expect.objectContaining({ name: db.name, hostname: `${server.name}.fixture.example.org` }),
+          expect.objectContaining({
+            name: `${db.name}_${i.vm.name.replaceAll('-', '_')}`,
+            hostname: `${server.name}.fixture.example.org`,
+          }),
         );
       }
     }

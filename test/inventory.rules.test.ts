@@ -86,6 +86,7 @@ describe('inventory rules', () => {
       'proxmox-path-matches-nothing.ts',
       'reboot-turns-clash.ts',
       'reserved-user.ts',
+      'secret-reader-without-age-key.ts',
       'sponsor-lacks-role.ts',
       'sponsor-not-member.ts',
       'ssh-selector-matches-nothing.ts',
@@ -104,7 +105,7 @@ describe('inventory rules', () => {
     ]);
     // Every file but reboot-turns-clash (which runs with the catalog's rules) and the member and role rules
     // (members.rules.test.ts; they judge expiry against a day, a list of their own) is in the inventory's list.
-    expect(memberRules).toHaveLength(14);
+    expect(memberRules).toHaveLength(15);
     expect(INVENTORY_RULES).toHaveLength(files.length - 1 - memberRules.length);
     expect(new Set(INVENTORY_RULES).size).toBe(INVENTORY_RULES.length);
     expect(INVENTORY_RULES).toEqual(

@@ -1,6 +1,9 @@
 // Each member/role rule of `npm run check`: the fixture organisation passes, and one edit breaks exactly that rule,
 // reported at the file, line, column and field of the offending value.
-import { readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatFinding } from '../inventory/findings.ts';
 import { loadInventory } from '../model/load.ts';
@@ -246,5 +249,26 @@ describe('member and role rules', () => {
     expect(check({ roles: replace('name: developer', 'name: admin') }).errors).toContain(
       'roles.yaml:11:11  roles[1].name  role "admin" is defined twice (first at roles[0]); expected unique names',
     );
+  });
+
+  it('secret-reader-without-age-key: a secrets grant to a member with only an ECDSA key, unless an age recipient is given', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ecdsa-'));
+    execFileSync('ssh-keygen', ['-q', '-t', 'ecdsa', '-N', '', '-C', 'cy@test', '-f', join(dir, 'k')]);
+    const ecdsa = readFileSync(join(dir, 'k.pub'), 'utf8').trim();
+    const recipient = execFileSync('age-keygen', { encoding: 'utf8' }).match(
+      /^# public key: (age1\S+)$/m,
+    )![1]!;
+    rmSync(dir, { recursive: true, force: true });
+    const roles = replace(
+      'forge_teams: [developers]',
+      'forge_teams: [developers]\n    secrets: { vms: [git] }',
+    );
+    const members = (t: string): string => t.replace(/ssh-ed25519 \S+ cy@test/, ecdsa);
+    expect(check({ roles, members }).errors).toEqual([
+      'members.yaml:25:7  members[2].keys  has no key age can encrypt to, but role "developer" grants secrets (age refuses ECDSA and sk-* security keys); expected an ssh-ed25519 or ssh-rsa key, or an "age:" recipient (age-keygen -y)',
+    ]);
+    const withAge = (t: string): string =>
+      members(t).replace('roles: [developer]', `age: ${recipient}\n    roles: [developer]`);
+    expect(check({ roles, members: withAge }).errors).toEqual([]);
   });
 });

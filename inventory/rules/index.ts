@@ -26,6 +26,7 @@ import { overlappingPrefixes } from './overlapping-prefixes.ts';
 import { proxmoxPathMatchesNothing } from './proxmox-path-matches-nothing.ts';
 import { reservedUser } from './reserved-user.ts';
 import type { Rule } from './rule.ts';
+import { secretReaderWithoutAgeKey } from './secret-reader-without-age-key.ts';
 import { sponsorLacksRole } from './sponsor-lacks-role.ts';
 import { sponsorNotMember } from './sponsor-not-member.ts';
 import { sshSelectorMatchesNothing } from './ssh-selector-matches-nothing.ts';
@@ -94,4 +95,5 @@ export const memberRules: readonly MemberRule[] = [
   sponsorLacksRole,
   membershipExpired,
   noAdminLeft,
+  secretReaderWithoutAgeKey,
 ];

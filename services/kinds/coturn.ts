@@ -32,5 +32,6 @@ export const coturn = defineKind({
   ],
   backup: { paths: ['/etc/turnserver.conf', '/etc/letsencrypt'] },
   packages: ['coturn'],
+  user: 'turnserver',
   dependsOn: [],
 });

@@ -25,5 +25,6 @@ export const dnsPrimary = defineKind({
   backup: { paths: ['/etc/knot', '/var/lib/knot'] },
   packages: ['knot', 'knot-dnsutils', 'monitoring-plugins-standard'],
   units: ['knot'],
+  user: 'knot',
   dependsOn: [],
 });

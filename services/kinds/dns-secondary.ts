@@ -17,5 +17,6 @@ export const dnsSecondary = defineKind({
   backup: { paths: ['/etc/knot', '/var/lib/knot'] },
   packages: ['knot', 'knot-dnsutils'],
   units: ['knot'],
+  user: 'knot',
   dependsOn: ['dns-primary'],
 });

@@ -25,5 +25,7 @@ export const gitea = defineKind({
     databases: [{ name: 'gitea', user: 'gitea' }],
   },
   packages: ['git', 'git-lfs'],
+  user: 'git',
+  createsUser: true,
   dependsOn: ['postgresql'],
 });

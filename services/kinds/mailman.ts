@@ -50,5 +50,6 @@ export const mailman = defineKind({
     ],
   },
   packages: ['mailman3-full', 'postfix', 'nginx'],
+  user: 'list',
   dependsOn: ['postgresql'],
 });

@@ -45,5 +45,6 @@ export const nextcloud = defineKind({
     'php-redis',
     'redis-server',
   ],
+  user: 'www-data',
   dependsOn: ['postgresql', 'collabora'],
 });

@@ -20,7 +20,7 @@ export const peertube = defineKind({
   params: ['domain', 'aliases', 'db'],
   backup: {
     paths: ['/var/www/peertube/config', '/var/www/peertube/storage'],
-    databases: [{ name: 'peertube_prod', user: 'peertube' }],
+    databases: [{ name: 'peertube_prod', user: 'peertube', extensions: ['pg_trgm', 'unaccent'] }],
   },
   packages: ['nodejs', 'ffmpeg', 'redis-server', 'postgresql-client', 'unzip'],
   dependsOn: ['postgresql'],

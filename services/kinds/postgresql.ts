@@ -21,5 +21,6 @@ export const postgresql = defineKind({
   backup: { paths: ['/etc/postgresql'] },
   packages: ['postgresql'],
   units: ['postgresql'],
+  user: 'postgres',
   dependsOn: [],
 });

@@ -39,5 +39,6 @@ export const prosody = defineKind({
   backup: { paths: ['/etc/prosody', '/var/lib/prosody', '/etc/letsencrypt'] },
   packages: ['prosody'],
   units: ['prosody'],
+  user: 'prosody',
   dependsOn: [],
 });

@@ -30,7 +30,8 @@ export const synapse = defineKind({
   },
   backup: {
     paths: ['/etc/matrix-synapse', '/var/lib/matrix-synapse/media'],
-    databases: [{ name: 'synapse', user: 'synapse' }],
+    // Synapse refuses a database whose collation is not C (it sorts by byte).
+    databases: [{ name: 'synapse', user: 'synapse', collation: 'C' }],
   },
   packages: [],
   upstream: {
@@ -52,5 +53,6 @@ export const synapse = defineKind({
       ],
     ],
   }),
+  user: 'matrix-synapse',
   dependsOn: ['postgresql'],
 });

@@ -11,7 +11,11 @@ export const databaseInAnotherSite: CatalogRule = ({ inventory, sources, service
     if (!i.def.dependsOn.includes(DATABASE_KIND) || typeof i.params.db === 'string') continue;
     if (databases.length === 0) continue; // "needs postgresql, which no VM runs" is reported already.
     if (databases.some((vm) => vmSite(services, vm) === i.site)) continue;
-    const candidates = databases.map((vm) => vm.name).join(', ');
+    // Only primaries: a replica is read-only (database-is-replica.ts).
+    const candidates = databases
+      .filter((vm) => !services.primaries.has(vm.name))
+      .map((vm) => vm.name)
+      .join(', ');
     report.error(
       'vms',
       ['vms', i.vmIndex, 'services', i.index, 'kind'],

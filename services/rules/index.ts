@@ -2,6 +2,7 @@
 // rules pass. A new rule is a new file in this folder, named after what it forbids, and one line here.
 import type { CatalogRule } from './rule.ts';
 import { databaseInAnotherSite } from './database-in-another-site.ts';
+import { databaseIsReplica } from './database-is-replica.ts';
 import { portClaimedTwice } from './port-claimed-twice.ts';
 import { publicNameClash } from './public-name-clash.ts';
 import { sourcesMissOwnHosts } from './sources-miss-own-hosts.ts';
@@ -15,4 +16,5 @@ export const CATALOG_RULES: readonly CatalogRule[] = [
   publicNameClash,
   sourcesMissOwnHosts,
   databaseInAnotherSite,
+  databaseIsReplica,
 ];

@@ -140,33 +140,56 @@ export function inRoot(root: string, argv: readonly string[]): { status: number;
 
 /**
  * Starts the Debian PostgreSQL cluster of a root inside the chroot, for the playbook's SQL: on its Unix socket
- * only (no TCP port on the machine), and with mmap shared memory (a chroot has no writable /dev/shm).
- * Returns what stops it again.
+ * only (no TCP port on the machine) unless `port` asks for 127.0.0.1:port, and with mmap shared memory (a
+ * chroot has no writable /dev/shm). Returns what stops it again.
  */
-export function startPostgresInRoot(root: string, version: number): () => void {
+export function startPostgresInRoot(root: string, version: number, port?: number): () => void {
+  // pg_ctlcluster looks for the server on the port of the configuration, so a port goes there, not in -o.
+  if (port !== undefined)
+    writeFileSync(
+      join(root, `etc/postgresql/${version}/main/conf.d/loopback.conf`),
+      `port = ${port}\nlisten_addresses = '127.0.0.1'\n`,
+    );
+  const listen = port === undefined ? "-c listen_addresses='' " : '';
   const start = inRoot(root, [
     'pg_ctlcluster',
     String(version),
     'main',
     'start',
     '-o',
-    "-c listen_addresses='' -c dynamic_shared_memory_type=mmap",
+    `${listen}-c dynamic_shared_memory_type=mmap`,
   ]);
   if (start.status !== 0) throw new Error(`PostgreSQL did not start in ${root}:\n${start.output}`);
-  return () => {
-    // pg_ctl, not pg_ctlcluster: without /proc in the chroot, pg_ctlcluster takes the pid file for stale.
-    const stop = inRoot(root, [
-      'runuser',
-      '-u',
-      'postgres',
-      '--',
-      `/usr/lib/postgresql/${version}/bin/pg_ctl`,
-      '-D',
-      `/var/lib/postgresql/${version}/main`,
-      'stop',
-      '-m',
-      'fast',
-    ]);
-    if (stop.status !== 0) throw new Error(`PostgreSQL did not stop in ${root}:\n${stop.output}`);
-  };
+  return () => stopPostgresInRoot(root, version);
+}
+
+/** Stops a root's cluster with pg_ctl: without /proc in the chroot, pg_ctlcluster takes the pid file for stale. */
+export function stopPostgresInRoot(root: string, version: number): void {
+  const stop = inRoot(root, [
+    'runuser',
+    '-u',
+    'postgres',
+    '--',
+    `/usr/lib/postgresql/${version}/bin/pg_ctl`,
+    '-D',
+    `/var/lib/postgresql/${version}/main`,
+    'stop',
+    '-m',
+    'fast',
+  ]);
+  if (stop.status !== 0) throw new Error(`PostgreSQL did not stop in ${root}:\n${stop.output}`);
+}
+
+/** Runs every cleanup, even after one failed (a mount left behind would outlive the test), then removes `work`. */
+export function runCleanups(cleanups: readonly (() => void)[], work: string): void {
+  const failed: unknown[] = [];
+  for (const cleanup of cleanups) {
+    try {
+      cleanup();
+    } catch (error) {
+      failed.push(error);
+    }
+  }
+  rmSync(work, { recursive: true, force: true });
+  if (failed.length > 0) throw failed[0];
 }

@@ -35,11 +35,26 @@ export async function freePort(): Promise<number> {
 export interface Postgres {
   /** For the pg backend's PG_CONN_STR. */
   readonly connString: string;
+  readonly port: number;
+  /** The Unix socket directory, where the postgres superuser is trusted whatever `hostAuth` says. */
+  readonly socketDir: string;
+  /** Runs a bin tool (psql, pg_basebackup) as the server's user, with extra environment. */
+  run(
+    tool: string,
+    args: readonly string[],
+    env?: Record<string, string>,
+    input?: string,
+  ): { status: number; output: string };
   stop(): void;
 }
 
+export interface PostgresOptions {
+  /** How TCP logins on 127.0.0.1 authenticate. @default trust */
+  readonly hostAuth?: 'trust' | 'scram-sha-256';
+}
+
 /** initdb refuses to run as root, so as root the server runs as the postgres system user. */
-export async function startPostgres(): Promise<Postgres> {
+export async function startPostgres(settings: PostgresOptions = {}): Promise<Postgres> {
   const bin = binDir();
   if (!bin) throw new Error(POSTGRES_MISSING);
   const dir = mkdtempSync(join(tmpdir(), 'pg-'));
@@ -56,12 +71,35 @@ export async function startPostgres(): Promise<Postgres> {
     const r = spawnSync(join(bin, tool), args, { encoding: 'utf8', ...user, cwd: dir });
     if (r.status !== 0) throw new Error(`${tool} failed: ${r.stderr || r.stdout}`);
   };
-  pg('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  const auth = settings.hostAuth ?? 'trust';
+  pg('initdb', [
+    '-D',
+    data,
+    '--auth-local=trust',
+    `--auth-host=${auth}`,
+    '-U',
+    'postgres',
+    '--no-sync',
+    '-E',
+    'UTF8',
+  ]);
   const port = await freePort();
   const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`;
   pg('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
   return {
     connString: `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    port,
+    socketDir: dir,
+    run: (tool, args, env = {}, input) => {
+      const r = spawnSync(join(bin, tool), [...args], {
+        encoding: 'utf8',
+        ...user,
+        cwd: dir,
+        env: { ...process.env, ...env },
+        ...(input === undefined ? {} : { input }),
+      });
+      return { status: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
+    },
     stop: () => {
       spawnSync(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop'], { ...user, cwd: dir });
       rmSync(dir, { recursive: true, force: true });
