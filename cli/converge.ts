@@ -13,6 +13,7 @@ import { loadInventory } from '../model/load.ts';
 import { JUMP_KIND } from '../services/catalog.ts';
 import { commonOptions } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';
+import { playbookArgs, shellJoin } from './ssh-command.ts';
 
 const options = commonOptions(process.argv.slice(2), {
   out: { type: 'string', default: 'cdktf.out' },
@@ -52,31 +53,22 @@ if (!v['dry-run'] && !existsSync(knownHosts))
   fail(`${knownHosts}: no known_hosts file; expected the VMs' pinned SSH host keys (see docs/services.md)`);
 
 const jump = inventory.vms.find((vm) => vm.services.some((s) => s.kind === JUMP_KIND));
-const pinned = ['-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`];
-const sshArgs = [
-  ...pinned,
-  // The jump host's own key is checked against the same file.
-  ...(jump ? ['-o', `ProxyCommand=ssh ${pinned.join(' ')} -W %h:%p ${user}@${fqdn(inventory, jump)}`] : []),
-];
+const target = { knownHosts, user, ...(jump ? { jump: fqdn(inventory, jump) } : {}) };
 
 function isPinned(host: string): boolean {
   return spawnSync('ssh-keygen', ['-F', host, '-f', knownHosts], { stdio: 'ignore' }).status === 0;
 }
 
 function run(vm: string): Promise<boolean> {
-  const args = [
-    '-i',
-    join(ansibleDir, 'inventory.yml'),
-    '-u',
-    user,
-    '--ssh-common-args',
-    sshArgs.join(' '),
-    ...(v.check ? ['--check'] : []),
-    ...(v.diff ? ['--diff'] : []),
-    join(ansibleDir, 'vms', `${vm}.yml`),
-  ];
+  const args = playbookArgs({
+    ...target,
+    inventoryFile: join(ansibleDir, 'inventory.yml'),
+    playbook: join(ansibleDir, 'vms', `${vm}.yml`),
+    check: Boolean(v.check),
+    diff: Boolean(v.diff),
+  });
   if (v['dry-run']) {
-    say(`ansible-playbook ${args.map((a) => (/[\s=]/.test(a) ? `'${a}'` : a)).join(' ')}`);
+    say(shellJoin(['ansible-playbook', ...args]));
     return Promise.resolve(true);
   }
   return new Promise((done) => {
