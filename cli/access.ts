@@ -7,9 +7,16 @@ import { commonOptions } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';
 
 const options = commonOptions(process.argv.slice(2), {
-  user: { type: 'string' },
-  vm: { type: 'string' },
-  today: { type: 'string' },
+  name: 'access',
+  summary:
+    "Who can do what where, from members.yaml and roles.yaml: one member's access, or everyone with access to one VM.",
+  options: {
+    user: { type: 'string', arg: 'USER', help: 'the member to show (this or --vm)' },
+    vm: { type: 'string', arg: 'VM', help: 'the VM to show (this or --user)' },
+    today: { type: 'string', arg: 'YYYY-MM-DD', help: 'the date memberships are judged on (default: today)' },
+  },
+  example: 'npm run access -- --user alice',
+  exits: ['printed', 'the inventory does not load, or no such member or VM'],
 });
 const { user, vm } = options.values;
 if ((typeof user === 'string') === (typeof vm === 'string')) {

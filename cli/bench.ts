@@ -8,8 +8,25 @@ import { scaleInventory } from '../bench/scale.ts';
 import { commonOptions } from './args.ts';
 
 const options = commonOptions(process.argv.slice(2), {
-  runs: { type: 'string', default: '3' },
-  scales: { type: 'string', default: '1,10,100' },
+  name: 'bench',
+  summary:
+    'Wall time and peak memory of check and synth at 1x, 10x and 100x the example inventory, side by side with cdktf synth of the same app. Prints figures; asserts nothing.',
+  options: {
+    runs: {
+      type: 'string',
+      default: '3',
+      arg: 'N',
+      help: 'runs per measurement below 100x (the median is printed)',
+    },
+    scales: {
+      type: 'string',
+      default: '1,10,100',
+      arg: 'LIST',
+      help: 'inventory sizes to measure, as multiples of the example',
+    },
+  },
+  example: 'npm run bench -- --runs 5 --scales 1,10',
+  exits: ['every measurement ran', 'a measured command failed'],
 });
 const runs = Math.max(1, Number(options.values.runs));
 const scales = String(options.values.scales).split(',').map(Number);

@@ -16,15 +16,39 @@ import { inventorySummary, printFindings } from './report.ts';
 import { playbookArgs, shellJoin } from './ssh-command.ts';
 
 const options = commonOptions(process.argv.slice(2), {
-  out: { type: 'string', default: 'cdktf.out' },
-  check: { type: 'boolean', default: false },
-  diff: { type: 'boolean', default: false },
-  limit: { type: 'string' },
-  site: { type: 'string' },
-  'known-hosts': { type: 'string' },
-  user: { type: 'string' },
-  parallel: { type: 'string', default: '4' },
-  'dry-run': { type: 'boolean', default: false },
+  name: 'converge',
+  summary:
+    'Runs the generated playbooks against the VMs through the jump host, host keys pinned, one ansible-playbook per VM, replicas in turns.',
+  options: {
+    out: {
+      type: 'string',
+      default: 'cdktf.out',
+      arg: 'DIR',
+      help: 'the synth output holding artifacts/ansible/',
+    },
+    check: { type: 'boolean', default: false, help: 'ansible-playbook --check: report, change nothing' },
+    diff: { type: 'boolean', default: false, help: 'ansible-playbook --diff: show file changes' },
+    limit: { type: 'string', arg: 'VM,...', help: 'only these VMs' },
+    site: { type: 'string', arg: 'SITE', help: 'only the VMs of this site (name or Ansible group)' },
+    'known-hosts': {
+      type: 'string',
+      arg: 'FILE',
+      help: 'pinned host keys (default: $CONVERGE_KNOWN_HOSTS, else INVENTORY/known_hosts)',
+    },
+    user: {
+      type: 'string',
+      arg: 'USER',
+      help: 'the SSH account (default: $CONVERGE_USER, else org.yaml admin.user)',
+    },
+    parallel: { type: 'string', default: '4', arg: 'N', help: 'VMs converged at once within a wave' },
+    'dry-run': {
+      type: 'boolean',
+      default: false,
+      help: 'print the ansible-playbook commands instead of running them',
+    },
+  },
+  example: 'npm run converge -- --check --diff --limit gitea --known-hosts cdktf.out/known_hosts',
+  exits: ['every selected VM converged', 'a VM failed or was skipped, or nothing to converge'],
 });
 const v = options.values;
 const say = (line: string): void => void process.stdout.write(`${line}\n`);

@@ -25,11 +25,26 @@ const USAGE = [
 ].join('\n');
 
 const options = commonOptions(process.argv.slice(2), {
-  stack: { type: 'string' },
-  commit: { type: 'string', default: 'HEAD' },
-  before: { type: 'string' },
-  'synth-dir': { type: 'string', default: 'cdktf.out' },
-  'list-stacks': { type: 'boolean', default: false },
+  name: 'deploy:gate',
+  summary:
+    'Refuses a plan that destroys or replaces a protected resource unless the deployed commit carries Allow-Destroy: STACK/ADDRESS; --list-stacks prints the deploy order.',
+  args: 'PLAN.json',
+  options: {
+    stack: { type: 'string', arg: 'STACK', help: 'the stack the plan belongs to (required with PLAN.json)' },
+    commit: { type: 'string', default: 'HEAD', arg: 'REF', help: 'the commit being deployed' },
+    before: {
+      type: 'string',
+      arg: 'REF',
+      help: 'the commit deployed before (trailers are read from BEFORE..COMMIT)',
+    },
+    'synth-dir': { type: 'string', default: 'cdktf.out', arg: 'DIR', help: 'the synth output' },
+    'list-stacks': { type: 'boolean', default: false, help: 'print the stacks in deploy order and exit' },
+  },
+  example: 'npm run deploy:gate -- cdktf.out/stacks/dns/plan.json --stack dns --commit HEAD --before HEAD~1',
+  exits: [
+    'the plan may be applied (or the stacks were listed)',
+    'REFUSED: a protected resource would go without a reviewed opt-in',
+  ],
 });
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);

@@ -7,7 +7,16 @@ import { EditError, removeMember } from '../members/edit.ts';
 import { applyMembersEdit, membersFile, membersFileExists } from '../members/membership.ts';
 import { commonOptions } from './args.ts';
 
-const options = commonOptions(process.argv.slice(2), { user: { type: 'string' }, today: { type: 'string' } });
+const options = commonOptions(process.argv.slice(2), {
+  name: 'offboard',
+  summary: 'Removes a member from members.yaml (every other byte kept), checks, and prints what they lose.',
+  options: {
+    user: { type: 'string', arg: 'USER', help: 'the member to remove (required)' },
+    today: { type: 'string', arg: 'YYYY-MM-DD', help: 'the date memberships are judged on (default: today)' },
+  },
+  example: 'npm run offboard -- --user alice',
+  exits: ['removed', 'no such member, or the result does not validate (members.yaml unchanged)'],
+});
 const user = options.values.user;
 if (typeof user !== 'string' || user === '') {
   process.stderr.write('usage: npm run offboard -- --user USER [--inventory DIR]\n');

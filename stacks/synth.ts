@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Model } from '../model/derive.ts';
 import {
   artifacts,
@@ -13,6 +12,7 @@ import {
   synthDnsApp,
   synthForgeApp,
 } from './app.ts';
+import { nodeModuleArgs } from './node-module.ts';
 import type { StackJson } from './stack-json.ts';
 
 export interface StackSummary {
@@ -155,14 +155,7 @@ function synthInChild(
   return new Promise((done, fail) => {
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        fileURLToPath(new URL('./synth-child.ts', import.meta.url)),
-        inventoryFile,
-        apps,
-        ...clusters,
-      ],
+      [...nodeModuleArgs(import.meta.url, './synth-child'), inventoryFile, apps, ...clusters],
       { env, stdio: ['ignore', 'inherit', 'pipe'] },
     );
     let stderr = '';

@@ -1,10 +1,10 @@
 // The simulator: serves pinned provider schemas to the real terraform over plugin protocol 6 (gRPC), with TF_REATTACH_PROVIDERS.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { sourceFile } from '../../stacks/node-module.ts';
 import { conformToBlock, fillComputed, objectId } from './objects.ts';
 import { planChange, type PathStep } from './plan.ts';
 import { protoSchema, readSchemaFile, type SchemaBlock, type ServedProvider } from './schema.ts';
@@ -41,7 +41,7 @@ const error = (summary: string, detail = ''): Diagnostic => ({ severity: 'ERROR'
 const dynamic = (v: Value): { msgpack: Uint8Array } => ({ msgpack: encodeValue(v) });
 
 // Parsed once per process: the proto is small, so this costs a few milliseconds.
-const definition = protoLoader.loadSync(join(dirname(fileURLToPath(import.meta.url)), 'tfplugin6.proto'), {
+const definition = protoLoader.loadSync(sourceFile(import.meta.url, './tfplugin6.proto'), {
   keepCase: true,
   longs: Number,
   enums: String,
