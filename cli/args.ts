@@ -33,6 +33,8 @@ export interface CommandSpec {
   readonly example: string;
   /** What exit 0 and exit 1 mean for this command; 2 (bad command line) is added for every command. */
   readonly exits: readonly [ok: string, failed: string];
+  /** Further exit code lines, e.g. `2  also: ...` where a command gives 2 another meaning too. */
+  readonly moreExits?: readonly string[];
   /** Whether --inventory and --json apply. @default true */
   readonly inventory?: boolean;
 }
@@ -73,6 +75,7 @@ export function helpText(spec: CommandSpec): string {
     `  0  ${spec.exits[0]}`,
     `  1  ${spec.exits[1]}`,
     '  2  bad command line (unknown option, missing value); nothing done',
+    ...(spec.moreExits ?? []).map((line) => `  ${line}`),
     '',
   ].join('\n');
 }

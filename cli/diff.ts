@@ -34,7 +34,10 @@ const options = commonOptions(process.argv.slice(2), {
     },
   },
   example: 'npm run diff -- --base origin/main --format markdown',
-  exits: ['the diff was printed', 'a side failed to synthesize, or --fail-on-destroy found a destroy'],
+  exits: ['the diff was printed', 'a side failed to synthesize'],
+  moreExits: [
+    '2  also: --fail-on-destroy found a protected resource destroyed or replaced (the diff is printed)',
+  ],
 });
 const base = options.values.base;
 const format = options.values.format;
