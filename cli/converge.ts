@@ -68,10 +68,11 @@ if (!existsSync(join(ansibleDir, 'inventory.yml')))
   fail(`${ansibleDir}/inventory.yml is missing; run npm run synth first`);
 
 // The deploy account: CONVERGE_USER where the pipeline sets one, else the bootstrap admin of org.yaml.
-const user = String(v.user ?? process.env.CONVERGE_USER ?? inventory.org.admin.user);
+// An empty variable counts as unset: a pipeline that clears it must not log in as nobody (`@jump`).
+const user = String(v.user ?? (process.env.CONVERGE_USER || inventory.org.admin.user));
 // Host keys are public: the team commits them next to the inventory after each VM's first boot.
 const knownHosts = resolve(
-  String(v['known-hosts'] ?? process.env.CONVERGE_KNOWN_HOSTS ?? join(options.inventory, 'known_hosts')),
+  String(v['known-hosts'] ?? (process.env.CONVERGE_KNOWN_HOSTS || join(options.inventory, 'known_hosts'))),
 );
 if (!v['dry-run'] && !existsSync(knownHosts))
   fail(`${knownHosts}: no known_hosts file; expected the VMs' pinned SSH host keys (see docs/services.md)`);
