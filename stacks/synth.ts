@@ -63,14 +63,14 @@ export async function synthesize(
       for (let i = 0; i < clusters.length; i += size) chunks.push(clusters.slice(i, i + size));
       mkdirSync(scratch, { recursive: true });
       // The children derive the model from the inventory themselves (it holds no functions to pass along),
-      // and take the cloud-configs already rendered.
-      const inventoryFile = join(scratch, 'inventory.json');
-      writeFileSync(
-        inventoryFile,
-        JSON.stringify({ inventory: model.inventory, cloudConfigs: Object.fromEntries(cloudConfigs) }),
-      );
-      await runPool(chunks, parallel, (chunk) => synthInChild(inventoryFile, chunk, apps, env));
-      rmSync(inventoryFile);
+      // and take the cloud-configs already rendered: each only its own clusters' VMs', in a file of its own
+      // (all of them in one JSON string exceeded V8's string length at 100x the example).
+      const inventoryJson = JSON.stringify(model.inventory);
+      await runPool(chunks.entries(), parallel, ([i, chunk]) => {
+        const file = join(scratch, `input-${i}.json`);
+        writeChildInput(file, inventoryJson, chunk, model, cloudConfigs);
+        return synthInChild(file, chunk, apps, env).finally(() => rmSync(file, { force: true }));
+      });
     }
 
     // `_dns` cannot clash with a cluster's app directory: cluster names start with a letter.
@@ -115,6 +115,24 @@ export async function synthesize(
   }
 }
 
+/** The input of one child: the inventory, and the cloud-configs of its clusters' VMs only. */
+function writeChildInput(
+  file: string,
+  inventoryJson: string,
+  clusters: readonly string[],
+  model: Model,
+  cloudConfigs: ReadonlyMap<string, string>,
+): void {
+  const own = new Set(clusters);
+  const configs = model.inventory.vms
+    .filter((vm) => own.has(vm.cluster) && cloudConfigs.has(vm.name))
+    .map((vm) => [vm.name, cloudConfigs.get(vm.name)!] as const);
+  writeFileSync(
+    file,
+    `{"inventory":${inventoryJson},"cloudConfigs":${JSON.stringify(Object.fromEntries(configs))}}`,
+  );
+}
+
 function summarize(outdir: string): StackSummary[] {
   const stacksDir = join(outdir, 'stacks');
   return readdirSync(stacksDir)
@@ -131,18 +149,19 @@ function summarize(outdir: string): StackSummary[] {
 
 /** Runs `task` over `items` with at most `parallel` running at once; rejects on the first failure. */
 async function runPool<T>(
-  items: readonly T[],
+  items: Iterable<T>,
   parallel: number,
   task: (item: T) => Promise<void>,
 ): Promise<void> {
+  const queue = [...items];
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
+    while (next < queue.length) {
+      const item = queue[next++] as T;
       await task(item);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(parallel, queue.length) }, lane));
 }
 
 /** Synthesizes some clusters in a child process (stacks/synth-child.ts) that exits, and so frees, afterwards. */
