@@ -3,7 +3,7 @@ import { loadInventory } from '../model/load.ts';
 import { accountsOn, memberAccess } from '../members/access.ts';
 import { forgeLogin } from '../members/forge.ts';
 import { proxmoxGrantsOn } from '../members/proxmox-grants.ts';
-import { commonOptions } from './args.ts';
+import { commonOptions, TODAY_OPTION } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';
 
 const options = commonOptions(process.argv.slice(2), {
@@ -13,7 +13,7 @@ const options = commonOptions(process.argv.slice(2), {
   options: {
     user: { type: 'string', arg: 'USER', help: 'the member to show (this or --vm)' },
     vm: { type: 'string', arg: 'VM', help: 'the VM to show (this or --user)' },
-    today: { type: 'string', arg: 'YYYY-MM-DD', help: 'the date memberships are judged on (default: today)' },
+    today: TODAY_OPTION,
   },
   example: 'npm run access -- --user alice',
   exits: ['printed', 'the inventory does not load, or no such member or VM'],

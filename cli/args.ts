@@ -39,6 +39,13 @@ export interface CommandSpec {
   readonly inventory?: boolean;
 }
 
+/** `--today`, shared by the member commands: the date memberships (since/until) are judged on. */
+export const TODAY_OPTION: OptionSpec = {
+  type: 'string',
+  arg: 'YYYY-MM-DD',
+  help: 'the date memberships are judged on (default: today)',
+};
+
 const COMMON: ExtraOptions = {
   inventory: { type: 'string', default: 'inventory', arg: 'DIR', help: 'the inventory folder to read' },
   json: { type: 'boolean', default: false, help: 'print machine-readable JSON where the command has it' },

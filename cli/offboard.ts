@@ -5,14 +5,14 @@ import { memberAccess } from '../members/access.ts';
 import { changeLines, describeChange } from '../members/describe.ts';
 import { EditError, removeMember } from '../members/edit.ts';
 import { applyMembersEdit, membersFile, membersFileExists } from '../members/membership.ts';
-import { commonOptions } from './args.ts';
+import { commonOptions, TODAY_OPTION } from './args.ts';
 
 const options = commonOptions(process.argv.slice(2), {
   name: 'offboard',
   summary: 'Removes a member from members.yaml (every other byte kept), checks, and prints what they lose.',
   options: {
     user: { type: 'string', arg: 'USER', help: 'the member to remove (required)' },
-    today: { type: 'string', arg: 'YYYY-MM-DD', help: 'the date memberships are judged on (default: today)' },
+    today: TODAY_OPTION,
   },
   example: 'npm run offboard -- --user alice',
   exits: ['removed', 'no such member, or the result does not validate (members.yaml unchanged)'],

@@ -7,7 +7,7 @@ import { memberAccess } from '../members/access.ts';
 import { changeLines, describeChange } from '../members/describe.ts';
 import { addMember, EditError } from '../members/edit.ts';
 import { applyMembersEdit, membersFile, membersFileExists } from '../members/membership.ts';
-import { commonOptions } from './args.ts';
+import { commonOptions, TODAY_OPTION } from './args.ts';
 
 const USAGE =
   'usage: npm run onboard -- --user USER --name "FULL NAME" --email EMAIL --key FILE.pub [--key ...] --role ROLE [--role ...] --sponsor USER [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--matrix @USER:SERVER] [--inventory DIR]';
@@ -25,7 +25,7 @@ const options = commonOptions(process.argv.slice(2), {
     since: { type: 'string', arg: 'YYYY-MM-DD', help: 'membership start (default: today)' },
     until: { type: 'string', arg: 'YYYY-MM-DD', help: 'membership end' },
     matrix: { type: 'string', arg: 'ID', help: 'Matrix ID' },
-    today: { type: 'string', arg: 'YYYY-MM-DD', help: 'the date memberships are judged on (default: today)' },
+    today: TODAY_OPTION,
   },
   example:
     'npm run onboard -- --user alice --name "Alice Liddell" --email alice@example.org --key alice.pub --role webmaster --sponsor chris',
