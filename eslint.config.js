@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.gen/', 'cdktf.out/', 'coverage/', 'test/fixtures/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.gen/',
+      'cdktf.out/',
+      'coverage/',
+      'dist/',
+      'terraform.state/',
+      'test/fixtures/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

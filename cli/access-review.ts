@@ -11,8 +11,18 @@ import { commonOptions } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';
 
 const options = commonOptions(process.argv.slice(2), {
-  base: { type: 'string' },
-  head: { type: 'string', default: 'HEAD' },
+  name: 'access:review',
+  summary:
+    'The access section of the pull request comment (Markdown, empty when access does not change): who gains or loses what, and whether each new key signed a commit of BASE..HEAD.',
+  options: {
+    base: { type: 'string', arg: 'REF', help: 'the target branch to compare with (required)' },
+    head: { type: 'string', default: 'HEAD', arg: 'REF', help: 'the pull request head' },
+  },
+  example: 'npm run --silent access:review -- --base origin/main > cdktf.out/review/00-access.md',
+  exits: [
+    'the section was printed',
+    'not in a git repository, an unknown REF, or an inventory that does not load',
+  ],
 });
 const base = options.values.base;
 if (typeof base !== 'string') {

@@ -3,13 +3,20 @@ import { loadInventory } from '../model/load.ts';
 import { accountsOn, memberAccess } from '../members/access.ts';
 import { forgeLogin } from '../members/forge.ts';
 import { proxmoxGrantsOn } from '../members/proxmox-grants.ts';
-import { commonOptions } from './args.ts';
+import { commonOptions, TODAY_OPTION } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';
 
 const options = commonOptions(process.argv.slice(2), {
-  user: { type: 'string' },
-  vm: { type: 'string' },
-  today: { type: 'string' },
+  name: 'access',
+  summary:
+    "Who can do what where, from members.yaml and roles.yaml: one member's access, or everyone with access to one VM.",
+  options: {
+    user: { type: 'string', arg: 'USER', help: 'the member to show (this or --vm)' },
+    vm: { type: 'string', arg: 'VM', help: 'the VM to show (this or --user)' },
+    today: TODAY_OPTION,
+  },
+  example: 'npm run access -- --user alice',
+  exits: ['printed', 'the inventory does not load, or no such member or VM'],
 });
 const { user, vm } = options.values;
 if ((typeof user === 'string') === (typeof vm === 'string')) {

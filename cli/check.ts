@@ -9,8 +9,19 @@ import { commonOptions } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';
 
 const options = commonOptions(process.argv.slice(2), {
-  timing: { type: 'boolean', default: false },
-  store: { type: 'string' },
+  name: 'check',
+  summary:
+    'Validates the inventory and the secrets store and prints every error and warning, located as FILE:LINE:COL.',
+  options: {
+    timing: {
+      type: 'boolean',
+      default: false,
+      help: 'print the work time without start-up on stderr (for npm run bench)',
+    },
+    store: { type: 'string', arg: 'DIR', help: 'the secrets store (default: secrets/ beside the inventory)' },
+  },
+  example: 'npm run check -- --inventory test/fixtures/org',
+  exits: ['the inventory is valid (warnings allowed)', 'the inventory has errors'],
 });
 const started = performance.now();
 const result = withStore(loadInventory(options.inventory));

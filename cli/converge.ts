@@ -14,19 +14,48 @@ import { JUMP_KIND } from '../services/catalog.ts';
 import { commonOptions } from './args.ts';
 import { secretsForConverge } from './converge-secrets.ts';
 import { inventorySummary, printFindings } from './report.ts';
+import { playbookArgs, shellJoin } from './ssh-command.ts';
 
 const options = commonOptions(process.argv.slice(2), {
-  out: { type: 'string', default: 'cdktf.out' },
-  check: { type: 'boolean', default: false },
-  diff: { type: 'boolean', default: false },
-  limit: { type: 'string' },
-  site: { type: 'string' },
-  'known-hosts': { type: 'string' },
-  user: { type: 'string' },
-  parallel: { type: 'string', default: '4' },
-  'dry-run': { type: 'boolean', default: false },
-  identity: { type: 'string' },
-  store: { type: 'string' },
+  name: 'converge',
+  summary:
+    'Runs the generated playbooks against the VMs through the jump host, host keys pinned, one ansible-playbook per VM, replicas in turns.',
+  options: {
+    out: {
+      type: 'string',
+      default: 'cdktf.out',
+      arg: 'DIR',
+      help: 'the synth output holding artifacts/ansible/',
+    },
+    check: { type: 'boolean', default: false, help: 'ansible-playbook --check: report, change nothing' },
+    diff: { type: 'boolean', default: false, help: 'ansible-playbook --diff: show file changes' },
+    limit: { type: 'string', arg: 'VM,...', help: 'only these VMs' },
+    site: { type: 'string', arg: 'SITE', help: 'only the VMs of this site (name or Ansible group)' },
+    'known-hosts': {
+      type: 'string',
+      arg: 'FILE',
+      help: 'pinned host keys (default: $CONVERGE_KNOWN_HOSTS, else INVENTORY/known_hosts)',
+    },
+    user: {
+      type: 'string',
+      arg: 'USER',
+      help: 'the SSH account (default: $CONVERGE_USER, else org.yaml admin.user)',
+    },
+    parallel: { type: 'string', default: '4', arg: 'N', help: 'VMs converged at once within a wave' },
+    'dry-run': {
+      type: 'boolean',
+      default: false,
+      help: 'print the ansible-playbook commands instead of running them',
+    },
+    identity: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'the deploy identity that decrypts the secrets (default: $SECRETS_IDENTITY, $SECRETS_IDENTITY_KEY, ~/.ssh/id_ed25519)',
+    },
+    store: { type: 'string', arg: 'DIR', help: 'the secrets store (default: secrets/ beside the inventory)' },
+  },
+  example: 'npm run converge -- --check --diff --limit gitea --known-hosts cdktf.out/known_hosts',
+  exits: ['every selected VM converged', 'a VM failed or was skipped, or nothing to converge'],
 });
 const v = options.values;
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -46,41 +75,33 @@ if (!existsSync(join(ansibleDir, 'inventory.yml')))
   fail(`${ansibleDir}/inventory.yml is missing; run npm run synth first`);
 
 // The deploy account: CONVERGE_USER where the pipeline sets one, else the bootstrap admin of org.yaml.
-const user = String(v.user ?? process.env.CONVERGE_USER ?? inventory.org.admin.user);
+// An empty variable counts as unset: a pipeline that clears it must not log in as nobody (`@jump`).
+const user = String(v.user ?? (process.env.CONVERGE_USER || inventory.org.admin.user));
 // Host keys are public: the team commits them next to the inventory after each VM's first boot.
 const knownHosts = resolve(
-  String(v['known-hosts'] ?? process.env.CONVERGE_KNOWN_HOSTS ?? join(options.inventory, 'known_hosts')),
+  String(v['known-hosts'] ?? (process.env.CONVERGE_KNOWN_HOSTS || join(options.inventory, 'known_hosts'))),
 );
 if (!v['dry-run'] && !existsSync(knownHosts))
   fail(`${knownHosts}: no known_hosts file; expected the VMs' pinned SSH host keys (see docs/services.md)`);
 
 const jump = inventory.vms.find((vm) => vm.services.some((s) => s.kind === JUMP_KIND));
-const pinned = ['-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${knownHosts}`];
-const sshArgs = [
-  ...pinned,
-  // The jump host's own key is checked against the same file.
-  ...(jump ? ['-o', `ProxyCommand=ssh ${pinned.join(' ')} -W %h:%p ${user}@${fqdn(inventory, jump)}`] : []),
-];
+const target = { knownHosts, user, ...(jump ? { jump: fqdn(inventory, jump) } : {}) };
 
 function isPinned(host: string): boolean {
   return spawnSync('ssh-keygen', ['-F', host, '-f', knownHosts], { stdio: 'ignore' }).status === 0;
 }
 
 function run(vm: string): Promise<boolean> {
-  const args = [
-    '-i',
-    join(ansibleDir, 'inventory.yml'),
-    '-u',
-    user,
-    '--ssh-common-args',
-    sshArgs.join(' '),
-    ...(v.check ? ['--check'] : []),
-    ...(v.diff ? ['--diff'] : []),
-    ...secrets.args(vm),
-    join(ansibleDir, 'vms', `${vm}.yml`),
-  ];
+  const args = playbookArgs({
+    ...target,
+    inventoryFile: join(ansibleDir, 'inventory.yml'),
+    playbook: join(ansibleDir, 'vms', `${vm}.yml`),
+    check: Boolean(v.check),
+    diff: Boolean(v.diff),
+    extraArgs: secrets.args(vm),
+  });
   if (v['dry-run']) {
-    say(`ansible-playbook ${args.map((a) => (/[\s=]/.test(a) ? `'${a}'` : a)).join(' ')}`);
+    say(shellJoin(['ansible-playbook', ...args]));
     return Promise.resolve(true);
   }
   return new Promise((done) => {

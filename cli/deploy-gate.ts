@@ -29,13 +29,33 @@ const USAGE = [
 ].join('\n');
 
 const options = commonOptions(process.argv.slice(2), {
-  stack: { type: 'string' },
-  commit: { type: 'string', default: 'HEAD' },
-  deployed: { type: 'string' },
-  main: { type: 'string' },
-  'synth-dir': { type: 'string', default: 'cdktf.out' },
-  'list-stacks': { type: 'boolean', default: false },
-  rehearsal: { type: 'boolean', default: false },
+  name: 'deploy:gate',
+  summary:
+    "Refuses a commit that is not main's tip, an unknown deployed revision, a plan that destroys or weakens a protected resource without Allow-Destroy: STACK/ADDRESS, and an access change neither proven nor allowed; --list-stacks prints the deploy order.",
+  args: 'PLAN.json',
+  options: {
+    stack: { type: 'string', arg: 'STACK', help: 'the stack the plan belongs to (required with PLAN.json)' },
+    commit: { type: 'string', default: 'HEAD', arg: 'REF', help: 'the commit being deployed' },
+    deployed: {
+      type: 'string',
+      arg: 'REF',
+      help: 'the last deployed revision (refs/deployed/STACK); trailers are read from DEPLOYED..COMMIT',
+    },
+    main: { type: 'string', arg: 'REF', help: "main's tip: only it is deployed" },
+    rehearsal: {
+      type: 'boolean',
+      default: false,
+      help: "the plan's checks only, as npm run rehearse runs it (no history, no trailers)",
+    },
+    'synth-dir': { type: 'string', default: 'cdktf.out', arg: 'DIR', help: 'the synth output' },
+    'list-stacks': { type: 'boolean', default: false, help: 'print the stacks in deploy order and exit' },
+  },
+  example:
+    'npm run deploy:gate -- cdktf.out/stacks/dns/plan.json --stack dns --deployed origin/deployed/dns --main origin/main',
+  exits: [
+    'the plan may be applied (or the stacks were listed)',
+    "REFUSED: not main's tip, an unknown deployed revision, a protected resource without a reviewed opt-in, or unproven access",
+  ],
 });
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);

@@ -13,11 +13,38 @@ const USAGE =
   'usage: npm run diff -- --base REF [--format markdown|summary|text] [--full FILE] [--fail-on-destroy] [--inventory DIR] [--json] [--synth-command CMD]';
 
 const options = commonOptions(process.argv.slice(2), {
-  base: { type: 'string' },
-  format: { type: 'string', default: 'text' },
-  'fail-on-destroy': { type: 'boolean', default: false },
-  'synth-command': { type: 'string' },
-  full: { type: 'string' },
+  name: 'diff',
+  summary:
+    'Resource-level diff of the synthesized output (stacks and artifacts) between REF and the working tree.',
+  options: {
+    base: { type: 'string', arg: 'REF', help: 'the commit to compare with (required)' },
+    format: {
+      type: 'string',
+      default: 'text',
+      arg: 'text|markdown|summary',
+      help: 'terminal text, Markdown, or a per-stack summary for the PR comment',
+    },
+    'fail-on-destroy': {
+      type: 'boolean',
+      default: false,
+      help: 'exit 1 when a protected resource is destroyed or replaced',
+    },
+    'synth-command': {
+      type: 'string',
+      arg: 'CMD',
+      help: "how each side is synthesized (default: the repository's own synth)",
+    },
+    full: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'with --format summary: write the full Markdown diff to FILE',
+    },
+  },
+  example: 'npm run diff -- --base origin/main --format markdown',
+  exits: ['the diff was printed', 'a side failed to synthesize'],
+  moreExits: [
+    '2  also: --fail-on-destroy found a protected resource destroyed or replaced (the diff is printed)',
+  ],
 });
 const base = options.values.base;
 const format = options.values.format;

@@ -1,13 +1,20 @@
-// `tsx cli/gitea-comment.ts FILE...`: posts the files (Markdown) as the pull request's one review comment on Gitea,
+// `npm run review:comment -- FILE...`: posts the files (Markdown) as the pull request's one review comment on Gitea,
 // editing it on later runs. Reads GITEA_TOKEN, GITEA_URL (or DRONE_REPO_LINK) and Drone's repository variables.
 import { existsSync, readFileSync } from 'node:fs';
 import { GiteaError, targetFromEnv, upsertComment } from '../review/gitea.ts';
 import { commonOptions } from './args.ts';
 
-const options = commonOptions(process.argv.slice(2));
+const options = commonOptions(process.argv.slice(2), {
+  name: 'review:comment',
+  summary:
+    "Posts the Markdown files as the pull request's one review comment on Gitea, editing it on later runs. Reads GITEA_TOKEN, GITEA_URL (or DRONE_REPO_LINK) and Drone's repository variables.",
+  args: 'FILE...',
+  example: 'npm run review:comment -- cdktf.out/review/*.md',
+  exits: ['the comment was posted or updated', 'Gitea refused or could not be reached'],
+});
 if (options.positionals.length === 0) {
   process.stderr.write(
-    'usage: tsx cli/gitea-comment.ts FILE... (Markdown parts, joined in order; - for stdin)\n',
+    'usage: npm run review:comment -- FILE... (Markdown parts, joined in order; - for stdin)\n',
   );
   process.exit(2);
 }

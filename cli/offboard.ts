@@ -6,13 +6,24 @@ import { changeLines, describeChange } from '../members/describe.ts';
 import { EditError, removeMember } from '../members/edit.ts';
 import { applyMembersEdit, membersFile, membersFileExists } from '../members/membership.ts';
 import { offboardSecrets } from './offboard-secrets.ts';
-import { commonOptions } from './args.ts';
+import { commonOptions, TODAY_OPTION } from './args.ts';
 
 const options = commonOptions(process.argv.slice(2), {
-  user: { type: 'string' },
-  today: { type: 'string' },
-  identity: { type: 'string' },
-  store: { type: 'string' },
+  name: 'offboard',
+  summary:
+    'Removes a member from members.yaml (every other byte kept), checks, prints what they lose, re-encrypts the secrets and lists what to rotate.',
+  options: {
+    user: { type: 'string', arg: 'USER', help: 'the member to remove (required)' },
+    today: TODAY_OPTION,
+    identity: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'the deploy identity, to re-encrypt the store (default: $SECRETS_IDENTITY, $SECRETS_IDENTITY_KEY, ~/.ssh/id_ed25519)',
+    },
+    store: { type: 'string', arg: 'DIR', help: 'the secrets store (default: secrets/ beside the inventory)' },
+  },
+  example: 'npm run offboard -- --user alice',
+  exits: ['removed', 'no such member, or the result does not validate (members.yaml unchanged)'],
 });
 const user = options.values.user;
 if (typeof user !== 'string' || user === '') {

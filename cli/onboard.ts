@@ -9,22 +9,29 @@ import { changeLines, describeChange } from '../members/describe.ts';
 import { addMember, EditError } from '../members/edit.ts';
 import { recipientChangeLines, recipientChanges } from '../members/secret-changes.ts';
 import { applyMembersEdit, membersFile, membersFileExists } from '../members/membership.ts';
-import { commonOptions } from './args.ts';
+import { commonOptions, TODAY_OPTION } from './args.ts';
 
 const USAGE =
   'usage: npm run onboard -- --user USER --name "FULL NAME" --email EMAIL --key FILE.pub [--key ...] --role ROLE [--role ...] --sponsor USER [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--matrix @USER:SERVER] [--inventory DIR]';
 
 const options = commonOptions(process.argv.slice(2), {
-  user: { type: 'string' },
-  name: { type: 'string' },
-  email: { type: 'string' },
-  key: { type: 'string', multiple: true },
-  role: { type: 'string', multiple: true },
-  sponsor: { type: 'string' },
-  since: { type: 'string' },
-  until: { type: 'string' },
-  matrix: { type: 'string' },
-  today: { type: 'string' },
+  name: 'onboard',
+  summary: 'Adds a member to members.yaml (comments and order kept), checks, and prints what they gain.',
+  options: {
+    user: { type: 'string', arg: 'USER', help: 'login name (required)' },
+    name: { type: 'string', arg: 'TEXT', help: 'full name (required)' },
+    email: { type: 'string', arg: 'ADDRESS', help: 'e-mail address (required)' },
+    key: { type: 'string', multiple: true, arg: 'FILE', help: 'an SSH public key file (at least one)' },
+    role: { type: 'string', multiple: true, arg: 'ROLE', help: 'a role of roles.yaml (at least one)' },
+    sponsor: { type: 'string', arg: 'USER', help: 'the member vouching for them (required)' },
+    since: { type: 'string', arg: 'YYYY-MM-DD', help: 'membership start (default: today)' },
+    until: { type: 'string', arg: 'YYYY-MM-DD', help: 'membership end' },
+    matrix: { type: 'string', arg: 'ID', help: 'Matrix ID' },
+    today: TODAY_OPTION,
+  },
+  example:
+    'npm run onboard -- --user alice --name "Alice Liddell" --email alice@example.org --key alice.pub --role webmaster --sponsor chris',
+  exits: ['added', 'missing or bad fields, or the result does not validate (members.yaml unchanged)'],
 });
 const v = options.values;
 const text = (key: string): string | undefined =>

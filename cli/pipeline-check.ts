@@ -8,7 +8,21 @@ import { checkPipelines } from '../review/pipeline-check.ts';
 import { snippetStacks } from '../stacks/node-ssh.ts';
 import { commonOptions } from './args.ts';
 
-const options = commonOptions(process.argv.slice(2), { package: { type: 'string' } });
+const options = commonOptions(process.argv.slice(2), {
+  name: 'pipeline:check',
+  summary:
+    'Checks a Drone pipeline file against package.json and the inventory: npm scripts that exist, secrets only through from_secret, pinned images.',
+  args: '[FILE]',
+  options: {
+    package: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'the package.json whose scripts the pipeline may run (default: beside FILE)',
+    },
+  },
+  example: 'npm run pipeline:check -- .drone.yml',
+  exits: ['the pipeline passes', 'findings, located as FILE:LINE:COL'],
+});
 const file = options.positionals[0] ?? '.drone.yml';
 const packageFile = String(options.values.package ?? join(dirname(file), 'package.json'));
 if (!existsSync(file)) {

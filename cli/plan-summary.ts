@@ -7,8 +7,16 @@ const USAGE =
   'usage: npm run plan:summary -- PLAN.json [--max-lines N] [--title TEXT]   (PLAN.json from "terraform show -json PLANFILE")';
 
 const options = commonOptions(process.argv.slice(2), {
-  'max-lines': { type: 'string', default: '300' },
-  title: { type: 'string' },
+  name: 'plan:summary',
+  summary:
+    'Markdown summary of a saved plan (terraform show -json) for a pull request comment, destroys first.',
+  args: 'PLAN.json',
+  options: {
+    'max-lines': { type: 'string', default: '300', arg: 'N', help: 'cut the summary after this many lines' },
+    title: { type: 'string', arg: 'TEXT', help: 'the heading' },
+  },
+  example: 'npm run --silent plan:summary -- cdktf.out/stacks/dns/plan.json --title "Plan: dns"',
+  exits: ['printed', 'the plan file cannot be read'],
 });
 const file = options.positionals[0];
 const maxLines = Number(options.values['max-lines']);

@@ -14,8 +14,22 @@ import { commonOptions } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';
 
 const options = commonOptions(process.argv.slice(2), {
-  keep: { type: 'boolean', default: false },
-  world: { type: 'string' },
+  name: 'rehearse',
+  summary:
+    'Synthesizes, then runs the real terraform init, validate, plan, apply and a second plan of every stack against the simulator, in a temp dir.',
+  options: {
+    keep: {
+      type: 'boolean',
+      default: false,
+      help: 'keep the temp dir (synth output, state, world) and print where',
+    },
+    world: { type: 'string', arg: 'FILE', help: 'the simulated world file (default: one in the temp dir)' },
+  },
+  example: 'npm run rehearse -- --inventory test/fixtures/org',
+  exits: [
+    'every stack applied and planned clean',
+    'a stack failed (the step and reason are printed), or no terraform',
+  ],
 });
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);

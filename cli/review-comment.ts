@@ -10,10 +10,18 @@ import { MARKER, MAX_BODY } from '../review/gitea.ts';
 import { commonOptions } from './args.ts';
 
 const options = commonOptions(process.argv.slice(2), {
-  dir: { type: 'string', default: 'cdktf.out/review' },
-  base: { type: 'string' },
-  head: { type: 'string', default: 'HEAD' },
-  limit: { type: 'string', default: String(MAX_BODY) },
+  name: 'review:comment',
+  summary:
+    "Builds the pull request's comment (comment.md) from the parts the review steps wrote; exit 1 when it had to be cut.",
+  options: {
+    dir: { type: 'string', default: 'cdktf.out/review', arg: 'DIR', help: 'where the review parts are' },
+    base: { type: 'string', arg: 'REF', help: 'the target branch (required): which tooling files changed' },
+    head: { type: 'string', default: 'HEAD', arg: 'REF', help: 'the pull request' },
+    limit: { type: 'string', default: String(MAX_BODY), arg: 'CHARS', help: 'the longest comment body' },
+  },
+  example: 'tsx cli/review-comment.ts --dir cdktf.out/review --base origin/main',
+  exits: ['the comment was written whole', 'the comment had to be cut (it says so at the top)'],
+  inventory: false,
 });
 const dir = String(options.values.dir);
 const base = options.values.base;

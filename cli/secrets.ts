@@ -20,8 +20,20 @@ const USAGE =
   'usage: npm run secrets -- list | show KEY | set KEY (value on stdin) | generate | rekey | rotate KEY [--identity FILE] [--store DIR] [--inventory DIR]';
 
 const options = commonOptions(process.argv.slice(2), {
-  identity: { type: 'string' },
-  store: { type: 'string' },
+  name: 'secrets',
+  summary:
+    'The encrypted secrets store: list (names, scopes, recipients; never values), show, set (value on stdin), generate, rekey, rotate.',
+  args: 'list | show KEY | set KEY | generate | rekey | rotate KEY',
+  options: {
+    identity: {
+      type: 'string',
+      arg: 'FILE',
+      help: 'the key that decrypts (default: $SECRETS_IDENTITY, $SECRETS_IDENTITY_KEY, ~/.ssh/id_ed25519)',
+    },
+    store: { type: 'string', arg: 'DIR', help: 'the secrets store (default: secrets/ beside the inventory)' },
+  },
+  example: 'npm run secrets -- generate',
+  exits: ['done', 'the inventory or the store is not valid, or a secret could not be read or written'],
 });
 const [command, key] = options.positionals;
 const say = (line: string): void => void process.stdout.write(`${line}\n`);

@@ -1,13 +1,25 @@
 // `npm run simulator -- [--world FILE] [SCHEMA.json ...]`: keeps the test provider running for terraform or cdktf by hand.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { startSimulator } from '../providers/simulator/server.ts';
 import { pinnedSchemaFiles } from '../providers/simulator/pinned.ts';
+import { commonOptions } from './args.ts';
 
-const { values, positionals } = parseArgs({
-  args: process.argv.slice(2),
-  options: { world: { type: 'string', default: 'cdktf.out/simulated-world.json' } },
-  allowPositionals: true,
+const { values, positionals } = commonOptions(process.argv.slice(2), {
+  name: 'simulator',
+  summary:
+    'Serves the pinned provider schemas to terraform (plugin protocol 6) until stopped, and prints the TF_REATTACH_PROVIDERS line that points terraform or cdktf at it.',
+  args: '[SCHEMA.json...]',
+  inventory: false,
+  options: {
+    world: {
+      type: 'string',
+      default: 'cdktf.out/simulated-world.json',
+      arg: 'FILE',
+      help: 'where the simulated resources are kept between runs',
+    },
+  },
+  example: 'npm run --silent simulator -- --world /tmp/world.json',
+  exits: ['stopped by Ctrl-C or SIGTERM', 'a schema file cannot be read or the server cannot start'],
 });
 const simulator = await startSimulator({
   schemaFiles: positionals.length > 0 ? positionals : pinnedSchemaFiles(),

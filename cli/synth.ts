@@ -6,9 +6,25 @@ import { inventorySummary } from './report.ts';
 import { synthOrExit } from './synth-run.ts';
 
 const options = commonOptions(process.argv.slice(2), {
-  out: { type: 'string', default: 'cdktf.out' },
-  quiet: { type: 'boolean', default: false },
-  timing: { type: 'boolean', default: false },
+  name: 'synth',
+  summary:
+    'Validates the inventory, synthesizes every stack and artifact into the output folder, and prints a summary per stack.',
+  options: {
+    out: {
+      type: 'string',
+      default: 'cdktf.out',
+      arg: 'DIR',
+      help: 'the output folder (replaced as a whole)',
+    },
+    quiet: { type: 'boolean', default: false, help: 'print nothing but errors' },
+    timing: {
+      type: 'boolean',
+      default: false,
+      help: 'print the work time without start-up on stderr (for npm run bench)',
+    },
+  },
+  example: 'npm run synth -- --out /tmp/out',
+  exits: ['written', 'the inventory has errors or a backend setting is bad; nothing written'],
 });
 const started = performance.now();
 const say = (line: string): void => {

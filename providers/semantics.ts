@@ -6,8 +6,8 @@
 // and the form in which it reads a value back. Every entry names the file and line it was read from.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { sourceFile } from '../stacks/node-module.ts';
 
 /** `proxmoxtf/resource/user.go:144`: where in the provider's source, at the pinned tag. */
 const source = z.string().regex(/^[\w./-]+\.go:\d+$/, { error: 'is not FILE.go:LINE' });
@@ -144,7 +144,8 @@ export type Validator = z.infer<typeof validatorSchema>;
 export type ResourceSemantics = z.infer<typeof resourceSemanticsSchema>;
 export type SemanticsFile = z.infer<typeof semanticsFileSchema>;
 
-const PROVIDERS = dirname(fileURLToPath(import.meta.url));
+// The JSON files stay beside the sources: a compiled copy in dist/ reads them there too.
+const PROVIDERS = dirname(sourceFile(import.meta.url, './semantics.ts'));
 
 export function readSemanticsFile(file: string): SemanticsFile {
   const parsed = semanticsFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));

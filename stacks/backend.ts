@@ -13,6 +13,17 @@ export type BackendKind = 'local' | 's3' | 'pg';
 export class BackendConfigError extends Error {}
 
 /**
+ * The folder the local backend keeps its state in, beside the synth output (`terraform.state/` next to
+ * `cdktf.out/`): synth and the cdktf CLI replace the output folder wholesale, and state inside it was lost.
+ */
+export const LOCAL_STATE_DIR = 'terraform.state';
+
+/** A stack's local state file as Terraform reads it, relative to the stack's folder `<out>/stacks/<stack>/`. */
+export function localStatePath(stackName: string): string {
+  return `../../../${LOCAL_STATE_DIR}/${stackName}.tfstate`;
+}
+
+/**
  * Reads INFRA_BACKEND and its settings from the environment. Credentials are never read here:
  * Terraform takes them from PG_CONN_STR or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY itself,
  * so they never reach the synthesized JSON.
@@ -25,7 +36,7 @@ export function configureBackend(
   const kind = env.INFRA_BACKEND ?? 'local';
   switch (kind) {
     case 'local':
-      new LocalBackend(stack, { path: `terraform.${stackName}.tfstate` });
+      new LocalBackend(stack, { path: localStatePath(stackName) });
       return 'local';
     case 'pg':
       // conn_str is left out on purpose: the pg backend then reads PG_CONN_STR at plan time.

@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Model } from '../model/derive.ts';
 import {
   artifacts,
@@ -13,6 +12,7 @@ import {
   synthDnsApp,
   synthForgeApp,
 } from './app.ts';
+import { nodeModuleArgs } from './node-module.ts';
 import type { StackJson } from './stack-json.ts';
 
 export interface StackSummary {
@@ -63,14 +63,14 @@ export async function synthesize(
       for (let i = 0; i < clusters.length; i += size) chunks.push(clusters.slice(i, i + size));
       mkdirSync(scratch, { recursive: true });
       // The children derive the model from the inventory themselves (it holds no functions to pass along),
-      // and take the cloud-configs already rendered.
-      const inventoryFile = join(scratch, 'inventory.json');
-      writeFileSync(
-        inventoryFile,
-        JSON.stringify({ inventory: model.inventory, cloudConfigs: Object.fromEntries(cloudConfigs) }),
-      );
-      await runPool(chunks, parallel, (chunk) => synthInChild(inventoryFile, chunk, apps, env));
-      rmSync(inventoryFile);
+      // and take the cloud-configs already rendered: each only its own clusters' VMs', in a file of its own
+      // (all of them in one JSON string exceeded V8's string length at 100x the example).
+      const inventoryJson = JSON.stringify(model.inventory);
+      await runPool(chunks.entries(), parallel, ([i, chunk]) => {
+        const file = join(scratch, `input-${i}.json`);
+        writeChildInput(file, inventoryJson, chunk, model, cloudConfigs);
+        return synthInChild(file, chunk, apps, env).finally(() => rmSync(file, { force: true }));
+      });
     }
 
     // `_dns` cannot clash with a cluster's app directory: cluster names start with a letter.
@@ -115,6 +115,24 @@ export async function synthesize(
   }
 }
 
+/** The input of one child: the inventory, and the cloud-configs of its clusters' VMs only. */
+function writeChildInput(
+  file: string,
+  inventoryJson: string,
+  clusters: readonly string[],
+  model: Model,
+  cloudConfigs: ReadonlyMap<string, string>,
+): void {
+  const own = new Set(clusters);
+  const configs = model.inventory.vms
+    .filter((vm) => own.has(vm.cluster) && cloudConfigs.has(vm.name))
+    .map((vm) => [vm.name, cloudConfigs.get(vm.name)!] as const);
+  writeFileSync(
+    file,
+    `{"inventory":${inventoryJson},"cloudConfigs":${JSON.stringify(Object.fromEntries(configs))}}`,
+  );
+}
+
 function summarize(outdir: string): StackSummary[] {
   const stacksDir = join(outdir, 'stacks');
   return readdirSync(stacksDir)
@@ -131,18 +149,19 @@ function summarize(outdir: string): StackSummary[] {
 
 /** Runs `task` over `items` with at most `parallel` running at once; rejects on the first failure. */
 async function runPool<T>(
-  items: readonly T[],
+  items: Iterable<T>,
   parallel: number,
   task: (item: T) => Promise<void>,
 ): Promise<void> {
+  const queue = [...items];
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
+    while (next < queue.length) {
+      const item = queue[next++] as T;
       await task(item);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(parallel, queue.length) }, lane));
 }
 
 /** Synthesizes some clusters in a child process (stacks/synth-child.ts) that exits, and so frees, afterwards. */
@@ -155,14 +174,7 @@ function synthInChild(
   return new Promise((done, fail) => {
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        fileURLToPath(new URL('./synth-child.ts', import.meta.url)),
-        inventoryFile,
-        apps,
-        ...clusters,
-      ],
+      [...nodeModuleArgs(import.meta.url, './synth-child'), inventoryFile, apps, ...clusters],
       { env, stdio: ['ignore', 'inherit', 'pipe'] },
     );
     let stderr = '';

@@ -56,7 +56,7 @@ describe('the dns stack of the fixture organisation', () => {
   it('sends its updates to the primary, pins hashicorp/dns 3.6.1 and holds no TSIG setting', () => {
     expect(stack.provider.dns).toEqual([{ update: [{ server: '2001:db8:1::53' }] }]);
     expect(stack.terraform.required_providers.dns).toEqual({ source: 'hashicorp/dns', version: '3.6.1' });
-    expect(stack.terraform.backend).toEqual({ local: { path: 'terraform.dns.tfstate' } });
+    expect(stack.terraform.backend).toEqual({ local: { path: '../../../terraform.state/dns.tfstate' } });
     const text = JSON.stringify(stack);
     expect(text).not.toMatch(/key_(name|secret|algorithm)|hmac/);
   });

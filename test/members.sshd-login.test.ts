@@ -1,10 +1,10 @@
 // A real login: a real sshd on 127.0.0.1 with the account, keys and sshd drop-in rendered into a VM's cloud-config
-// accepts alice's key; after `offboard` and re-rendering it refuses it. Runs as root only (it creates the account
-// on this machine, as cloud-init would on the VM, and removes it afterwards).
+// accepts alice's key; after `offboard` and re-rendering it refuses it. Runs as root only; the account is made
+// as cloud-init would make it on the VM, but in the lab's copy of the account files, and sshd runs in a network
+// namespace of its own: nothing on the machine changes, and two runs side by side do not meet.
 import { deriveModel } from '../model/derive.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,18 +15,11 @@ import { loadInventory } from '../model/load.ts';
 import { addMember, removeMember } from '../members/edit.ts';
 import { applyMembersEdit } from '../members/membership.ts';
 import { FIXTURE_TODAY, fixtureOrg } from './helpers/members.ts';
+import { Lab, labUnavailable } from './helpers/netns.ts';
 
 const USER = 'alice';
 const VM = 'git';
-const root = process.getuid?.() === 0;
-const sshd = '/usr/sbin/sshd';
-const why = !root
-  ? 'not root: the test must create the login account on this machine'
-  : !existsSync(sshd)
-    ? 'openssh-server is not installed'
-    : spawnSync('getent', ['passwd', USER]).status === 0
-      ? `a user "${USER}" already exists on this machine`
-      : undefined;
+const why = labUnavailable();
 if (why) process.stdout.write(`members.sshd-login: skipped: ${why}\n`);
 
 interface CloudUser {
@@ -50,22 +43,12 @@ function cloudConfig(inventory: Inventory): CloudConfig {
   ) as CloudConfig;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
-
 describe.skipIf(why !== undefined)('a real sshd login with the rendered account', () => {
-  let dir: string;
+  let lab: Lab;
+  let ns: string;
   let keysDir: string;
   let inventoryDir: string;
-  let port: number;
-  let createdGroup = false;
+  let accounts: string;
   const work = mkdtempSync(join(tmpdir(), 'sshd-login-'));
   const key = join(work, 'alice');
 
@@ -78,17 +61,29 @@ describe.skipIf(why !== undefined)('a real sshd login with the rendered account'
   }
 
   function login(): { status: number; out: string } {
-    const r = spawnSync(
+    const argv = lab.command(ns, {}, [
       'ssh',
-      [
-        ...['-i', key, '-p', String(port), '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes'],
-        ...['-o', 'StrictHostKeyChecking=no', '-o', `UserKnownHostsFile=${join(work, 'known_hosts')}`],
-        `${USER}@127.0.0.1`,
-        'id -un',
-      ],
-      { encoding: 'utf8', timeout: 20_000 },
-    );
+      ...['-i', key, '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes'],
+      ...['-o', 'StrictHostKeyChecking=no', '-o', `UserKnownHostsFile=${join(work, 'known_hosts')}`],
+      `${USER}@127.0.0.1`,
+      'id -un',
+    ]);
+    const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 20_000 });
     return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+  }
+
+  /** Creates the account the way cloud-init does from the rendered entry (groups, shell, locked password), in
+   * the lab's copy of the account files: the machine's own never change. */
+  function createAccount(rendered: CloudUser): void {
+    const existing = readFileSync(join(accounts, 'etc/group'), 'utf8');
+    for (const group of rendered.groups ?? [])
+      if (!new RegExp(`^${group}:`, 'm').test(existing))
+        execFileSync('groupadd', ['--prefix', accounts, group]);
+    execFileSync('useradd', [
+      ...['--prefix', accounts, '-M', '-s', rendered.shell ?? '/bin/sh'],
+      ...['-G', (rendered.groups ?? []).join(','), USER],
+    ]);
+    if (rendered.lock_passwd) execFileSync('usermod', ['--prefix', accounts, '-L', USER]);
   }
 
   beforeAll(async () => {
@@ -111,66 +106,36 @@ describe.skipIf(why !== undefined)('a real sshd login with the rendered account'
     );
     if (!added.after) throw new Error(added.errors.map((e) => e.message).join('\n'));
 
-    // sshd refuses key files under a world-writable directory (StrictModes), such as /tmp: use /run.
-    dir = mkdtempSync('/run/sshd-login-test-');
-    keysDir = join(dir, 'keys');
-    mkdirSync(keysDir);
-    chmodSync(dir, 0o755);
-    chmodSync(keysDir, 0o755);
-    const rendered = renderKeys(added.after);
-    // Create the account the way cloud-init does from the rendered user entry: its groups, shell, locked password.
-    for (const group of rendered!.groups ?? []) {
-      if (spawnSync('getent', ['group', group]).status !== 0) {
-        execFileSync('groupadd', [group]);
-        if (group === 'members') createdGroup = true;
-      }
-    }
-    execFileSync('useradd', [
-      '-M',
-      '-s',
-      rendered!.shell ?? '/bin/sh',
-      '-G',
-      (rendered!.groups ?? []).join(','),
-      USER,
-    ]);
-    if (rendered!.lock_passwd) execFileSync('passwd', ['-l', USER], { stdio: 'ignore' });
+    // sshd refuses key files under a world-writable directory (StrictModes), such as /tmp: the lab is in /run.
+    lab = new Lab();
+    ns = lab.namespace('vm');
+    keysDir = join(lab.dir, 'keys');
+    mkdirSync(keysDir, { mode: 0o755 });
+    accounts = lab.accounts('accounts');
+    createAccount(renderKeys(added.after)!);
 
     const dropIn = cloudConfig(added.after).write_files.find(
       (f) => f.path === '/etc/ssh/sshd_config.d/10-baseline.conf',
     )!;
-    writeFileSync(join(dir, '10-baseline.conf'), dropIn.content);
-    port = await freePort();
-    mkdirSync('/run/sshd', { recursive: true });
-    // Debian's sshd defaults (UsePAM yes), the VM's rendered drop-in, and this test's address, keys and files.
-    writeFileSync(
-      join(dir, 'sshd_config'),
+    writeFileSync(join(lab.dir, '10-baseline.conf'), dropIn.content);
+    // Debian's sshd defaults (UsePAM yes), the VM's rendered drop-in, and this test's address, keys and files;
+    // the account exists only inside the daemon's mount namespace.
+    await lab.sshd(
+      ns,
+      'vm',
       [
-        `Include ${join(dir, '10-baseline.conf')}`,
-        `ListenAddress 127.0.0.1:${port}`,
+        `Include ${join(lab.dir, '10-baseline.conf')}`,
+        'ListenAddress 127.0.0.1:22',
         `HostKey ${join(work, 'host')}`,
-        `PidFile ${join(dir, 'sshd.pid')}`,
         `AuthorizedKeysFile ${keysDir}/%u`,
         'UsePAM yes',
-        '',
-      ].join('\n'),
+      ],
+      Object.fromEntries(['passwd', 'group', 'shadow'].map((f) => [`/etc/${f}`, join(accounts, 'etc', f)])),
     );
-    execFileSync(sshd, ['-t', '-f', join(dir, 'sshd_config')]);
-    execFileSync(sshd, ['-f', join(dir, 'sshd_config'), '-E', join(dir, 'sshd.log')]);
-    for (let i = 0; i < 50 && !existsSync(join(dir, 'sshd.pid')); i++)
-      await new Promise((r) => setTimeout(r, 100));
   }, 60_000);
 
   afterAll(() => {
-    if (dir && existsSync(join(dir, 'sshd.pid'))) {
-      try {
-        process.kill(Number(readFileSync(join(dir, 'sshd.pid'), 'utf8').trim()));
-      } catch {
-        // Already gone.
-      }
-    }
-    spawnSync('userdel', [USER]);
-    if (createdGroup) spawnSync('groupdel', ['members']);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    lab?.close();
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -188,7 +153,7 @@ describe.skipIf(why !== undefined)('a real sshd login with the rendered account'
     expect(r.status).toBe(255);
     expect(r.out).toContain('Permission denied (publickey)');
     // The account itself stays (its files are kept); only the keys went.
-    expect(spawnSync('getent', ['passwd', USER]).status).toBe(0);
+    expect(readFileSync(join(accounts, 'etc/passwd'), 'utf8')).toMatch(new RegExp(`^${USER}:`, 'm'));
     expect(
       loadInventory(inventoryDir, { today: FIXTURE_TODAY }).inventory?.members.map((m) => m.user),
     ).toEqual(['ada', 'bob', 'cy']);

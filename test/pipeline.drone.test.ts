@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { startSimulator, type Simulator } from '../providers/simulator/server.ts';
 import { editObject, readWorld } from '../providers/simulator/state.ts';
+import { LOCAL_STATE_DIR } from '../stacks/backend.ts';
 import { run, terraformEnv } from '../providers/simulator/terraform.ts';
 import { POSTGRES_MISSING, type Postgres, startPostgres } from './helpers/postgres.ts';
 import { PINNED, TERRAFORM_MISSING } from './helpers/terraform.ts';
@@ -63,7 +64,11 @@ describe.skipIf(TERRAFORM_MISSING ?? POSTGRES_MISSING)('the pipelines of .drone.
     // inventory so the whole pipeline takes seconds; the pipeline writes cdktf.out/ here.
     ws = mkdtempSync(join(tmpdir(), 'drone-'));
     for (const entry of readdirSync('.')) {
-      if (['cdktf.out', 'inventory', '.git'].includes(entry) || entry.startsWith('cdktf.out.')) continue;
+      if (
+        ['cdktf.out', 'inventory', '.git', LOCAL_STATE_DIR].includes(entry) ||
+        entry.startsWith('cdktf.out.')
+      )
+        continue;
       symlinkSync(resolve(entry), join(ws, entry));
     }
     cpSync(resolve('test/fixtures/inventory/base'), join(ws, 'inventory'), { recursive: true });

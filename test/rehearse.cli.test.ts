@@ -1,5 +1,5 @@
 // The laptop flow and the rehearsal command: `cdktf plan|deploy STACK` and `npm run rehearse`, run as a person runs them.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { startSimulator, type Simulator } from '../providers/simulator/server.ts
 import { rehearseStack } from '../providers/simulator/rehearse.ts';
 import { readWorld } from '../providers/simulator/state.ts';
 import { findTerraform, run, terraformEnv } from '../providers/simulator/terraform.ts';
+import { LOCAL_STATE_DIR } from '../stacks/backend.ts';
 import { PINNED, TERRAFORM_MISSING } from './helpers/terraform.ts';
 
 const FIXTURE = 'test/fixtures/inventory/base';
@@ -54,7 +55,8 @@ describe.skipIf(TERRAFORM_MISSING)('the cdktf CLI against the simulator (the lap
     // A checkout whose inventory is the small fixture organisation, so cdktf synthesizes it in seconds.
     ws = mkdtempSync(join(tmpdir(), 'cdktf-cli-'));
     for (const entry of readdirSync('.')) {
-      if (['cdktf.out', 'inventory'].includes(entry) || entry.startsWith('cdktf.out.')) continue;
+      if (['cdktf.out', 'inventory', LOCAL_STATE_DIR].includes(entry) || entry.startsWith('cdktf.out.'))
+        continue;
       symlinkSync(resolve(entry), join(ws, entry));
     }
     symlinkSync(resolve(FIXTURE), join(ws, 'inventory'));
@@ -95,4 +97,17 @@ describe.skipIf(TERRAFORM_MISSING)('the cdktf CLI against the simulator (the lap
     });
     expect(again.code, again.stdout).toBe(0);
   }, 180_000);
+
+  it('a second cdktf deploy after a fresh synth finds the state beside cdktf.out and changes nothing', async () => {
+    // Synth replaces cdktf.out wholesale; the state of the deploy above must survive it.
+    const state = join(ws, LOCAL_STATE_DIR, 'cluster-solo.tfstate');
+    expect(existsSync(state)).toBe(true);
+    const second = await cdktf('deploy', 'cluster-solo', '--auto-approve');
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(plain(second.stdout)).not.toMatch(/already exists|[1-9]\d* added/);
+    const plan = await cdktf('plan', 'cluster-solo', '--skip-synth');
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    expect(plain(plan.stdout)).toMatch(/No changes/);
+    expect(Object.keys(readWorld(join(ws, 'world.json')).endpoints)).toHaveLength(1);
+  }, 240_000);
 });

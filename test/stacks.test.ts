@@ -280,9 +280,9 @@ describe('ClusterStack on the fixture organisation', () => {
 describe('state backends', () => {
   const inventory = fixtureInventory();
 
-  it('keeps state locally by default, one file per stack', () => {
+  it('keeps state locally by default, one file per stack in terraform.state/ beside the synth output', () => {
     expect(synthCluster(inventory, 'solo').terraform.backend).toEqual({
-      local: { path: 'terraform.cluster-solo.tfstate' },
+      local: { path: '../../../terraform.state/cluster-solo.tfstate' },
     });
   });
 

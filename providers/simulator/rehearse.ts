@@ -1,6 +1,7 @@
 // A deploy rehearsed with the real terraform against the simulator: per stack init, validate, plan, gate, apply, plan again.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { nodeModuleArgs, sourceFile } from '../../stacks/node-module.ts';
 import { startSimulator } from './server.ts';
 import { run, type RunResult, terraformEnv } from './terraform.ts';
 
@@ -37,7 +38,7 @@ export interface RehearseOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-const REPO = resolve(import.meta.dirname, '../..');
+const REPO = sourceFile(import.meta.url, '../..');
 
 const tail = (r: RunResult): string =>
   `${r.stdout}\n${r.stderr}`
@@ -132,9 +133,7 @@ async function rehearseWith(
   const gate = await run(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      join(REPO, 'cli/deploy-gate.ts'),
+      ...nodeModuleArgs(import.meta.url, '../../cli/deploy-gate'),
       join(dir, 'plan.json'),
       '--stack',
       stack,

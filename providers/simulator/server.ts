@@ -1,13 +1,13 @@
 // The simulator: serves pinned provider schemas to the real terraform over plugin protocol 6 (gRPC), with TF_REATTACH_PROVIDERS.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { pinnedSemantics, type ResourceSemantics } from '../semantics.ts';
 import { apiFindings, type Finding, readBack, storedWithDefaults, validateConfig } from './behaviour.ts';
 import { importObject } from './import.ts';
+import { sourceFile } from '../../stacks/node-module.ts';
 import { conformToBlock, fillComputed, objectId } from './objects.ts';
 import { planChange, type PathStep } from './plan.ts';
 import { protoSchema, readSchemaFile, type SchemaBlock, type ServedProvider } from './schema.ts';
@@ -50,7 +50,7 @@ const onAttribute = (f: Finding): Diagnostic => ({
 const dynamic = (v: Value): { msgpack: Uint8Array } => ({ msgpack: encodeValue(v) });
 
 // Parsed once per process: the proto is small, so this costs a few milliseconds.
-const definition = protoLoader.loadSync(join(dirname(fileURLToPath(import.meta.url)), 'tfplugin6.proto'), {
+const definition = protoLoader.loadSync(sourceFile(import.meta.url, './tfplugin6.proto'), {
   keepCase: true,
   longs: Number,
   enums: String,

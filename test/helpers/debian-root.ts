@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { holdLock } from './lock.ts';
 
 /** Why the real-root tests cannot run here, or undefined when they can. */
 export function rootUnavailable(): string | undefined {
@@ -63,6 +64,19 @@ export function debianRoot(packages: readonly string[], downloaded: readonly str
   const dir = join(cache, `bookworm-${key}`);
   if (existsSync(join(dir, 'etc', 'debian_version'))) return { dir };
   mkdirSync(cache, { recursive: true });
+  // One build per root on the machine: a second run waits for the first one's build instead of building the
+  // same root beside it for minutes; the kernel drops the lock if the builder dies.
+  const release = holdLock(`${dir}.lock`);
+  try {
+    if (existsSync(join(dir, 'etc', 'debian_version'))) return { dir };
+    return buildRoot(dir, list, later);
+  } finally {
+    release();
+  }
+}
+
+/** Builds the root into a scratch folder beside `dir` and renames it into place. */
+function buildRoot(dir: string, list: readonly string[], later: readonly string[]): CachedRoot {
   const scratch = `${dir}.tmp-${process.pid}`;
   rmSync(scratch, { recursive: true, force: true });
   const started = performance.now();
@@ -75,6 +89,24 @@ export function debianRoot(packages: readonly string[], downloaded: readonly str
           '--skip=cleanup/apt/cache',
         ]
       : [];
+  try {
+    buildInto(scratch, list, download);
+  } catch (err) {
+    // A failed build leaves nothing behind in the cache (a half-built root is hundreds of MB).
+    rmSync(scratch, { recursive: true, force: true });
+    throw err;
+  }
+  try {
+    renameSync(scratch, dir);
+  } catch (e) {
+    // Another run built the same root meanwhile (same key, same content): keep theirs, drop ours.
+    if (!existsSync(join(dir, 'etc', 'debian_version'))) throw e;
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return { dir, builtSeconds: (performance.now() - started) / 1000 };
+}
+
+function buildInto(scratch: string, list: readonly string[], download: readonly string[]): void {
   execFileSync(
     'mmdebstrap',
     [
@@ -90,14 +122,6 @@ export function debianRoot(packages: readonly string[], downloaded: readonly str
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  try {
-    renameSync(scratch, dir);
-  } catch (e) {
-    // Another run built the same root meanwhile (same key, same content): keep theirs, drop ours.
-    if (!existsSync(join(dir, 'etc', 'debian_version'))) throw e;
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  return { dir, builtSeconds: (performance.now() - started) / 1000 };
 }
 
 /**

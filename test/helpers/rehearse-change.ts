@@ -11,7 +11,9 @@ export async function rehearseChange(
   before: object,
   after: object,
 ): Promise<{ first: StackRehearsal; second: StackRehearsal }> {
-  const dir = mkdtempSync(join(tmpdir(), `rehearse-${stack}-`));
+  const work = mkdtempSync(join(tmpdir(), `rehearse-${stack}-`));
+  // The output one level down: the local state lands beside it (terraform.state/), inside this run's folder.
+  const dir = join(work, 'out');
   const options = {
     synthDir: dir,
     stacks: [stack],
@@ -31,6 +33,6 @@ export async function rehearseChange(
     const second = await rehearseStack(stack, options);
     return { first, second };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
   }
 }
