@@ -23,9 +23,9 @@ export const borgRepo = defineKind({
   packages: ['borgbackup'],
   ssh: { groups: ['borg'] },
   setup: () => ({
-    // `borg serve` runs through its shell; the keys' command= restricts what it may do.
-    users: [{ name: 'borg', home: '/srv/borg', shell: '/bin/sh', groups: ['borg'], system: true }],
-    groups: ['borg'],
+    // `borg serve` runs through its shell; the keys' command= restricts what it may do. useradd makes its
+    // group of the same name (sshd's AllowGroups names it).
+    users: [{ name: 'borg', home: '/srv/borg', shell: '/bin/sh', system: true }],
     directories: [
       { path: '/srv/borg', mode: '0700', owner: 'borg:borg' },
       { path: '/srv/borg/.ssh', mode: '0700', owner: 'borg:borg' },
