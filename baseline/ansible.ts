@@ -212,9 +212,17 @@ function userTasks(model: VmModel): Task[] {
   return tasks;
 }
 
-/** The Debian packages. */
+/** The Debian packages, after the answers to the questions they ask when they are installed. */
 function packageTasks(model: VmModel): Task[] {
-  const tasks: Task[] = [];
+  const tasks: Task[] = model.debconf.map((d) => ({
+    name: `Answer ${d.question} for ${d.package}`,
+    'ansible.builtin.debconf': {
+      name: d.package,
+      question: d.question,
+      vtype: d.type,
+      value: literal(d.value),
+    },
+  }));
   if (model.packages.length > 0) {
     tasks.push({
       name: 'Debian packages',

@@ -137,7 +137,8 @@ export function nftablesConf(rules: readonly FirewallRule[], forward: boolean): 
 export function firewallPart(rules: readonly FirewallRule[], forward: boolean): Part {
   return {
     name: `firewall: nftables, default deny, ${rules.length} inbound rules`,
-    packages: ['nftables'],
+    // nft reads protocol names (`ipv6-icmp`) from /etc/protocols, which netbase ships.
+    packages: ['nftables', 'netbase'],
     files: [
       {
         path: '/etc/nftables.conf',

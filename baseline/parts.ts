@@ -1,5 +1,5 @@
 // A part of the baseline: the packages, users, files, services and commands one concern adds to a VM.
-import type { WriteFile } from '../services/types.ts';
+import type { DebconfAnswer, WriteFile } from '../services/types.ts';
 import type { SecretFile } from './secret-files.ts';
 
 export interface CloudUser {
@@ -110,6 +110,8 @@ export interface Part {
   readonly once?: readonly OnceCommand[];
   /** Upstream apt repositories, set up before their packages are installed. */
   readonly repositories?: readonly AptRepository[];
+  /** Answers to the questions of packages, given before any package is installed (runcmd gives them too). */
+  readonly debconf?: readonly DebconfAnswer[];
   /** Commands the playbook runs on every converge, after the files (only in convergeOnly parts). */
   readonly commands?: readonly ConvergeCommand[];
   /** Files whose content is a secret from the store: only the playbook writes them, with no_log. */
@@ -119,6 +121,11 @@ export interface Part {
    * nginx), or cloud-init has a module of its own for it (chrony through `ntp:`).
    */
   readonly convergeOnly?: true;
+}
+
+/** One word for the shell, whatever the text holds. */
+export function shellWord(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 /** A shell one-liner as a runcmd entry (for redirections and `||`). */

@@ -1,4 +1,4 @@
-// The services part of a VM's cloud-config: their Debian packages, upstream repositories, files and commands.
+// The services part of a VM's model: their Debian packages, upstream repositories, files, accounts and commands.
 import type { Vm } from '../inventory/vms.schema.ts';
 import type { ServiceInstance } from '../services/instances.ts';
 import type { UpstreamRepo } from '../services/types.ts';
@@ -8,8 +8,11 @@ import {
   type CloudUser,
   type Command,
   generated,
+  type OnceCommand,
   type Part,
   sh,
+  shellWord,
+  type VmDirectory,
   type VmFile,
 } from './parts.ts';
 
@@ -24,13 +27,56 @@ function sourcesFile(repo: UpstreamRepo, vm: Vm): string {
   return generated('#', `${lines.join('\n')}\n`);
 }
 
+/** What the kinds set up beyond packages, as model fields, and the first-boot commands that do the same. */
+function setupOf(own: readonly ServiceInstance[]): Required<
+  Pick<Part, 'files' | 'groups' | 'users' | 'directories' | 'once' | 'debconf'>
+> & {
+  before: Command[];
+  after: Command[];
+} {
+  const setups = own.flatMap((i) => (i.def.setup ? [i.def.setup(i.ctx)] : []));
+  const debconf = setups.flatMap((s) => s.debconf ?? []);
+  const users: CloudUser[] = setups.flatMap((s) =>
+    (s.users ?? []).map((u) => ({
+      name: u.name,
+      ...(u.system ? { system: true } : {}),
+      homedir: u.home,
+      ...(u.groups ? { groups: [...u.groups] } : {}),
+      shell: u.shell,
+      lock_passwd: true as const,
+      ...(u.keys ? { ssh_authorized_keys: [...u.keys] } : {}),
+    })),
+  );
+  const directories: VmDirectory[] = setups.flatMap((s) => s.directories ?? []);
+  const once: OnceCommand[] = setups.flatMap((s) => s.once ?? []);
+  const before: Command[] = debconf.map((d) =>
+    sh(`echo ${shellWord(`${d.package} ${d.question} ${d.type} ${d.value}`)} | debconf-set-selections`),
+  );
+  const after: Command[] = [
+    ...directories.map((d) => {
+      const [owner, group] = (d.owner ?? 'root:root').split(':');
+      return ['install', '-d', '-m', d.mode, '-o', owner!, '-g', group ?? owner!, d.path];
+    }),
+    ...once.map((o) => [...o.argv]),
+  ];
+  return {
+    files: setups.flatMap((s) => s.files ?? []),
+    groups: [...new Set(setups.flatMap((s) => s.groups ?? []))],
+    users,
+    directories,
+    once,
+    debconf,
+    before,
+    after,
+  };
+}
+
 export function servicesPart(vm: Vm, instances: readonly ServiceInstance[]): Part | undefined {
   const own = instances.filter((i) => i.vm.name === vm.name);
   if (own.length === 0 && vm.extra_packages.length === 0) return undefined;
   const packages = own.flatMap((i) => i.def.packages);
-  const files: VmFile[] = own.flatMap((i) => i.def.cloudInit?.(i.ctx).files ?? []);
-  const before: Command[] = own.flatMap((i) => i.def.cloudInit?.(i.ctx).before ?? []);
-  const after: Command[] = own.flatMap((i) => i.def.cloudInit?.(i.ctx).runcmd ?? []);
+  const { before, after, files: setupFiles, ...setup } = setupOf(own);
+  const files: VmFile[] = [...setupFiles];
 
   const repos = new Map<string, UpstreamRepo>();
   for (const i of own) if (i.def.upstream) repos.set(i.def.upstream.id, i.def.upstream);
@@ -78,6 +124,7 @@ export function servicesPart(vm: Vm, instances: readonly ServiceInstance[]): Par
     ...(users.length > 0 ? { users } : {}),
     services: own.flatMap((i) => i.def.units ?? []),
     files,
+    ...setup,
     runcmd: [...before, ...upstream, ...after],
     ...(repositories.length > 0 ? { repositories } : {}),
   };

@@ -7,13 +7,14 @@
 import type { Inventory } from '../inventory/inventory.ts';
 import type { Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
+import type { DebconfAnswer } from '../services/types.ts';
 import { backupPart, backupPlan } from './backup.ts';
 import { type FirewallRule, firewallPart, vmFirewallRules } from './firewall.ts';
 import { membersPart } from './members.ts';
 import { monitoringPart } from './monitoring.ts';
 import { certificatesPart } from './certificates.ts';
 import { knotPart } from './knot.ts';
-import { proxyPart } from './nginx.ts';
+import { proxyPart, staticSitesPart } from './nginx.ts';
 import { prosodyPart } from './prosody.ts';
 import { postgresqlPart } from './postgresql.ts';
 import { databasesPart } from './postgresql-roles.ts';
@@ -54,6 +55,8 @@ export interface VmModel {
   readonly once: readonly OnceCommand[];
   /** Upstream apt repositories (Synapse, Jitsi, Collabora) and their packages. */
   readonly repositories: readonly AptRepository[];
+  /** What packages ask at install time, answered before the playbook installs them. */
+  readonly debconf: readonly DebconfAnswer[];
   /** What the playbook runs on every converge after the files (PostgreSQL roles and databases). */
   readonly commands: readonly ConvergeCommand[];
   /** Files whose content comes from the secrets store at converge time (the playbook only). */
@@ -100,6 +103,8 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   if (knot) parts.push(knot);
   const prosody = prosodyPart(vm, services.instances);
   if (prosody) parts.push(prosody);
+  const sites = staticSitesPart(vm, services.instances);
+  if (sites) parts.push(sites);
   const proxy = proxyPart(model, vm);
   if (proxy) parts.push(proxy);
   const certificates = certificatesPart(model, vm);
@@ -169,6 +174,7 @@ export function modelFromParts(
     commands: parts.flatMap((p) => p.commands ?? []),
     secretFiles: parts.flatMap((p) => p.secretFiles ?? []),
     repositories: parts.flatMap((p) => p.repositories ?? []),
+    debconf: parts.flatMap((p) => p.debconf ?? []),
     firewall,
     runcmd: parts.flatMap((p) => p.runcmd ?? []),
   };

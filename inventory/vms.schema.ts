@@ -1,7 +1,7 @@
 // Schema of inventory/vms.yaml: every virtual machine, where it runs and what it runs.
 import { portRange, portRangeText } from './ports.ts';
 import { z } from 'zod';
-import { gib, ipv4Address, ipv6Address, name } from './common.ts';
+import { gib, ipv4Address, ipv6Address, name, sshPublicKeyList } from './common.ts';
 import { comment, notes, storageId } from './grammars.ts';
 import { domainName, sourcePrefix, timeWindow } from './org.schema.ts';
 
@@ -41,6 +41,8 @@ export const serviceInstanceSchema = z.union(
         server_name: domainName.optional(),
         /** The VM whose PostgreSQL holds this instance's database. @default the first in the same site */
         db: name.optional(),
+        /** Outside partners of an SFTP drop: one chrooted upload account each, logging in with these keys. */
+        partners: z.array(z.strictObject({ name, keys: sshPublicKeyList.min(1) })).optional(),
       })
       // Parameters are kind-specific: services/check.ts reports unknown ones with a did-you-mean.
       .catchall(z.unknown()),

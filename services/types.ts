@@ -47,6 +47,12 @@ export interface WebSpec {
   readonly health: { readonly path: string; readonly expect?: string };
   /** The proxy must pass WebSocket upgrades. */
   readonly websockets?: boolean;
+  /** Static files the VM's own nginx serves on `port` for the web names (behind the proxies). */
+  readonly root?: string;
+  /** Largest request body the proxy passes (uploads, Git pushes), in MiB. @default 1 (nginx's own limit) */
+  readonly maxBodyMiB?: number;
+  /** Seconds the proxy waits for the application's answer (long polls, big uploads). @default 60 (nginx's) */
+  readonly timeoutSeconds?: number;
   /**
    * First label of the public name when vms.yaml gives no `domain` (`git` makes git.example.org); a
    * proxied name cannot be the VM's own FQDN, which points at the VM. @default the VM's FQDN
@@ -64,6 +70,57 @@ export interface DnsRecord {
   readonly value: string;
   /** Which service instance wants it, e.g. `prosody on xmpp`. */
   readonly for: string;
+}
+
+/**
+ * A name outside the instance's web names that other servers are sent to (by an SRV record or a
+ * `.well-known` document) and that the proxies of its site must answer for: Matrix federation arrives at
+ * the proxies with `Host: <server name>`.
+ */
+export interface Delegation {
+  /** The delegated name (the Matrix server name), fully qualified. */
+  readonly name: string;
+  /** Path prefixes the proxies pass to the instance's VM, and the port they go to there. */
+  readonly proxy: readonly { readonly path: string; readonly port: number }[];
+  /** Fixed JSON documents the proxies answer themselves (`/.well-known/matrix/server`). */
+  readonly documents: readonly { readonly path: string; readonly json: string }[];
+}
+
+/** A question a package asks when it is installed, answered beforehand through debconf. */
+export interface DebconfAnswer {
+  readonly package: string;
+  readonly question: string;
+  readonly type: 'string' | 'select' | 'boolean';
+  readonly value: string;
+}
+
+/**
+ * What a kind sets up on its VM beyond packages and units, on first boot and on every converge alike:
+ * both renderers take it from here, so a service added to a running VM gets the same as a new VM.
+ */
+export interface KindSetup {
+  readonly files?: readonly WriteFile[];
+  /** Answers its packages need before they are installed. */
+  readonly debconf?: readonly DebconfAnswer[];
+  /** Groups it needs. */
+  readonly groups?: readonly string[];
+  /** System accounts it needs (the borg repository's owner, SFTP partners). */
+  readonly users?: readonly {
+    readonly name: string;
+    readonly home: string;
+    readonly shell: string;
+    readonly groups?: readonly string[];
+    readonly system?: true;
+    readonly keys?: readonly string[];
+  }[];
+  /** Directories with their owner (`user:group`) and mode, made after the accounts. */
+  readonly directories?: readonly { readonly path: string; readonly mode: string; readonly owner?: string }[];
+  /** Commands run once after the packages, skipped while `creates` exists. */
+  readonly once?: readonly {
+    readonly name: string;
+    readonly argv: readonly string[];
+    readonly creates: string;
+  }[];
 }
 
 /** A check beyond the generic ones (web health, TLS expiry and port checks are derived for every kind). */
@@ -146,7 +203,7 @@ export interface WriteFile {
 export type CertificateConsumer = 'nginx' | 'prosody' | 'postfix' | 'dovecot' | 'coturn' | 'mumble';
 
 /** Instance parameters a kind accepts in vms.yaml (`{ kind: gitea, domain: ... }`). */
-export type Param = 'domain' | 'aliases' | 'list_domains' | 'server_name' | 'db' | 'primary';
+export type Param = 'domain' | 'aliases' | 'list_domains' | 'server_name' | 'db' | 'primary' | 'partners';
 
 export interface ServiceKind {
   /** Name used in vms.yaml. */
@@ -193,14 +250,10 @@ export interface ServiceKind {
   /** systemd units the VM keeps enabled for it (the playbook enables them on running VMs). @default none */
   readonly units?: readonly string[];
   readonly upstream?: UpstreamRepo;
-  /** Files and commands cloud-init adds for this kind. */
-  readonly cloudInit?: (ctx: InstanceContext) => {
-    readonly files?: readonly WriteFile[];
-    /** Commands run before the upstream packages are installed (debconf answers). */
-    readonly before?: readonly (readonly string[])[];
-    /** Commands run after every package is installed. */
-    readonly runcmd?: readonly (readonly string[])[];
-  };
+  /** Files, accounts, directories, debconf answers and one-off commands of this kind (both renderers). */
+  readonly setup?: (ctx: InstanceContext) => KindSetup;
+  /** Names other servers are sent to that the proxies must answer for (Matrix federation). */
+  readonly delegations?: (ctx: InstanceContext) => readonly Delegation[];
   /** What sshd must allow for it: more login groups, TCP forwarding (a jump host). */
   readonly ssh?: { readonly groups?: readonly string[]; readonly forwarding?: true };
   /** Kinds that must exist somewhere in the organisation for this one to work. */

@@ -2,25 +2,20 @@
 // modes, users, `sshd -t`, `nft -c`, `nginx -t`; a second run changes nothing; an inventory change (mumble
 // added, a port and a web service removed) changes exactly that. Skipped with a printed reason where the
 // tools or root are missing (.ci/run installs them and CI runs as root).
-import { spawn } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderAnsible } from '../baseline/ansible.ts';
 import { convergeModel, type VmModel } from '../baseline/vm-model.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { loadInventory } from '../model/load.ts';
 import { deriveModel } from '../model/derive.ts';
+import {
+  convergeRoots,
+  failedHosts,
+  type RunResult,
+  writeChrootPlaybooks,
+} from './helpers/converge-roots.ts';
 import {
   debianRoot,
   hostRoot,
@@ -60,99 +55,11 @@ function models(inventory: Inventory): Map<string, VmModel> {
 
 /** Writes the playbooks and an inventory that reaches each host's root through the chroot connection. */
 function writePlaybooks(inventory: Inventory, dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-  const byVm = models(inventory);
-  for (const [path, text] of renderAnsible(deriveModel(inventory), [...byVm.values()])) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  const hosts = HOSTS.map(
-    (h) =>
-      `    ${h}:\n      ansible_connection: community.general.chroot\n      ansible_host: ${join(work, 'roots', h)}\n      ansible_python_interpreter: /usr/bin/python3`,
-  );
-  writeFileSync(join(dir, 'chroot.yml'), `all:\n  hosts:\n${hosts.join('\n')}\n`);
+  writeChrootPlaybooks(deriveModel(inventory), [...models(inventory).values()], root, dir);
 }
 
-interface RunResult {
-  readonly status: number;
-  /** Per host: the names of the tasks (and handlers) that reported a change. */
-  readonly changed: Map<string, string[]>;
-  readonly stats: Record<string, { changed: number; failures: number; unreachable: number }>;
-  readonly seconds: number;
-  readonly output: string;
-}
-
-interface JsonReport {
-  plays: { tasks: { task: { name: string }; hosts: Record<string, { changed?: boolean }> }[] }[];
-  stats: RunResult['stats'];
-}
-
-/** One ansible-playbook per host, side by side, as `npm run converge` runs them: a failure stays with its host. */
-async function converge(dir: string, hosts: readonly string[]): Promise<RunResult> {
-  const started = performance.now();
-  const runs = await Promise.all(hosts.map((h) => convergeOne(dir, h)));
-  const changed = new Map<string, string[]>();
-  const stats: RunResult['stats'] = {};
-  for (const run of runs) {
-    for (const [h, names] of run.changed) changed.set(h, names);
-    Object.assign(stats, run.stats);
-  }
-  return {
-    status: Math.max(...runs.map((r) => r.status)),
-    changed,
-    stats,
-    seconds: (performance.now() - started) / 1000,
-    output: runs.map((r) => r.output).join('\n'),
-  };
-}
-
-function convergeOne(dir: string, host: string): Promise<RunResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(
-      'ansible-playbook',
-      ['-i', join(dir, 'chroot.yml'), join(dir, 'vms', `${host}.yml`)],
-      {
-        env: {
-          ...process.env,
-          ANSIBLE_STDOUT_CALLBACK: 'json',
-          ANSIBLE_NOCOLOR: '1',
-          ANSIBLE_PIPELINING: '1',
-          ANSIBLE_RETRY_FILES_ENABLED: '0',
-        },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('error', fail);
-    child.once('exit', (code) => {
-      let report: JsonReport;
-      try {
-        report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as JsonReport;
-      } catch {
-        fail(new Error(`ansible-playbook printed no JSON report for ${host}:\n${stdout}\n${stderr}`));
-        return;
-      }
-      const changed = new Map<string, string[]>();
-      for (const play of report.plays) {
-        for (const task of play.tasks) {
-          for (const [h, result] of Object.entries(task.hosts)) {
-            if (result.changed) changed.set(h, [...(changed.get(h) ?? []), task.task.name]);
-          }
-        }
-      }
-      done({ status: code ?? 1, changed, stats: report.stats, seconds: 0, output: `${stdout}${stderr}` });
-    });
-  });
-}
-
-function failures(run: RunResult): string {
-  return Object.entries(run.stats)
-    .filter(([, s]) => s.failures > 0 || s.unreachable > 0)
-    .map(([h]) => h)
-    .join(', ');
-}
+const converge = (dir: string, hosts: readonly string[]): Promise<RunResult> => convergeRoots(dir, hosts);
+const failures = failedHosts;
 
 const root = (host: string): string => join(work, 'roots', host);
 let first: RunResult;

@@ -58,6 +58,52 @@ describe('playbooks and cloud-configs render one model', () => {
     }
   });
 
+  it('does everything else cloud-init does too: groups, accounts, debconf answers, directories', () => {
+    let answers = 0;
+    for (const vm of debian) {
+      const cloud = parse(renderCloudConfig(exampleModel, vm)) as {
+        groups?: string[];
+        users: { name: string; homedir?: string }[];
+        runcmd: string[][];
+      };
+      const tasks = tasksOf(renderPlaybook(convergeModel(exampleModel, vm)));
+      const directories = new Set(
+        tasks.flatMap((t) => {
+          const file = t['ansible.builtin.file'] as { path: string; state: string } | undefined;
+          return file?.state === 'directory' ? [file.path] : [];
+        }),
+      );
+      const groups = tasks.find((t) => t.name === 'Groups')?.loop as string[] | undefined;
+      for (const g of cloud.groups ?? []) expect(groups, `${vm.name}: group ${g}`).toContain(g);
+      for (const u of cloud.users) {
+        const user = tasks.find((t) => t.name === `User ${u.name}`)?.['ansible.builtin.user'] as
+          { home: string } | undefined;
+        expect(user, `${vm.name}: user ${u.name}`).toBeDefined();
+        if (u.homedir) expect(user?.home).toBe(u.homedir);
+      }
+      for (const cmd of cloud.runcmd) {
+        const script = cmd.join(' ');
+        const debconf = /^sh -c echo '(\S+) (\S+) (\S+) (.*)' \| debconf-set-selections$/.exec(script);
+        if (debconf) {
+          answers++;
+          const [, pkg, question, type, value] = debconf;
+          const task = tasks.find((t) => t.name === `Answer ${question} for ${pkg}`);
+          expect(task?.['ansible.builtin.debconf'], script).toEqual({
+            name: pkg,
+            question,
+            vtype: type,
+            value,
+          });
+        }
+        if (cmd[0] === 'install' && cmd[1] === '-d')
+          for (const path of cmd.slice(cmd.indexOf('-m') + 2).filter((a) => a.startsWith('/')))
+            expect(directories.has(path), `${vm.name}: ${script}`).toBe(true);
+      }
+    }
+    // Synapse and Jitsi are in the example: their answers are there to compare.
+    expect(answers).toBeGreaterThanOrEqual(3);
+  });
+
   it('names every task and uses only builtin modules', () => {
     for (const vm of debian) {
       for (const task of tasksOf(renderPlaybook(convergeModel(exampleModel, vm)))) {

@@ -22,10 +22,13 @@ export const borgRepo = defineKind({
   backup: { paths: [], none: true },
   packages: ['borgbackup'],
   ssh: { groups: ['borg'] },
-  cloudInit: () => ({
-    runcmd: [
-      ['sh', '-c', 'id borg || adduser --system --group --home /srv/borg --shell /bin/sh borg'],
-      ['install', '-d', '-m', '0700', '-o', 'borg', '-g', 'borg', '/srv/borg', '/srv/borg/.ssh'],
+  setup: () => ({
+    // `borg serve` runs through its shell; the keys' command= restricts what it may do. useradd makes its
+    // group of the same name (sshd's AllowGroups names it).
+    users: [{ name: 'borg', home: '/srv/borg', shell: '/bin/sh', system: true }],
+    directories: [
+      { path: '/srv/borg', mode: '0700', owner: 'borg:borg' },
+      { path: '/srv/borg/.ssh', mode: '0700', owner: 'borg:borg' },
     ],
   }),
   dependsOn: [],

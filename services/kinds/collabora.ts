@@ -21,6 +21,9 @@ export const collabora = defineKind({
     defaultName: 'office',
     health: { path: '/hosting/discovery', expect: 'wopi-discovery' },
     websockets: true,
+    // Documents go up whole; an editing session is one WebSocket held for hours.
+    maxBodyMiB: 100,
+    timeoutSeconds: 36000,
   },
   params: ['domain', 'aliases'],
   backup: { paths: ['/etc/coolwsd'] },
@@ -34,12 +37,19 @@ export const collabora = defineKind({
     keyFormat: 'gpg',
     packages: ['coolwsd', 'code-brand'],
   },
-  cloudInit: () => ({
-    // The proxy terminates TLS: coolwsd must speak plain HTTP but build https:// URLs.
-    runcmd: [
-      ['coolconfig', 'set', 'ssl.enable', 'false'],
-      ['coolconfig', 'set', 'ssl.termination', 'true'],
-      ['systemctl', 'restart', 'coolwsd'],
+  setup: () => ({
+    // The proxy terminates TLS: coolwsd must speak plain HTTP but build https:// URLs. Done once (the
+    // marker says so): coolwsd.xml is the package's file, edited by coolconfig, not written whole.
+    once: [
+      {
+        name: 'Let coolwsd speak plain HTTP behind the proxy',
+        argv: [
+          'sh',
+          '-c',
+          'coolconfig set ssl.enable false && coolconfig set ssl.termination true && systemctl try-restart coolwsd && touch /etc/coolwsd/.tls-at-proxy',
+        ],
+        creates: '/etc/coolwsd/.tls-at-proxy',
+      },
     ],
   }),
   dependsOn: [],

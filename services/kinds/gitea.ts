@@ -18,7 +18,15 @@ export const gitea = defineKind({
     },
     { proto: 'tcp', port: portRange(2222), reach: 'public', purpose: 'Git over SSH (Gitea built-in server)' },
   ],
-  web: { port: 3000, tls: 'proxy', defaultName: 'git', health: { path: '/api/healthz', expect: 'pass' } },
+  web: {
+    port: 3000,
+    tls: 'proxy',
+    defaultName: 'git',
+    health: { path: '/api/healthz', expect: 'pass' },
+    // Git over HTTPS pushes whole packs, LFS objects and release attachments.
+    maxBodyMiB: 1024,
+    timeoutSeconds: 600,
+  },
   params: ['domain', 'aliases', 'db'],
   backup: {
     paths: ['/etc/gitea', '/var/lib/gitea'],

@@ -43,20 +43,22 @@ export const jitsiMeet = defineKind({
   backup: { paths: ['/etc/jitsi', '/etc/prosody'] },
   packages: ['nginx', 'prosody', 'certbot'],
   upstream: jitsiRepo(['jitsi-meet']),
-  cloudInit: (ctx) => ({
+  setup: (ctx) => ({
     // The packages ask for the public name and the certificate at install time.
-    before: [
-      [
-        'sh',
-        '-c',
-        `echo "jitsi-videobridge2 jitsi-videobridge/jvb-hostname string ${ctx.webNames[0] ?? ctx.fqdn}" | debconf-set-selections`,
-      ],
-      [
-        'sh',
-        '-c',
+    debconf: [
+      {
+        package: 'jitsi-videobridge2',
+        question: 'jitsi-videobridge/jvb-hostname',
+        type: 'string',
+        value: ctx.webNames[0] ?? ctx.fqdn,
+      },
+      {
         // Let's Encrypt needs the name in DNS first: a maintainer runs install-letsencrypt-cert.sh after boot.
-        'echo "jitsi-meet-web-config jitsi-meet/cert-choice select Generate a new self-signed certificate" | debconf-set-selections',
-      ],
+        package: 'jitsi-meet-web-config',
+        question: 'jitsi-meet/cert-choice',
+        type: 'select',
+        value: 'Generate a new self-signed certificate',
+      },
     ],
   }),
   dependsOn: [],

@@ -22,6 +22,9 @@ export const nextcloud = defineKind({
     tls: 'proxy',
     defaultName: 'cloud',
     health: { path: '/status.php', expect: '"installed":true' },
+    // Nextcloud chunks big uploads, but the desktop client and WebDAV send up to its 10 GiB default.
+    maxBodyMiB: 10240,
+    timeoutSeconds: 3600,
   },
   params: ['domain', 'aliases', 'db'],
   backup: {

@@ -16,6 +16,9 @@ export const peertube = defineKind({
     defaultName: 'video',
     health: { path: '/api/v1/config', expect: 'instance' },
     websockets: true,
+    // Video uploads: PeerTube's own nginx sample allows 12G and long transfers.
+    maxBodyMiB: 12288,
+    timeoutSeconds: 3600,
   },
   params: ['domain', 'aliases', 'db'],
   backup: {

@@ -1,7 +1,15 @@
 // Matrix Synapse, the Matrix homeserver: clients and federation both reach it through the proxy on 443.
 import { portRange } from '../../inventory/ports.ts';
-import { defineKind } from '../types.ts';
+import { defineKind, type NameContext } from '../types.ts';
 import { stringParam } from './_helpers.ts';
+
+/** Synapse's federation listener, behind the proxies. */
+const FEDERATION_PORT = 8448;
+
+/** The part after the colon in @user:example.org. */
+function serverName(ctx: Pick<NameContext, 'params' | 'domain'>): string {
+  return stringParam(ctx, 'server_name') ?? ctx.domain;
+}
 
 export const synapse = defineKind({
   kind: 'synapse',
@@ -15,16 +23,24 @@ export const synapse = defineKind({
     { proto: 'tcp', port: portRange(8008), reach: 'proxy', purpose: 'Matrix client API (behind the proxy)' },
     {
       proto: 'tcp',
-      port: portRange(8448),
+      port: portRange(FEDERATION_PORT),
       reach: 'proxy',
       purpose: 'Matrix federation listener (behind the proxy)',
     },
   ],
-  web: { port: 8008, tls: 'proxy', defaultName: 'matrix', health: { path: '/health', expect: 'OK' } },
+  web: {
+    port: 8008,
+    tls: 'proxy',
+    defaultName: 'matrix',
+    health: { path: '/health', expect: 'OK' },
+    // Synapse's own max_upload_size is 50M; sync long-polls for up to 30 s, federation backfill longer.
+    maxBodyMiB: 50,
+    timeoutSeconds: 600,
+  },
   // `server_name`: the part after the colon in @user:example.org (default: the organisation's domain).
   params: ['domain', 'aliases', 'server_name', 'db'],
   dns: (ctx) => {
-    const server = stringParam(ctx, 'server_name') ?? ctx.domain;
+    const server = serverName(ctx);
     const target = ctx.webNames[0] ?? ctx.fqdn;
     return [{ name: `_matrix-fed._tcp.${server}`, type: 'SRV', value: `10 0 443 ${target}` }];
   },
@@ -43,16 +59,34 @@ export const synapse = defineKind({
     keyFormat: 'gpg',
     packages: ['matrix-synapse-py3'],
   },
-  cloudInit: (ctx) => ({
+  setup: (ctx) => ({
     // The package asks for the server name at install time; it cannot be changed later.
-    before: [
-      [
-        'sh',
-        '-c',
-        `echo "matrix-synapse matrix-synapse/server-name string ${stringParam(ctx, 'server_name') ?? ctx.domain}" | debconf-set-selections`,
-      ],
+    debconf: [
+      {
+        package: 'matrix-synapse',
+        question: 'matrix-synapse/server-name',
+        type: 'string',
+        value: serverName(ctx),
+      },
     ],
   }),
   user: 'matrix-synapse',
+  delegations: (ctx) => {
+    const target = ctx.webNames[0] ?? ctx.fqdn;
+    return [
+      {
+        // Federation through the SRV record arrives with `Host: <server name>`.
+        name: serverName(ctx),
+        proxy: [{ path: '/_matrix/', port: FEDERATION_PORT }],
+        documents: [
+          { path: '/.well-known/matrix/server', json: JSON.stringify({ 'm.server': `${target}:443` }) },
+          {
+            path: '/.well-known/matrix/client',
+            json: JSON.stringify({ 'm.homeserver': { base_url: `https://${target}` } }),
+          },
+        ],
+      },
+    ];
+  },
   dependsOn: ['postgresql'],
 });

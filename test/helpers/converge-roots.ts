@@ -1,0 +1,130 @@
+// Runs generated playbooks into Debian roots through Ansible's chroot connection, one ansible-playbook per
+// host side by side (as `npm run converge` runs them), and reports what each task changed.
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { renderAnsible } from '../../baseline/ansible.ts';
+import type { VmModel } from '../../baseline/vm-model.ts';
+import type { Model } from '../../model/derive.ts';
+
+export interface RunResult {
+  readonly status: number;
+  /** Per host: the names of the tasks (and handlers) that reported a change. */
+  readonly changed: Map<string, string[]>;
+  readonly stats: Record<string, { changed: number; failures: number; unreachable: number }>;
+  readonly seconds: number;
+  readonly output: string;
+}
+
+interface JsonReport {
+  plays: { tasks: { task: { name: string }; hosts: Record<string, { changed?: boolean }> }[] }[];
+  stats: RunResult['stats'];
+}
+
+/** Writes the playbooks of these VM models and an inventory that reaches each one's root (`rootOf`). */
+export function writeChrootPlaybooks(
+  model: Model,
+  vms: readonly VmModel[],
+  rootOf: (vm: string) => string,
+  dir: string,
+): void {
+  rmSync(dir, { recursive: true, force: true });
+  for (const [path, text] of renderAnsible(model, vms)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const hosts = vms.map(
+    (vm) =>
+      `    ${vm.name}:\n      ansible_connection: community.general.chroot\n      ansible_host: ${rootOf(vm.name)}\n      ansible_python_interpreter: /usr/bin/python3`,
+  );
+  writeFileSync(join(dir, 'chroot.yml'), `all:\n  hosts:\n${hosts.join('\n')}\n`);
+}
+
+/** Converges each host's playbook in `dir`; `extraArgs` go to every ansible-playbook (`-e @vars.yml`). */
+export async function convergeRoots(
+  dir: string,
+  hosts: readonly string[],
+  extraArgs: readonly string[] = [],
+): Promise<RunResult> {
+  const started = performance.now();
+  const runs = await Promise.all(hosts.map((h) => convergeOne(dir, h, extraArgs)));
+  const changed = new Map<string, string[]>();
+  const stats: RunResult['stats'] = {};
+  for (const run of runs) {
+    for (const [h, names] of run.changed) changed.set(h, names);
+    Object.assign(stats, run.stats);
+  }
+  return {
+    status: Math.max(...runs.map((r) => r.status)),
+    changed,
+    stats,
+    seconds: (performance.now() - started) / 1000,
+    output: runs.map((r) => r.output).join('\n'),
+  };
+}
+
+function changedTasks(report: JsonReport): Map<string, string[]> {
+  const changed = new Map<string, string[]>();
+  for (const play of report.plays) {
+    for (const task of play.tasks) {
+      for (const [h, result] of Object.entries(task.hosts))
+        if (result.changed) changed.set(h, [...(changed.get(h) ?? []), task.task.name]);
+    }
+  }
+  return changed;
+}
+
+function convergeOne(dir: string, host: string, extraArgs: readonly string[]): Promise<RunResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(
+      'ansible-playbook',
+      ['-i', join(dir, 'chroot.yml'), ...extraArgs, join(dir, 'vms', `${host}.yml`)],
+      {
+        env: {
+          ...process.env,
+          ANSIBLE_STDOUT_CALLBACK: 'json',
+          ANSIBLE_NOCOLOR: '1',
+          ANSIBLE_PIPELINING: '1',
+          ANSIBLE_RETRY_FILES_ENABLED: '0',
+        },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('error', fail);
+    child.once('exit', (code) => {
+      let report: JsonReport;
+      try {
+        report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as JsonReport;
+      } catch {
+        fail(new Error(`ansible-playbook printed no JSON report for ${host}:\n${stdout}\n${stderr}`));
+        return;
+      }
+      const output = `${stdout}${stderr}`;
+      done({ status: code ?? 1, changed: changedTasks(report), stats: report.stats, seconds: 0, output });
+    });
+  });
+}
+
+/** The hosts that failed or were unreachable, comma-separated; empty when every host converged. */
+export function failedHosts(run: RunResult): string {
+  return Object.entries(run.stats)
+    .filter(([, s]) => s.failures > 0 || s.unreachable > 0)
+    .map(([h]) => h)
+    .join(', ');
+}
+
+/** Runs every cleanup, even after one failed (a mount left behind would outlive the test); rethrows the first. */
+export function runCleanups(cleanups: readonly (() => void)[]): void {
+  const failed: unknown[] = [];
+  for (const cleanup of cleanups) {
+    try {
+      cleanup();
+    } catch (error) {
+      failed.push(error);
+    }
+  }
+  if (failed.length > 0) throw failed[0];
+}
