@@ -14,6 +14,7 @@ import { monitoringPart } from './monitoring.ts';
 import { knotPart } from './knot.ts';
 import { proxyPart } from './nginx.ts';
 import { prosodyPart } from './prosody.ts';
+import { type ReleaseInstall, releaseParts } from './releases.ts';
 import { postgresqlPart } from './postgresql.ts';
 import { databasesPart } from './postgresql-roles.ts';
 import { fqdn } from '../inventory/names.ts';
@@ -51,6 +52,8 @@ export interface VmModel {
   readonly once: readonly OnceCommand[];
   /** Upstream apt repositories (Synapse, Jitsi, Collabora) and their packages. */
   readonly repositories: readonly AptRepository[];
+  /** Upstream releases the playbook installs (baseline/releases.ts). */
+  readonly releases: readonly ReleaseInstall[];
   /** What the playbook runs on every converge after the files (PostgreSQL roles and databases). */
   readonly commands: readonly ConvergeCommand[];
   /** The inbound rules of /etc/nftables.conf (and of the Proxmox firewall). */
@@ -95,6 +98,7 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   if (knot) parts.push(knot);
   const prosody = prosodyPart(vm, services.instances);
   if (prosody) parts.push(prosody);
+  parts.push(...releaseParts(model, vm));
   const proxy = proxyPart(model, vm);
   if (proxy) parts.push(proxy);
   const postgres = postgresqlPart(model, vm);
@@ -156,6 +160,7 @@ export function modelFromParts(
     services: unique(parts.flatMap((p) => p.services ?? [])),
     once: parts.flatMap((p) => p.once ?? []),
     commands: parts.flatMap((p) => p.commands ?? []),
+    releases: parts.flatMap((p) => p.releases ?? []),
     repositories: parts.flatMap((p) => p.repositories ?? []),
     firewall,
     runcmd: parts.flatMap((p) => p.runcmd ?? []),
