@@ -12,32 +12,8 @@ import {
 } from '../inventory/releases.schema.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import type { Model } from '../model/derive.ts';
+import type { ReleaseApp } from '../services/types.ts';
 import { generated, type Part, type ReleaseRestart } from './parts.ts';
-
-/** How one application not packaged in Debian runs: its user, its data, its program in the release. */
-export interface ReleaseApp {
-  /** The system user it runs as, owner of its data. */
-  readonly user: string;
-  /** Where it keeps its state: the only path the unit may write (besides its own ReadWritePaths extras). */
-  readonly dataDir: string;
-  /** The program inside /opt/<app>/<version>: the binary's new name, or a path in the unpacked archive. */
-  readonly program: string;
-  /** Arguments after the program. */
-  readonly args: readonly string[];
-  /** Environment of the unit, `NAME=value`. */
-  readonly environment?: readonly string[];
-}
-
-/** The applications installed from releases, by service kind. */
-export const RELEASE_APPS: Readonly<Record<string, ReleaseApp>> = {
-  gitea: {
-    user: 'git',
-    dataDir: '/var/lib/gitea',
-    program: 'gitea',
-    args: ['web', '--config', '/etc/gitea/app.ini', '--work-path', '/var/lib/gitea'],
-    environment: ['USER=git', 'HOME=/var/lib/gitea', 'GITEA_WORK_DIR=/var/lib/gitea'],
-  },
-};
 
 /** One release to install on a VM, as the playbook renders it. */
 export interface ReleaseInstall {
@@ -140,14 +116,16 @@ export function releaseAppPart(app: string, spec: ReleaseApp, release: Release):
   };
 }
 
-/** The releases of the VM's services that Debian does not package; undefined when there are none. */
+/** The releases of the VM's services that Debian does not package, one part per application. */
 export function releaseParts(model: Model, vm: Vm): Part[] {
-  const kinds = new Set(model.services.instances.filter((i) => i.vm.name === vm.name).map((i) => i.kind));
   const parts: Part[] = [];
-  for (const kind of [...kinds].sort()) {
-    const spec = RELEASE_APPS[kind];
-    const release = model.inventory.releases[kind];
-    if (spec && release) parts.push(releaseAppPart(kind, spec, release));
+  const seen = new Set<string>();
+  for (const i of model.services.instances) {
+    if (i.vm.name !== vm.name || !i.def.release || seen.has(i.kind)) continue;
+    seen.add(i.kind);
+    // The catalog's rule release-not-pinned reports a kind that needs a release and has none.
+    const release = model.inventory.releases[i.kind];
+    if (release) parts.push(releaseAppPart(i.kind, i.def.release, release));
   }
-  return parts;
+  return parts.sort((a, b) => a.name.localeCompare(b.name));
 }

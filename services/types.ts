@@ -141,6 +141,20 @@ export interface WriteFile {
 /** Instance parameters a kind accepts in vms.yaml (`{ kind: gitea, domain: ... }`). */
 export type Param = 'domain' | 'aliases' | 'list_domains' | 'server_name' | 'db' | 'primary';
 
+/** How an application installed from an upstream release runs: its user, its data, its program in the release. */
+export interface ReleaseApp {
+  /** The system user it runs as, owner of its data. */
+  readonly user: string;
+  /** Where it keeps its state: the only path its unit may write. */
+  readonly dataDir: string;
+  /** The program inside /opt/<app>/<version>: the binary's new name, or a path in the unpacked archive. */
+  readonly program: string;
+  /** Arguments after the program. */
+  readonly args: readonly string[];
+  /** Environment of the unit, `NAME=value`. */
+  readonly environment?: readonly string[];
+}
+
 export interface ServiceKind {
   /** Name used in vms.yaml. */
   readonly kind: string;
@@ -174,6 +188,8 @@ export interface ServiceKind {
   /** systemd units the VM keeps enabled for it (the playbook enables them on running VMs). @default none */
   readonly units?: readonly string[];
   readonly upstream?: UpstreamRepo;
+  /** Not in Debian: runs from the upstream release pinned in inventory/releases.yaml (baseline/releases.ts). */
+  readonly release?: ReleaseApp;
   /** Files and commands cloud-init adds for this kind. */
   readonly cloudInit?: (ctx: InstanceContext) => {
     readonly files?: readonly WriteFile[];

@@ -20,7 +20,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPlaybook } from '../baseline/ansible.ts';
-import { RELEASE_APPS, type ReleaseApp, releaseAppPart } from '../baseline/releases.ts';
+import { releaseAppPart } from '../baseline/releases.ts';
+import { gitea as giteaKind } from '../services/kinds/gitea.ts';
+import type { ReleaseApp } from '../services/types.ts';
 import { modelFromParts } from '../baseline/vm-model.ts';
 import type { Release } from '../inventory/releases.schema.ts';
 import { loadInventory } from '../model/load.ts';
@@ -71,7 +73,12 @@ function playbook(name: string, gitea: Release, demo: Release): string {
   if (!result.inventory) throw new Error(result.errors.map((e) => e.message).join('\n'));
   const inventory = result.inventory;
   const vm = inventory.vms.find((v) => v.name === 'git')!;
-  const parts = [releaseAppPart('gitea', RELEASE_APPS.gitea!, gitea), releaseAppPart('demo', DEMO, demo)];
+  const parts = [
+    // The bootstrap admin every model has needs its group, which the security part makes on a real VM.
+    { name: 'admin group', groups: [inventory.org.admin.group] },
+    releaseAppPart('gitea', giteaKind.release!, gitea),
+    releaseAppPart('demo', DEMO, demo),
+  ];
   const dir = join(work, name);
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'git.yml');

@@ -25,5 +25,12 @@ export const gitea = defineKind({
     databases: [{ name: 'gitea', user: 'gitea' }],
   },
   packages: ['git', 'git-lfs'],
+  release: {
+    user: 'git',
+    dataDir: '/var/lib/gitea',
+    program: 'gitea',
+    args: ['web', '--config', '/etc/gitea/app.ini', '--work-path', '/var/lib/gitea'],
+    environment: ['USER=git', 'HOME=/var/lib/gitea', 'GITEA_WORK_DIR=/var/lib/gitea'],
+  },
   dependsOn: ['postgresql'],
 });

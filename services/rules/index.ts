@@ -4,6 +4,7 @@ import type { CatalogRule } from './rule.ts';
 import { databaseInAnotherSite } from './database-in-another-site.ts';
 import { portClaimedTwice } from './port-claimed-twice.ts';
 import { publicNameClash } from './public-name-clash.ts';
+import { releaseNotPinned } from './release-not-pinned.ts';
 import { sourcesMissOwnHosts } from './sources-miss-own-hosts.ts';
 import { unknownServiceEntry } from './unknown-service-entry.ts';
 import { unmetServiceNeed } from './unmet-service-need.ts';
@@ -15,4 +16,5 @@ export const CATALOG_RULES: readonly CatalogRule[] = [
   publicNameClash,
   sourcesMissOwnHosts,
   databaseInAnotherSite,
+  releaseNotPinned,
 ];
