@@ -1,20 +1,9 @@
 // Schema of inventory/releases.yaml: the upstream release each application not packaged in Debian runs, pinned by version, URL and checksum.
 import { z } from 'zod';
-import { sha512 } from './images.schema.ts';
+import { hexDigest, sha512 } from './images.schema.ts';
 
 /** A SHA-256 digest as `sha256sum` and the upstream's `.sha256` files print it. */
-export const sha256 = z.string().superRefine((text, ctx) => {
-  if (/^[0-9a-f]{64}$/.test(text)) return;
-  const problem = /[^0-9a-fA-F]/.test(text)
-    ? 'has characters other than hexadecimal digits'
-    : text.length !== 64
-      ? `has ${text.length} hexadecimal digits`
-      : 'has upper-case digits';
-  ctx.addIssue({
-    code: 'custom',
-    message: `is not a SHA-256 checksum: it ${problem}; expected 64 lower-case hexadecimal digits, as in the release's .sha256 file`,
-  });
-});
+export const sha256 = hexDigest('SHA-256', 64, "the release's .sha256 file");
 
 /** The application a release is for: the service kind that runs it (`gitea`, `nextcloud`). */
 const appName = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, {

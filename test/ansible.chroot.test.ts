@@ -2,7 +2,6 @@
 // modes, users, `sshd -t`, `nft -c`, `nginx -t`; a second run changes nothing; an inventory change (mumble
 // added, a port and a web service removed) changes exactly that. Skipped with a printed reason where the
 // tools or root are missing (.ci/run installs them and CI runs as root).
-import { spawn } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -22,6 +21,7 @@ import type { Inventory } from '../inventory/inventory.ts';
 import { loadInventory } from '../model/load.ts';
 import { deriveModel } from '../model/derive.ts';
 import { debianRoot, hostRoot, inRoot, rootUnavailable, startPostgresInRoot } from './helpers/debian-root.ts';
+import { runPlaybook } from './helpers/playbook.ts';
 
 const UNAVAILABLE = rootUnavailable();
 if (UNAVAILABLE) console.warn(`skipping the Ansible real-root tests: ${UNAVAILABLE}`);
@@ -75,19 +75,16 @@ interface RunResult {
   readonly output: string;
 }
 
-interface JsonReport {
-  plays: { tasks: { task: { name: string }; hosts: Record<string, { changed?: boolean }> }[] }[];
-  stats: RunResult['stats'];
-}
-
 /** One ansible-playbook per host, side by side, as `npm run converge` runs them: a failure stays with its host. */
 async function converge(dir: string, hosts: readonly string[]): Promise<RunResult> {
   const started = performance.now();
-  const runs = await Promise.all(hosts.map((h) => convergeOne(dir, h)));
+  const runs = await Promise.all(
+    hosts.map((h) => runPlaybook(join(dir, 'chroot.yml'), join(dir, 'vms', `${h}.yml`))),
+  );
   const changed = new Map<string, string[]>();
   const stats: RunResult['stats'] = {};
   for (const run of runs) {
-    for (const [h, names] of run.changed) changed.set(h, names);
+    for (const [h, names] of run.changedByHost) changed.set(h, names);
     Object.assign(stats, run.stats);
   }
   return {
@@ -97,47 +94,6 @@ async function converge(dir: string, hosts: readonly string[]): Promise<RunResul
     seconds: (performance.now() - started) / 1000,
     output: runs.map((r) => r.output).join('\n'),
   };
-}
-
-function convergeOne(dir: string, host: string): Promise<RunResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(
-      'ansible-playbook',
-      ['-i', join(dir, 'chroot.yml'), join(dir, 'vms', `${host}.yml`)],
-      {
-        env: {
-          ...process.env,
-          ANSIBLE_STDOUT_CALLBACK: 'json',
-          ANSIBLE_NOCOLOR: '1',
-          ANSIBLE_PIPELINING: '1',
-          ANSIBLE_RETRY_FILES_ENABLED: '0',
-        },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('error', fail);
-    child.once('exit', (code) => {
-      let report: JsonReport;
-      try {
-        report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as JsonReport;
-      } catch {
-        fail(new Error(`ansible-playbook printed no JSON report for ${host}:\n${stdout}\n${stderr}`));
-        return;
-      }
-      const changed = new Map<string, string[]>();
-      for (const play of report.plays) {
-        for (const task of play.tasks) {
-          for (const [h, result] of Object.entries(task.hosts)) {
-            if (result.changed) changed.set(h, [...(changed.get(h) ?? []), task.task.name]);
-          }
-        }
-      }
-      done({ status: code ?? 1, changed, stats: report.stats, seconds: 0, output: `${stdout}${stderr}` });
-    });
-  });
 }
 
 function failures(run: RunResult): string {

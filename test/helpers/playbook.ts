@@ -5,10 +5,14 @@ import { join } from 'node:path';
 
 export interface PlaybookRun {
   readonly status: number;
-  /** Names of the tasks (and handlers) that reported a change. */
+  /** Names of the tasks (and handlers) that reported a change, on any host. */
   readonly changed: readonly string[];
+  /** The same per host. */
+  readonly changedByHost: ReadonlyMap<string, string[]>;
   /** Names of the tasks that failed. */
   readonly failed: readonly string[];
+  /** ansible-playbook's own tally per host. */
+  readonly stats: Record<string, { changed: number; failures: number; unreachable: number }>;
   readonly output: string;
 }
 
@@ -16,6 +20,7 @@ interface JsonReport {
   plays: {
     tasks: { task: { name: string }; hosts: Record<string, { changed?: boolean; failed?: boolean }> }[];
   }[];
+  stats: PlaybookRun['stats'];
 }
 
 /** An inventory in `dir` that reaches `host` as the root at `root` through the chroot connection. */
@@ -58,14 +63,25 @@ export function runPlaybook(
         return;
       }
       const changed: string[] = [];
+      const changedByHost = new Map<string, string[]>();
       const failed: string[] = [];
       for (const play of report.plays)
         for (const task of play.tasks)
-          for (const result of Object.values(task.hosts)) {
-            if (result.changed) changed.push(task.task.name);
+          for (const [host, result] of Object.entries(task.hosts)) {
+            if (result.changed) {
+              changed.push(task.task.name);
+              changedByHost.set(host, [...(changedByHost.get(host) ?? []), task.task.name]);
+            }
             if (result.failed) failed.push(task.task.name);
           }
-      done({ status: code ?? 1, changed, failed, output: `${stdout}${stderr}` });
+      done({
+        status: code ?? 1,
+        changed,
+        changedByHost,
+        failed,
+        stats: report.stats,
+        output: `${stdout}${stderr}`,
+      });
     });
   });
 }
