@@ -4,11 +4,13 @@
 // writes whole files, never lines, and records the files it manages on the VM, so a file the inventory no
 // longer produces (a removed service, a removed virtual host) is deleted on the next run.
 import { Document, Scalar } from 'yaml';
+import { literal, type Task, UNSAFE_TAG } from './ansible-text.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import type { Model } from '../model/derive.ts';
 import { vmSite } from '../services/instances.ts';
 import { MEMBERS_GROUP } from './members.ts';
-import { GENERATED_NOTE, type Reload } from './parts.ts';
+import { GENERATED_NOTE, type Reload, type ReleaseRestart } from './parts.ts';
+import { releaseTasks } from './release-tasks.ts';
 import type { VmModel } from './vm-model.ts';
 
 /** The list of files the last run wrote, kept on the VM so the next run can delete what it no longer writes. */
@@ -16,10 +18,7 @@ export const MANAGED_FILES = '/var/lib/infra-converge/managed-files';
 /** systemd creates it when it boots as PID 1 (sd_booted); absent in a chroot or an image build. */
 const SYSTEMD_BOOTED = '/run/systemd/system';
 
-type Task = Record<string, unknown>;
-
-/** The tag that keeps Ansible from reading `{{ }}`, `{% %}` or `{# #}` in a string as a template. */
-export const UNSAFE_TAG = '!unsafe';
+export { UNSAFE_TAG };
 
 /**
  * A Jinja expression the generator writes itself (`{{ item }}`, a `when:` condition): the only strings of a
@@ -88,14 +87,6 @@ export function isSecretTemplate(text: string): boolean {
   );
 }
 
-/** Text that goes to the VM as it is: `!unsafe` keeps Ansible from reading `{{ }}` in it as a template. */
-function literal(text: string): Scalar {
-  const node = new Scalar(text);
-  node.type = text.includes('\n') ? 'BLOCK_LITERAL' : 'QUOTE_DOUBLE';
-  node.tag = UNSAFE_TAG;
-  return node;
-}
-
 /**
  * The one way a value reaches a generated Ansible file: every string becomes a `!unsafe` literal, except a
  * generator's own Jinja expression. Keys stay plain: they are module and parameter names of this file.
@@ -110,14 +101,14 @@ export function ansibleValue(value: unknown): unknown {
   return value;
 }
 
-/** What each handler does; `reload systemd` only where systemd runs (not in a chroot). */
+/** What each handler does; `reload systemd` and the restarts only where systemd runs (not in a chroot). */
 function handlers(used: ReadonlySet<Reload>): Task[] {
   const service = (name: string, unit: string, state: string): Task => ({
     name,
     'ansible.builtin.systemd_service': { name: unit, state },
   });
   // Files notify what they need (`reload ssh`); each handler listens for it under its own task name.
-  const all: Record<Reload, Task[]> = {
+  const all: Record<Exclude<Reload, ReleaseRestart>, Task[]> = {
     'reload ssh': [service('Reload ssh', 'ssh', 'reloaded')],
     // nft -c already checked the file before it replaced the old one; reloading swaps the table atomically.
     'reload nftables': [service('Reload nftables', 'nftables', 'reloaded')],
@@ -147,8 +138,21 @@ function handlers(used: ReadonlySet<Reload>): Task[] {
       { name: 'Refresh the package lists', 'ansible.builtin.apt': { update_cache: true } },
     ],
   };
-  const order = Object.keys(all) as Reload[];
-  return order.filter((r) => used.has(r)).flatMap((r) => all[r].map((task) => ({ ...task, listen: r })));
+  const order = Object.keys(all) as (keyof typeof all)[];
+  const fixed = order
+    .filter((r) => used.has(r))
+    .flatMap((r) => all[r].map((task) => ({ ...task, listen: r })));
+  // After `reload systemd`, so a new unit file is read before its service restarts.
+  const restarts = [...used]
+    .filter((r): r is ReleaseRestart => r.startsWith('restart release '))
+    .sort()
+    .map((r) => ({
+      name: `Restart ${r.slice('restart release '.length)}`,
+      'ansible.builtin.systemd_service': { name: r.slice('restart release '.length), state: 'restarted' },
+      when: 'infra_systemd_booted.stat.exists',
+      listen: r,
+    }));
+  return [...fixed, ...restarts];
 }
 
 function parentOf(path: string): string {
@@ -520,13 +524,17 @@ export function convergeTasks(model: VmModel): Task[] {
     ...directoryTasks(model),
     ...fileTasks(model),
     ...secretFileTasks(model),
+    ...model.releases.flatMap(releaseTasks),
     ...commandTasks(model),
     ...managedFileTasks(model),
   ];
 }
 
 function usedReloads(model: VmModel): Set<Reload> {
-  return new Set(model.files.flatMap((f) => (f.reload ? [f.reload] : [])));
+  return new Set([
+    ...model.files.flatMap((f) => (f.reload ? [f.reload] : [])),
+    ...model.releases.map((r) => r.restart),
+  ]);
 }
 
 /**

@@ -1,5 +1,6 @@
 // A part of the baseline: the packages, users, files, services and commands one concern adds to a VM.
 import type { DebconfAnswer, WriteFile } from '../services/types.ts';
+import type { ReleaseInstall } from './releases.ts';
 import type { SecretFile } from './secret-files.ts';
 
 export interface CloudUser {
@@ -31,7 +32,12 @@ export type Reload =
   | 'restart postgresql'
   | 'reload knot'
   | 'reload prosody'
-  | 'refresh apt lists';
+  | 'refresh apt lists'
+  /** Restarts the unit of an application installed from a release (baseline/releases.ts). */
+  | ReleaseRestart;
+
+/** The handler of an application installed from a release: `restart release gitea`. */
+export type ReleaseRestart = `restart release ${string}`;
 
 /** A file of the VM: what cloud-init writes at first boot and the playbook keeps in place afterwards. */
 export interface VmFile extends WriteFile {
@@ -116,6 +122,8 @@ export interface Part {
   readonly commands?: readonly ConvergeCommand[];
   /** Files whose content is a secret from the store: only the playbook writes them, with no_log. */
   readonly secretFiles?: readonly SecretFile[];
+  /** Upstream releases to install (only in convergeOnly parts): baseline/releases.ts. */
+  readonly releases?: readonly ReleaseInstall[];
   /**
    * Only the playbook renders this part: it needs what exists only after first boot (certificates for
    * nginx), or cloud-init has a module of its own for it (chrony through `ntp:`).

@@ -16,6 +16,7 @@ import { certificatesPart } from './certificates.ts';
 import { knotPart } from './knot.ts';
 import { proxyPart, staticSitesPart } from './nginx.ts';
 import { prosodyPart } from './prosody.ts';
+import { type ReleaseInstall, releaseParts } from './releases.ts';
 import { postgresqlPart } from './postgresql.ts';
 import { databasesPart } from './postgresql-roles.ts';
 import { replicationPart } from './postgresql-replication.ts';
@@ -57,6 +58,8 @@ export interface VmModel {
   readonly repositories: readonly AptRepository[];
   /** What packages ask at install time, answered before the playbook installs them. */
   readonly debconf: readonly DebconfAnswer[];
+  /** Upstream releases the playbook installs (baseline/releases.ts). */
+  readonly releases: readonly ReleaseInstall[];
   /** What the playbook runs on every converge after the files (PostgreSQL roles and databases). */
   readonly commands: readonly ConvergeCommand[];
   /** Files whose content comes from the secrets store at converge time (the playbook only). */
@@ -105,6 +108,7 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   if (prosody) parts.push(prosody);
   const sites = staticSitesPart(vm, services.instances);
   if (sites) parts.push(sites);
+  parts.push(...releaseParts(model, vm));
   const proxy = proxyPart(model, vm);
   if (proxy) parts.push(proxy);
   const certificates = certificatesPart(model, vm);
@@ -173,6 +177,7 @@ export function modelFromParts(
     once: parts.flatMap((p) => p.once ?? []),
     commands: parts.flatMap((p) => p.commands ?? []),
     secretFiles: parts.flatMap((p) => p.secretFiles ?? []),
+    releases: parts.flatMap((p) => p.releases ?? []),
     repositories: parts.flatMap((p) => p.repositories ?? []),
     debconf: parts.flatMap((p) => p.debconf ?? []),
     firewall,

@@ -16,19 +16,24 @@ export const releaseUrl = z
       'is not a dated release URL; expected https://.../bookworm/20260923-2610/debian-12-genericcloud-amd64-20260923-2610.qcow2 (never latest/ or daily/)',
   });
 
-/** A SHA-512 digest as `sha512sum` and Debian's SHA512SUMS print it. */
-export const sha512 = z.string().superRefine((text, ctx) => {
-  if (/^[0-9a-f]{128}$/.test(text)) return;
-  const problem = /[^0-9a-fA-F]/.test(text)
-    ? 'has characters other than hexadecimal digits'
-    : text.length !== 128
-      ? `has ${text.length} hexadecimal digits`
-      : 'has upper-case digits';
-  ctx.addIssue({
-    code: 'custom',
-    message: `is not a SHA-512 checksum: it ${problem}; expected 128 lower-case hexadecimal digits, as in the release's SHA512SUMS`,
+/** A hexadecimal digest of `digits` lower-case digits; `source` says where a person copies it from. */
+export function hexDigest(name: string, digits: number, source: string): z.ZodString {
+  return z.string().superRefine((text, ctx) => {
+    if (text.length === digits && /^[0-9a-f]+$/.test(text)) return;
+    const problem = /[^0-9a-fA-F]/.test(text)
+      ? 'has characters other than hexadecimal digits'
+      : text.length !== digits
+        ? `has ${text.length} hexadecimal digits`
+        : 'has upper-case digits';
+    ctx.addIssue({
+      code: 'custom',
+      message: `is not a ${name} checksum: it ${problem}; expected ${digits} lower-case hexadecimal digits, as in ${source}`,
+    });
   });
-});
+}
+
+/** A SHA-512 digest as `sha512sum` and Debian's SHA512SUMS print it. */
+export const sha512 = hexDigest('SHA-512', 128, "the release's SHA512SUMS");
 
 export const imageSchema = z.strictObject({
   /** Where Proxmox downloads the image from. */

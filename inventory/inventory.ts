@@ -8,6 +8,7 @@ import { type DnsFile, dnsFileSchema } from './dns.schema.ts';
 import type { InventoryFile } from './rules/rule.ts';
 import { type Finding, sortFindings } from './findings.ts';
 import { type Images, imagesFileSchema } from './images.schema.ts';
+import { type Releases, releasesFileSchema } from './releases.schema.ts';
 import { issueFindings } from './issues.ts';
 import { type Member, membersFileSchema } from './members.schema.ts';
 import { type Role, rolesFileSchema } from './roles.schema.ts';
@@ -29,6 +30,8 @@ export interface Inventory {
   readonly dns?: DnsFile;
   /** The pinned Debian cloud images by release; empty when images.yaml is absent (no Debian VMs). */
   readonly images: Images;
+  /** The pinned upstream releases by application; empty when releases.yaml is absent. */
+  readonly releases: Releases;
   /** People with access (members.yaml); empty when the organisation keeps no members file. */
   readonly members: readonly Member[];
   /** What each role grants (roles.yaml). */
@@ -62,6 +65,12 @@ const FILES: { readonly [K in InventoryFile]: FileSpec } = {
   dns: { file: 'dns.yaml', schema: dnsFileSchema, what: 'DNS zones and records', optional: true },
   // Only needed when a VM runs Debian; rules/os-without-image.ts reports a release no image is pinned for.
   images: { file: 'images.yaml', schema: imagesFileSchema, what: 'an "images:" mapping', optional: true },
+  releases: {
+    file: 'releases.yaml',
+    schema: releasesFileSchema,
+    what: 'a "releases:" mapping',
+    optional: true,
+  },
   members: { file: 'members.yaml', schema: membersFileSchema, what: 'a "members:" list', optional: true },
   roles: {
     file: 'roles.yaml',
@@ -185,6 +194,7 @@ export function parseInventory(dir: string): LoadResult {
     vms: (data.get('vms') as { vms: Vm[] }).vms,
     dns: (data.get('dns') as DnsFile | undefined) ?? dnsFileSchema.parse({}),
     images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
+    releases: (data.get('releases') as { releases: Releases } | undefined)?.releases ?? {},
     members: (data.get('members') as { members: Member[] } | undefined)?.members ?? [],
     roles: (data.get('roles') as { roles: Role[] } | undefined)?.roles ?? [],
   };

@@ -3,6 +3,7 @@ import type { AttributeChange, Counts, Danger, DiffReport, ResourceChange, Stack
 import { splitLines, unifiedDiff } from './line-diff.ts';
 import { code } from './markdown.ts';
 import { MASK } from './mask.ts';
+import { bumpLine } from '../stacks/pinned-releases.ts';
 
 export interface RenderOptions {
   /** What is compared, e.g. `origin/main (1a2b3c4) → working tree`. */
@@ -145,6 +146,11 @@ export function renderText(report: DiffReport, options: RenderOptions): string {
   for (const w of report.protectionWarnings) {
     out.push(`!! WARNING ${w.stack}  ${w.address}: ${w.detail.replaceAll('`', '')}`);
   }
+  if (report.releases.length > 0) {
+    out.push('');
+    out.push('upstream releases (inventory/releases.yaml):');
+    for (const bump of report.releases) out.push(`  ${bumpLine(bump)}`);
+  }
   const changed = report.stacks.filter((s) => s.status !== 'unchanged');
   if (changed.length === 0 && report.artifacts.length === 0) {
     out.push('');
@@ -260,6 +266,12 @@ export function overviewMarkdown(report: DiffReport): { lines: string[]; empty: 
     `**${stackTally(report)}**; resources: ${countsLine(report.counts)}; artifacts: ${artifactTally(report)}.`,
   );
   out.push('');
+  if (report.releases.length > 0) {
+    out.push('**Upstream releases** (`inventory/releases.yaml`):');
+    out.push('');
+    for (const bump of report.releases) out.push(`- ${code(bumpLine(bump))}`);
+    out.push('');
+  }
   if (changed.length === 0 && report.artifacts.length === 0) {
     out.push('No changes in the synthesized output.');
     return { lines: out, empty: true };

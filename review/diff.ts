@@ -1,6 +1,7 @@
 // Compares two synth outputs resource by resource: what is created, updated, replaced or destroyed, and which
 // of those touch a protected resource. Pure: reads nothing, runs nothing; review/synth-output.ts reads the files.
 import type { ProtectedResource } from '../stacks/naming.ts';
+import { PINNED_RELEASES, type ReleaseBump, releaseBumps } from '../stacks/pinned-releases.ts';
 import { pushedRecords, recordLines } from './dns-records.ts';
 import { type UnifiedDiff, unifiedDiff } from './line-diff.ts';
 import { isSensitivePath, isSensitiveValue, maskText } from './mask.ts';
@@ -77,6 +78,8 @@ export interface Danger {
 export interface DiffReport {
   readonly stacks: readonly StackDiff[];
   readonly artifacts: readonly ArtifactChange[];
+  /** Upstream releases bumped, rolled back, pinned or dropped (inventory/releases.yaml). */
+  readonly releases: readonly ReleaseBump[];
   /** Protected resources that would be destroyed or replaced; `--fail-on-destroy` fails on these. */
   readonly protectedDestroys: readonly Danger[];
   /** Protected resources that lose their protection or their stack: shown as loudly, but not destroyed yet. */
@@ -149,6 +152,10 @@ export function diffSynthOutputs(
   return {
     stacks,
     artifacts: diffArtifacts(base, head),
+    releases: releaseBumps(
+      base.artifacts.get(PINNED_RELEASES)?.text,
+      head.artifacts.get(PINNED_RELEASES)?.text,
+    ),
     protectedDestroys,
     protectionWarnings,
     counts,

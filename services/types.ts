@@ -205,6 +205,20 @@ export type CertificateConsumer = 'nginx' | 'prosody' | 'postfix' | 'dovecot' | 
 /** Instance parameters a kind accepts in vms.yaml (`{ kind: gitea, domain: ... }`). */
 export type Param = 'domain' | 'aliases' | 'list_domains' | 'server_name' | 'db' | 'primary' | 'partners';
 
+/** How an application installed from an upstream release runs: its user, its data, its program in the release. */
+export interface ReleaseApp {
+  /** The system user it runs as, owner of its data. */
+  readonly user: string;
+  /** Where it keeps its state: the only path its unit may write. */
+  readonly dataDir: string;
+  /** The program inside /opt/<app>/<version>: the binary's new name, or a path in the unpacked archive. */
+  readonly program: string;
+  /** Arguments after the program. */
+  readonly args: readonly string[];
+  /** Environment of the unit, `NAME=value`. */
+  readonly environment?: readonly string[];
+}
+
 export interface ServiceKind {
   /** Name used in vms.yaml. */
   readonly kind: string;
@@ -254,6 +268,8 @@ export interface ServiceKind {
   readonly setup?: (ctx: InstanceContext) => KindSetup;
   /** Names other servers are sent to that the proxies must answer for (Matrix federation). */
   readonly delegations?: (ctx: InstanceContext) => readonly Delegation[];
+  /** Not in Debian: runs from the upstream release pinned in inventory/releases.yaml (baseline/releases.ts). */
+  readonly release?: ReleaseApp;
   /** What sshd must allow for it: more login groups, TCP forwarding (a jump host). */
   readonly ssh?: { readonly groups?: readonly string[]; readonly forwarding?: true };
   /** Kinds that must exist somewhere in the organisation for this one to work. */

@@ -13,6 +13,7 @@ import { publishedKeys, renderAccessReport } from '../members/report.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
 import { renderZone } from '../dns/zonefile.ts';
 import { BOOT_IMAGES, bootImagesReport } from './boot-images.ts';
+import { PINNED_RELEASES, pinnedReleasesReport } from './pinned-releases.ts';
 import { ClusterStack, type ClusterStackProps } from './ClusterStack.ts';
 import { DnsStack } from './DnsStack.ts';
 import { ForgeStack } from './ForgeStack.ts';
@@ -110,6 +111,7 @@ export function artifacts(
     for (const zone of dns.zones) files.set(`dns/${zone.name}.zone`, renderZone(zone, dns.ttl.default));
   files.set(PROXMOX_KNOWN_HOSTS, proxmoxKnownHosts(inventory));
   files.set(BOOT_IMAGES, bootImagesReport(inventory));
+  files.set(PINNED_RELEASES, pinnedReleasesReport(inventory));
   files.set('access/access.md', renderAccessReport(inventory));
   for (const [name, text] of publishedKeys(inventory)) files.set(`access/${name}`, text);
   return files;

@@ -6,7 +6,7 @@ import type { SourceFile } from '../source.ts';
 
 /** The inventory's files, as findings name them. */
 export type InventoryFile =
-  'org' | 'sites' | 'networks' | 'clusters' | 'vms' | 'images' | 'dns' | 'members' | 'roles';
+  'org' | 'sites' | 'networks' | 'clusters' | 'vms' | 'images' | 'releases' | 'dns' | 'members' | 'roles';
 
 /** What a rule sees: the inventory as the schemas parsed it, and the files to locate findings in. */
 export interface RuleInput {

@@ -35,5 +35,12 @@ export const gitea = defineKind({
   packages: ['git', 'git-lfs'],
   user: 'git',
   createsUser: true,
+  release: {
+    user: 'git',
+    dataDir: '/var/lib/gitea',
+    program: 'gitea',
+    args: ['web', '--config', '/etc/gitea/app.ini', '--work-path', '/var/lib/gitea'],
+    environment: ['USER=git', 'HOME=/var/lib/gitea', 'GITEA_WORK_DIR=/var/lib/gitea'],
+  },
   dependsOn: ['postgresql'],
 });

@@ -5,6 +5,7 @@ import { databaseInAnotherSite } from './database-in-another-site.ts';
 import { databaseIsReplica } from './database-is-replica.ts';
 import { portClaimedTwice } from './port-claimed-twice.ts';
 import { publicNameClash } from './public-name-clash.ts';
+import { releaseNotPinned } from './release-not-pinned.ts';
 import { sourcesMissOwnHosts } from './sources-miss-own-hosts.ts';
 import { unknownServiceEntry } from './unknown-service-entry.ts';
 import { unmetServiceNeed } from './unmet-service-need.ts';
@@ -17,4 +18,5 @@ export const CATALOG_RULES: readonly CatalogRule[] = [
   sourcesMissOwnHosts,
   databaseInAnotherSite,
   databaseIsReplica,
+  releaseNotPinned,
 ];

@@ -1,0 +1,87 @@
+// Runs one generated playbook against a chroot with ansible-playbook's JSON report: status, changed tasks, output.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface PlaybookRun {
+  readonly status: number;
+  /** Names of the tasks (and handlers) that reported a change, on any host. */
+  readonly changed: readonly string[];
+  /** The same per host. */
+  readonly changedByHost: ReadonlyMap<string, string[]>;
+  /** Names of the tasks that failed. */
+  readonly failed: readonly string[];
+  /** ansible-playbook's own tally per host. */
+  readonly stats: Record<string, { changed: number; failures: number; unreachable: number }>;
+  readonly output: string;
+}
+
+interface JsonReport {
+  plays: {
+    tasks: { task: { name: string }; hosts: Record<string, { changed?: boolean; failed?: boolean }> }[];
+  }[];
+  stats: PlaybookRun['stats'];
+}
+
+/** An inventory in `dir` that reaches `host` as the root at `root` through the chroot connection. */
+export function chrootInventory(dir: string, host: string, root: string): string {
+  const path = join(dir, 'chroot.yml');
+  writeFileSync(
+    path,
+    `all:\n  hosts:\n    ${host}:\n      ansible_connection: community.general.chroot\n      ansible_host: ${root}\n      ansible_python_interpreter: /usr/bin/python3\n`,
+  );
+  return path;
+}
+
+/** ansible-playbook on one playbook; `extra` are more arguments (`-e @vars.yml`). */
+export function runPlaybook(
+  inventory: string,
+  playbook: string,
+  extra: readonly string[] = [],
+): Promise<PlaybookRun> {
+  return new Promise((done, fail) => {
+    const child = spawn('ansible-playbook', ['-i', inventory, playbook, ...extra], {
+      env: {
+        ...process.env,
+        ANSIBLE_STDOUT_CALLBACK: 'json',
+        ANSIBLE_NOCOLOR: '1',
+        ANSIBLE_PIPELINING: '1',
+        ANSIBLE_RETRY_FILES_ENABLED: '0',
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('error', fail);
+    child.once('exit', (code) => {
+      let report: JsonReport;
+      try {
+        report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as JsonReport;
+      } catch {
+        fail(new Error(`ansible-playbook printed no JSON report:\n${stdout}\n${stderr}`));
+        return;
+      }
+      const changed: string[] = [];
+      const changedByHost = new Map<string, string[]>();
+      const failed: string[] = [];
+      for (const play of report.plays)
+        for (const task of play.tasks)
+          for (const [host, result] of Object.entries(task.hosts)) {
+            if (result.changed) {
+              changed.push(task.task.name);
+              changedByHost.set(host, [...(changedByHost.get(host) ?? []), task.task.name]);
+            }
+            if (result.failed) failed.push(task.task.name);
+          }
+      done({
+        status: code ?? 1,
+        changed,
+        changedByHost,
+        failed,
+        stats: report.stats,
+        output: `${stdout}${stderr}`,
+      });
+    });
+  });
+}
