@@ -46,6 +46,16 @@ export const TODAY_OPTION: OptionSpec = {
   help: 'the date memberships are judged on (default: today)',
 };
 
+/** `--store` and `--identity`, shared by the commands that read the secrets store. */
+export const STORE_OPTIONS: ExtraOptions = {
+  identity: {
+    type: 'string',
+    arg: 'FILE',
+    help: 'the key that decrypts the store (default: $SECRETS_IDENTITY, $SECRETS_IDENTITY_KEY, ~/.ssh/id_ed25519)',
+  },
+  store: { type: 'string', arg: 'DIR', help: 'the secrets store (default: secrets/ beside the inventory)' },
+};
+
 const COMMON: ExtraOptions = {
   inventory: { type: 'string', default: 'inventory', arg: 'DIR', help: 'the inventory folder to read' },
   json: { type: 'boolean', default: false, help: 'print machine-readable JSON where the command has it' },

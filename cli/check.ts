@@ -5,7 +5,7 @@ import { storeContext, storeFindings } from '../members/secrets-ops.ts';
 import { defaultStore } from '../members/secrets-store.ts';
 import { deriveModel } from '../model/derive.ts';
 import { loadInventory } from '../model/load.ts';
-import { commonOptions } from './args.ts';
+import { commonOptions, STORE_OPTIONS } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';
 
 const options = commonOptions(process.argv.slice(2), {
@@ -18,7 +18,7 @@ const options = commonOptions(process.argv.slice(2), {
       default: false,
       help: 'print the work time without start-up on stderr (for npm run bench)',
     },
-    store: { type: 'string', arg: 'DIR', help: 'the secrets store (default: secrets/ beside the inventory)' },
+    store: STORE_OPTIONS.store!,
   },
   example: 'npm run check -- --inventory test/fixtures/org',
   exits: ['the inventory is valid (warnings allowed)', 'the inventory has errors'],

@@ -11,7 +11,7 @@ import { convergeWaves } from '../baseline/converge-waves.ts';
 import { fqdn } from '../inventory/names.ts';
 import { loadInventory } from '../model/load.ts';
 import { JUMP_KIND } from '../services/catalog.ts';
-import { commonOptions } from './args.ts';
+import { commonOptions, STORE_OPTIONS } from './args.ts';
 import { secretsForConverge } from './converge-secrets.ts';
 import { inventorySummary, printFindings } from './report.ts';
 import { playbookArgs, shellJoin } from './ssh-command.ts';
@@ -47,12 +47,7 @@ const options = commonOptions(process.argv.slice(2), {
       default: false,
       help: 'print the ansible-playbook commands instead of running them',
     },
-    identity: {
-      type: 'string',
-      arg: 'FILE',
-      help: 'the deploy identity that decrypts the secrets (default: $SECRETS_IDENTITY, $SECRETS_IDENTITY_KEY, ~/.ssh/id_ed25519)',
-    },
-    store: { type: 'string', arg: 'DIR', help: 'the secrets store (default: secrets/ beside the inventory)' },
+    ...STORE_OPTIONS,
   },
   example: 'npm run converge -- --check --diff --limit gitea --known-hosts cdktf.out/known_hosts',
   exits: ['every selected VM converged', 'a VM failed or was skipped, or nothing to converge'],

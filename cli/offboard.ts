@@ -6,7 +6,7 @@ import { changeLines, describeChange } from '../members/describe.ts';
 import { EditError, removeMember } from '../members/edit.ts';
 import { applyMembersEdit, membersFile, membersFileExists } from '../members/membership.ts';
 import { offboardSecrets } from './offboard-secrets.ts';
-import { commonOptions, TODAY_OPTION } from './args.ts';
+import { commonOptions, STORE_OPTIONS, TODAY_OPTION } from './args.ts';
 
 const options = commonOptions(process.argv.slice(2), {
   name: 'offboard',
@@ -15,12 +15,7 @@ const options = commonOptions(process.argv.slice(2), {
   options: {
     user: { type: 'string', arg: 'USER', help: 'the member to remove (required)' },
     today: TODAY_OPTION,
-    identity: {
-      type: 'string',
-      arg: 'FILE',
-      help: 'the deploy identity, to re-encrypt the store (default: $SECRETS_IDENTITY, $SECRETS_IDENTITY_KEY, ~/.ssh/id_ed25519)',
-    },
-    store: { type: 'string', arg: 'DIR', help: 'the secrets store (default: secrets/ beside the inventory)' },
+    ...STORE_OPTIONS,
   },
   example: 'npm run offboard -- --user alice',
   exits: ['removed', 'no such member, or the result does not validate (members.yaml unchanged)'],

@@ -12,7 +12,7 @@ import {
   generateMissing,
 } from '../members/secrets-ops.ts';
 import { decrypt, defaultStore, SecretsError, secretPath } from '../members/secrets-store.ts';
-import { commonOptions } from './args.ts';
+import { commonOptions, STORE_OPTIONS } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';
 import { withIdentity } from './secrets-identity.ts';
 
@@ -25,12 +25,7 @@ const options = commonOptions(process.argv.slice(2), {
     'The encrypted secrets store: list (names, scopes, recipients; never values), show, set (value on stdin), generate, rekey, rotate.',
   args: 'list | show KEY | set KEY | generate | rekey | rotate KEY',
   options: {
-    identity: {
-      type: 'string',
-      arg: 'FILE',
-      help: 'the key that decrypts (default: $SECRETS_IDENTITY, $SECRETS_IDENTITY_KEY, ~/.ssh/id_ed25519)',
-    },
-    store: { type: 'string', arg: 'DIR', help: 'the secrets store (default: secrets/ beside the inventory)' },
+    ...STORE_OPTIONS,
   },
   example: 'npm run secrets -- generate',
   exits: ['done', 'the inventory or the store is not valid, or a secret could not be read or written'],

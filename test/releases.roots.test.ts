@@ -11,7 +11,6 @@ import {
   readFileSync,
   readlinkSync,
   readdirSync,
-  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -26,7 +25,7 @@ import type { ReleaseApp } from '../services/types.ts';
 import { modelFromParts } from '../baseline/vm-model.ts';
 import type { Release } from '../inventory/releases.schema.ts';
 import { loadInventory } from '../model/load.ts';
-import { debianRoot, hostRoot, inRoot, rootUnavailable } from './helpers/debian-root.ts';
+import { debianRoot, hostRoot, inRoot, rootUnavailable, runCleanups } from './helpers/debian-root.ts';
 import { chrootInventory, type PlaybookRun, runPlaybook } from './helpers/playbook.ts';
 
 const UNAVAILABLE = rootUnavailable();
@@ -107,17 +106,8 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  const failed: unknown[] = [];
-  for (const cleanup of cleanups) {
-    try {
-      cleanup();
-    } catch (error) {
-      failed.push(error);
-    }
-  }
   if (server) await new Promise((closed) => server.close(closed));
-  rmSync(work, { recursive: true, force: true });
-  if (failed.length > 0) throw failed[0];
+  runCleanups(cleanups, work);
 });
 
 describe.skipIf(UNAVAILABLE)('pinned releases on a real Debian root', () => {

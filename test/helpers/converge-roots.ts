@@ -116,15 +116,4 @@ export function failedHosts(run: RunResult): string {
     .join(', ');
 }
 
-/** Runs every cleanup, even after one failed (a mount left behind would outlive the test); rethrows the first. */
-export function runCleanups(cleanups: readonly (() => void)[]): void {
-  const failed: unknown[] = [];
-  for (const cleanup of cleanups) {
-    try {
-      cleanup();
-    } catch (error) {
-      failed.push(error);
-    }
-  }
-  if (failed.length > 0) throw failed[0];
-}
+export { runCleanups } from './debian-root.ts';

@@ -205,7 +205,7 @@ export function stopPostgresInRoot(root: string, version: number): void {
 }
 
 /** Runs every cleanup, even after one failed (a mount left behind would outlive the test), then removes `work`. */
-export function runCleanups(cleanups: readonly (() => void)[], work: string): void {
+export function runCleanups(cleanups: readonly (() => void)[], work?: string): void {
   const failed: unknown[] = [];
   for (const cleanup of cleanups) {
     try {
@@ -214,6 +214,6 @@ export function runCleanups(cleanups: readonly (() => void)[], work: string): vo
       failed.push(error);
     }
   }
-  rmSync(work, { recursive: true, force: true });
+  if (work) rmSync(work, { recursive: true, force: true });
   if (failed.length > 0) throw failed[0];
 }
