@@ -149,7 +149,7 @@ function handlers(used: ReadonlySet<Reload>): Task[] {
     .map((r) => ({
       name: `Restart ${r.slice('restart release '.length)}`,
       'ansible.builtin.systemd_service': { name: r.slice('restart release '.length), state: 'restarted' },
-      when: 'infra_systemd_booted.stat.exists',
+      when: SYSTEMD_RUNS,
       listen: r,
     }));
   return [...fixed, ...restarts];

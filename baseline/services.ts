@@ -121,10 +121,11 @@ export function servicesPart(vm: Vm, instances: readonly ServiceInstance[]): Par
   return {
     name: `services: ${own.map((i) => i.kind).join(', ')}`,
     packages: [...packages, ...vm.extra_packages],
-    ...(users.length > 0 ? { users } : {}),
     services: own.flatMap((i) => i.def.units ?? []),
     files,
     ...setup,
+    // After the setup's own accounts, not replaced by them (a spread would drop the release users).
+    users: [...setup.users, ...users],
     runcmd: [...before, ...upstream, ...after],
     ...(repositories.length > 0 ? { repositories } : {}),
   };

@@ -66,6 +66,12 @@ describe('a pull request that changes the review tooling', () => {
     git(repo, 'worktree', 'add', '--quiet', '--detach', '.review-base', 'origin/main');
     for (const link of ['node_modules', '.gen'])
       symlinkSync(join(ROOT, link), join(repo, '.review-base', link));
+    // What npm ci's postinstall does there: main's commands compiled from main's sources into its dist/.
+    const build = spawnSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], {
+      cwd: join(repo, '.review-base'),
+      encoding: 'utf8',
+    });
+    expect(build.status, build.stdout + build.stderr).toBe(0);
     const run = spawnSync('sh', ['-c', `set -e\n${reviewStep().commands.join('\n')}\n`], {
       cwd: repo,
       env: { ...ENV, DRONE_TARGET_BRANCH: 'main', DRONE_COMMIT_SHA: pr },
