@@ -1,8 +1,7 @@
 // Backups: borgmatic pushes the VM's files and its services' database dumps to the Borg repository every night.
 import { stringify } from 'yaml';
 import type { Inventory } from '../inventory/inventory.ts';
-import type { Model } from '../model/derive.ts';
-import { instanceDatabases } from '../model/instance-names.ts';
+import type { BackupPlan } from '../model/backup-plan.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { fqdn } from '../inventory/names.ts';
 import { generated, type Part, sh } from './parts.ts';
@@ -11,34 +10,7 @@ import { generated, type Part, sh } from './parts.ts';
 export const LAST_BACKUP_FILE = '/var/lib/borgmatic-status/last-success';
 export const BORGMATIC_CONFIG = '/etc/borgmatic/config.yaml';
 
-/** What every Debian VM saves besides its services' own paths. */
-export const BASELINE_BACKUP_PATHS = ['/etc', '/root', '/home', '/var/spool/cron'] as const;
-
-export interface BackupPlan {
-  readonly repository: string;
-  readonly paths: readonly string[];
-  readonly databases: readonly { name: string; hostname: string; username: string }[];
-}
-
-/** What borgmatic saves for a VM, or undefined when it gets no backup (no backup section, or it is the repository). */
-export function backupPlan(model: Model, vm: Vm): BackupPlan | undefined {
-  const { inventory, services } = model;
-  const { backup } = inventory.org;
-  if (!backup || vm.os === 'other') return undefined;
-  const own = services.instances.filter((i) => i.vm.name === vm.name);
-  if (own.some((i) => i.def.backup.none)) return undefined;
-  const all = [...new Set([...BASELINE_BACKUP_PATHS, ...own.flatMap((i) => i.def.backup.paths)])];
-  // A path inside another one (/etc/postfix in /etc) is saved already.
-  const paths = all.filter((p) => !all.some((q) => q !== p && p.startsWith(`${q}/`)));
-  const databases = own.flatMap((i) =>
-    instanceDatabases(model, i).map((db) => ({
-      name: db.name,
-      hostname: fqdn(inventory, services.vmByName.get(db.server)!),
-      username: db.user,
-    })),
-  );
-  return { repository: backup.repository.replaceAll('{vm}', vm.name), paths, databases };
-}
+export type { BackupPlan } from '../model/backup-plan.ts';
 
 function borgmaticConfig(inventory: Inventory, vm: Vm, plan: BackupPlan): string {
   const backup = inventory.org.backup!;

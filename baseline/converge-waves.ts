@@ -1,5 +1,5 @@
 // In which order `npm run converge` runs the playbooks: per site, the replicas of a service one at a time.
-import type { Inventory } from '../inventory/inventory.ts';
+import { factsOf, type Model } from '../model/derive.ts';
 
 export interface SiteWaves {
   readonly site: string;
@@ -11,13 +11,12 @@ export interface SiteWaves {
 }
 
 /** The Debian VMs of each site in waves, sites sorted by name, VMs in vms.yaml order; `only` narrows to some VMs. */
-export function convergeWaves(inventory: Inventory, only?: ReadonlySet<string>): SiteWaves[] {
+export function convergeWaves(model: Model, only?: ReadonlySet<string>): SiteWaves[] {
   const sites = new Map<string, string[][]>();
   const turn = new Map<string, number>();
-  const siteOfCluster = new Map(inventory.clusters.map((c) => [c.name, c.site]));
-  for (const vm of inventory.vms) {
+  for (const vm of model.inventory.vms) {
     if (vm.os === 'other' || (only && !only.has(vm.name))) continue;
-    const site = siteOfCluster.get(vm.cluster) ?? '';
+    const { site } = factsOf(model, vm);
     const waves = sites.get(site) ?? [];
     let index = 0;
     if (vm.anti_affinity) {

@@ -1,87 +1,9 @@
-// The VM's inbound firewall: exactly its services' ports, SSH from the jump and monitoring hosts, nothing else.
-import type { Inventory } from '../inventory/inventory.ts';
-import type { Vm } from '../inventory/vms.schema.ts';
-import type { Model } from '../model/derive.ts';
-import {
-  dependents,
-  hostPrefixes,
-  proxiesFor,
-  type ServiceInstance,
-  vmsRunning,
-} from '../services/instances.ts';
-import { type PortRange, portRange, portRangeText } from '../inventory/ports.ts';
-import type { PortSpec, Proto } from '../services/types.ts';
+// Renders a VM's inbound firewall (the rules model/firewall.ts computed once per VM) as nftables.
+import type { FirewallRule } from '../model/firewall.ts';
+import { portRangeText } from '../inventory/ports.ts';
 import { GENERATED_NOTE, type Part, sh } from './parts.ts';
 
-export interface FirewallRule {
-  readonly direction: 'in';
-  readonly proto: Proto;
-  /** A port or a range; nftables writes it `16384-32768` (nftRule), the Proxmox firewall `16384:32768`. */
-  readonly dport: PortRange;
-  /** A CIDR prefix; undefined: from anywhere. */
-  readonly source?: string;
-  readonly comment: string;
-}
-
-const SSH = portRange(22);
-
-/** Every prefix of networks.yaml: "our own networks". */
-function orgPrefixes(inventory: Inventory): string[] {
-  return inventory.networks.flatMap((n) => [n.ipv6, n.ipv4].filter((p): p is string => p !== undefined));
-}
-
-function sourcesFor(model: Model, instance: ServiceInstance, port: PortSpec): (string | undefined)[] {
-  const { inventory, services } = model;
-  const others = (vms: readonly Vm[]): string[] =>
-    vms.filter((v) => v.name !== instance.vm.name).flatMap((v) => hostPrefixes(services, v));
-  const { reach } = port;
-  if (reach === 'public') return [undefined];
-  if (reach === 'proxy') return others(proxiesFor(services, instance));
-  if (reach === 'dependents') return others(dependents(services, instance.vm, instance.kind));
-  if (reach === 'backup') return [...(inventory.org.backup?.sources ?? [])];
-  if (reach === 'org') return orgPrefixes(inventory);
-  return others(vmsRunning(services, reach.kinds, instance.site));
-}
-
-/**
- * The inbound rules of a VM, for the Proxmox firewall and the VM's own nftables alike. Rules are ordered
- * (SSH, then services in vms.yaml order, then extra ports) and deduplicated; a port open to everyone
- * drops the narrower rules for the same port.
- */
-export function vmFirewallRules(model: Model, vm: Vm): FirewallRule[] {
-  const { inventory } = model;
-  const rules: FirewallRule[] = [];
-  const add = (
-    proto: Proto,
-    dport: PortRange,
-    sources: readonly (string | undefined)[],
-    comment: string,
-  ): void => {
-    for (const source of sources)
-      rules.push({ direction: 'in', proto, dport, ...(source ? { source } : {}), comment });
-  };
-  add('tcp', SSH, inventory.org.ssh.sources, 'ssh from the jump hosts');
-  add('tcp', SSH, inventory.org.monitoring?.sources ?? [], 'check_by_ssh from the monitoring servers');
-  for (const instance of model.services.instances) {
-    if (instance.vm.name !== vm.name) continue;
-    for (const port of instance.def.ports) {
-      add(port.proto, port.port, sourcesFor(model, instance, port), `${instance.kind}: ${port.purpose}`);
-    }
-  }
-  for (const extra of vm.extra_ports) {
-    add(extra.proto, extra.port, extra.sources ?? [undefined], extra.comment ?? 'extra port from vms.yaml');
-  }
-  const key = (r: FirewallRule): string => `${r.proto}/${portRangeText(r.dport)}`;
-  const open = new Set(rules.filter((r) => !r.source).map(key));
-  const seen = new Set<string>();
-  return rules.filter((r) => {
-    if (r.source && open.has(key(r))) return false;
-    const once = `${key(r)}/${r.source ?? '*'}`;
-    if (seen.has(once)) return false;
-    seen.add(once);
-    return true;
-  });
-}
+export type { FirewallRule } from '../model/firewall.ts';
 
 /** nft refuses a comment longer than this many bytes. */
 const NFT_COMMENT_BYTES = 128;

@@ -3,13 +3,14 @@
 // To put something new on a VM (a member's account, a sudo file, a service's config file), add a Part to
 // `baselineParts` below (or return more from an existing part): users, groups, files, packages, services and
 // directories reach both renderers from there, and nowhere else. A part that needs more than the inventory
-// (service instances, addresses, dependents, reboot turns) takes the derived model (model/derive.ts).
+// (service instances, addresses, dependents, reboot turns) takes the derived model (model/derive.ts), and
+// reads a VM's own facts (firewall, backup plan, site, addresses) from `factsOf(model, vm)`.
 import type { Inventory } from '../inventory/inventory.ts';
-import type { Model } from '../model/derive.ts';
+import { factsOf, type Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import type { DebconfAnswer } from '../services/types.ts';
-import { backupPart, backupPlan } from './backup.ts';
-import { type FirewallRule, firewallPart, vmFirewallRules } from './firewall.ts';
+import { backupPart } from './backup.ts';
+import { type FirewallRule, firewallPart } from './firewall.ts';
 import { membersPart } from './members.ts';
 import { monitoringPart } from './monitoring.ts';
 import { certificatesPart } from './certificates.ts';
@@ -86,22 +87,21 @@ export const BASE_PACKAGES = [
 /** What a Debian VM's cloud-config is made of, part by part; exported for tests and the docs. */
 export function baselineParts(model: Model, vm: Vm): Part[] {
   const { inventory, services } = model;
-  const rules = vmFirewallRules(model, vm);
-  const containers = services.instances.some((i) => i.vm.name === vm.name && i.def.containers);
+  const facts = factsOf(model, vm);
+  const containers = facts.instances.some((i) => i.def.containers);
   const parts: Part[] = [
     { name: 'base: packages, qemu-guest-agent', packages: BASE_PACKAGES },
     securityPart(inventory, vm),
-    firewallPart(rules, containers),
+    firewallPart(facts.firewall, containers),
     journaldPart(vm),
-    upgradesPart(inventory, vm, model.rebootTimes.get(vm.name) ?? '04:00'),
+    upgradesPart(inventory, vm, facts.rebootTime),
     monitoringPart(inventory, vm),
   ];
   const members = membersPart(inventory, vm);
   if (members) parts.push(members);
   const own = servicesPart(vm, services.instances);
   if (own) parts.push(own);
-  const plan = backupPlan(model, vm);
-  if (plan) parts.push(backupPart(inventory, vm, plan));
+  if (facts.backup) parts.push(backupPart(inventory, vm, facts.backup));
   const knot = knotPart(model, vm);
   if (knot) parts.push(knot);
   const prosody = prosodyPart(vm, services.instances);
@@ -188,12 +188,12 @@ export function modelFromParts(
 /** What cloud-init writes at first boot: every part but the converge-only ones, and no file made of secrets. */
 export function firstBootModel(model: Model, vm: Vm): VmModel {
   const parts = baselineParts(model, vm).filter((p) => !p.convergeOnly);
-  const first = modelFromParts(model.inventory, vm, parts, vmFirewallRules(model, vm));
+  const first = modelFromParts(model.inventory, vm, parts, factsOf(model, vm).firewall);
   return { ...first, files: first.files.filter((f) => !f.secret) };
 }
 
 /** What the playbook keeps in place on a running VM: every part. */
 export function convergeModel(model: Model, vm: Vm): VmModel {
   const parts = baselineParts(model, vm);
-  return modelFromParts(model.inventory, vm, parts, vmFirewallRules(model, vm));
+  return modelFromParts(model.inventory, vm, parts, factsOf(model, vm).firewall);
 }

@@ -3,8 +3,7 @@ import { sortFindings } from '../inventory/findings.ts';
 import type { LoadResult } from '../inventory/inventory.ts';
 import { storeContext, storeFindings } from '../members/secrets-ops.ts';
 import { defaultStore } from '../members/secrets-store.ts';
-import { deriveModel } from '../model/derive.ts';
-import { loadInventory } from '../model/load.ts';
+import { loadInventory, type ModelLoadResult } from '../model/load.ts';
 import { commonOptions, STORE_OPTIONS } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';
 
@@ -36,10 +35,10 @@ if (options.json) {
 process.exitCode = result.errors.length > 0 ? 1 : 0;
 
 /** The store's findings on top (docs/secrets.md): only for an organisation with a deploy identity. */
-function withStore(loaded: LoadResult): LoadResult {
-  if (!loaded.inventory?.org.secrets) return loaded;
+function withStore(loaded: ModelLoadResult): LoadResult {
+  if (!loaded.model?.inventory.org.secrets) return loaded;
   const store = String(options.values.store ?? defaultStore(options.inventory));
-  const found = storeFindings(storeContext(deriveModel(loaded.inventory), store));
+  const found = storeFindings(storeContext(loaded.model, store));
   const errors = found.filter((f) => f.severity === 'error');
   const warnings = found.filter((f) => f.severity === 'warning');
   const sorted = {
@@ -47,5 +46,5 @@ function withStore(loaded: LoadResult): LoadResult {
     warnings: sortFindings([...loaded.warnings, ...warnings]),
     sources: loaded.sources,
   };
-  return errors.length > 0 ? sorted : { ...sorted, inventory: loaded.inventory };
+  return errors.length > 0 ? sorted : { ...sorted, inventory: loaded.model.inventory };
 }

@@ -4,9 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { secretVarsFile } from '../baseline/secret-vars.ts';
-import type { Inventory } from '../inventory/inventory.ts';
 import { decrypt, defaultStore, SecretsError, secretPath } from '../members/secrets-store.ts';
-import { deriveModel, type Model } from '../model/derive.ts';
+import type { Model } from '../model/derive.ts';
 import { secretKey, secretNeeds } from '../model/secret-needs.ts';
 import type { CommonOptions } from './args.ts';
 import { withIdentity } from './secrets-identity.ts';
@@ -58,17 +57,17 @@ export function convergeSecrets(
 
 /** What cli/converge.ts calls: nothing for an organisation without a store or a dry run; else the decrypted files. */
 export function secretsForConverge(
-  inventory: Inventory,
+  model: Model,
   options: CommonOptions,
   vms: readonly string[],
   fail: (line: string) => never,
 ): ConvergeSecrets {
   const none: ConvergeSecrets = { args: () => [], cleanup: () => undefined };
-  if (!inventory.org.secrets || options.values['dry-run']) return none;
+  if (!model.inventory.org.secrets || options.values['dry-run']) return none;
   const store = String(options.values.store ?? defaultStore(options.inventory));
   const identity = typeof options.values.identity === 'string' ? options.values.identity : undefined;
   try {
-    return withIdentity(identity, (file) => convergeSecrets(deriveModel(inventory), store, file, vms));
+    return withIdentity(identity, (file) => convergeSecrets(model, store, file, vms));
   } catch (err) {
     if (!(err instanceof SecretsError)) throw err;
     return fail(`converge: ${err.message}; nothing converged`);

@@ -60,11 +60,12 @@ const fail = (line: string): never => {
 };
 
 const result = loadInventory(options.inventory);
-if (!result.inventory) {
+if (!result.model) {
   printFindings(result, (line) => process.stderr.write(`${line}\n`));
   fail(`${inventorySummary(result)}; nothing converged`);
 }
-const inventory = result.inventory!;
+const model = result.model!;
+const { inventory } = model;
 const ansibleDir = resolve(String(v.out), 'artifacts', 'ansible');
 if (!existsSync(join(ansibleDir, 'inventory.yml')))
   fail(`${ansibleDir}/inventory.yml is missing; run npm run synth first`);
@@ -138,7 +139,7 @@ async function runAll(vms: readonly string[], parallel: number): Promise<Map<str
 
 const only = v.limit ? new Set(String(v.limit).split(',')) : undefined;
 // --site takes the site's name or its Ansible group (site_ber1), as the pipeline reads it from inventory.yml.
-const sites = convergeWaves(inventory, only).filter(
+const sites = convergeWaves(model, only).filter(
   (s) => !v.site || s.site === v.site || groupName('site', s.site) === `site_${String(v.site)}`,
 );
 if (sites.length === 0)
@@ -146,7 +147,7 @@ if (sites.length === 0)
 const group = new Map(inventory.vms.map((vm) => [vm.name, vm.anti_affinity]));
 // Decrypted once, before any run, into a private directory removed on every exit (docs/secrets.md).
 const secrets = secretsForConverge(
-  inventory,
+  model,
   options,
   sites.flatMap((s) => s.waves.flat()),
   fail,

@@ -2,7 +2,6 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { deriveModel } from '../model/derive.ts';
 import { loadInventory } from '../model/load.ts';
 import { pinnedSchemaFiles } from '../providers/simulator/pinned.ts';
 import { describeStack, rehearseAll, summaryLine } from '../providers/simulator/rehearse.ts';
@@ -44,7 +43,7 @@ if (missing) {
 const terraform = findTerraform()!;
 
 const loaded = loadInventory(options.inventory);
-if (!loaded.inventory) {
+if (!loaded.model) {
   printFindings(loaded, (line) => process.stderr.write(`${line}\n`));
   process.stderr.write(`${inventorySummary(loaded)}; nothing rehearsed\n`);
   process.exit(1);
@@ -56,7 +55,7 @@ const work = mkdtempSync(join(tmpdir(), 'rehearse-'));
 const synthDir = join(work, 'cdktf.out');
 const env = { ...process.env, INFRA_BACKEND: process.env.INFRA_BACKEND ?? 'local' };
 try {
-  await synthesize(deriveModel(loaded.inventory!), synthDir, env);
+  await synthesize(loaded.model, synthDir, env);
 } catch (err) {
   if (!(err instanceof BackendConfigError)) throw err;
   process.stderr.write(`${err.message}; nothing rehearsed\n`);

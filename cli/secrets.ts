@@ -1,7 +1,6 @@
 // `npm run secrets -- list | show KEY | set KEY | generate | rekey | rotate KEY [--identity FILE] [--store DIR]`:
 // the encrypted secrets store (docs/secrets.md). The logic lives in members/secrets-ops.ts.
 import { readFileSync } from 'node:fs';
-import { deriveModel } from '../model/derive.ts';
 import { loadInventory } from '../model/load.ts';
 import {
   rekey,
@@ -34,19 +33,19 @@ const [command, key] = options.positionals;
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 const loaded = loadInventory(options.inventory);
-if (!loaded.inventory) {
+if (!loaded.model) {
   printFindings(loaded, (line) => process.stderr.write(`${line}\n`));
   process.stderr.write(`${inventorySummary(loaded)}; the store was not touched\n`);
   process.exit(1);
 }
-if (!loaded.inventory.org.secrets) {
+if (!loaded.model.inventory.org.secrets) {
   process.stderr.write(
     "secrets: org.yaml has no secrets.deploy_key; expected the deploy identity's public key\n",
   );
   process.exit(1);
 }
 const store = String(options.values.store ?? defaultStore(options.inventory));
-const ctx = storeContext(deriveModel(loaded.inventory), store);
+const ctx = storeContext(loaded.model, store);
 const identityOption = typeof options.values.identity === 'string' ? options.values.identity : undefined;
 
 function list(): void {

@@ -1,17 +1,19 @@
 // The synth both entry points run, `npm run synth` (cli/synth.ts) and `cdktf synth|plan|deploy` (main.ts):
-// load and validate, derive the model once, then stacks/synth.ts builds every stack and artifact from it
+// load, derive and check the model once (model/load.ts), then stacks/synth.ts builds every stack and artifact from it
 // aside and swaps them in.
-import { deriveModel, type Model } from '../model/derive.ts';
-import { loadInventory } from '../model/load.ts';
-import type { LoadResult } from '../inventory/inventory.ts';
+import type { Model } from '../model/derive.ts';
+import { loadInventory, type ModelLoadResult } from '../model/load.ts';
+import { type MonitoringModel, monitoringModel } from '../monitoring/model.ts';
 import { BackendConfigError } from '../stacks/backend.ts';
 import { type StackSummary, synthesize } from '../stacks/synth.ts';
 import { inventorySummary, printFindings } from './report.ts';
 
 export interface SynthRun {
-  readonly result: LoadResult;
+  readonly result: ModelLoadResult;
   /** The model every stack and artifact was rendered from. */
   readonly model: Model;
+  /** What the monitoring watches (artifacts/icinga2/), for the summary's counts. */
+  readonly monitoring: MonitoringModel;
   readonly summaries: readonly StackSummary[];
 }
 
@@ -21,15 +23,16 @@ export interface SynthRun {
  */
 export async function synthOrExit(dir: string, outdir: string, env: NodeJS.ProcessEnv): Promise<SynthRun> {
   const result = loadInventory(dir);
-  if (!result.inventory) {
+  if (!result.model) {
     printFindings(result, (line) => process.stderr.write(`${line}\n`));
     process.stderr.write(`${inventorySummary(result)}; nothing written\n`);
     process.exit(1);
   }
   try {
-    const model = deriveModel(result.inventory);
-    const summaries = await synthesize(model, outdir, env);
-    return { result, model, summaries };
+    const { model } = result;
+    const monitoring = monitoringModel(model);
+    const summaries = await synthesize(model, outdir, env, { monitoring });
+    return { result, model, monitoring, summaries };
   } catch (err) {
     if (!(err instanceof BackendConfigError)) throw err;
     process.stderr.write(`${err.message}; nothing written\n`);

@@ -31,7 +31,7 @@ const say = (line: string): void => {
   if (!options.values.quiet) process.stdout.write(`${line}\n`);
 };
 
-const { result, model, summaries } = await synthOrExit(
+const { result, model, monitoring, summaries } = await synthOrExit(
   options.inventory,
   String(options.values.out),
   process.env,
@@ -66,7 +66,7 @@ if (options.json) {
     for (const [type, count] of summary.resources)
       say(`  ${type.padEnd(width)}  ${String(count).padStart(4)}`);
   }
-  const monitoring = icingaCounts(model);
-  say(`\nmonitoring: ${monitoring.hosts} hosts, ${monitoring.services} service checks (artifacts/icinga2/)`);
+  const counts = icingaCounts(monitoring);
+  say(`\nmonitoring: ${counts.hosts} hosts, ${counts.services} service checks (artifacts/icinga2/)`);
   say(`${inventorySummary(result)}; wrote ${String(options.values.out)}/`);
 }

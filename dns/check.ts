@@ -1,10 +1,8 @@
 // The zone rules of `npm run check`: each rule in dns/rules/, run over the DNS model, located in the YAML.
 import type { InventoryFile } from '../inventory/rules/rule.ts';
 import type { Finding } from '../inventory/findings.ts';
-import type { Inventory } from '../inventory/inventory.ts';
 import type { SourceFile } from '../inventory/source.ts';
-import type { ServiceModel } from '../services/instances.ts';
-import { buildDnsModel, type DnsModel } from './model.ts';
+import type { DnsModel } from './model.ts';
 import { apexNsAdded } from './rules/apex-ns-added.ts';
 import { cnameAlone } from './rules/cname-alone.ts';
 import { cnameLoop } from './rules/cname-loop.ts';
@@ -36,13 +34,10 @@ export function zoneFindings(model: DnsModel): ZoneFinding[] {
   return Object.values(ZONE_RULES).flatMap((rule) => rule(model));
 }
 
-export function dnsCheck(
-  inventory: Inventory,
-  sources: ReadonlyMap<InventoryFile, SourceFile>,
-  services: ServiceModel,
-): Finding[] {
+/** The zone rules' findings on the model's DNS (model/derive.ts built it once), located in the YAML. */
+export function dnsCheck(dns: DnsModel, sources: ReadonlyMap<InventoryFile, SourceFile>): Finding[] {
   const findings: Finding[] = [];
-  for (const f of zoneFindings(buildDnsModel(inventory, services))) {
+  for (const f of zoneFindings(dns)) {
     const source = sources.get(f.origin.file);
     if (source) findings.push(source.finding('error', f.origin.path, f.message));
   }

@@ -1,28 +1,50 @@
-// The model every renderer takes: derived once from a validated inventory, as plain data, and passed down
-// by the synth (cli/synth-run.ts) to the stacks, the baseline, monitoring, DNS and the access report.
+// The model every renderer takes: derived once from a validated inventory by model/load.ts, as plain data,
+// and passed down by the synth (cli/synth-run.ts) to the stacks, the baseline, monitoring, DNS and the
+// access report. Nothing derives services, reboot turns, zones or a VM's facts after deriveModel.
 import type { Inventory } from '../inventory/inventory.ts';
-import { rebootSchedule } from '../inventory/reboots.ts';
+import type { Vm } from '../inventory/vms.schema.ts';
+import { rebootSchedule, type RebootProblem } from '../inventory/reboots.ts';
 import { buildDnsModel, type DnsModel } from '../dns/model.ts';
 import { deriveServices, type ServiceModel } from '../services/instances.ts';
+import { vmFacts, type VmFacts } from './vm-facts.ts';
 
 export interface Model {
-  /** The validated inventory, as model/load.ts returned it. */
+  /** The validated inventory, as model/load.ts read it (each VM's cores and memory resolved). */
   readonly inventory: Inventory;
   /** Service instances, each VM's site and addresses, who runs what, who depends on whom. */
   readonly services: ServiceModel;
   /** When each VM reboots after upgrades (HH:MM), by VM name: the anti-affinity groups' turns. */
   readonly rebootTimes: ReadonlyMap<string, string>;
+  /** Why some turns do not fit (an empty window, a clash in a group): the reboot-turns rule reports them. */
+  readonly rebootProblems: readonly RebootProblem[];
   /** Every zone we own and its records. */
   readonly dns: DnsModel;
+  /** What the model knows of each VM (site, addresses, instances, firewall, backup), by name, in vms.yaml order. */
+  readonly vms: ReadonlyMap<string, VmFacts>;
 }
 
-/** Derives the model of a validated inventory (one that model/load.ts returned without errors). */
+/** The part of the model the per-VM facts are computed from. */
+export type Derived = Pick<Model, 'inventory' | 'services'>;
+
+/** Derives the model of an inventory that passed its own rules; model/load.ts then checks the model. */
 export function deriveModel(inventory: Inventory): Model {
   const services = deriveServices(inventory);
+  const reboots = rebootSchedule(inventory);
   return {
     inventory,
     services,
-    rebootTimes: rebootSchedule(inventory).times,
+    rebootTimes: reboots.times,
+    rebootProblems: reboots.problems,
     dns: buildDnsModel(inventory, services),
+    vms: vmFacts({ inventory, services }, reboots.times),
   };
+}
+
+/** The facts of one VM of the model; a VM the model does not hold is a bug of the caller. */
+export function factsOf(model: Pick<Model, 'vms'>, vm: Vm | string): VmFacts {
+  const name = typeof vm === 'string' ? vm : vm.name;
+  const facts = model.vms.get(name);
+  if (!facts)
+    throw new Error(`the model holds no VM "${name}"; expected a VM of the inventory it was derived from`);
+  return facts;
 }

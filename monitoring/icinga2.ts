@@ -214,9 +214,11 @@ function groupsConf(inventory: Inventory, model: MonitoringModel): string {
 }
 
 /** Every configuration file of the master, by file name (conf.d/ and zones.conf of /etc/icinga2). */
-export function renderIcinga2(derived: Model): Map<string, string> {
+export function renderIcinga2(
+  derived: Model,
+  model: MonitoringModel = monitoringModel(derived),
+): Map<string, string> {
   const { inventory } = derived;
-  const model = monitoringModel(derived);
   const siteOf = new Map(model.hosts.map((h) => [h.name, h.site]));
   const header = (what: string): string =>
     `// ${what}\n// Generated from the inventory by monitoring/ (infra repository); local edits are overwritten.\n\n`;
@@ -245,8 +247,7 @@ export function renderIcinga2(derived: Model): Map<string, string> {
 }
 
 /** How many hosts and service checks the configuration defines, for the synth summary. */
-export function icingaCounts(derived: Model): { hosts: number; services: number } {
-  const model = monitoringModel(derived);
+export function icingaCounts(model: MonitoringModel): { hosts: number; services: number } {
   const applied = model.baseline.reduce(
     (sum, b) => sum + model.hosts.filter((h) => b.appliesTo(h)).length,
     0,

@@ -1,13 +1,13 @@
 // What the monitoring watches, derived from the inventory and the catalog: hosts, and the checks on each.
-import { backupPlan, LAST_BACKUP_FILE } from '../baseline/backup.ts';
+import { LAST_BACKUP_FILE } from '../baseline/backup.ts';
 import { CONSUMER_TLS, vmCertificates } from '../baseline/certificates.ts';
 import { LOCAL_PLUGINS } from '../baseline/monitoring.ts';
 import { fqdn } from '../inventory/names.ts';
 import type { Inventory } from '../inventory/inventory.ts';
-import type { Model } from '../model/derive.ts';
+import { factsOf, type Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { MONITORING_KINDS } from '../services/catalog.ts';
-import { type ServiceInstance, type ServiceModel, vmAddresses, vmSite } from '../services/instances.ts';
+import type { ServiceInstance, VmAddresses } from '../services/instances.ts';
 import { isSinglePort, type PortRange } from '../inventory/ports.ts';
 import type { ExtraCheck } from '../services/types.ts';
 
@@ -175,7 +175,7 @@ function portNumber(port: PortRange): number | undefined {
 }
 
 type InstanceCheck = { check: CheckSpec; outside: boolean };
-type Addresses = ReturnType<typeof vmAddresses>;
+type Addresses = VmAddresses;
 
 /** A web service's pages (over IPv6, and IPv4 where it has it) and certificates, and a proxied backend. */
 function webChecks(i: ServiceInstance, a: Addresses): InstanceCheck[] {
@@ -266,8 +266,8 @@ function extraCheck(i: ServiceInstance, a: Addresses, extra: ExtraCheck): Instan
 }
 
 /** The checks of one service instance: web health and certificates, ports, and the kind's own checks. */
-function instanceChecks(services: ServiceModel, i: ServiceInstance): InstanceCheck[] {
-  const a = vmAddresses(services, i.vm);
+function instanceChecks(model: Model, i: ServiceInstance): InstanceCheck[] {
+  const a = factsOf(model, i.vm).addresses;
   return [
     ...webChecks(i, a),
     ...portChecks(i, a),
@@ -296,9 +296,8 @@ function nodeHosts(inventory: Inventory): MonitoredHost[] {
 
 /** One VM as a monitored host, with the groups its site, cluster, OS and services put it in. */
 function vmHost(model: Model, vm: Vm): MonitoredHost {
-  const { inventory, services } = model;
-  const a = vmAddresses(services, vm);
-  const site = vmSite(services, vm) ?? '';
+  const { inventory } = model;
+  const { addresses: a, site, backup } = factsOf(model, vm);
   const kinds = [...new Set(vm.services.map((s) => s.kind))];
   const address6 = a.publicIpv6[0] ?? a.ipv6[0];
   const address4 = a.publicIpv4[0];
@@ -311,7 +310,7 @@ function vmHost(model: Model, vm: Vm): MonitoredHost {
     site,
     cluster: vm.cluster,
     overSsh: vm.os !== 'other',
-    backup: backupPlan(model, vm) !== undefined,
+    backup: backup !== undefined,
     services: kinds,
     groups: [
       `site-${site}`,
@@ -355,16 +354,16 @@ function nodeServices(inventory: Inventory): MonitoredService[] {
 
 /** The VMs that run a monitoring kind, as the master or the satellites. */
 function monitors(model: Model, kind: string) {
-  const { inventory, services } = model;
+  const { inventory } = model;
   return inventory.vms
     .filter((vm) => vm.services.some((s) => s.kind === kind))
     .map((vm) => {
-      const a = vmAddresses(services, vm);
+      const { addresses: a, site } = factsOf(model, vm);
       return {
         name: vm.name,
         fqdn: fqdn(inventory, vm),
         address: a.publicIpv6[0] ?? a.ipv6[0] ?? a.ipv4[0] ?? '',
-        site: vmSite(services, vm) ?? '',
+        site,
       };
     });
 }
@@ -408,7 +407,7 @@ export function monitoringModel(model: Model): MonitoringModel {
   const services: MonitoredService[] = [
     ...nodeServices(inventory),
     ...instances.flatMap((i) =>
-      instanceChecks(model.services, i).map(({ check, outside }) => ({
+      instanceChecks(model, i).map(({ check, outside }) => ({
         host: i.vm.name,
         kind: i.kind,
         outside,

@@ -2,7 +2,6 @@
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { fqdn } from '../baseline/cloud-config.ts';
-import { vmFirewallRules } from '../baseline/firewall.ts';
 import { AntiAffinityRule } from '../constructs/AntiAffinityRule.ts';
 import { ClusterFoundation } from '../constructs/ClusterFoundation.ts';
 import { ClusterMembers } from '../constructs/ClusterMembers.ts';
@@ -12,7 +11,7 @@ import { ProxmoxClusterProvider } from '../constructs/ProxmoxClusterProvider.ts'
 import { type Cluster, SHARED_STORAGE_TYPES } from '../inventory/clusters.schema.ts';
 import { type DebianRelease, imageFileName } from '../inventory/images.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
-import type { Model } from '../model/derive.ts';
+import { factsOf, type Model } from '../model/derive.ts';
 import { parsePrefix } from '../inventory/net.ts';
 import { vmPool } from '../inventory/pools.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
@@ -53,7 +52,7 @@ export function proxmoxFirewallRules(model: Model, vm: Vm): VmFirewallRule[] {
   return [
     { proto: 'icmp', comment: 'ping (IPv4)' },
     { proto: 'ipv6-icmp', comment: 'ping and neighbour discovery (IPv6)' },
-    ...vmFirewallRules(model, vm).map((rule) => ({
+    ...factsOf(model, vm).firewall.map((rule) => ({
       proto: rule.proto,
       dport: rule.dport,
       ...(rule.source !== undefined ? { source: rule.source } : {}),
@@ -62,18 +61,17 @@ export function proxmoxFirewallRules(model: Model, vm: Vm): VmFirewallRule[] {
   ];
 }
 
-export function vmNics(inventory: Inventory, vm: Vm): VmNic[] {
-  const networks = new Map(inventory.networks.map((n) => [n.name, n]));
-  return vm.nics.map((nic) => {
+/** The VM's NICs: its addresses with their prefixes (the model's), on its networks' bridges and gateways. */
+export function vmNics(model: Model, vm: Vm): VmNic[] {
+  const networks = new Map(model.inventory.networks.map((n) => [n.name, n]));
+  return factsOf(model, vm).nics.map((nic) => {
     const net = networks.get(nic.network)!;
-    const len6 = net.ipv6 ? parsePrefix(net.ipv6, 6)?.length : undefined;
-    const len4 = net.ipv4 ? parsePrefix(net.ipv4, 4)?.length : undefined;
     return {
       bridge: net.bridge,
       ...(net.vlan !== undefined ? { vlan: net.vlan } : {}),
-      ...(nic.ipv6 ? { ipv6: `${nic.ipv6}/${len6}` } : {}),
+      ...(nic.ipv6 ? { ipv6: nic.ipv6 } : {}),
       ...(nic.ipv6 && net.gateway6 ? { gateway6: net.gateway6 } : {}),
-      ...(nic.ipv4 ? { ipv4: `${nic.ipv4}/${len4}` } : {}),
+      ...(nic.ipv4 ? { ipv4: nic.ipv4 } : {}),
       ...(nic.ipv4 && net.gateway4 ? { gateway4: net.gateway4 } : {}),
     };
   });
@@ -162,7 +160,7 @@ export class ClusterStack extends TerraformStack {
         cores: vm.cores,
         memoryGiB: vm.memory,
         disks: vm.disks,
-        nics: vmNics(inventory, vm),
+        nics: vmNics(model, vm),
         ...(image ? { bootImage: image.volumeId } : {}),
         ...(uploadsSnippet(vm) ? { userData: cloudConfigText(cloudConfigs, vm) } : {}),
         snippetStorage: cluster.snippets,

@@ -11,6 +11,7 @@ import { renderAnsible } from '../baseline/ansible.ts';
 import { convergeModel } from '../baseline/vm-model.ts';
 import { publishedKeys, renderAccessReport } from '../members/report.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
+import { type MonitoringModel, monitoringModel } from '../monitoring/model.ts';
 import { renderZone } from '../dns/zonefile.ts';
 import { BOOT_IMAGES, bootImagesReport } from './boot-images.ts';
 import { PINNED_RELEASES, pinnedReleasesReport } from './pinned-releases.ts';
@@ -88,11 +89,13 @@ export function cloudConfigsOf(model: Model): Map<string, string> {
 
 /**
  * Text files written next to the stacks under `artifacts/`, by path relative to it. `cloudConfigs` are the
- * texts the stacks upload (cloudConfigsOf), so the artifact is the snippet byte for byte.
+ * texts the stacks upload (cloudConfigsOf), so the artifact is the snippet byte for byte; `monitoring` is the
+ * monitoring model the synth summary counts too.
  */
 export function artifacts(
   model: Model,
   cloudConfigs: ReadonlyMap<string, string> = cloudConfigsOf(model),
+  monitoring: MonitoringModel = monitoringModel(model),
 ): Map<string, string> {
   const { inventory } = model;
   const files = new Map<string, string>();
@@ -100,7 +103,7 @@ export function artifacts(
     if (vm.os === 'other') continue;
     files.set(`cloud-init/${vm.name}.yaml`, cloudConfigs.get(vm.name) ?? '');
   }
-  for (const [name, text] of renderIcinga2(model)) files.set(`icinga2/${name}`, text);
+  for (const [name, text] of renderIcinga2(model, monitoring)) files.set(`icinga2/${name}`, text);
   const debian = vmsByName(inventory)
     .filter((vm) => vm.os !== 'other')
     .map((vm) => convergeModel(model, vm));

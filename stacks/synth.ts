@@ -4,6 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Model } from '../model/derive.ts';
+import { type MonitoringModel, monitoringModel } from '../monitoring/model.ts';
 import {
   artifacts,
   cloudConfigsOf,
@@ -31,6 +32,8 @@ const CLUSTERS_PER_PROCESS = 24;
 export interface SynthOptions {
   /** Child processes that synthesize stacks side by side. @default the machine's available parallelism */
   readonly parallel?: number;
+  /** The monitoring model, when the caller needs it too (the synth summary). @default derived from the model */
+  readonly monitoring?: MonitoringModel;
 }
 
 /**
@@ -94,7 +97,7 @@ export async function synthesize(
       join(scratch, 'manifest.json'),
       `${JSON.stringify({ stacks: manifest.stacks, version: manifest.version }, null, 2)}\n`,
     );
-    for (const [path, text] of artifacts(model, cloudConfigs)) {
+    for (const [path, text] of artifacts(model, cloudConfigs, options.monitoring ?? monitoringModel(model))) {
       const file = join(scratch, 'artifacts', path);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, text);

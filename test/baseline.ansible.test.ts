@@ -152,8 +152,7 @@ describe('playbooks and cloud-configs render one model', () => {
 
 describe('converge waves', () => {
   it('never puts two VMs of one anti-affinity group in the same wave', () => {
-    const fixture = loadInventory('test/fixtures/services/good').inventory!;
-    const waves = convergeWaves(fixture);
+    const waves = convergeWaves(loadInventory('test/fixtures/services/good').model!);
     const one = waves.find((s) => s.waves.flat().includes('proxy1'))!;
     // proxy1 and proxy2 share the group `proxy`: proxy2 waits for proxy1.
     expect(one.waves[0]).toContain('proxy1');

@@ -1,13 +1,13 @@
 // Every VM's nftables ruleset passes the real `nft --check` (Debian's nftables); a broken one does not.
 // Skipped with a printed reason where nft is missing or may not talk to netlink (no CAP_NET_ADMIN).
 import { portRange } from '../inventory/ports.ts';
-import { deriveModel } from '../model/derive.ts';
+import { factsOf } from '../model/derive.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nftablesConf, nftString, vmFirewallRules } from '../baseline/firewall.ts';
+import { nftablesConf, nftString } from '../baseline/firewall.ts';
 import { loadInventory } from '../model/load.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'nftables-'));
@@ -29,12 +29,9 @@ if (!usable)
 
 describe.skipIf(!usable)('nft --check', () => {
   it('accepts the ruleset of every VM of the example', () => {
-    const inventory = loadInventory('inventory').inventory!;
-    for (const vm of inventory.vms) {
-      const result = nftCheck(
-        nftablesConf(vmFirewallRules(deriveModel(inventory), vm), false),
-        `${vm.name}.nft`,
-      );
+    const model = loadInventory('inventory').model!;
+    for (const vm of model.inventory.vms) {
+      const result = nftCheck(nftablesConf(factsOf(model, vm).firewall, false), `${vm.name}.nft`);
       expect(result.status, `${vm.name}: ${result.output}`).toBe(0);
     }
   });

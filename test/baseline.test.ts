@@ -2,12 +2,13 @@
 // upgrades, exactly the services' ports open, the services' data in the backups, staggered reboots,
 // byte-identical output. Exact values are the fixture's (test/fixtures/org).
 import { portRangeText } from '../inventory/ports.ts';
-import { deriveModel } from '../model/derive.ts';
+import { deriveModel, factsOf } from '../model/derive.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BASELINE_BACKUP_PATHS, backupPlan, LAST_BACKUP_FILE } from '../baseline/backup.ts';
+import { LAST_BACKUP_FILE } from '../baseline/backup.ts';
+import { BASELINE_BACKUP_PATHS } from '../model/backup-plan.ts';
 import { renderCloudConfig } from '../baseline/cloud-config.ts';
-import { nftablesConf, vmFirewallRules } from '../baseline/firewall.ts';
+import { nftablesConf } from '../baseline/firewall.ts';
 import { rebootSchedule } from '../inventory/reboots.ts';
 import { type Inventory } from '../inventory/inventory.ts';
 import { loadInventory } from '../model/load.ts';
@@ -145,7 +146,7 @@ describe('automatic upgrades', () => {
 describe('firewall', () => {
   it("opens each service's ports on its VM, publicly exactly when the catalog says so", () => {
     for (const i of deriveServices(inventory).instances) {
-      const rules = vmFirewallRules(deriveModel(inventory), i.vm);
+      const rules = factsOf(deriveModel(inventory), i.vm).firewall;
       for (const p of i.def.ports) {
         const dport = portRangeText(p.port);
         const matching = rules.filter((r) => r.proto === p.proto && portRangeText(r.dport) === dport);
@@ -168,7 +169,7 @@ describe('firewall', () => {
           allowed.add(`${p.proto}/${portRangeText(p.port)}`);
       for (const e of vm.extra_ports.filter((x) => !x.sources))
         allowed.add(`${e.proto}/${portRangeText(e.port)}`);
-      for (const rule of vmFirewallRules(deriveModel(inventory), vm).filter((r) => !r.source))
+      for (const rule of factsOf(deriveModel(inventory), vm).firewall.filter((r) => !r.source))
         expect(allowed.has(`${rule.proto}/${portRangeText(rule.dport)}`), `${vm.name}: ${rule.proto}`).toBe(
           true,
         );
@@ -177,7 +178,7 @@ describe('firewall', () => {
 
   it('lets SSH in only from the jump and monitoring hosts, except where sshd is the service', () => {
     for (const vm of inventory.vms) {
-      const ssh = vmFirewallRules(deriveModel(inventory), vm).filter(
+      const ssh = factsOf(deriveModel(inventory), vm).firewall.filter(
         (r) => r.proto === 'tcp' && r.dport.from === 22,
       );
       const open = vm.name === 'jump';
@@ -194,13 +195,13 @@ describe('firewall', () => {
 
   it('lets only the proxies of the site reach a proxied backend, and only its clients reach PostgreSQL', () => {
     expect(
-      vmFirewallRules(deriveModel(inventory), vmNamed(inventory, 'git'))
-        .filter((r) => r.dport.from === 3000)
+      factsOf(deriveModel(inventory), vmNamed(inventory, 'git'))
+        .firewall.filter((r) => r.dport.from === 3000)
         .map((r) => r.source),
     ).toEqual(['2001:db8:1::a/128', '192.0.2.10/32', '2001:db8:1::b/128', '192.0.2.11/32']);
     expect(
-      vmFirewallRules(deriveModel(inventory), vmNamed(inventory, 'db1'))
-        .filter((r) => r.dport.from === 5432)
+      factsOf(deriveModel(inventory), vmNamed(inventory, 'db1'))
+        .firewall.filter((r) => r.dport.from === 5432)
         .map((r) => r.source),
     ).toEqual([
       '2001:db8:1::c/128',
@@ -217,7 +218,7 @@ describe('firewall', () => {
       const conf = file(vm.name, '/etc/nftables.conf') ?? '';
       expect(conf).toBe(
         // No VM of the fixture runs containers, so none forwards.
-        nftablesConf(vmFirewallRules(deriveModel(inventory), vm), false),
+        nftablesConf(factsOf(deriveModel(inventory), vm).firewall, false),
       );
       expect(conf).toContain('type filter hook input priority filter; policy drop;');
       expect(conf).not.toMatch(/flush ruleset/);
@@ -265,7 +266,7 @@ describe('backups', () => {
   it('backs up every Debian VM but the repository itself, daily, marking each success for the monitoring', () => {
     const model = deriveModel(inventory);
     for (const vm of debianVms()) {
-      const plan = backupPlan(model, vm);
+      const plan = factsOf(model, vm).backup;
       expect(plan === undefined, vm.name).toBe(vm.name === 'backup');
       if (!plan) continue;
       const text = file(vm.name, '/etc/borgmatic/config.yaml')!;

@@ -309,7 +309,7 @@ describe('figures and pasted outputs agree with the example', () => {
       0,
     );
     const debian = inventory.vms.filter((vm) => vm.os !== 'other').length;
-    const monitoring = icingaCounts(run.model);
+    const monitoring = icingaCounts(run.monitoring);
     const clusterStacks = run.summaries.filter((s) => s.stack.startsWith('cluster-')).length;
     const ansible = join(tmp, 'base', 'artifacts', 'ansible');
     const playbooks = readdirSync(join(ansible, 'vms')).map((f) => join(ansible, 'vms', f));

@@ -2,7 +2,7 @@
 // for the one mistake it is about (the fixture changed in memory, located in the fixture's files).
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatFinding } from '../inventory/findings.ts';
+import { type Finding, formatFinding } from '../inventory/findings.ts';
 import { type Inventory, parseInventory, readInventory } from '../inventory/inventory.ts';
 import { addressUsedTwice } from '../inventory/rules/address-used-twice.ts';
 import { antiAffinityBroken } from '../inventory/rules/anti-affinity-broken.ts';
@@ -25,24 +25,28 @@ import { unsafeCephPool } from '../inventory/rules/unsafe-ceph-pool.ts';
 import { vmAddressOutsidePrefix } from '../inventory/rules/vm-address-outside-prefix.ts';
 import { vmIdUsedTwice } from '../inventory/rules/vm-id-used-twice.ts';
 import { FIXTURES } from './fixtures/inventory/generate.ts';
-import { RESOLVED_RULES } from '../model/load.ts';
+import { deriveModel } from '../model/derive.ts';
+import { type ModelRuleInput, RESOLVED_RULES } from '../model/load.ts';
 import { nPlusOneBroken } from '../inventory/rules/n-plus-one-broken.ts';
 import { imageChecksumUsedTwice } from '../inventory/rules/image-checksum-used-twice.ts';
 import { imageReleaseMismatch } from '../inventory/rules/image-release-mismatch.ts';
 import { nodeOverCapacity } from '../inventory/rules/node-over-capacity.ts';
 import { rebootTurnsClash } from '../inventory/rules/reboot-turns-clash.ts';
 import type { Rule } from '../inventory/rules/rule.ts';
-import { deriveServices } from '../services/instances.ts';
-import type { CatalogRule } from '../services/rules/rule.ts';
 import { uniqueNames } from '../inventory/rules/unique-names.ts';
 import { FIXTURE } from './helpers/inventories.ts';
 
 const read = readInventory(FIXTURE);
 const fixture = read.inventory!;
 
-function run(rule: CatalogRule, change: (inv: Inventory) => Inventory = (inv) => inv): string[] {
-  const inventory = change(fixture);
-  return rule({ inventory, sources: read.sources, services: deriveServices(inventory) }).map(formatFinding);
+/** Runs one rule on the fixture (changed by `change`), with the model derived from it as model/load.ts does. */
+function run(
+  rule: (input: ModelRuleInput) => Finding[],
+  change: (inv: Inventory) => Inventory = (inv) => inv,
+): string[] {
+  const model = deriveModel(change(fixture));
+  const { inventory, services, rebootProblems } = model;
+  return rule({ inventory, sources: read.sources, services, rebootProblems }).map(formatFinding);
 }
 
 const vms = (

@@ -7,6 +7,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exampleInventory, fixtureInventory } from './helpers/inventories.ts';
+import { monitoringModel } from '../monitoring/model.ts';
 import { icingaCounts, icingaString, renderIcinga2 } from '../monitoring/icinga2.ts';
 
 const ICINGA2 =
@@ -71,7 +72,7 @@ describe.skipIf(!ICINGA2 || !ITL)('icinga2 daemon -C', () => {
     const inventory = exampleInventory();
     const result = validate('example', renderIcinga2(deriveModel(inventory)));
     expect(result.status, result.output).toBe(0);
-    const counts = icingaCounts(deriveModel(inventory));
+    const counts = icingaCounts(monitoringModel(deriveModel(inventory)));
     expect(result.output).toContain(`Instantiated ${counts.hosts} Hosts.`);
     expect(result.output).toContain(`Instantiated ${counts.services} Services.`);
     // The master's zone and one per satellite.
@@ -103,7 +104,9 @@ describe.skipIf(!ICINGA2 || !ITL)('icinga2 daemon -C', () => {
     const extra = `object Host ${icingaString(raw)} {\n  check_command = "dummy"\n  display_name = ${icingaString(raw)}\n}\n`;
     const result = validate('hostile', new Map([...files, ['hostile.conf', extra]]));
     expect(result.status, result.output).toBe(0);
-    expect(result.output).toContain(`Instantiated ${icingaCounts(deriveModel(inventory)).hosts + 1} Hosts.`);
+    expect(result.output).toContain(
+      `Instantiated ${icingaCounts(monitoringModel(deriveModel(inventory))).hosts + 1} Hosts.`,
+    );
   });
 });
 
@@ -119,7 +122,7 @@ describe.skipIf(!ICINGA2 || !ITL)('icinga2 daemon -C: on-call members', () => {
     expect(result.status, result.output).toBe(0);
     expect(result.output).toContain('Instantiated 2 Users.');
     expect(result.output).toContain('Instantiated 1 UserGroup.');
-    const counts = icingaCounts(deriveModel(inventory));
+    const counts = icingaCounts(monitoringModel(deriveModel(inventory)));
     expect(result.output).toContain(`Instantiated ${counts.hosts + counts.services} Notifications.`);
   });
 

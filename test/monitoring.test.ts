@@ -39,7 +39,7 @@ describe('renderIcinga2', () => {
 
   it('has one host per VM and per Proxmox node, with a few hundred checks', () => {
     const nodes = inventory.clusters.reduce((n, c) => n + c.nodes.length, 0);
-    const counts = icingaCounts(deriveModel(inventory));
+    const counts = icingaCounts(monitoringModel(deriveModel(inventory)));
     expect(counts.hosts).toBe(inventory.vms.length + nodes);
     expect(counts.hosts).toBe(20);
     // Each proxy of the pair is asked for each of its 4 certificates (+8); mail and XMPP no longer open

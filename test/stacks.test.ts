@@ -1,7 +1,7 @@
 // Cluster stacks and their constructs: what the inventory says is what Terraform gets.
 import { proxmoxPorts } from '../constructs/proxmox-ports.ts';
 import { portRange } from '../inventory/ports.ts';
-import { deriveModel } from '../model/derive.ts';
+import { deriveModel, factsOf } from '../model/derive.ts';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { BackupJob } from '../.gen/providers/proxmox/backup-job/index.ts';
@@ -12,7 +12,6 @@ import { VirtualEnvironmentClusterFirewall } from '../.gen/providers/proxmox/vir
 import { VirtualEnvironmentFirewallIpset } from '../.gen/providers/proxmox/virtual-environment-firewall-ipset/index.ts';
 import { VirtualEnvironmentFirewallRules } from '../.gen/providers/proxmox/virtual-environment-firewall-rules/index.ts';
 import { VirtualEnvironmentVm } from '../.gen/providers/proxmox/virtual-environment-vm/index.ts';
-import { vmFirewallRules } from '../baseline/firewall.ts';
 import { DebianVm } from '../constructs/DebianVm.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { synthClusterStack } from './helpers/cluster-stack.ts';
@@ -349,7 +348,7 @@ describe('VM firewalls', () => {
           source?: string;
         }[];
         // The Proxmox firewall writes a range FROM:TO.
-        const expected = vmFirewallRules(model, vm).map(
+        const expected = factsOf(model, vm).firewall.map(
           (r) => `${r.proto} ${proxmoxPorts(r.dport)} ${r.source ?? 'any'}`,
         );
         const got = rules
