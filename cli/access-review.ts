@@ -55,7 +55,7 @@ try {
   const review = reviewAccess(root, base, String(options.values.head), dir, loaded.inventory);
   process.stdout.write(options.json ? `${JSON.stringify(review, null, 2)}\n` : renderAccessReview(review));
   // Who can read which secret (names only), after the access section.
-  const secrets = renderSecretRecipients(inventoryAt(root, base, dir)?.inventory, loaded.inventory);
+  const secrets = renderSecretRecipients(inventoryAt(root, base, dir)?.model, loaded.model!);
   if (!options.json && secrets) process.stdout.write(`\n${secrets}`);
 } catch (err) {
   process.stderr.write(`access:review: ${(err as Error).message}\n`);

@@ -5,22 +5,20 @@ import type { EditResult } from '../members/membership.ts';
 import { recipientChangeLines, recipientChanges } from '../members/secret-changes.ts';
 import { readableBy, rekey, storeContext } from '../members/secrets-ops.ts';
 import { defaultStore, SecretsError } from '../members/secrets-store.ts';
-import { deriveModel } from '../model/derive.ts';
 import type { CommonOptions } from './args.ts';
 import { withIdentity } from './secrets-identity.ts';
 
 /** The lines to print; rekeying needs an identity that reads the store, else the line says to run it. */
 export function offboardSecrets(options: CommonOptions, result: EditResult, leaver: Member): string[] {
-  if (!result.after?.org.secrets) return [];
+  const after = result.afterModel;
+  if (!after?.inventory.org.secrets) return [];
   const store = String(options.values.store ?? defaultStore(options.inventory));
   // The files' headers say what the leaver's keys open today, whatever roles.yaml said when they were made.
   const readable = readableBy(store, leaver);
-  const lines = recipientChangeLines(recipientChanges(result.before, result.after));
+  const lines = recipientChangeLines(recipientChanges(result.beforeModel, result.afterModel));
   const identity = typeof options.values.identity === 'string' ? options.values.identity : undefined;
   try {
-    const changed = withIdentity(identity, (file) =>
-      rekey(storeContext(deriveModel(result.after!), store), file),
-    );
+    const changed = withIdentity(identity, (file) => rekey(storeContext(after, store), file));
     lines.push(`rekeyed ${changed.length} secrets without ${leaver.user}`);
   } catch (err) {
     if (!(err instanceof SecretsError)) throw err;

@@ -96,7 +96,7 @@ try {
   for (const line of changeLines(change)) process.stdout.write(`${line}\n`);
   if (change.gains.length === 0)
     process.stdout.write(`${user} gains nothing yet: their roles grant no access\n`);
-  const secrets = recipientChangeLines(recipientChanges(result.before, result.after));
+  const secrets = recipientChangeLines(recipientChanges(result.beforeModel, result.afterModel));
   for (const line of secrets) process.stdout.write(`${line}\n`);
   if (secrets.length > 0)
     process.stdout.write(

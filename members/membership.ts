@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../inventory/findings.ts';
 import { type Inventory } from '../inventory/inventory.ts';
+import type { Model } from '../model/derive.ts';
 import { loadInventory } from '../model/load.ts';
 
 export interface EditResult {
@@ -24,6 +25,9 @@ export interface EditResult {
   readonly before?: Inventory;
   /** The edited inventory; present only when it loads without errors and the file was written. */
   readonly after?: Inventory;
+  /** The models load derived from `before` and `after`, present with them. */
+  readonly beforeModel?: Model;
+  readonly afterModel?: Model;
 }
 
 export function membersFile(dir: string): string {
@@ -36,7 +40,8 @@ export function applyMembersEdit(dir: string, edit: (text: string) => string, to
   const text = readFileSync(file, 'utf8');
   const edited = edit(text);
   // An expired membership is what an offboarding fixes: judge the old file as of a day before any expiry.
-  const before = loadInventory(dir, { today: '1970-01-01' }).inventory;
+  const old = loadInventory(dir, { today: '1970-01-01' }).model;
+  const was = old ? { before: old.inventory, beforeModel: old } : {};
   const scratch = mkdtempSync(join(tmpdir(), 'members-edit-'));
   try {
     for (const entry of readdirSync(dir))
@@ -47,12 +52,12 @@ export function applyMembersEdit(dir: string, edit: (text: string) => string, to
       f.file.startsWith(scratch) ? { ...f, file: join(dir, f.file.slice(scratch.length + 1)) } : f;
     const errors = result.errors.map(shown);
     const warnings = result.warnings.map(shown);
-    if (!result.inventory) return { errors, warnings, ...(before ? { before } : {}) };
+    if (!result.model) return { errors, warnings, ...was };
     // Replace, never truncate-and-write: a crash leaves the old file or the new one, not half of one.
     const next = `${file}.tmp-${process.pid}`;
     writeFileSync(next, edited);
     renameSync(next, file);
-    return { errors, warnings, ...(before ? { before } : {}), after: result.inventory };
+    return { errors, warnings, ...was, after: result.model.inventory, afterModel: result.model };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

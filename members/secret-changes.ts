@@ -1,7 +1,6 @@
 // Which secrets change readers between two versions of the inventory (an onboarding, an offboarding, a role
 // edit): names only, never values, for the commands' output and the review's access section.
-import type { Inventory } from '../inventory/inventory.ts';
-import { deriveModel } from '../model/derive.ts';
+import type { Model } from '../model/derive.ts';
 import { secretNeeds } from '../model/secret-needs.ts';
 import { recipientPlan } from './secret-access.ts';
 
@@ -13,18 +12,14 @@ export interface RecipientChange {
   readonly removed: readonly string[];
 }
 
-function readers(inventory: Inventory | undefined): Map<string, Set<string>> {
-  if (!inventory?.org.secrets) return new Map();
-  const model = deriveModel(inventory);
+function readers(model: Model | undefined): Map<string, Set<string>> {
+  if (!model?.inventory.org.secrets) return new Map();
   const plan = recipientPlan(model, secretNeeds(model));
   return new Map([...plan].map(([key, recipients]) => [key, new Set(recipients.map((r) => r.who))]));
 }
 
 /** The secrets whose readers differ, sorted by key; a secret only one side needs is not a recipient change. */
-export function recipientChanges(
-  before: Inventory | undefined,
-  after: Inventory | undefined,
-): RecipientChange[] {
+export function recipientChanges(before: Model | undefined, after: Model | undefined): RecipientChange[] {
   const old = readers(before);
   const now = readers(after);
   const out: RecipientChange[] = [];

@@ -3,14 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LoadResult } from '../inventory/inventory.ts';
-import { loadInventory } from '../model/load.ts';
+import { loadInventory, type ModelLoadResult } from '../model/load.ts';
 
 /**
  * The inventory directory `dir` (relative to the repository root) at `ref`, loaded; undefined when `ref` has no
  * such directory. Expiry is not judged: an expired membership before the change is not the change's problem.
  */
-export function inventoryAt(cwd: string, ref: string, dir: string): LoadResult | undefined {
+export function inventoryAt(cwd: string, ref: string, dir: string): ModelLoadResult | undefined {
   const scratch = mkdtempSync(join(tmpdir(), 'inventory-at-'));
   try {
     const archive = spawnSync('git', ['archive', '--format=tar', ref, '--', dir], {

@@ -1,10 +1,10 @@
 // The secrets part of the review's access section: per secret, who starts or stops being able to read it
 // (names of secrets and people only, never a value). Kept apart from access-review.ts so each can change alone.
-import type { Inventory } from '../inventory/inventory.ts';
+import type { Model } from '../model/derive.ts';
 import { recipientChanges } from '../members/secret-changes.ts';
 
 /** Markdown; empty when no secret changes readers. */
-export function renderSecretRecipients(before: Inventory | undefined, head: Inventory): string {
+export function renderSecretRecipients(before: Model | undefined, head: Model): string {
   const changes = recipientChanges(before, head);
   if (changes.length === 0) return '';
   const lines = ['### Secret recipients', ''];

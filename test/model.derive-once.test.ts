@@ -1,6 +1,8 @@
-// A synth derives the model once and every renderer takes it: after deriveModel returns, nothing derives
-// services, reboot turns or DNS again, and each VM's cloud-config is rendered once for both its snippet in
-// the cluster stack and its artifact. The derivations are wrapped to record when they run.
+// A synth derives the model once and every renderer takes it: loading derives it (model/load.ts) and checks
+// it, and after that nothing derives services, reboot turns, DNS or a VM's facts again, neither the rules of
+// the check nor a renderer; each VM's firewall and backup plan are computed once, the monitoring model once,
+// and each VM's cloud-config is rendered once for both its snippet in the cluster stack and its artifact.
+// The derivations are wrapped to record how often they run and whether deriveModel was running them.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +14,13 @@ import { FIXTURE } from './helpers/inventories.ts';
 
 const seen = vi.hoisted(() => ({
   derives: 0,
-  derived: false,
-  /** Derivations that ran after the model was derived: what a renderer recomputed. */
-  late: [] as string[],
+  /** deriveModel is running: derivations now are the model's own. */
+  inside: false,
+  /** Calls of each derivation, by name; and those made outside deriveModel (a rule's or a renderer's). */
+  calls: new Map<string, number>(),
+  outside: [] as string[],
+  /** Per-VM facts computed, by function and VM name. */
+  perVm: new Map<string, number>(),
   /** Cloud-configs rendered, by VM name. */
   rendered: new Map<string, number>(),
 }));
@@ -25,32 +31,72 @@ vi.mock('../model/derive.ts', async (importOriginal) => {
     ...real,
     deriveModel: (inventory: Inventory): Model => {
       seen.derives++;
-      const model = real.deriveModel(inventory);
-      seen.derived = true;
-      return model;
+      seen.inside = true;
+      try {
+        return real.deriveModel(inventory);
+      } finally {
+        seen.inside = false;
+      }
     },
   };
 });
 
-/** Wraps a module's function so that a call after the model was derived is recorded. */
-function late<A extends unknown[], R>(name: string, fn: (...args: A) => R): (...args: A) => R {
+/** Wraps a derivation so that each call is counted, and one outside deriveModel recorded. */
+function counted<A extends unknown[], R>(name: string, fn: (...args: A) => R): (...args: A) => R {
   return (...args: A): R => {
-    if (seen.derived) seen.late.push(name);
+    seen.calls.set(name, (seen.calls.get(name) ?? 0) + 1);
+    if (!seen.inside) seen.outside.push(name);
+    return fn(...args);
+  };
+}
+
+/** Wraps a per-VM fact: counted per VM (its second argument), and recorded when computed outside deriveModel. */
+function perVm<A extends [unknown, Vm, ...unknown[]], R>(
+  name: string,
+  fn: (...args: A) => R,
+): (...args: A) => R {
+  return (...args: A): R => {
+    const key = `${name} ${args[1].name}`;
+    seen.perVm.set(key, (seen.perVm.get(key) ?? 0) + 1);
+    if (!seen.inside) seen.outside.push(key);
     return fn(...args);
   };
 }
 
 vi.mock('../services/instances.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../services/instances.ts')>();
-  return { ...real, deriveServices: late('deriveServices', real.deriveServices) };
+  return { ...real, deriveServices: counted('deriveServices', real.deriveServices) };
 });
 vi.mock('../inventory/reboots.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../inventory/reboots.ts')>();
-  return { ...real, rebootSchedule: late('rebootSchedule', real.rebootSchedule) };
+  return { ...real, rebootSchedule: counted('rebootSchedule', real.rebootSchedule) };
 });
 vi.mock('../dns/model.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../dns/model.ts')>();
-  return { ...real, buildDnsModel: late('buildDnsModel', real.buildDnsModel) };
+  return { ...real, buildDnsModel: counted('buildDnsModel', real.buildDnsModel) };
+});
+vi.mock('../model/vm-facts.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../model/vm-facts.ts')>();
+  return { ...real, vmFacts: counted('vmFacts', real.vmFacts) };
+});
+vi.mock('../model/firewall.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../model/firewall.ts')>();
+  return { ...real, vmFirewallRules: perVm('vmFirewallRules', real.vmFirewallRules) };
+});
+vi.mock('../model/backup-plan.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../model/backup-plan.ts')>();
+  return { ...real, backupPlan: perVm('backupPlan', real.backupPlan) };
+});
+vi.mock('../monitoring/model.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../monitoring/model.ts')>();
+  // The monitoring model is derived above model/ (it names baseline's certificates): once per synth, by it.
+  return {
+    ...real,
+    monitoringModel: (model: Model) => {
+      seen.calls.set('monitoringModel', (seen.calls.get('monitoringModel') ?? 0) + 1);
+      return real.monitoringModel(model);
+    },
+  };
 });
 vi.mock('../baseline/cloud-config.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../baseline/cloud-config.ts')>();
@@ -69,11 +115,20 @@ const work = mkdtempSync(join(tmpdir(), 'derive-once-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('one synth', () => {
-  it('derives the model once, and no renderer derives anything again', async () => {
+  let model: Model;
+
+  it('derives the model once, while loading, and nothing derives anything again: no rule, no renderer', async () => {
     const out = join(work, 'cdktf.out');
-    const { model } = await synthOrExit(FIXTURE, out, {});
+    ({ model } = await synthOrExit(FIXTURE, out, {}));
     expect(seen.derives).toBe(1);
-    expect(seen.late).toEqual([]);
+    expect(Object.fromEntries(seen.calls)).toEqual({
+      deriveServices: 1,
+      rebootSchedule: 1,
+      buildDnsModel: 1,
+      vmFacts: 1,
+      monitoringModel: 1,
+    });
+    expect(seen.outside).toEqual([]);
     // It did render: every Debian VM's artifact, and the snippets of the stacks, came from that model.
     const debian = model.inventory.vms.filter((vm) => vm.os !== 'other');
     expect(debian.length).toBeGreaterThan(0);
@@ -82,6 +137,18 @@ describe('one synth', () => {
         '#cloud-config',
       );
   }, 120_000);
+
+  it("computes each VM's firewall and backup plan once, in the model, for every renderer", () => {
+    const once = model.inventory.vms.flatMap((vm) => [`vmFirewallRules ${vm.name}`, `backupPlan ${vm.name}`]);
+    expect([...seen.perVm.keys()].sort()).toEqual(once.sort());
+    expect([...seen.perVm].filter(([, n]) => n !== 1)).toEqual([]);
+    // The renderers read them: each VM's artifact has its model's firewall, rule for rule.
+    const vm = model.inventory.vms.find(
+      (v) => v.os !== 'other' && model.vms.get(v.name)!.firewall.length > 2,
+    )!;
+    const text = readFileSync(join(work, 'cdktf.out/artifacts/cloud-init', `${vm.name}.yaml`), 'utf8');
+    expect(text).toContain(`${model.vms.get(vm.name)!.firewall.length} inbound rules`);
+  });
 
   it("renders each VM's cloud-config once, for its snippet and its artifact alike", () => {
     expect(seen.rendered.size).toBeGreaterThan(0);

@@ -27,6 +27,7 @@ import {
   startPostgresInRoot,
 } from './helpers/debian-root.ts';
 import { validInventory } from './helpers/inventories.ts';
+import { loadInventory } from '../model/load.ts';
 import { command, type SecretsOrg, secretsOrg } from './helpers/secrets-org.ts';
 
 const UNAVAILABLE = rootUnavailable();
@@ -181,7 +182,7 @@ describe.skipIf(UNAVAILABLE)('secrets through converge on a real Debian root', (
         diffSynthOutputs(readSynthOutput(join(work, 'base-out')), readSynthOutput(join(work, 'out'))),
         { title: 'base → head' },
       ),
-      renderSecretRecipients(validInventory(base), model.inventory),
+      renderSecretRecipients(loadInventory(base).model, model),
     ].join('\n');
     expect(comment).toContain('- `service/gitea-git/secret-key`: readable by bob');
     const ansible = outputs.join('\n');
