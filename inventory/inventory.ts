@@ -18,7 +18,8 @@ import { INVENTORY_RULES, memberRules, type RuleContext } from './rules/index.ts
 import { type Site, sitesFileSchema } from './sites.schema.ts';
 import { SourceFile } from './source.ts';
 import { textFindings } from './text-rules.ts';
-import { type Vm, vmsFileSchema } from './vms.schema.ts';
+import { applySizes, type SizeDefaults } from './sizes.ts';
+import { type Vm, type VmEntry, vmsFileSchema } from './vms.schema.ts';
 
 export interface Inventory {
   readonly org: Org;
@@ -87,6 +88,11 @@ const OTHER_FILES = new Set(['services.yaml']);
 export interface LoadOptions {
   /** The day membership expiry is judged against, YYYY-MM-DD. @default today (UTC) */
   readonly today?: string;
+  /**
+   * A VM's cores and memory when vms.yaml leaves them out: model/load.ts passes the service catalog's sizes.
+   * @default none: every VM must give both
+   */
+  readonly sizes?: SizeDefaults;
 }
 
 /** Why `dir` cannot be the inventory directory (`--inventory vms.yaml` is a common slip), or undefined. */
@@ -99,7 +105,7 @@ function directoryProblem(dir: string): string | undefined {
 
 /** Schema and cross-file checks of the inventory alone; `loadInventory` (model/load.ts) adds the catalog's. */
 export function readInventory(dir: string, options: LoadOptions = {}): LoadResult {
-  const parsed = parseInventory(dir);
+  const parsed = parseInventory(dir, options.sizes);
   if (!parsed.inventory) return parsed;
   const { inventory, sources } = parsed;
   const errors: Finding[] = [];
@@ -119,8 +125,11 @@ export function readInventory(dir: string, options: LoadOptions = {}): LoadResul
   return errors.length > 0 ? sorted : { inventory, ...sorted };
 }
 
-/** The files as their schemas parse them, before any rule: what a test runs one rule on. */
-export function parseInventory(dir: string): LoadResult {
+/**
+ * The files as their schemas parse them, each VM sized (its own cores and memory, else `sizes`), before any
+ * rule: what a test runs one rule on.
+ */
+export function parseInventory(dir: string, sizes?: SizeDefaults): LoadResult {
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
   const sources = new Map<InventoryFile, SourceFile>();
@@ -185,13 +194,17 @@ export function parseInventory(dir: string): LoadResult {
   }
 
   if (errors.length > 0) return { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };
+  const sized = applySizes((data.get('vms') as { vms: VmEntry[] }).vms, sizes, sources.get('vms')!);
+  warnings.push(...sized.warnings);
+  if (sized.errors.length > 0)
+    return { errors: sortFindings(sized.errors), warnings: sortFindings(warnings), sources };
 
   const inventory: Inventory = {
     org: data.get('org') as Org,
     sites: (data.get('sites') as { sites: Site[] }).sites,
     networks: (data.get('networks') as { networks: Network[] }).networks,
     clusters: (data.get('clusters') as { clusters: Cluster[] }).clusters,
-    vms: (data.get('vms') as { vms: Vm[] }).vms,
+    vms: sized.vms,
     dns: (data.get('dns') as DnsFile | undefined) ?? dnsFileSchema.parse({}),
     images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
     releases: (data.get('releases') as { releases: Releases } | undefined)?.releases ?? {},

@@ -91,9 +91,10 @@ export const vmSchema = z.strictObject({
   node: name,
   /** Proxmox VMID, unique across the organisation. */
   id: z.number().int().min(100).max(999_999_999),
-  cores: z.number().int().min(1).max(512),
-  /** RAM in GiB. */
-  memory: gib.refine((v) => Number.isInteger(v * 4), { error: 'is not a multiple of 0.25 GiB' }),
+  /** @default the catalog's size of what it runs (the larger of each when its kinds differ) */
+  cores: z.number().int().min(1).max(512).optional(),
+  /** RAM in GiB. @default the catalog's size of what it runs (the larger of each when its kinds differ) */
+  memory: gib.refine((v) => Number.isInteger(v * 4), { error: 'is not a multiple of 0.25 GiB' }).optional(),
   os: z.enum(['debian-12', 'debian-13', 'other']),
   /** The first disk is the boot disk. */
   disks: z.array(diskSchema).min(1),
@@ -120,7 +121,10 @@ export const vmSchema = z.strictObject({
 
 export const vmsFileSchema = z.strictObject({ vms: z.array(vmSchema) });
 
-export type Vm = z.infer<typeof vmSchema>;
+/** A VM as vms.yaml writes it: cores and memory may be left to the catalog's default. */
+export type VmEntry = z.infer<typeof vmSchema>;
+/** A VM as the loader returns it: cores and memory resolved (inventory/sizes.ts). */
+export type Vm = VmEntry & { readonly cores: number; readonly memory: number };
 export type Nic = z.infer<typeof nicSchema>;
 export type ServiceInstanceEntry = z.infer<typeof serviceInstanceSchema>;
 export type ExtraPort = z.infer<typeof extraPortSchema>;

@@ -7,6 +7,7 @@ import { type LoadOptions, type LoadResult, readInventory } from '../inventory/i
 import { dnsCheck } from '../dns/check.ts';
 import { rebootTurnsClash, type RebootRuleInput } from '../inventory/rules/reboot-turns-clash.ts';
 import { CATALOG_RULES } from '../services/rules/index.ts';
+import { catalogSize } from '../services/sizes.ts';
 import type { CatalogRuleInput } from '../services/rules/rule.ts';
 import { deriveModel, type Model } from './derive.ts';
 
@@ -26,7 +27,8 @@ export interface ModelLoadResult extends LoadResult {
 
 /** Loads and checks the inventory in `dir`; `inventory` and its `model` are present only when nothing is an error. */
 export function loadInventory(dir: string, options: LoadOptions = {}): ModelLoadResult {
-  const read = readInventory(dir, options);
+  // A VM that leaves out cores or memory gets the catalog's size of what it runs (services/sizes.ts).
+  const read = readInventory(dir, { sizes: catalogSize, ...options });
   if (!read.inventory) return read;
   const errors: Finding[] = [];
   const warnings: Finding[] = [...read.warnings];

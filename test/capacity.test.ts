@@ -37,7 +37,8 @@ function vm(
   memory: number,
   extra: { ha?: boolean; anti_affinity?: string } = {},
 ): Vm {
-  return vmSchema.parse({
+  // The schema leaves cores and memory optional (the loader sizes a VM); this one gives both.
+  const entry = vmSchema.parse({
     name,
     cluster: 'c',
     node,
@@ -50,6 +51,7 @@ function vm(
     ha: true,
     ...extra,
   });
+  return { ...entry, cores: 1, memory };
 }
 
 describe('nodeLoads', () => {
