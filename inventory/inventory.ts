@@ -199,17 +199,21 @@ export function parseInventory(dir: string, sizes?: SizeDefaults): LoadResult {
   if (sized.errors.length > 0)
     return { errors: sortFindings(sized.errors), warnings: sortFindings(warnings), sources };
 
-  const inventory: Inventory = {
+  return { inventory: inventoryOf(data, sized.vms), errors, warnings: sortFindings(warnings), sources };
+}
+
+/** The Inventory of the files' parsed data, with the VMs sized. */
+function inventoryOf(data: ReadonlyMap<InventoryFile, unknown>, vms: Vm[]): Inventory {
+  return {
     org: data.get('org') as Org,
     sites: (data.get('sites') as { sites: Site[] }).sites,
     networks: (data.get('networks') as { networks: Network[] }).networks,
     clusters: (data.get('clusters') as { clusters: Cluster[] }).clusters,
-    vms: sized.vms,
+    vms,
     dns: (data.get('dns') as DnsFile | undefined) ?? dnsFileSchema.parse({}),
     images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
     releases: (data.get('releases') as { releases: Releases } | undefined)?.releases ?? {},
     members: (data.get('members') as { members: Member[] } | undefined)?.members ?? [],
     roles: (data.get('roles') as { roles: Role[] } | undefined)?.roles ?? [],
   };
-  return { inventory, errors, warnings: sortFindings(warnings), sources };
 }
