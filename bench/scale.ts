@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../inventory/net.ts';
+import { catalogSize } from '../services/sizes.ts';
 
 type Data = Record<string, unknown>;
 
@@ -113,8 +114,12 @@ export function scaleInventory(from: string, to: string, factor: number): void {
       });
     }
     for (const vm of vms) {
+      // A copy that no longer runs an org-wide kind keeps the size the original has from the catalog.
+      const size = catalogSize(((vm.services as unknown[] | undefined) ?? []).map(kindOf));
       out.vms.push(
         defined({
+          cores: size?.cores,
+          memory: size?.memory,
           ...vm,
           name: rename(String(vm.name), copy),
           cluster: rename(String(vm.cluster), copy),
