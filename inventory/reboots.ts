@@ -43,8 +43,8 @@ export function rebootWindowOf(inventory: Inventory, vm: Vm): string {
 /**
  * When each VM reboots after upgrades. A VM alone reboots at the start of its window; the VMs of one
  * anti-affinity group (two proxies, the DNS secondaries) take turns, `reboot_spacing` minutes apart in
- * vms.yaml order, so one of them always serves while the other restarts. Computed by the reboot-turns rule
- * and once more in model/derive.ts for the renderers; pure, so both get the same turns.
+ * vms.yaml order, so one of them always serves while the other restarts. Computed once per load by
+ * model/derive.ts: the reboot-turns rule reports its problems, the renderers read its times.
  */
 export function rebootSchedule(inventory: Inventory): RebootSchedule {
   const { reboot_spacing: spacing } = inventory.org.upgrades;

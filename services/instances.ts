@@ -22,8 +22,8 @@ export interface ServiceInstance {
 }
 
 /**
- * What the renderers need of the services, derived once from a validated inventory (model/derive.ts; and
- * once for the catalog's rules by model/load.ts) and passed as an argument: plain data, no caches.
+ * What the rules and renderers need of the services, derived once per load by model/derive.ts (the catalog's
+ * rules then run on it) and passed as an argument: plain data, no caches.
  */
 export interface ServiceModel {
   /** Every instance of a known kind, in vms.yaml order. Unknown kinds are left to the catalog's rules. */
