@@ -3,7 +3,7 @@
 import type { Path } from '../findings.ts';
 import { keyIdentity } from '../key-identity.ts';
 import type { InventoryFile } from './rule.ts';
-import type { MemberRule, RuleFinding } from './types.ts';
+import { inventoryRule, type RuleFinding } from './rule.ts';
 
 interface KeyAt {
   readonly file: InventoryFile;
@@ -12,7 +12,7 @@ interface KeyAt {
   readonly who: string;
 }
 
-export const keyOfTwoIdentities: MemberRule = (inventory) => {
+export const keyOfTwoIdentities = inventoryRule('key-of-two-identities', (inventory) => {
   const { org } = inventory;
   const keys: KeyAt[] = [
     ...org.admin.keys.map((key, j): KeyAt => ({
@@ -51,4 +51,4 @@ export const keyOfTwoIdentities: MemberRule = (inventory) => {
       });
   }
   return findings;
-};
+});

@@ -1,9 +1,9 @@
 // Forbids one SSH key in two members (or twice in one): a key must prove one person, so logins and signed
 // commits can be attributed. Keys compare by type and blob, whatever their comments say.
 import { keyIdentity } from '../key-identity.ts';
-import type { MemberRule, RuleFinding } from './types.ts';
+import { inventoryRule, type RuleFinding } from './rule.ts';
 
-export const keyUsedTwice: MemberRule = (inventory) => {
+export const keyUsedTwice = inventoryRule('key-used-twice', (inventory) => {
   const findings: RuleFinding[] = [];
   const first = new Map<string, { user: string; at: string }>();
   inventory.members.forEach((member, i) => {
@@ -24,4 +24,4 @@ export const keyUsedTwice: MemberRule = (inventory) => {
     });
   });
   return findings;
-};
+});

@@ -1,8 +1,8 @@
 // Every public web name has AAAA records, and A records when its service must be reachable over IPv4.
-import type { DnsModel } from '../model.ts';
-import { isOurs, valuesOf, type ZoneFinding } from './types.ts';
+import { zoneRule } from './rule.ts';
+import { isOurs, valuesOf, atOrigin, type ZoneFinding } from '../../dns/lookups.ts';
 
-export function webNamesResolve(model: DnsModel): ZoneFinding[] {
+export const webNamesResolve = zoneRule('web-names-resolve', ({ dns: model }) => {
   const out: ZoneFinding[] = [];
   for (const web of model.webNames) {
     // Outside our zones is name-in-our-zones' finding; a CNAME's target answers for it.
@@ -18,5 +18,5 @@ export function webNamesResolve(model: DnsModel): ZoneFinding[] {
         message: `web name ${web.name} has no A record, but its service must be reachable over IPv4; expected its proxies (or its VM) to have a public IPv4 address`,
       });
   }
-  return out;
-}
+  return out.map(atOrigin);
+});

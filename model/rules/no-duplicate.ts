@@ -1,8 +1,8 @@
 // No record is asked for twice: a second copy in dns.yaml is a mistake, not a second record.
-import type { DnsModel } from '../model.ts';
-import type { ZoneFinding } from './types.ts';
+import { zoneRule } from './rule.ts';
+import { atOrigin, type ZoneFinding } from '../../dns/lookups.ts';
 
-export function noDuplicate(model: DnsModel): ZoneFinding[] {
+export const noDuplicate = zoneRule('no-duplicate', ({ dns: model }) => {
   const first = new Map<string, string>();
   const out: ZoneFinding[] = [];
   for (const e of model.entries) {
@@ -15,5 +15,5 @@ export function noDuplicate(model: DnsModel): ZoneFinding[] {
         message: `${e.name} ${e.type} "${e.value}" is already in the set (from ${before}); expected each record once`,
       });
   }
-  return out;
-}
+  return out.map(atOrigin);
+});

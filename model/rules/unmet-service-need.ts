@@ -2,14 +2,14 @@
 // proxy in its site for HTTP behind one, and the public addresses its ports need.
 import type { Path } from '../../inventory/findings.ts';
 import type { Vm } from '../../inventory/vms.schema.ts';
-import { DATABASE_KIND } from '../catalog.ts';
-import { proxiesFor, vmAddresses, vmSite } from '../instances.ts';
-import { kindPath, portText } from './paths.ts';
+import { DATABASE_KIND } from '../../services/catalog.ts';
+import { proxiesFor, vmAddresses, vmSite } from '../../services/instances.ts';
+import { kindPath, portText } from '../../services/rule-helpers.ts';
 import { reporter } from '../../inventory/rules/rule.ts';
-import type { CatalogRule } from './rule.ts';
+import { modelRule } from './rule.ts';
 
-export const unmetServiceNeed: CatalogRule = ({ inventory: inv, sources, services }) => {
-  const { findings, error } = reporter(sources);
+export const unmetServiceNeed = modelRule('unmet-service-need', ({ inventory: inv, services }) => {
+  const { findings, error } = reporter();
   const { instances } = services;
   const byName = new Map(inv.vms.map((vm) => [vm.name, vm]));
   const runs = (vm: Vm | undefined, kind: string): boolean =>
@@ -73,4 +73,4 @@ export const unmetServiceNeed: CatalogRule = ({ inventory: inv, sources, service
       );
   }
   return findings;
-};
+});

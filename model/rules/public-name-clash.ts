@@ -1,9 +1,9 @@
 // Rule: each public name is served by one instance, and is never a VM's own FQDN unless that VM serves it itself.
 import type { Path } from '../../inventory/findings.ts';
-import type { ServiceInstance } from '../instances.ts';
-import { kindPath } from './paths.ts';
+import type { ServiceInstance } from '../../services/instances.ts';
+import { kindPath } from '../../services/rule-helpers.ts';
 import { reporter } from '../../inventory/rules/rule.ts';
-import type { CatalogRule } from './rule.ts';
+import { modelRule } from './rule.ts';
 
 /** One instance asking for a web name, and where: its `domain`, an entry of its `aliases`, or its kind. */
 interface Claim {
@@ -30,8 +30,8 @@ function claimsOf(i: ServiceInstance): Map<string, Claim> {
   return claims;
 }
 
-export const publicNameClash: CatalogRule = ({ inventory: inv, sources, services }) => {
-  const { findings, error } = reporter(sources);
+export const publicNameClash = modelRule('public-name-clash', ({ inventory: inv, services }) => {
+  const { findings, error } = reporter();
   const fqdnOwner = new Map(inv.vms.map((vm) => [`${vm.name}.${inv.org.domain}`, vm.name]));
   const byName = new Map<string, Claim[]>();
   for (const i of services.instances)
@@ -60,4 +60,4 @@ export const publicNameClash: CatalogRule = ({ inventory: inv, sources, services
     }
   }
   return findings;
-};
+});

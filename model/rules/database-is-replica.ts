@@ -1,11 +1,11 @@
 // Rule: a service's `db:` names a PostgreSQL primary: a streaming replica is read-only, so the service could
 // not write, and its role and database are made on the primary only.
 import { reporter } from '../../inventory/rules/rule.ts';
-import type { CatalogRule } from './rule.ts';
-import { DATABASE_KIND } from '../catalog.ts';
+import { modelRule } from './rule.ts';
+import { DATABASE_KIND } from '../../services/catalog.ts';
 
-export const databaseIsReplica: CatalogRule = ({ sources, services }) => {
-  const report = reporter(sources);
+export const databaseIsReplica = modelRule('database-is-replica', ({ services }) => {
+  const report = reporter();
   for (const i of services.instances) {
     if (!i.def.dependsOn.includes(DATABASE_KIND) || typeof i.params.db !== 'string') continue;
     const primary = services.primaries.get(i.params.db);
@@ -17,4 +17,4 @@ export const databaseIsReplica: CatalogRule = ({ sources, services }) => {
     );
   }
   return report.findings;
-};
+});

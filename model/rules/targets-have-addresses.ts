@@ -1,6 +1,6 @@
 // MX, NS and SRV targets in our zones are names with addresses, never CNAMEs (RFC 2181 10.3, RFC 2782).
-import type { DnsModel } from '../model.ts';
-import { isOurs, valuesOf, type ZoneFinding } from './types.ts';
+import { zoneRule } from './rule.ts';
+import { isOurs, valuesOf, atOrigin, type ZoneFinding } from '../../dns/lookups.ts';
 
 /** The host name an MX, NS or SRV value points at. */
 export function targetOf(type: string, value: string): string | undefined {
@@ -10,7 +10,7 @@ export function targetOf(type: string, value: string): string | undefined {
   return undefined;
 }
 
-export function targetsHaveAddresses(model: DnsModel): ZoneFinding[] {
+export const targetsHaveAddresses = zoneRule('targets-have-addresses', ({ dns: model }) => {
   const out: ZoneFinding[] = [];
   for (const e of model.entries) {
     const target = targetOf(e.type, e.value);
@@ -28,5 +28,5 @@ export function targetsHaveAddresses(model: DnsModel): ZoneFinding[] {
       });
     }
   }
-  return out;
-}
+  return out.map(atOrigin);
+});

@@ -1,12 +1,12 @@
 // Rule: once releases.yaml exists, a service Debian does not package must be pinned in it, else its VM gets no application.
 import { reporter } from '../../inventory/rules/rule.ts';
-import type { CatalogRule } from './rule.ts';
+import { modelRule } from './rule.ts';
 
-export const releaseNotPinned: CatalogRule = ({ inventory, sources, services }) => {
-  const report = reporter(sources);
+export const releaseNotPinned = modelRule('release-not-pinned', ({ inventory, services }, { files }) => {
+  const report = reporter();
   // An organisation without releases.yaml installs nothing from upstream yet (the fixtures, a try-out); once
   // the file exists, every such service on a VM must be pinned in it.
-  if (!sources.has('releases')) return [];
+  if (!files.has('releases')) return [];
   const reported = new Set<string>();
   for (const i of services.instances) {
     if (!i.def.release || inventory.releases[i.kind] || reported.has(i.kind)) continue;
@@ -18,4 +18,4 @@ export const releaseNotPinned: CatalogRule = ({ inventory, sources, services }) 
     );
   }
   return report.findings;
-};
+});

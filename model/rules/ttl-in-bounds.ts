@@ -1,8 +1,8 @@
 // TTLs stay within org.yaml's dns.ttl_min..ttl_max, and one record set has one TTL (RFC 2181 5.2).
-import type { DnsModel } from '../model.ts';
-import type { ZoneFinding } from './types.ts';
+import { zoneRule } from './rule.ts';
+import { atOrigin, type ZoneFinding } from '../../dns/lookups.ts';
 
-export function ttlInBounds(model: DnsModel): ZoneFinding[] {
+export const ttlInBounds = zoneRule('ttl-in-bounds', ({ dns: model }) => {
   const out: ZoneFinding[] = [];
   const { min, max } = model.ttl;
   for (const e of model.entries) {
@@ -23,5 +23,5 @@ export function ttlInBounds(model: DnsModel): ZoneFinding[] {
         });
     }
   }
-  return out;
-}
+  return out.map(atOrigin);
+});

@@ -1,8 +1,8 @@
 // A CNAME is the only record of its name (RFC 1034 3.6.2) and never sits at a zone's apex, which has SOA and NS.
-import type { ZoneFinding } from './types.ts';
-import type { DnsModel } from '../model.ts';
+import { zoneRule } from './rule.ts';
+import { atOrigin, type ZoneFinding } from '../../dns/lookups.ts';
 
-export function cnameAlone(model: DnsModel): ZoneFinding[] {
+export const cnameAlone = zoneRule('cname-alone', ({ dns: model }) => {
   const out: ZoneFinding[] = [];
   for (const zone of model.zones) {
     for (const set of zone.sets) {
@@ -32,5 +32,5 @@ export function cnameAlone(model: DnsModel): ZoneFinding[] {
       }
     }
   }
-  return out;
-}
+  return out.map(atOrigin);
+});

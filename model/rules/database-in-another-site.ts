@@ -1,11 +1,11 @@
 // Rule: a service that needs PostgreSQL and names no `db:` uses its own site's; with none there, it must say which.
 import { reporter } from '../../inventory/rules/rule.ts';
-import type { CatalogRule } from './rule.ts';
-import { DATABASE_KIND } from '../catalog.ts';
-import { vmSite } from '../instances.ts';
+import { modelRule } from './rule.ts';
+import { DATABASE_KIND } from '../../services/catalog.ts';
+import { vmSite } from '../../services/instances.ts';
 
-export const databaseInAnotherSite: CatalogRule = ({ inventory, sources, services }) => {
-  const report = reporter(sources);
+export const databaseInAnotherSite = modelRule('database-in-another-site', ({ inventory, services }) => {
+  const report = reporter();
   const databases = inventory.vms.filter((vm) => vm.services.some((s) => s.kind === DATABASE_KIND));
   for (const i of services.instances) {
     if (!i.def.dependsOn.includes(DATABASE_KIND) || typeof i.params.db === 'string') continue;
@@ -23,4 +23,4 @@ export const databaseInAnotherSite: CatalogRule = ({ inventory, sources, service
     );
   }
   return report.findings;
-};
+});

@@ -1,11 +1,12 @@
 // Rule: every VM gets a reboot turn inside its window, and the VMs of one anti-affinity group reboot at
 // least reboot_spacing minutes apart (inventory/reboots.ts computes the turns).
-import { rebootSchedule } from '../reboots.ts';
-import { reporter, type Rule } from './rule.ts';
+import { rebootSchedule } from '../../inventory/reboots.ts';
+import { reporter } from '../../inventory/rules/rule.ts';
+import { modelRule } from './rule.ts';
 
-export const rebootTurnsClash: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const rebootTurnsClash = modelRule('reboot-turns-clash', ({ inventory }) => {
+  const report = reporter();
   for (const problem of rebootSchedule(inventory).problems)
     report.error('vms', ['vms', problem.vmIndex, problem.field], problem.message);
   return report.findings;
-};
+});

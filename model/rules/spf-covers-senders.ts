@@ -1,7 +1,8 @@
 // Each domain our VMs send mail for has one SPF record, and it authorises every address they send from.
+import { zoneRule } from './rule.ts';
 import { contains, type Family, parseAddress, parsePrefix } from '../../inventory/net.ts';
-import type { DnsModel } from '../model.ts';
-import { valuesOf, type ZoneFinding } from './types.ts';
+import type { DnsModel } from '../../dns/model.ts';
+import { valuesOf, atOrigin, type ZoneFinding } from '../../dns/lookups.ts';
 
 /**
  * Does an SPF record (RFC 7208) let `address` send for `domain`? Evaluated against our own records only:
@@ -40,7 +41,7 @@ export function spfPasses(model: DnsModel, domain: string, spf: string, address:
   return false;
 }
 
-export function spfCoversSenders(model: DnsModel): ZoneFinding[] {
+export const spfCoversSenders = zoneRule('spf-covers-senders', ({ dns: model }) => {
   const out: ZoneFinding[] = [];
   for (const sender of model.senders) {
     const spf = valuesOf(model, sender.domain, 'TXT').filter((t) => /^v=spf1(\s|$)/.test(t));
@@ -62,5 +63,5 @@ export function spfCoversSenders(model: DnsModel): ZoneFinding[] {
         message: `${sender.vm} sends mail for ${sender.domain} from ${missing.join(', ')}, which its SPF "${spf[0]}" does not authorise; expected "mx", "a:${sender.vm}..." or ip4:/ip6: terms covering it`,
       });
   }
-  return out;
-}
+  return out.map(atOrigin);
+});

@@ -2,7 +2,7 @@
 // (That an extra_ports range reads FROM-TO with FROM <= TO, the schema checks where it reads vms.yaml.)
 import type { Path } from '../../inventory/findings.ts';
 import { includesPort, overlaps, type PortRange } from '../../inventory/ports.ts';
-import { kindPath, portText } from './paths.ts';
+import { kindPath, portText } from '../../services/rule-helpers.ts';
 
 interface Claim extends PortRange {
   readonly proto: 'tcp' | 'udp';
@@ -12,10 +12,10 @@ interface Claim extends PortRange {
   readonly sshd: boolean;
 }
 import { reporter } from '../../inventory/rules/rule.ts';
-import type { CatalogRule } from './rule.ts';
+import { modelRule } from './rule.ts';
 
-export const portClaimedTwice: CatalogRule = ({ inventory: inv, sources, services }) => {
-  const { findings, error } = reporter(sources);
+export const portClaimedTwice = modelRule('port-claimed-twice', ({ inventory: inv, services }) => {
+  const { findings, error } = reporter();
   const { instances } = services;
 
   // Ports: no two claims on one port of a VM; the baseline's sshd owns 22/tcp.
@@ -55,4 +55,4 @@ export const portClaimedTwice: CatalogRule = ({ inventory: inv, sources, service
     });
   });
   return findings;
-};
+});

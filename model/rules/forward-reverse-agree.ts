@@ -1,10 +1,10 @@
 // Forward and reverse agree: every VM address has a PTR, and every PTR names a name that has that address.
-import type { DnsModel } from '../model.ts';
-import { reverseName } from '../reverse.ts';
+import { zoneRule } from './rule.ts';
+import { reverseName } from '../../dns/reverse.ts';
 import { parseAddress } from '../../inventory/net.ts';
-import { valuesOf, type ZoneFinding } from './types.ts';
+import { valuesOf, atOrigin, type ZoneFinding } from '../../dns/lookups.ts';
 
-export function forwardReverseAgree(model: DnsModel): ZoneFinding[] {
+export const forwardReverseAgree = zoneRule('forward-reverse-agree', ({ dns: model }) => {
   const out: ZoneFinding[] = [];
   for (const a of model.addresses) {
     if (!a.ptr) {
@@ -34,8 +34,8 @@ export function forwardReverseAgree(model: DnsModel): ZoneFinding[] {
         });
     }
   }
-  return out;
-}
+  return out.map(atOrigin);
+});
 
 /** For tests and messages: the canonical reverse name of an address text. */
 export function reverseOf(address: string): string | undefined {

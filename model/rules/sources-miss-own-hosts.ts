@@ -2,14 +2,14 @@
 // backup client where a VM runs the borg repository.
 import type { Path } from '../../inventory/findings.ts';
 import type { Vm } from '../../inventory/vms.schema.ts';
-import { BACKUP_REPO_KIND, JUMP_KIND, MONITORING_KINDS } from '../catalog.ts';
-import { vmAddresses } from '../instances.ts';
-import { covered } from './paths.ts';
+import { BACKUP_REPO_KIND, JUMP_KIND, MONITORING_KINDS } from '../../services/catalog.ts';
+import { vmAddresses } from '../../services/instances.ts';
+import { covered } from '../../services/rule-helpers.ts';
 import { reporter } from '../../inventory/rules/rule.ts';
-import type { CatalogRule } from './rule.ts';
+import { modelRule } from './rule.ts';
 
-export const sourcesMissOwnHosts: CatalogRule = ({ inventory: inv, sources, services }) => {
-  const { findings, error } = reporter(sources);
+export const sourcesMissOwnHosts = modelRule('sources-miss-own-hosts', ({ inventory: inv, services }) => {
+  const { findings, error } = reporter();
   const runs = (vm: Vm | undefined, kind: string): boolean =>
     vm?.services.some((s) => s.kind === kind) ?? false;
   const runningAnywhere = new Set(inv.vms.flatMap((vm) => vm.services.map((s) => s.kind)));
@@ -50,4 +50,4 @@ export const sourcesMissOwnHosts: CatalogRule = ({ inventory: inv, sources, serv
     }
   }
   return findings;
-};
+});

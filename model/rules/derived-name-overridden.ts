@@ -1,9 +1,9 @@
 // A VM's own name and a web name get their addresses from the inventory (the VM's NICs, the proxies): an
 // A or AAAA on them in dns.yaml would send part of their traffic elsewhere (a web name's joins the proxies').
-import type { DnsModel } from '../model.ts';
-import type { ZoneFinding } from './types.ts';
+import { zoneRule } from './rule.ts';
+import { atOrigin } from '../../dns/lookups.ts';
 
-export function derivedNameOverridden(model: DnsModel): ZoneFinding[] {
+export const derivedNameOverridden = zoneRule('derived-name-overridden', ({ dns: model }) => {
   const derived = new Map<string, string>();
   for (const a of model.addresses) derived.set(a.name, `the name of VM ${a.vm}`);
   for (const w of model.webNames)
@@ -13,5 +13,6 @@ export function derivedNameOverridden(model: DnsModel): ZoneFinding[] {
     .map((e) => ({
       origin: e.origin,
       message: `${e.type} ${e.value} on ${e.name}, which is ${derived.get(e.name)}, whose addresses the inventory derives; expected no ${e.type} record for it in dns.yaml (change the VM's NICs or the service instead)`,
-    }));
-}
+    }))
+    .map(atOrigin);
+});

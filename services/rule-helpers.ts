@@ -1,7 +1,7 @@
-// Small helpers the catalog's rules share: where a service entry is, how a port reads, address coverage.
-import type { Path } from '../../inventory/findings.ts';
-import { contains, type Family, parseAddress, parsePrefix } from '../../inventory/net.ts';
-import { portRangeText } from '../../inventory/ports.ts';
+// Small helpers the catalog's rules (model/rules/) share: where a service entry is, how a port reads, address coverage.
+import type { Path } from '../inventory/findings.ts';
+import { contains, type Family, parseAddress, parsePrefix } from '../inventory/net.ts';
+import { portRangeText } from '../inventory/ports.ts';
 
 /** The `kind` field of a VM's service entry, where findings about the entry point. */
 export const kindPath = (vi: number, si: number): Path => ['vms', vi, 'services', si, 'kind'];

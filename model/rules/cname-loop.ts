@@ -1,6 +1,7 @@
 // A CNAME chain must end at a name with records: a CNAME to itself or round a loop resolves to nothing.
-import type { DnsModel } from '../model.ts';
-import { valuesOf, type ZoneFinding } from './types.ts';
+import type { DnsModel } from '../../dns/model.ts';
+import { zoneRule } from './rule.ts';
+import { valuesOf, atOrigin, type ZoneFinding } from '../../dns/lookups.ts';
 
 /** The names a chain from `start` visits before it ends, or undefined when it comes back to `start`. */
 function loopOf(model: DnsModel, start: string): string[] | undefined {
@@ -24,7 +25,7 @@ function chain(names: readonly string[]): string {
     : `${names.slice(0, 3).join(' -> ')} -> … (${names.length - 1} CNAMEs)`;
 }
 
-export function cnameLoop(model: DnsModel): ZoneFinding[] {
+export const cnameLoop = zoneRule('cname-loop', ({ dns: model }) => {
   const out: ZoneFinding[] = [];
   for (const e of model.entries) {
     if (e.origin.file !== 'dns' || e.type !== 'CNAME') continue;
@@ -38,5 +39,5 @@ export function cnameLoop(model: DnsModel): ZoneFinding[] {
             : `CNAME ${e.name} is part of a loop (${chain([...loop, e.name])}); expected a chain that ends at a name with records`,
       });
   }
-  return out;
-}
+  return out.map(atOrigin);
+});

@@ -1,13 +1,13 @@
 // Rule: every service entry names a kind of the catalog, once per VM, with only the parameters that kind takes;
 // a warning where the kind and the VM's os do not go together.
 import { closest } from '../../inventory/issues.ts';
-import { CATALOG } from '../catalog.ts';
-import { kindPath } from './paths.ts';
+import { CATALOG } from '../../services/catalog.ts';
+import { kindPath } from '../../services/rule-helpers.ts';
 import { reporter } from '../../inventory/rules/rule.ts';
-import type { CatalogRule } from './rule.ts';
+import { modelRule } from './rule.ts';
 
-export const unknownServiceEntry: CatalogRule = ({ inventory: inv, sources }) => {
-  const { findings, error, warning } = reporter(sources);
+export const unknownServiceEntry = modelRule('unknown-service-entry', ({ inventory: inv }) => {
+  const { findings, error, warning } = reporter();
   const known = [...CATALOG.keys()].sort();
 
   // Kinds and parameters, as written.
@@ -59,4 +59,4 @@ export const unknownServiceEntry: CatalogRule = ({ inventory: inv, sources }) =>
     });
   });
   return findings;
-};
+});
