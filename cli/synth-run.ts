@@ -1,7 +1,7 @@
 // The synth both entry points run, `npm run synth` (cli/synth.ts) and `cdktf synth|plan|deploy` (main.ts):
 // load and validate, derive the model once, then stacks/synth.ts builds every stack and artifact from it
 // aside and swaps them in.
-import { deriveModel, type Model } from '../model/derive.ts';
+import type { Model } from '../model/derive.ts';
 import { loadInventory } from '../model/load.ts';
 import type { LoadResult } from '../inventory/inventory.ts';
 import { BackendConfigError } from '../stacks/backend.ts';
@@ -21,13 +21,13 @@ export interface SynthRun {
  */
 export async function synthOrExit(dir: string, outdir: string, env: NodeJS.ProcessEnv): Promise<SynthRun> {
   const result = loadInventory(dir);
-  if (!result.inventory) {
+  if (!result.model) {
     printFindings(result, (line) => process.stderr.write(`${line}\n`));
     process.stderr.write(`${inventorySummary(result)}; nothing written\n`);
     process.exit(1);
   }
   try {
-    const model = deriveModel(result.inventory);
+    const { model } = result;
     const summaries = await synthesize(model, outdir, env);
     return { result, model, summaries };
   } catch (err) {

@@ -5,18 +5,23 @@
 import { sortFindings } from '../inventory/findings.ts';
 import { type LoadOptions, type LoadResult, readInventory, ruleContext } from '../inventory/inventory.ts';
 import { runRules } from '../inventory/rules/rule.ts';
-import { deriveModel } from './derive.ts';
+import { deriveModel, type Model } from './derive.ts';
 import { MODEL_RULES } from './rules/index.ts';
 
-/** Loads and validates the inventory in `dir`; `inventory` is present only when nothing is an error. */
-export function loadInventory(dir: string, options: LoadOptions = {}): LoadResult {
+/** What loading gives: the findings, and the inventory with the model the rules checked when nothing is an error. */
+export interface ModelLoadResult extends LoadResult {
+  /** Present only when there are no errors: derived once, the model every renderer then takes. */
+  readonly model?: Model;
+}
+
+/** Loads and validates the inventory in `dir`; `inventory` and `model` are present only when nothing is an error. */
+export function loadInventory(dir: string, options: LoadOptions = {}): ModelLoadResult {
   const read = readInventory(dir, options);
   if (!read.inventory) return read;
-  // The rules' own model (the renderers get theirs from cli/synth-run.ts).
   const model = deriveModel(read.inventory);
   const findings = runRules(MODEL_RULES, model, ruleContext(read.sources, options), read.sources);
   const errors = findings.filter((f) => f.severity === 'error');
   const warnings = [...read.warnings, ...findings.filter((f) => f.severity === 'warning')];
   const sorted = { errors: sortFindings(errors), warnings: sortFindings(warnings), sources: read.sources };
-  return errors.length > 0 ? sorted : { inventory: read.inventory, ...sorted };
+  return errors.length > 0 ? sorted : { inventory: read.inventory, model, ...sorted };
 }

@@ -104,13 +104,13 @@ export const gib = (n: number): string => `${Number.isInteger(n) ? n : n.toFixed
  */
 export interface RuleCase<Subject> {
   readonly name: string;
-  /** The fixture organisation. @default 'test/fixtures/org' */
-  readonly fixture?: string;
+  /** Folders of test/fixtures/ copied over one another. @default ['org'], the fixture organisation */
+  readonly fixture?: readonly string[];
   /** New text of some of the fixture's files, from their old text, by file name. */
   readonly edit?: Readonly<Record<string, (text: string) => string>>;
   /** A change of the loaded subject (the inventory, or the derived model). */
   readonly change?: (subject: Subject) => Subject;
-  /** The day the check runs. @default the fixture members' day, 2026-03-01 */
+  /** The day the check runs. @default the members fixture's day, 2036-01-15 */
   readonly today?: string;
   readonly findings: readonly string[];
 }
