@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
 import { type DnsFile, dnsFileSchema } from './dns.schema.ts';
-import type { InventoryFile } from './rules/rule.ts';
 import { type Finding, sortFindings } from './findings.ts';
 import { type Images, imagesFileSchema } from './images.schema.ts';
 import { type Releases, releasesFileSchema } from './releases.schema.ts';
@@ -14,7 +13,8 @@ import { type Member, membersFileSchema } from './members.schema.ts';
 import { type Role, rolesFileSchema } from './roles.schema.ts';
 import { type Network, networksFileSchema } from './networks.schema.ts';
 import { type Org, orgSchema } from './org.schema.ts';
-import { INVENTORY_RULES, memberRules, type RuleContext } from './rules/index.ts';
+import { INVENTORY_RULES } from './rules/index.ts';
+import { type InventoryFile, type RuleContext, runRules } from './rules/rule.ts';
 import { type Site, sitesFileSchema } from './sites.schema.ts';
 import { SourceFile } from './source.ts';
 import { textFindings } from './text-rules.ts';
@@ -103,24 +103,22 @@ function directoryProblem(dir: string): string | undefined {
   return undefined;
 }
 
+/** What the rules know besides their subject: the day (membership expiry) and the files read. */
+export function ruleContext(
+  sources: ReadonlyMap<InventoryFile, SourceFile>,
+  options: LoadOptions = {},
+): RuleContext {
+  return { today: options.today ?? new Date().toISOString().slice(0, 10), files: new Set(sources.keys()) };
+}
+
 /** Schema and cross-file checks of the inventory alone; `loadInventory` (model/load.ts) adds the catalog's. */
 export function readInventory(dir: string, options: LoadOptions = {}): LoadResult {
   const parsed = parseInventory(dir, options.sizes);
   if (!parsed.inventory) return parsed;
   const { inventory, sources } = parsed;
-  const errors: Finding[] = [];
-  const warnings: Finding[] = [...parsed.warnings];
-  for (const rule of INVENTORY_RULES)
-    for (const f of rule({ inventory, sources })) (f.severity === 'error' ? errors : warnings).push(f);
-  // Who may do what: members and roles (inventory/rules/, one rule per file); they judge expiry against `today`.
-  const context: RuleContext = { today: options.today ?? new Date().toISOString().slice(0, 10) };
-  for (const rule of memberRules) {
-    for (const f of rule(inventory, context)) {
-      const source = sources.get(f.file);
-      if (!source) continue;
-      (f.severity === 'error' ? errors : warnings).push(source.finding(f.severity, f.path, f.message, f.key));
-    }
-  }
+  const findings = runRules(INVENTORY_RULES, inventory, ruleContext(sources, options), sources);
+  const errors = findings.filter((f) => f.severity === 'error');
+  const warnings = [...parsed.warnings, ...findings.filter((f) => f.severity === 'warning')];
   const sorted = { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };
   return errors.length > 0 ? sorted : { inventory, ...sorted };
 }

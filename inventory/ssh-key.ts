@@ -1,4 +1,6 @@
-// Parses OpenSSH public keys for real (RFC 4253 wire format, PROTOCOL.u2f for security keys): the one key validator of the repo.
+// Parses OpenSSH public keys for real (RFC 4253 wire format, PROTOCOL.u2f for security keys): the one key
+// validator of the repo, and the one definition of "the same key" (keyIdentity: type and blob, not the comment).
+import { createHash } from 'node:crypto';
 
 /** Key types the organisation accepts, each with what its blob must hold after the type name. */
 export const SSH_KEY_TYPES = [
@@ -118,8 +120,7 @@ export function parseSshPublicKey(text: string): SshKeyResult {
   // eslint-disable-next-line no-control-regex -- finding control characters is the point
   if (/[\u0000-\u001f\u007f]/.test(text))
     return fail('has a line break or control character; expected one line "type AAAA... comment"');
-  const [label = '', blob = '', ...rest] = text.trim().split(/ +/);
-  const comment = rest.join(' ');
+  const { type: label, blob, comment } = keyFields(text);
   if (label === 'ssh-dss')
     return fail('is a DSA (ssh-dss) key, which OpenSSH no longer accepts; expected an Ed25519 key');
   if (label.includes('-cert-v01@openssh.com'))
@@ -154,4 +155,28 @@ export function publicKeyFileLine(text: string): { readonly line: string } | { r
   return parsed.ok
     ? { line: lines[0]! }
     : { problem: `is not a public key file: its line ${parsed.problem}` };
+}
+
+/** The fields of a key line: type, base64 blob, and the comment (the rest, spaces kept). */
+function keyFields(text: string): { readonly type: string; readonly blob: string; readonly comment: string } {
+  const [type = '', blob = '', ...rest] = text.trim().split(/ +/);
+  return { type, blob, comment: rest.join(' ') };
+}
+
+/** What makes two public keys the same key: their type and blob; the comment and spacing do not count. */
+export interface KeyIdentity {
+  readonly type: string;
+  /** The key blob, base64 as written (canonical: the schema admits only plain base64 of a whole key). */
+  readonly blob: string;
+  /** `type blob`: two keys are the same key exactly when their ids are equal. */
+  readonly id: string;
+  /** `SHA256:...` as ssh-keygen -l and git's %GK print it. */
+  readonly fingerprint: string;
+}
+
+/** The identity of a key line the schema admitted (parseSshPublicKey). */
+export function keyIdentity(text: string): KeyIdentity {
+  const { type, blob } = keyFields(text);
+  const digest = createHash('sha256').update(Buffer.from(blob, 'base64')).digest('base64');
+  return { type, blob, id: `${type} ${blob}`, fingerprint: `SHA256:${digest.replace(/=+$/, '')}` };
 }

@@ -2,7 +2,7 @@
 // keys, the monitoring key, key sources, forge logins, e-mail, role definitions), each listing what it finds. A
 // new kind (say, secret recipients) is one more entry in ACCESS_RULES.
 import type { Inventory } from '../inventory/inventory.ts';
-import { keyIdentity } from '../inventory/key-identity.ts';
+import { keyIdentity } from '../inventory/ssh-key.ts';
 
 /** The kinds of access change the review shows and the gate checks, besides member keys and grants. */
 export type AccessKind =

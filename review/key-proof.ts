@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { keyIdentity } from '../inventory/key-identity.ts';
+import { keyIdentity } from '../inventory/ssh-key.ts';
 import type { Member } from '../inventory/members.schema.ts';
 
 export interface AddedKey {

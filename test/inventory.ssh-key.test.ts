@@ -1,10 +1,11 @@
-// The key parser agrees with OpenSSH's own `ssh-keygen -l` on real keys: type and size, and what it refuses.
+// The key parser agrees with OpenSSH's own `ssh-keygen -l` on real keys: type and size, what it refuses,
+// the fingerprint; and a key's identity is its type and blob, whatever its comment.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseSshPublicKey } from '../inventory/ssh-key.ts';
+import { keyIdentity, parseSshPublicKey } from '../inventory/ssh-key.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'ssh-key-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -71,5 +72,32 @@ describe.skipIf(!KEYGEN)('parseSshPublicKey against ssh-keygen', () => {
     const truncated = skEd.replace(/ yubikey$/, '').slice(0, -8);
     expect(keygenSays(truncated)).toBeUndefined();
     expect(parseSshPublicKey(truncated).ok).toBe(false);
+  });
+});
+
+describe.skipIf(!KEYGEN)('keyIdentity, the one notion of the same key', () => {
+  it('is the type and blob the parser reads, with the fingerprint ssh-keygen -l prints', () => {
+    const path = join(work, 'identity');
+    expect(spawnSync(KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', 'a b', '-f', path]).status).toBe(0);
+    const pub = readFileSync(`${path}.pub`, 'utf8').trim();
+    const parsed = parseSshPublicKey(pub);
+    const id = keyIdentity(pub);
+    expect(parsed.ok && [parsed.key.type, parsed.key.blob, parsed.key.comment]).toEqual([
+      id.type,
+      id.blob,
+      'a b',
+    ]);
+    expect(id.id).toBe(`${id.type} ${id.blob}`);
+    const listed = spawnSync(KEYGEN, ['-l', '-f', `${path}.pub`], { encoding: 'utf8' }).stdout.split(' ')[1];
+    expect(id.fingerprint).toBe(listed);
+  });
+
+  it('ignores the comment and the spacing, and tells another blob or type apart', () => {
+    const blob = 'AAAAC3NzaC1lZDI1NTE5AAAAIM63rSJofh9PY67fRhyHUl3pUS2RiJhd42LVr0dxnZzb';
+    const one = keyIdentity(`ssh-ed25519 ${blob} cy@test`);
+    expect(keyIdentity(`ssh-ed25519  ${blob}  cy-laptop  `).id).toBe(one.id);
+    expect(keyIdentity(`ssh-ed25519 ${blob}`).id).toBe(one.id);
+    expect(keyIdentity(`ssh-rsa ${blob} cy@test`).id).not.toBe(one.id);
+    expect(keyIdentity(`ssh-ed25519 ${blob.replace('Zzb', 'Zzc')} cy@test`).id).not.toBe(one.id);
   });
 });

@@ -1,10 +1,10 @@
 // Rule: no node or VM takes an address a gateway, a node or a VM already has.
 import { formatAddress } from '../net.ts';
 import { addressClaims } from '../references.ts';
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const addressUsedTwice: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const addressUsedTwice = inventoryRule('address-used-twice', (inventory) => {
+  const report = reporter();
   const used = new Map<string, string>();
   for (const claim of addressClaims(inventory)) {
     const key = `${claim.family}:${claim.address}`;
@@ -18,4 +18,4 @@ export const addressUsedTwice: Rule = ({ inventory, sources }) => {
     report.error(claim.file, claim.path, `"${shown}" is already used by ${owner}; expected a free address`);
   }
   return report.findings;
-};
+});

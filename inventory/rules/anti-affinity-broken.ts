@@ -1,7 +1,7 @@
 // Rule: the VMs of an anti-affinity group are on distinct nodes, so a group has no more VMs in a cluster
 // than the cluster has nodes.
 import { type PlacedVm, vmsOnKnownClusters } from '../references.ts';
-import { reporter, type Reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter, type Reporter } from './rule.ts';
 
 /** The VMs of each group in each cluster, in file order. */
 function groupsByCluster(placed: readonly PlacedVm[]): Map<string, Map<string, PlacedVm[]>> {
@@ -39,9 +39,9 @@ function checkGroup(report: Reporter, group: string, list: readonly PlacedVm[]):
   }
 }
 
-export const antiAffinityBroken: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const antiAffinityBroken = inventoryRule('anti-affinity-broken', (inventory) => {
+  const report = reporter();
   for (const [group, byCluster] of groupsByCluster(vmsOnKnownClusters(inventory)))
     for (const list of byCluster.values()) checkGroup(report, group, list);
   return report.findings;
-};
+});

@@ -1,10 +1,10 @@
 // Rule: rbd and cephfs storages sit on a cluster with Ceph, an rbd storage names a pool of ceph.pools, and
 // no other storage type names a pool.
 import type { Path } from '../findings.ts';
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const cephStorageMismatch: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const cephStorageMismatch = inventoryRule('ceph-storage-mismatch', (inventory) => {
+  const report = reporter();
   inventory.clusters.forEach((cluster, ci) => {
     const pools = new Set((cluster.ceph?.pools ?? []).map((p) => p.name));
     cluster.storages.forEach((storage, si) => {
@@ -37,4 +37,4 @@ export const cephStorageMismatch: Rule = ({ inventory, sources }) => {
     });
   });
   return report.findings;
-};
+});

@@ -1,9 +1,9 @@
 // Rule: dns.yaml lists no reverse zone: every reverse zone is derived from the prefixes of networks.yaml, so
 // listing one makes a second copy of the same zone, which synth cannot build.
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const derivedZoneListed: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const derivedZoneListed = inventoryRule('derived-zone-listed', (inventory) => {
+  const report = reporter();
   (inventory.dns?.zones ?? []).forEach((zone, i) => {
     if (zone === 'arpa' || zone.endsWith('.arpa'))
       report.error(
@@ -13,4 +13,4 @@ export const derivedZoneListed: Rule = ({ inventory, sources }) => {
       );
   });
   return report.findings;
-};
+});

@@ -2,10 +2,10 @@
 import { SHARED_STORAGE_TYPES } from '../clusters.schema.ts';
 import type { Path } from '../findings.ts';
 import { vmsOnKnownClusters } from '../references.ts';
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const diskOnUnfitStorage: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const diskOnUnfitStorage = inventoryRule('disk-on-unfit-storage', (inventory) => {
+  const report = reporter();
   for (const { vm, index, cluster } of vmsOnKnownClusters(inventory)) {
     const storages = new Map(cluster.storages.map((s) => [s.name, s]));
     vm.disks.forEach((disk, di) => {
@@ -28,4 +28,4 @@ export const diskOnUnfitStorage: Rule = ({ inventory, sources }) => {
     });
   }
   return report.findings;
-};
+});

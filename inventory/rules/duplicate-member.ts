@@ -1,21 +1,14 @@
 // Forbids two members with one login: accounts, Proxmox users and forge teams are keyed by it.
-import type { MemberRule } from './types.ts';
+import { inventoryRule, reporter } from './rule.ts';
+import { duplicatesBy } from './unique-names.ts';
 
-export const duplicateMember: MemberRule = (inventory) => {
-  const first = new Map<string, number>();
-  return inventory.members.flatMap((member, i) => {
-    const seen = first.get(member.user);
-    if (seen === undefined) {
-      first.set(member.user, i);
-      return [];
-    }
-    return [
-      {
-        severity: 'error' as const,
-        file: 'members' as const,
-        path: ['members', i, 'user'],
-        message: `user "${member.user}" is defined twice (first at members[${seen}]); expected one entry per person`,
-      },
-    ];
-  });
-};
+export const duplicateMember = inventoryRule('duplicate-member', (inventory) => {
+  const report = reporter();
+  for (const d of duplicatesBy(inventory.members, (member) => member.user))
+    report.error(
+      'members',
+      ['members', d.index, 'user'],
+      `user "${d.name}" is defined twice (first at members[${d.first}]); expected one entry per person`,
+    );
+  return report.findings;
+});

@@ -1,21 +1,10 @@
 // Forbids two roles with one name: a member's role would be ambiguous.
-import type { MemberRule } from './types.ts';
+import { inventoryRule, reporter } from './rule.ts';
+import { definedTwice, duplicateNames } from './unique-names.ts';
 
-export const duplicateRole: MemberRule = (inventory) => {
-  const first = new Map<string, number>();
-  return inventory.roles.flatMap((role, i) => {
-    const seen = first.get(role.name);
-    if (seen === undefined) {
-      first.set(role.name, i);
-      return [];
-    }
-    return [
-      {
-        severity: 'error' as const,
-        file: 'roles' as const,
-        path: ['roles', i, 'name'],
-        message: `role "${role.name}" is defined twice (first at roles[${seen}]); expected unique names`,
-      },
-    ];
-  });
-};
+export const duplicateRole = inventoryRule('duplicate-role', (inventory) => {
+  const report = reporter();
+  for (const d of duplicateNames(inventory.roles))
+    report.error('roles', ['roles', d.index, 'name'], definedTwice('role', d.name, 'roles', d.first));
+  return report.findings;
+});

@@ -1,8 +1,8 @@
 // Forbids two members with one forge login (`forge_user`, else `user`): a team membership is keyed by it, and
 // the forge compares logins without regard to case.
-import type { MemberRule, RuleFinding } from './types.ts';
+import { inventoryRule, type RuleFinding } from './rule.ts';
 
-export const forgeLoginUsedTwice: MemberRule = (inventory) => {
+export const forgeLoginUsedTwice = inventoryRule('forge-login-used-twice', (inventory) => {
   const findings: RuleFinding[] = [];
   const first = new Map<string, string>();
   inventory.members.forEach((member, i) => {
@@ -21,4 +21,4 @@ export const forgeLoginUsedTwice: MemberRule = (inventory) => {
     });
   });
   return findings;
-};
+});

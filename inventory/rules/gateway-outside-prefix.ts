@@ -2,10 +2,10 @@
 import type { Path } from '../findings.ts';
 import { contains, parseAddress, parsePrefix, reservedReason } from '../net.ts';
 import { addressKey, FAMILIES } from '../references.ts';
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const gatewayOutsidePrefix: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const gatewayOutsidePrefix = inventoryRule('gateway-outside-prefix', (inventory) => {
+  const report = reporter();
   inventory.networks.forEach((net, i) => {
     for (const family of FAMILIES) {
       const key = family === 4 ? 'gateway4' : 'gateway6';
@@ -30,4 +30,4 @@ export const gatewayOutsidePrefix: Rule = ({ inventory, sources }) => {
     }
   });
   return report.findings;
-};
+});

@@ -1,9 +1,9 @@
 // Rule: an HA VM is on a cluster of two or more nodes, where it has somewhere to fail over to.
 import { vmsOnKnownClusters } from '../references.ts';
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const haOnSingleNode: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const haOnSingleNode = inventoryRule('ha-on-single-node', (inventory) => {
+  const report = reporter();
   for (const { vm, index, cluster } of vmsOnKnownClusters(inventory))
     if (vm.ha && cluster.nodes.length < 2)
       report.error(
@@ -12,4 +12,4 @@ export const haOnSingleNode: Rule = ({ inventory, sources }) => {
         `ha: true needs a cluster of two or more nodes; "${cluster.name}" has one`,
       );
   return report.findings;
-};
+});

@@ -1,9 +1,9 @@
 // Rule: two releases never share a SHA-512: one digest is one file, so one of the two entries is a copy.
 import { DEBIAN_RELEASES } from '../images.schema.ts';
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const imageChecksumUsedTwice: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const imageChecksumUsedTwice = inventoryRule('image-checksum-used-twice', (inventory) => {
+  const report = reporter();
   const first = new Map<string, string>();
   for (const release of DEBIAN_RELEASES) {
     const image = inventory.images[release];
@@ -18,4 +18,4 @@ export const imageChecksumUsedTwice: Rule = ({ inventory, sources }) => {
     else first.set(image.sha512, release);
   }
   return report.findings;
-};
+});

@@ -1,7 +1,7 @@
 // Rule: an image's URL is of the release its entry names (its code name or number in the path), so a
 // debian-12 entry never boots Debian 13 by a copied URL and checksum.
 import { DEBIAN_RELEASES, type DebianRelease } from '../images.schema.ts';
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
 /** How Debian's image URLs name each release: the code name directory and the file name's number. */
 const RELEASE_NAMES: Readonly<Record<DebianRelease, readonly string[]>> = {
@@ -17,8 +17,8 @@ function releasesNamedBy(url: string): DebianRelease[] {
   );
 }
 
-export const imageReleaseMismatch: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const imageReleaseMismatch = inventoryRule('image-release-mismatch', (inventory) => {
+  const report = reporter();
   for (const release of DEBIAN_RELEASES) {
     const image = inventory.images[release];
     if (!image) continue;
@@ -35,4 +35,4 @@ export const imageReleaseMismatch: Rule = ({ inventory, sources }) => {
       report.error('images', ['images', release, 'url'], `names no Debian release; ${expected}`);
   }
   return report.findings;
-};
+});

@@ -1,5 +1,6 @@
-// The inventory's rules, in the order they run; readInventory (inventory/inventory.ts) runs them all.
-// A new rule is a new file in this folder, named after what it forbids, and one line here.
+// The inventory's rules, in the order they run: readInventory (inventory/inventory.ts) runs them all on the
+// inventory as the schemas parsed it. A new rule is a file in this folder named after what it forbids, its
+// cases beside it (`<name>.cases.ts`), and one line here; test/rules.cases.test.ts fails on a file left out.
 import { addressUsedTwice } from './address-used-twice.ts';
 import { antiAffinityBroken } from './anti-affinity-broken.ts';
 import { cephStorageMismatch } from './ceph-storage-mismatch.ts';
@@ -7,6 +8,7 @@ import { derivedZoneListed } from './derived-zone-listed.ts';
 import { diskOnUnfitStorage } from './disk-on-unfit-storage.ts';
 import { duplicateMember } from './duplicate-member.ts';
 import { duplicateRole } from './duplicate-role.ts';
+import { forgeLoginUsedTwice } from './forge-login-used-twice.ts';
 import { gatewayOutsidePrefix } from './gateway-outside-prefix.ts';
 import { haOnSingleNode } from './ha-on-single-node.ts';
 import { imageChecksumUsedTwice } from './image-checksum-used-twice.ts';
@@ -25,15 +27,12 @@ import { osWithoutImage } from './os-without-image.ts';
 import { overlappingPrefixes } from './overlapping-prefixes.ts';
 import { proxmoxPathMatchesNothing } from './proxmox-path-matches-nothing.ts';
 import { reservedUser } from './reserved-user.ts';
-import type { Rule } from './rule.ts';
 import { secretReaderWithoutAgeKey } from './secret-reader-without-age-key.ts';
 import { sponsorLacksRole } from './sponsor-lacks-role.ts';
 import { sponsorNotMember } from './sponsor-not-member.ts';
 import { sshSelectorMatchesNothing } from './ssh-selector-matches-nothing.ts';
 import { storageDefinedTwice } from './storage-defined-twice.ts';
 import { systemAccountTaken } from './system-account-taken.ts';
-import { forgeLoginUsedTwice } from './forge-login-used-twice.ts';
-import type { MemberRule } from './types.ts';
 import { unfitSnippetsOrBackupStorage } from './unfit-snippets-or-backup-storage.ts';
 import { uniqueNames } from './unique-names.ts';
 import { unknownPlacement } from './unknown-placement.ts';
@@ -44,11 +43,9 @@ import { vmAddressOutsidePrefix } from './vm-address-outside-prefix.ts';
 import { vmIdUsedTwice } from './vm-id-used-twice.ts';
 import { vmNameTakenByStack } from './vm-name-taken-by-stack.ts';
 import { zoneListedTwice } from './zone-listed-twice.ts';
+import type { InventoryRule } from './rule.ts';
 
-export type { MemberRule, RuleContext, RuleFinding } from './types.ts';
-
-// reboot-turns-clash runs later, with the catalog's rules, once every reference resolves (model/load.ts).
-export const INVENTORY_RULES: readonly Rule[] = [
+export const INVENTORY_RULES: readonly InventoryRule[] = [
   uniqueNames,
   unknownSite,
   networkWithoutPrefix,
@@ -76,11 +73,6 @@ export const INVENTORY_RULES: readonly Rule[] = [
   vmNameTakenByStack,
   zoneListedTwice,
   derivedZoneListed,
-];
-
-// Who may do what: the member and role rules, in the order their findings are easiest to read. They run
-// right after INVENTORY_RULES (readInventory), with the day membership expiry is judged against.
-export const memberRules: readonly MemberRule[] = [
   duplicateMember,
   duplicateRole,
   reservedUser,

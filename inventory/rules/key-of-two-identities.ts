@@ -1,9 +1,8 @@
 // Forbids one SSH key in two identities (a member, the bootstrap admin, the monitoring user): a member holding
 // the admin's or the monitoring key could log in as that identity, and nobody could tell who did.
 import type { Path } from '../findings.ts';
-import { keyIdentity } from '../key-identity.ts';
-import type { InventoryFile } from './rule.ts';
-import type { MemberRule, RuleFinding } from './types.ts';
+import { keyIdentity } from '../ssh-key.ts';
+import { type InventoryFile, inventoryRule, type RuleFinding } from './rule.ts';
 
 interface KeyAt {
   readonly file: InventoryFile;
@@ -12,7 +11,7 @@ interface KeyAt {
   readonly who: string;
 }
 
-export const keyOfTwoIdentities: MemberRule = (inventory) => {
+export const keyOfTwoIdentities = inventoryRule('key-of-two-identities', (inventory) => {
   const { org } = inventory;
   const keys: KeyAt[] = [
     ...org.admin.keys.map((key, j): KeyAt => ({
@@ -39,8 +38,8 @@ export const keyOfTwoIdentities: MemberRule = (inventory) => {
   const first = new Map<string, string>();
   for (const { file, path, key, who } of keys) {
     const id = keyIdentity(key);
-    const owner = first.get(`${id.type} ${id.blob}`);
-    if (owner === undefined) first.set(`${id.type} ${id.blob}`, who);
+    const owner = first.get(id.id);
+    if (owner === undefined) first.set(id.id, who);
     // Twice within one member is key-used-twice's finding; this rule is about two identities.
     else if (owner !== who && (file === 'org' || !inventory.members.some((m) => m.user === owner)))
       findings.push({
@@ -51,4 +50,4 @@ export const keyOfTwoIdentities: MemberRule = (inventory) => {
       });
   }
   return findings;
-};
+});

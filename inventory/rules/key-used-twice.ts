@@ -1,17 +1,17 @@
 // Forbids one SSH key in two members (or twice in one): a key must prove one person, so logins and signed
 // commits can be attributed. Keys compare by type and blob, whatever their comments say.
-import { keyIdentity } from '../key-identity.ts';
-import type { MemberRule, RuleFinding } from './types.ts';
+import { keyIdentity } from '../ssh-key.ts';
+import { inventoryRule, type RuleFinding } from './rule.ts';
 
-export const keyUsedTwice: MemberRule = (inventory) => {
+export const keyUsedTwice = inventoryRule('key-used-twice', (inventory) => {
   const findings: RuleFinding[] = [];
   const first = new Map<string, { user: string; at: string }>();
   inventory.members.forEach((member, i) => {
     member.keys.forEach((key, j) => {
       const id = keyIdentity(key);
-      const seen = first.get(`${id.type} ${id.blob}`);
+      const seen = first.get(id.id);
       if (!seen) {
-        first.set(`${id.type} ${id.blob}`, { user: member.user, at: `members[${i}].keys[${j}]` });
+        first.set(id.id, { user: member.user, at: `members[${i}].keys[${j}]` });
         return;
       }
       const whose = seen.user === member.user ? 'this member already lists it' : `it is ${seen.user}'s key`;
@@ -24,4 +24,4 @@ export const keyUsedTwice: MemberRule = (inventory) => {
     });
   });
   return findings;
-};
+});

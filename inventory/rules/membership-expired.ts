@@ -1,5 +1,5 @@
 // Forbids a member whose `until` has passed (the offboarding is due) and warns 30 days before it.
-import type { MemberRule, RuleFinding } from './types.ts';
+import { inventoryRule, type RuleFinding } from './rule.ts';
 
 const DAY = 86_400_000;
 
@@ -7,7 +7,7 @@ function days(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY);
 }
 
-export const membershipExpired: MemberRule = (inventory, { today }) => {
+export const membershipExpired = inventoryRule('membership-expired', (inventory, { today }) => {
   const findings: RuleFinding[] = [];
   inventory.members.forEach((member, i) => {
     const path = ['members', i, 'until'];
@@ -36,4 +36,4 @@ export const membershipExpired: MemberRule = (inventory, { today }) => {
       });
   });
   return findings;
-};
+});

@@ -1,14 +1,14 @@
 // Rule: N+1. When any one node of a cluster fails, its HA VMs must find room on the others, outside
 // their anti-affinity group; the finding names the node and the shortfall.
 import { nPlusOne } from '../capacity.ts';
-import { placedVms } from './placed-vms.ts';
-import { gib, reporter, type Rule } from './rule.ts';
+import { placedVms } from '../placed-vms.ts';
+import { gib, inventoryRule, reporter } from './rule.ts';
 
 const them = (names: readonly string[]): string =>
   `HA ${names.length === 1 ? 'VM' : 'VMs'} ${names.join(', ')} ${names.length === 1 ? 'finds' : 'find'}`;
 
-export const nPlusOneBroken: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const nPlusOneBroken = inventoryRule('n-plus-one-broken', (inventory) => {
+  const report = reporter();
   inventory.clusters.forEach((cluster, ci) => {
     for (const broken of nPlusOne(
       cluster,
@@ -31,4 +31,4 @@ export const nPlusOneBroken: Rule = ({ inventory, sources }) => {
     }
   });
   return report.findings;
-};
+});

@@ -1,8 +1,8 @@
 // Rule: every network has an IPv6 or an IPv4 prefix (or both).
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const networkWithoutPrefix: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const networkWithoutPrefix = inventoryRule('network-without-prefix', (inventory) => {
+  const report = reporter();
   inventory.networks.forEach((net, i) => {
     if (!net.ipv4 && !net.ipv6)
       report.error(
@@ -12,4 +12,4 @@ export const networkWithoutPrefix: Rule = ({ inventory, sources }) => {
       );
   });
   return report.findings;
-};
+});

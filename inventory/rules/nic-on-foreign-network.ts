@@ -1,10 +1,10 @@
 // Rule: a VM's NIC is on a network of networks.yaml, at its cluster's site, on a bridge the cluster has.
 import type { Path } from '../findings.ts';
 import { vmsOnKnownClusters } from '../references.ts';
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const nicOnForeignNetwork: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const nicOnForeignNetwork = inventoryRule('nic-on-foreign-network', (inventory) => {
+  const report = reporter();
   const networks = new Map(inventory.networks.map((n) => [n.name, n]));
   for (const { vm, index, cluster } of vmsOnKnownClusters(inventory)) {
     vm.nics.forEach((nic, ni) => {
@@ -32,4 +32,4 @@ export const nicOnForeignNetwork: Rule = ({ inventory, sources }) => {
     });
   }
   return report.findings;
-};
+});

@@ -1,9 +1,9 @@
 // Forbids a members file in which nobody holds an admin role (SSH with sudo on every VM): removing the last
 // admin would leave the organisation with only the bootstrap key.
 import { isAdminRole } from '../roles.schema.ts';
-import type { MemberRule } from './types.ts';
+import { inventoryRule } from './rule.ts';
 
-export const noAdminLeft: MemberRule = (inventory) => {
+export const noAdminLeft = inventoryRule('no-admin-left', (inventory) => {
   if (inventory.members.length === 0 && inventory.roles.length === 0) return [];
   const admin = new Set(inventory.roles.filter(isAdminRole).map((r) => r.name));
   if (inventory.members.some((m) => m.roles.some((r) => admin.has(r)))) return [];
@@ -17,4 +17,4 @@ export const noAdminLeft: MemberRule = (inventory) => {
       key: true,
     },
   ];
-};
+});

@@ -1,8 +1,8 @@
 // Rule: node names are hostnames, so unique across the organisation, not only within a cluster.
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const nodeDefinedTwice: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const nodeDefinedTwice = inventoryRule('node-defined-twice', (inventory) => {
+  const report = reporter();
   const seen = new Map<string, string>();
   inventory.clusters.forEach((cluster, ci) => {
     cluster.nodes.forEach((node, ni) => {
@@ -17,4 +17,4 @@ export const nodeDefinedTwice: Rule = ({ inventory, sources }) => {
     });
   });
   return report.findings;
-};
+});

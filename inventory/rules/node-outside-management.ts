@@ -1,10 +1,10 @@
 // Rule: a node's addresses sit inside a management network of its cluster's site.
 import { contains, parseAddress } from '../net.ts';
 import { addressKey, FAMILIES, networkPrefixes } from '../references.ts';
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const nodeOutsideManagement: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const nodeOutsideManagement = inventoryRule('node-outside-management', (inventory) => {
+  const report = reporter();
   const prefixes = networkPrefixes(inventory);
   inventory.clusters.forEach((cluster, ci) => {
     const mgmt = inventory.networks.filter((n) => n.site === cluster.site && n.purpose === 'management');
@@ -28,4 +28,4 @@ export const nodeOutsideManagement: Rule = ({ inventory, sources }) => {
     });
   });
   return report.findings;
-};
+});

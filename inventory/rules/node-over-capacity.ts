@@ -3,11 +3,11 @@
 import { nodeLoads } from '../capacity.ts';
 import { SHARED_STORAGE_TYPES } from '../clusters.schema.ts';
 import type { Path } from '../findings.ts';
-import { placedVms } from './placed-vms.ts';
-import { gib, reporter, type Rule } from './rule.ts';
+import { placedVms } from '../placed-vms.ts';
+import { gib, inventoryRule, reporter } from './rule.ts';
 
-export const nodeOverCapacity: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const nodeOverCapacity = inventoryRule('node-over-capacity', (inventory) => {
+  const report = reporter();
   const { capacity } = inventory.org;
   inventory.clusters.forEach((cluster, ci) => {
     const vms = placedVms(inventory, cluster);
@@ -53,4 +53,4 @@ export const nodeOverCapacity: Rule = ({ inventory, sources }) => {
     });
   });
   return report.findings;
-};
+});

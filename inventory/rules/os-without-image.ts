@@ -1,8 +1,8 @@
 // Rule: every operating system a VM names (other than "other") has a pinned image in images.yaml.
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const osWithoutImage: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const osWithoutImage = inventoryRule('os-without-image', (inventory) => {
+  const report = reporter();
   inventory.vms.forEach((vm, vi) => {
     if (vm.os !== 'other' && !inventory.images[vm.os])
       report.error(
@@ -12,4 +12,4 @@ export const osWithoutImage: Rule = ({ inventory, sources }) => {
       );
   });
   return report.findings;
-};
+});

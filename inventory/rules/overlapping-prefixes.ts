@@ -2,7 +2,7 @@
 import type { Path } from '../findings.ts';
 import { type Family, lastAddress, overlaps, parsePrefix, type Prefix } from '../net.ts';
 import { addressKey, FAMILIES } from '../references.ts';
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
 interface Entry {
   readonly prefix: Prefix;
@@ -17,8 +17,8 @@ const byStart = (a: Entry, b: Entry): number =>
       ? 1
       : a.prefix.length - b.prefix.length;
 
-export const overlappingPrefixes: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const overlappingPrefixes = inventoryRule('overlapping-prefixes', (inventory) => {
+  const report = reporter();
   const entries = inventory.networks.flatMap((net, i) =>
     FAMILIES.flatMap((family): Entry[] => {
       const key = addressKey(family);
@@ -41,4 +41,4 @@ export const overlappingPrefixes: Rule = ({ inventory, sources }) => {
     }
   }
   return report.findings;
-};
+});

@@ -3,7 +3,7 @@
 import type { Inventory } from '../inventory.ts';
 import { vmPool } from '../pools.ts';
 import type { ProxmoxGrant } from '../roles.schema.ts';
-import type { MemberRule, RuleFinding } from './types.ts';
+import { inventoryRule, type RuleFinding } from './rule.ts';
 
 /** Clusters on which an ACL path exists (a pool exists where a VM's first tag names it, see vmPool). */
 export function clustersWithPath(inventory: Inventory, path: string): string[] {
@@ -27,7 +27,7 @@ export function grantClusters(inventory: Inventory, grant: ProxmoxGrant): string
   return grant.clusters ? grant.clusters.filter((c) => where.includes(c)) : where;
 }
 
-export const proxmoxPathMatchesNothing: MemberRule = (inventory) => {
+export const proxmoxPathMatchesNothing = inventoryRule('proxmox-path-matches-nothing', (inventory) => {
   const findings: RuleFinding[] = [];
   const known = new Set(inventory.clusters.map((c) => c.name));
   inventory.roles.forEach((role, i) => {
@@ -62,4 +62,4 @@ export const proxmoxPathMatchesNothing: MemberRule = (inventory) => {
     });
   });
   return findings;
-};
+});

@@ -1,8 +1,8 @@
 // Forbids a member login that is org.yaml's bootstrap admin, admin group or monitoring user (system accounts
 // are system-account-taken's).
-import type { MemberRule } from './types.ts';
+import { inventoryRule } from './rule.ts';
 
-export const reservedUser: MemberRule = (inventory) => {
+export const reservedUser = inventoryRule('reserved-user', (inventory) => {
   const { org } = inventory;
   const reserved = new Map<string, string>();
   reserved.set(org.admin.user, 'the bootstrap admin of org.yaml');
@@ -21,4 +21,4 @@ export const reservedUser: MemberRule = (inventory) => {
         ]
       : [];
   });
-};
+});

@@ -1,9 +1,9 @@
 // Forbids a secrets grant to a member age cannot encrypt to: age skips ECDSA and security keys (sk-*) with a
 // mere warning, so such a member would silently get no secret. They need an Ed25519/RSA key or an `age:` recipient.
 import { AGE_SSH_KEY_TYPES } from '../common.ts';
-import type { MemberRule } from './types.ts';
+import { inventoryRule } from './rule.ts';
 
-export const secretReaderWithoutAgeKey: MemberRule = (inventory) => {
+export const secretReaderWithoutAgeKey = inventoryRule('secret-reader-without-age-key', (inventory) => {
   const grants = new Set(inventory.roles.filter((r) => r.secrets !== undefined).map((r) => r.name));
   return inventory.members.flatMap((member, i) => {
     const role = member.roles.find((r) => grants.has(r));
@@ -18,4 +18,4 @@ export const secretReaderWithoutAgeKey: MemberRule = (inventory) => {
       },
     ];
   });
-};
+});

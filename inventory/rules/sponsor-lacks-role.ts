@@ -1,7 +1,7 @@
 // Forbids granting a role the sponsor does not hold: nobody vouches for more access than they have.
-import type { MemberRule } from './types.ts';
+import { inventoryRule } from './rule.ts';
 
-export const sponsorLacksRole: MemberRule = (inventory) => {
+export const sponsorLacksRole = inventoryRule('sponsor-lacks-role', (inventory) => {
   const byUser = new Map(inventory.members.map((m) => [m.user, m]));
   // An unknown role is unknown-role's finding; granting it is not this rule's business.
   const known = new Set(inventory.roles.map((r) => r.name));
@@ -21,4 +21,4 @@ export const sponsorLacksRole: MemberRule = (inventory) => {
           ],
     );
   });
-};
+});

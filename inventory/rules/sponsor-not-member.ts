@@ -1,8 +1,8 @@
 // Forbids a sponsor who is not another member: someone already trusted must vouch for every newcomer.
 import { closest } from '../issues.ts';
-import type { MemberRule } from './types.ts';
+import { inventoryRule } from './rule.ts';
 
-export const sponsorNotMember: MemberRule = (inventory) => {
+export const sponsorNotMember = inventoryRule('sponsor-not-member', (inventory) => {
   const users = inventory.members.map((m) => m.user);
   return inventory.members.flatMap((member, i) => {
     const path = ['members', i, 'sponsor'];
@@ -26,4 +26,4 @@ export const sponsorNotMember: MemberRule = (inventory) => {
       },
     ];
   });
-};
+});

@@ -1,8 +1,8 @@
 // Forbids an SSH grant that names a site, tag, service kind or VM that no VM of the inventory matches.
 import { closest } from '../issues.ts';
-import type { MemberRule, RuleFinding } from './types.ts';
+import { inventoryRule, type RuleFinding } from './rule.ts';
 
-export const sshSelectorMatchesNothing: MemberRule = (inventory) => {
+export const sshSelectorMatchesNothing = inventoryRule('ssh-selector-matches-nothing', (inventory) => {
   const findings: RuleFinding[] = [];
   const siteOf = new Map(inventory.clusters.map((c) => [c.name, c.site]));
   const sites = new Set(inventory.vms.map((vm) => siteOf.get(vm.cluster)).filter((s): s is string => !!s));
@@ -42,4 +42,4 @@ export const sshSelectorMatchesNothing: MemberRule = (inventory) => {
       });
   });
   return findings;
-};
+});

@@ -1,9 +1,9 @@
 // Rule: the storages of a cluster have names unique within the cluster.
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 import { definedTwice, duplicateNames } from './unique-names.ts';
 
-export const storageDefinedTwice: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const storageDefinedTwice = inventoryRule('storage-defined-twice', (inventory) => {
+  const report = reporter();
   inventory.clusters.forEach((cluster, ci) => {
     for (const d of duplicateNames(cluster.storages))
       report.error(
@@ -13,4 +13,4 @@ export const storageDefinedTwice: Rule = ({ inventory, sources }) => {
       );
   });
   return report.findings;
-};
+});

@@ -3,7 +3,7 @@
 import type { Path } from '../findings.ts';
 import { SYSTEM_ACCOUNTS } from '../system-accounts.ts';
 import type { InventoryFile } from './rule.ts';
-import type { MemberRule, RuleFinding } from './types.ts';
+import { inventoryRule, type RuleFinding } from './rule.ts';
 
 interface Login {
   readonly file: InventoryFile;
@@ -12,7 +12,7 @@ interface Login {
   readonly who: string;
 }
 
-export const systemAccountTaken: MemberRule = (inventory) => {
+export const systemAccountTaken = inventoryRule('system-account-taken', (inventory) => {
   const { org } = inventory;
   const logins: Login[] = [
     { file: 'org', path: ['admin', 'user'], user: org.admin.user, who: 'the bootstrap admin' },
@@ -45,4 +45,4 @@ export const systemAccountTaken: MemberRule = (inventory) => {
       });
   }
   return findings;
-};
+});

@@ -1,10 +1,10 @@
 // Rule: a cluster's snippets storage is one of its storages and holds snippets and imported images; its
 // backup storage is one of its storages and holds backups.
 import type { Path } from '../findings.ts';
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const unfitSnippetsOrBackupStorage: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const unfitSnippetsOrBackupStorage = inventoryRule('unfit-snippets-or-backup-storage', (inventory) => {
+  const report = reporter();
   inventory.clusters.forEach((cluster, ci) => {
     const base: Path = ['clusters', ci];
     const storages = new Map(cluster.storages.map((s) => [s.name, s]));
@@ -38,4 +38,4 @@ export const unfitSnippetsOrBackupStorage: Rule = ({ inventory, sources }) => {
       );
   });
   return report.findings;
-};
+});

@@ -1,5 +1,5 @@
 // Rule: sites, networks, clusters and VMs each have names unique within their file.
-import { type InventoryFile, reporter, type Rule } from './rule.ts';
+import { inventoryRule, type InventoryFile, reporter } from './rule.ts';
 
 export interface Duplicate {
   readonly index: number;
@@ -9,13 +9,18 @@ export interface Duplicate {
 }
 
 /** Each entry whose name an earlier entry already has. */
-export function duplicateNames(items: readonly { name: string }[]): Duplicate[] {
+export const duplicateNames = (items: readonly { name: string }[]): Duplicate[] =>
+  duplicatesBy(items, (item) => item.name);
+
+/** Each entry whose key (a member's `user`, say) an earlier entry already has. */
+export function duplicatesBy<T>(items: readonly T[], nameOf: (item: T) => string): Duplicate[] {
   const seen = new Map<string, number>();
   const out: Duplicate[] = [];
   items.forEach((item, index) => {
-    const first = seen.get(item.name);
-    if (first !== undefined) out.push({ index, first, name: item.name });
-    else seen.set(item.name, index);
+    const name = nameOf(item);
+    const first = seen.get(name);
+    if (first !== undefined) out.push({ index, first, name });
+    else seen.set(name, index);
   });
   return out;
 }
@@ -31,10 +36,10 @@ const FILES: readonly [InventoryFile & ('sites' | 'networks' | 'clusters' | 'vms
   ['vms', 'VM'],
 ];
 
-export const uniqueNames: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const uniqueNames = inventoryRule('unique-names', (inventory) => {
+  const report = reporter();
   for (const [file, what] of FILES)
     for (const d of duplicateNames(inventory[file]))
       report.error(file, [file, d.index, 'name'], definedTwice(what, d.name, file, d.first));
   return report.findings;
-};
+});

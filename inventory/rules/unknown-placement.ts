@@ -1,8 +1,8 @@
 // Rule: a VM's cluster is in clusters.yaml and its node is a node of that cluster.
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const unknownPlacement: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const unknownPlacement = inventoryRule('unknown-placement', (inventory) => {
+  const report = reporter();
   const clusters = new Map(inventory.clusters.map((c) => [c.name, c]));
   inventory.vms.forEach((vm, vi) => {
     const cluster = clusters.get(vm.cluster);
@@ -20,4 +20,4 @@ export const unknownPlacement: Rule = ({ inventory, sources }) => {
       );
   });
   return report.findings;
-};
+});

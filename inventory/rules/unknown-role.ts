@@ -1,8 +1,8 @@
 // Forbids a member's role that roles.yaml does not define.
 import { closest } from '../issues.ts';
-import type { MemberRule } from './types.ts';
+import { inventoryRule } from './rule.ts';
 
-export const unknownRole: MemberRule = (inventory) => {
+export const unknownRole = inventoryRule('unknown-role', (inventory) => {
   const known = inventory.roles.map((r) => r.name);
   return inventory.members.flatMap((member, i) =>
     member.roles.flatMap((role, j) => {
@@ -21,4 +21,4 @@ export const unknownRole: MemberRule = (inventory) => {
       ];
     }),
   );
-};
+});

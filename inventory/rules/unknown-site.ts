@@ -1,8 +1,8 @@
 // Rule: every network and every cluster is at a site of sites.yaml.
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const unknownSite: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const unknownSite = inventoryRule('unknown-site', (inventory) => {
+  const report = reporter();
   const sites = new Set(inventory.sites.map((s) => s.name));
   const expected = (site: string): string =>
     `site "${site}" is not in sites.yaml; expected one of ${[...sites].join(', ')}`;
@@ -13,4 +13,4 @@ export const unknownSite: Rule = ({ inventory, sources }) => {
     if (!sites.has(cluster.site)) report.error('clusters', ['clusters', i, 'site'], expected(cluster.site));
   });
   return report.findings;
-};
+});

@@ -1,10 +1,10 @@
 // Rule: a Ceph pool keeps no more copies than the cluster has nodes, min_size <= size, and (warning) a
 // replicated pool does not accept writes with a single copy.
 import type { Path } from '../findings.ts';
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const unsafeCephPool: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const unsafeCephPool = inventoryRule('unsafe-ceph-pool', (inventory) => {
+  const report = reporter();
   inventory.clusters.forEach((cluster, ci) => {
     cluster.ceph?.pools.forEach((pool, pi) => {
       const path: Path = ['clusters', ci, 'ceph', 'pools', pi];
@@ -29,4 +29,4 @@ export const unsafeCephPool: Rule = ({ inventory, sources }) => {
     });
   });
   return report.findings;
-};
+});

@@ -2,10 +2,10 @@
 import type { Path } from '../findings.ts';
 import { contains, parseAddress, reservedReason } from '../net.ts';
 import { addressKey, FAMILIES, networkPrefixes, vmsOnKnownClusters } from '../references.ts';
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const vmAddressOutsidePrefix: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const vmAddressOutsidePrefix = inventoryRule('vm-address-outside-prefix', (inventory) => {
+  const report = reporter();
   const networks = new Set(inventory.networks.map((n) => n.name));
   const prefixes = networkPrefixes(inventory);
   for (const { vm, index } of vmsOnKnownClusters(inventory)) {
@@ -40,4 +40,4 @@ export const vmAddressOutsidePrefix: Rule = ({ inventory, sources }) => {
     });
   }
   return report.findings;
-};
+});

@@ -1,8 +1,8 @@
 // Rule: VM ids are unique across the organisation (Proxmox ids are per cluster, but VMs move between them).
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const vmIdUsedTwice: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const vmIdUsedTwice = inventoryRule('vm-id-used-twice', (inventory) => {
+  const report = reporter();
   const ids = new Map<number, number>();
   inventory.vms.forEach((vm, vi) => {
     const first = ids.get(vm.id);
@@ -15,4 +15,4 @@ export const vmIdUsedTwice: Rule = ({ inventory, sources }) => {
     else ids.set(vm.id, vi);
   });
   return report.findings;
-};
+});

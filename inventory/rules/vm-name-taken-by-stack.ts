@@ -1,6 +1,6 @@
 // Rule: a VM may not be named like a resource its cluster stack creates for itself (Terraform names share one namespace per type).
 
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
 /**
  * Names the cluster stack gives its own resources of a type a VM also creates, with what they are. A VM
@@ -12,8 +12,8 @@ export const STACK_OWN_NAMES: ReadonlyMap<string, string> = new Map([
   ['cluster', 'the cluster-wide firewall rules (proxmox_virtual_environment_firewall_rules.cluster)'],
 ]);
 
-export const vmNameTakenByStack: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const vmNameTakenByStack = inventoryRule('vm-name-taken-by-stack', (inventory) => {
+  const report = reporter();
   const groups = new Set(inventory.vms.flatMap((vm) => (vm.anti_affinity ? [vm.anti_affinity] : [])));
   inventory.vms.forEach((vm, i) => {
     const own = STACK_OWN_NAMES.get(vm.name);
@@ -33,4 +33,4 @@ export const vmNameTakenByStack: Rule = ({ inventory, sources }) => {
       );
   });
   return report.findings;
-};
+});

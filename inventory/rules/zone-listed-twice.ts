@@ -1,9 +1,9 @@
 // Rule: each zone of dns.yaml is listed once and is not org.yaml's domain, which is always a zone of ours
 // (the model merged both silently, so the second entry changed nothing and misled its reader).
-import { reporter, type Rule } from './rule.ts';
+import { inventoryRule, reporter } from './rule.ts';
 
-export const zoneListedTwice: Rule = ({ inventory, sources }) => {
-  const report = reporter(sources);
+export const zoneListedTwice = inventoryRule('zone-listed-twice', (inventory) => {
+  const report = reporter();
   const first = new Map<string, number>();
   (inventory.dns?.zones ?? []).forEach((zone, i) => {
     if (zone === inventory.org.domain)
@@ -21,4 +21,4 @@ export const zoneListedTwice: Rule = ({ inventory, sources }) => {
     else first.set(zone, i);
   });
   return report.findings;
-};
+});

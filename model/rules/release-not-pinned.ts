@@ -1,0 +1,21 @@
+// Rule: once releases.yaml exists, a service Debian does not package must be pinned in it, else its VM gets no application.
+import { reporter } from '../../inventory/rules/rule.ts';
+import { modelRule } from './rule.ts';
+
+export const releaseNotPinned = modelRule('release-not-pinned', ({ inventory, services }, { files }) => {
+  const report = reporter();
+  // An organisation without releases.yaml installs nothing from upstream yet (the fixtures, a try-out); once
+  // the file exists, every such service on a VM must be pinned in it.
+  if (!files.has('releases')) return [];
+  const reported = new Set<string>();
+  for (const i of services.instances) {
+    if (!i.def.release || inventory.releases[i.kind] || reported.has(i.kind)) continue;
+    reported.add(i.kind);
+    report.error(
+      'vms',
+      ['vms', i.vmIndex, 'services', i.index, 'kind'],
+      `${i.kind} is not packaged in Debian and runs from an upstream release, but inventory/releases.yaml pins none; expected releases.${i.kind} with version, url and sha256 (docs/services.md, "Releases from upstream")`,
+    );
+  }
+  return report.findings;
+});
