@@ -2,7 +2,6 @@
 // edit): names only, never values, for the commands' output and the review's access section.
 import type { Inventory } from '../inventory/inventory.ts';
 import { deriveModel } from '../model/derive.ts';
-import { secretNeeds } from '../model/secret-needs.ts';
 import { recipientPlan } from './secret-access.ts';
 
 export interface RecipientChange {
@@ -16,7 +15,7 @@ export interface RecipientChange {
 function readers(inventory: Inventory | undefined): Map<string, Set<string>> {
   if (!inventory?.org.secrets) return new Map();
   const model = deriveModel(inventory);
-  const plan = recipientPlan(model, secretNeeds(model));
+  const plan = recipientPlan(model, model.secretNeeds);
   return new Map([...plan].map(([key, recipients]) => [key, new Set(recipients.map((r) => r.who))]));
 }
 

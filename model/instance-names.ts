@@ -5,25 +5,26 @@ import { DATABASE_KIND } from '../services/catalog.ts';
 import { dependencyTargets, type ServiceInstance } from '../services/instances.ts';
 import type { DatabaseSpec } from '../services/types.ts';
 
+/** The part of the model these names are derived from (all of it but the secrets, which use them). */
+type ModelServices = Pick<Model, 'services'>;
+
 /**
  * `<kind>-<vm>`, with `-<n>` after it for a second instance of the kind on the same VM. Stable under
  * reordering of other VMs.
  */
-export function instanceName(model: Model, instance: ServiceInstance): string {
+export function instanceName(model: ModelServices, instance: ServiceInstance): string {
   return `${instance.kind}-${instanceSuffix(model, instance)}`;
 }
 
 /** The VM's name, with `-<n>` for the second and later instance of a kind on it. */
-function instanceSuffix(model: Model, instance: ServiceInstance): string {
-  const same = model.services.instances.filter(
-    (i) => i.vm.name === instance.vm.name && i.kind === instance.kind,
-  );
+function instanceSuffix(model: ModelServices, instance: ServiceInstance): string {
+  const same = (model.services.onVm.get(instance.vm.name) ?? []).filter((i) => i.kind === instance.kind);
   const n = same.indexOf(instance);
   return `${instance.vm.name}${n > 0 ? `-${n + 1}` : ''}`;
 }
 
 /** The scope of a service instance's secrets in the store. */
-export function instanceScope(model: Model, instance: ServiceInstance): string {
+export function instanceScope(model: ModelServices, instance: ServiceInstance): string {
   return `service/${instanceName(model, instance)}`;
 }
 
@@ -42,7 +43,7 @@ export interface InstanceDatabase extends DatabaseSpec {
  * The instance's databases, each named `<kind's database>_<vm>` and owned by `<kind's role>_<vm>` (`-` as
  * `_`, so no identifier needs quoting): two Nextclouds on one database VM get two of each.
  */
-export function instanceDatabases(model: Model, instance: ServiceInstance): InstanceDatabase[] {
+export function instanceDatabases(model: ModelServices, instance: ServiceInstance): InstanceDatabase[] {
   const server = dependencyTargets(model.services, instance, DATABASE_KIND)[0];
   if (!server || !instance.def.dependsOn.includes(DATABASE_KIND)) return [];
   const suffix = instanceSuffix(model, instance).replaceAll('-', '_');
