@@ -4,7 +4,8 @@
 import { deriveModel, type Model } from '../model/derive.ts';
 import { loadInventory } from '../model/load.ts';
 import type { LoadResult } from '../inventory/inventory.ts';
-import { BackendConfigError } from '../stacks/backend.ts';
+import { BackendConfigError } from '../stacks/backend-error.ts';
+import { startStackChild } from '../stacks/stack-child.ts';
 import { type StackSummary, synthesize } from '../stacks/synth.ts';
 import { inventorySummary, printFindings } from './report.ts';
 
@@ -20,17 +21,22 @@ export interface SynthRun {
  * it prints why on stderr, writes nothing and exits 1.
  */
 export async function synthOrExit(dir: string, outdir: string, env: NodeJS.ProcessEnv): Promise<SynthRun> {
+  // Started first, the stacks' child loads cdktf while this process reads the inventory; it synthesizes the
+  // stacks while this one renders the artifacts.
+  const stackChild = startStackChild(env);
   const result = loadInventory(dir);
   if (!result.inventory) {
+    stackChild.close();
     printFindings(result, (line) => process.stderr.write(`${line}\n`));
     process.stderr.write(`${inventorySummary(result)}; nothing written\n`);
     process.exit(1);
   }
   try {
     const model = deriveModel(result.inventory);
-    const summaries = await synthesize(model, outdir, env);
+    const summaries = await synthesize(model, outdir, env, { stackChild });
     return { result, model, summaries };
   } catch (err) {
+    stackChild.close();
     if (!(err instanceof BackendConfigError)) throw err;
     process.stderr.write(`${err.message}; nothing written\n`);
     process.exit(1);
