@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../providers/simulator/terraform.ts';
-import { TSX } from './helpers/cli.ts';
+import { compiled, TSX } from './helpers/cli.ts';
 import { deriveModel } from '../model/derive.ts';
 import { synthesize } from '../stacks/synth.ts';
 import { FIXTURE, fixtureInventory } from './helpers/inventories.ts';
@@ -24,7 +24,7 @@ const work = mkdtempSync(join(tmpdir(), 'synth-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 // The command behind `npm run synth`.
-const SYNTH = [...TSX, 'cli/synth.ts'];
+const SYNTH = [compiled('cli/synth.ts')];
 const { INFRA_BACKEND: _ignored, ...env } = process.env;
 
 function synth(args: string[]): { status: number | null; stdout: string; stderr: string } {
