@@ -2,7 +2,7 @@
 // has no secrets): `/etc/infra-secrets/<scope>/<name>`, mode 0600, owned by the user the service runs as.
 import type { Model } from '../model/derive.ts';
 import { instanceScope } from '../model/instance-names.ts';
-import { secretKey, secretNeeds, type SecretNeed } from '../model/secret-needs.ts';
+import { secretKey, type SecretNeed } from '../model/secret-needs.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import type { Part } from './parts.ts';
 
@@ -21,15 +21,13 @@ export interface SecretFile {
 /** Secrets the PostgreSQL server applies through SQL (a SCRAM verifier), so it needs no file of them. */
 function appliedBySql(model: Model, need: SecretNeed, vm: Vm): boolean {
   if (need.name === 'db-password')
-    return !model.services.instances.some(
-      (i) => instanceScope(model, i) === need.scope && i.vm.name === vm.name,
-    );
+    return !(model.services.onVm.get(vm.name) ?? []).some((i) => instanceScope(model, i) === need.scope);
   return need.name === 'replication-password' && need.scope === `service/postgresql-${vm.name}`;
 }
 
 /** The user that reads a secret on this VM: the owning instance's, else the first service's here that has one. */
 function ownerOn(model: Model, need: SecretNeed, vm: Vm): string {
-  const here = model.services.instances.filter((i) => i.vm.name === vm.name);
+  const here = model.services.onVm.get(vm.name) ?? [];
   const owning = here.find((i) => instanceScope(model, i) === need.scope);
   const user = owning?.def.user ?? here.find((i) => i.def.user !== undefined)?.def.user ?? 'root';
   return `${user}:${user}`;
@@ -38,8 +36,8 @@ function ownerOn(model: Model, need: SecretNeed, vm: Vm): string {
 /** The secret files of a VM, sorted by path. */
 export function secretFiles(model: Model, vm: Vm): SecretFile[] {
   if (!model.inventory.org.secrets) return [];
-  return secretNeeds(model)
-    .filter((need) => need.vms.includes(vm.name) && !appliedBySql(model, need, vm))
+  return (model.secretNeedsOf.get(vm.name) ?? [])
+    .filter((need) => !appliedBySql(model, need, vm))
     .map((need) => ({
       path: `${SECRETS_DIR}/${secretKey(need)}`,
       key: secretKey(need),

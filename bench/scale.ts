@@ -2,8 +2,13 @@
 // each copy with fresh names, VM ids and addresses (IPv6 in 2001:db8::/32, IPv4 in the
 // 198.18.0.0/15 benchmarking range of RFC 2544, since the documentation ranges are too small).
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import type { Inventory } from '../inventory/inventory.ts';
+import { defaultStore, secretPath } from '../members/secrets-store.ts';
+import { deriveModel } from '../model/derive.ts';
+import { loadInventory } from '../model/load.ts';
+import { secretKey } from '../model/secret-needs.ts';
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../inventory/net.ts';
 import { catalogSize } from '../services/sizes.ts';
 
@@ -163,4 +168,33 @@ export function scaleInventory(from: string, to: string, factor: number): void {
   writeFileSync(join(to, 'vms.yaml'), stringify({ vms: out.vms }, { aliasDuplicateObjects: false }));
   // Every copy boots from the same pinned images.
   if (existsSync(join(from, 'images.yaml'))) copyFileSync(join(from, 'images.yaml'), join(to, 'images.yaml'));
+  if (org.secrets) scaleStore(from, to);
+}
+
+/**
+ * The secrets store beside `to` (members/secrets-store.ts): for every secret the larger inventory needs, the
+ * original's file of the same secret (the key without the copy's `-k<n>`), else of another owner's secret of the
+ * same name (a copy's VM that needs what no original VM did), so `npm run check` reads a complete store.
+ */
+function scaleStore(from: string, to: string): void {
+  const store = defaultStore(from);
+  const scaled = loadInventory(to);
+  if (!scaled.inventory) throw new Error(`the scaled inventory in ${to} does not load`);
+  const sameName = new Map<string, string>();
+  for (const need of deriveModel(validInventory(from)).secretNeeds)
+    if (existsSync(secretPath(store, secretKey(need)))) sameName.set(need.name, secretKey(need));
+  for (const need of deriveModel(scaled.inventory).secretNeeds) {
+    const original = secretKey(need).replace(/-k\d+(?=[/-]|$)/g, '');
+    const source = existsSync(secretPath(store, original)) ? original : sameName.get(need.name);
+    if (source === undefined) continue;
+    const target = secretPath(defaultStore(to), secretKey(need));
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(secretPath(store, source), target);
+  }
+}
+
+function validInventory(dir: string): Inventory {
+  const result = loadInventory(dir);
+  if (!result.inventory) throw new Error(`the inventory in ${dir} does not load`);
+  return result.inventory;
 }

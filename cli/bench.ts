@@ -117,7 +117,8 @@ function printTable(all: readonly Row[]): void {
 try {
   process.stdout.write(`median of ${runs} run(s) each (100x: 1 run); node ${process.version}\n\n`);
   for (const scale of scales) {
-    const dir = scale === 1 ? options.inventory : join(work, `inventory-${scale}x`);
+    // Each scale in a folder of its own, for its secrets store beside the inventory (bench/scale.ts).
+    const dir = scale === 1 ? options.inventory : join(work, `${scale}x`, 'inventory');
     if (scale !== 1) scaleInventory(options.inventory, dir, scale);
     const n = scale >= 100 ? 1 : runs;
     const out = join(work, `out-${scale}x`);

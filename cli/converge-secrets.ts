@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { secretVarsFile } from '../baseline/secret-vars.ts';
 import { decrypt, defaultStore, SecretsError, secretPath } from '../members/secrets-store.ts';
 import type { Model } from '../model/derive.ts';
-import { secretKey, secretNeeds } from '../model/secret-needs.ts';
+import { secretKey } from '../model/secret-needs.ts';
 import type { CommonOptions } from './args.ts';
 import { withIdentity } from './secrets-identity.ts';
 
@@ -26,7 +26,7 @@ export function convergeSecrets(
   const dir = mkdtempSync(join(tmpdir(), 'converge-secrets-'));
   const files = new Map<string, string>();
   try {
-    const needs = secretNeeds(model);
+    const needs = model.secretNeeds;
     const values = new Map<string, string>();
     for (const vm of vms) {
       const mine = needs.filter((n) => n.vms.includes(vm));

@@ -7,7 +7,7 @@ import { pinnedSchemaFiles } from '../providers/simulator/pinned.ts';
 import { describeStack, rehearseAll, summaryLine } from '../providers/simulator/rehearse.ts';
 import { findTerraform, terraformMissing } from '../providers/simulator/terraform.ts';
 import { deployOrder } from '../review/stack-order.ts';
-import { BackendConfigError } from '../stacks/backend.ts';
+import { BackendConfigError } from '../stacks/backend-error.ts';
 import { synthesize } from '../stacks/synth.ts';
 import { commonOptions } from './args.ts';
 import { inventorySummary, printFindings } from './report.ts';

@@ -4,7 +4,8 @@
 import type { Model } from '../model/derive.ts';
 import { loadInventory, type ModelLoadResult } from '../model/load.ts';
 import { type MonitoringModel, monitoringModel } from '../monitoring/model.ts';
-import { BackendConfigError } from '../stacks/backend.ts';
+import { BackendConfigError } from '../stacks/backend-error.ts';
+import { startStackChild } from '../stacks/stack-child.ts';
 import { type StackSummary, synthesize } from '../stacks/synth.ts';
 import { inventorySummary, printFindings } from './report.ts';
 
@@ -22,8 +23,12 @@ export interface SynthRun {
  * it prints why on stderr, writes nothing and exits 1.
  */
 export async function synthOrExit(dir: string, outdir: string, env: NodeJS.ProcessEnv): Promise<SynthRun> {
+  // Started first, the stacks' child loads cdktf while this process reads the inventory; it synthesizes the
+  // stacks while this one renders the artifacts.
+  const stackChild = startStackChild(env);
   const result = loadInventory(dir);
   if (!result.model) {
+    stackChild.close();
     printFindings(result, (line) => process.stderr.write(`${line}\n`));
     process.stderr.write(`${inventorySummary(result)}; nothing written\n`);
     process.exit(1);
@@ -31,9 +36,10 @@ export async function synthOrExit(dir: string, outdir: string, env: NodeJS.Proce
   try {
     const { model } = result;
     const monitoring = monitoringModel(model);
-    const summaries = await synthesize(model, outdir, env, { monitoring });
+    const summaries = await synthesize(model, outdir, env, { stackChild, monitoring });
     return { result, model, monitoring, summaries };
   } catch (err) {
+    stackChild.close();
     if (!(err instanceof BackendConfigError)) throw err;
     process.stderr.write(`${err.message}; nothing written\n`);
     process.exit(1);

@@ -1,7 +1,6 @@
 // Which secrets change readers between two versions of the inventory (an onboarding, an offboarding, a role
 // edit): names only, never values, for the commands' output and the review's access section.
 import type { Model } from '../model/derive.ts';
-import { secretNeeds } from '../model/secret-needs.ts';
 import { recipientPlan } from './secret-access.ts';
 
 export interface RecipientChange {
@@ -14,7 +13,7 @@ export interface RecipientChange {
 
 function readers(model: Model | undefined): Map<string, Set<string>> {
   if (!model?.inventory.org.secrets) return new Map();
-  const plan = recipientPlan(model, secretNeeds(model));
+  const plan = recipientPlan(model, model.secretNeeds);
   return new Map([...plan].map(([key, recipients]) => [key, new Set(recipients.map((r) => r.who))]));
 }
 

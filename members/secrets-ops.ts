@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Finding } from '../inventory/findings.ts';
 import type { Member } from '../inventory/members.schema.ts';
 import type { Model } from '../model/derive.ts';
-import { secretKey, secretNeeds, type SecretNeed } from '../model/secret-needs.ts';
+import { secretKey, type SecretNeed } from '../model/secret-needs.ts';
 import { DEPLOY, memberRecipients, type Recipient, recipientPlan, sshRecipient } from './secret-access.ts';
 import {
   decrypt,
@@ -30,7 +30,7 @@ export interface StoreContext {
 }
 
 export function storeContext(model: Model, store: string): StoreContext {
-  const needs = secretNeeds(model);
+  const needs = model.secretNeeds;
   return {
     model,
     store,

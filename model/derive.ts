@@ -7,6 +7,7 @@ import { rebootSchedule, type RebootProblem } from '../inventory/reboots.ts';
 import { buildDnsModel, type DnsModel } from '../dns/model.ts';
 import { deriveServices, type ServiceModel } from '../services/instances.ts';
 import { vmFacts, type VmFacts } from './vm-facts.ts';
+import { secretNeeds, type SecretNeed } from './secret-needs.ts';
 
 export interface Model {
   /** The validated inventory, as model/load.ts read it (each VM's cores and memory resolved). */
@@ -21,6 +22,10 @@ export interface Model {
   readonly dns: DnsModel;
   /** What the model knows of each VM (site, addresses, instances, firewall, backup), by name, in vms.yaml order. */
   readonly vms: ReadonlyMap<string, VmFacts>;
+  /** Every secret the model needs, sorted by key (model/secret-needs.ts). */
+  readonly secretNeeds: readonly SecretNeed[];
+  /** The secrets each VM's converge gets, by VM name, sorted by key. */
+  readonly secretNeedsOf: ReadonlyMap<string, readonly SecretNeed[]>;
 }
 
 /** The part of the model the per-VM facts are computed from. */
@@ -30,6 +35,15 @@ export type Derived = Pick<Model, 'inventory' | 'services'>;
 export function deriveModel(inventory: Inventory): Model {
   const services = deriveServices(inventory);
   const reboots = rebootSchedule(inventory);
+  // Once here, not per VM: every VM's cloud-config and playbook read their secrets from it.
+  const needs = secretNeeds({ inventory, services });
+  const needsOf = new Map<string, SecretNeed[]>();
+  for (const need of needs)
+    for (const vm of need.vms) {
+      const list = needsOf.get(vm);
+      if (list) list.push(need);
+      else needsOf.set(vm, [need]);
+    }
   return {
     inventory,
     services,
@@ -37,6 +51,8 @@ export function deriveModel(inventory: Inventory): Model {
     rebootProblems: reboots.problems,
     dns: buildDnsModel(inventory, services),
     vms: vmFacts({ inventory, services }, reboots.times),
+    secretNeeds: needs,
+    secretNeedsOf: needsOf,
   };
 }
 

@@ -2,7 +2,7 @@
 // (alphabet and length each consumer accepts), and the VMs converge hands it to (docs/secrets.md).
 import type { Model } from './derive.ts';
 import { BACKUP_REPO_KIND, DATABASE_KIND, PROXY_KIND } from '../services/catalog.ts';
-import { dependencyTargets } from '../services/instances.ts';
+import { dependencyTargets, type ServiceInstance } from '../services/instances.ts';
 import { instanceDatabases, instanceScope } from './instance-names.ts';
 
 /**
@@ -87,17 +87,24 @@ const TURN_CLIENTS = new Set([
   'bigbluebutton',
 ]);
 
+/** What secretNeeds reads: the model as deriveModel has it before it derives the secrets. */
+type ModelWithoutSecrets = Pick<Model, 'inventory' | 'services'>;
+
 /** Every secret the model needs, sorted by key: what `secrets generate` makes and `npm run check` looks for. */
-export function secretNeeds(model: Model): SecretNeed[] {
+export function secretNeeds(model: ModelWithoutSecrets): SecretNeed[] {
   const needs = [...instanceNeeds(model), ...vmNeeds(model), ...siteNeeds(model)];
   return needs.sort((a, b) => secretKey(a).localeCompare(secretKey(b)));
 }
 
 const sorted = (vms: Iterable<string>): string[] => [...new Set(vms)].sort();
 
-function instanceNeeds(model: Model): SecretNeed[] {
+function instanceNeeds(model: ModelWithoutSecrets): SecretNeed[] {
   const { services } = model;
   const out: SecretNeed[] = [];
+  const replicasOf = new Map<string, ServiceInstance[]>();
+  for (const i of services.instances)
+    if (i.kind === DATABASE_KIND && typeof i.params.primary === 'string')
+      replicasOf.set(i.params.primary, [...(replicasOf.get(i.params.primary) ?? []), i]);
   for (const instance of services.instances) {
     const scope = instanceScope(model, instance);
     const add = (need: Omit<SecretNeed, 'scope' | 'for'>): number =>
@@ -118,9 +125,7 @@ function instanceNeeds(model: Model): SecretNeed[] {
       add({ ...spec, vms: sorted([instance.vm.name, ...peers]) });
     }
     if (instance.kind === DATABASE_KIND && typeof instance.params.primary !== 'string') {
-      const replicas = services.instances.filter(
-        (i) => i.kind === DATABASE_KIND && i.params.primary === instance.vm.name,
-      );
+      const replicas = replicasOf.get(instance.vm.name) ?? [];
       if (replicas.length > 0)
         add({
           name: 'replication-password',
@@ -134,12 +139,12 @@ function instanceNeeds(model: Model): SecretNeed[] {
 }
 
 /** Borg passphrase and client key of every backed-up VM; the ACME TSIG key of every VM that terminates TLS. */
-function vmNeeds(model: Model): SecretNeed[] {
+function vmNeeds(model: ModelWithoutSecrets): SecretNeed[] {
   const { inventory, services } = model;
   const out: SecretNeed[] = [];
   for (const vm of inventory.vms) {
     if (vm.os === 'other') continue;
-    const own = services.instances.filter((i) => i.vm.name === vm.name);
+    const own = services.onVm.get(vm.name) ?? [];
     const scope = `vm/${vm.name}`;
     if (inventory.org.backup && !own.some((i) => i.def.backup.none || i.kind === BACKUP_REPO_KIND)) {
       const base = { scope, for: `borgmatic on ${vm.name}`, vms: [vm.name] };
@@ -160,7 +165,7 @@ function vmNeeds(model: Model): SecretNeed[] {
 }
 
 /** The TURN shared secret of each site with a TURN server, for it and the services that hand out TURN credentials. */
-function siteNeeds(model: Model): SecretNeed[] {
+function siteNeeds(model: ModelWithoutSecrets): SecretNeed[] {
   const { services } = model;
   const bySite = new Map<string, string[]>();
   for (const instance of services.instances)

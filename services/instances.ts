@@ -35,6 +35,8 @@ export interface ServiceModel {
   readonly position: ReadonlyMap<string, number>;
   /** The VMs running each kind, in vms.yaml order. */
   readonly running: ReadonlyMap<string, readonly Vm[]>;
+  /** The instances on each VM, by VM name, in vms.yaml order. */
+  readonly onVm: ReadonlyMap<string, readonly ServiceInstance[]>;
   /** Each VM's addresses by VM name. */
   readonly addresses: ReadonlyMap<string, VmAddresses>;
   /** For each kind and VM, the VMs that connect to that VM for the kind, in instance order. */
@@ -64,8 +66,11 @@ export function deriveServices(inventory: Inventory): ServiceModel {
   for (const vm of inventory.vms) {
     const site = siteOfCluster.get(vm.cluster);
     if (site !== undefined) siteOf.set(vm.name, site);
-    for (const kind of new Set(vm.services.map((s) => s.kind)))
-      running.set(kind, [...(running.get(kind) ?? []), vm]);
+    for (const kind of new Set(vm.services.map((s) => s.kind))) {
+      const list = running.get(kind);
+      if (list) list.push(vm);
+      else running.set(kind, [vm]);
+    }
     addresses.set(vm.name, addressesOf(vm, purpose));
   }
   const lookups = {
@@ -76,7 +81,13 @@ export function deriveServices(inventory: Inventory): ServiceModel {
     addresses,
   };
   const instances = instancesOf(inventory, siteOf);
-  return { instances, ...lookups, ...dependencyIndex({ ...lookups, instances }) };
+  const onVm = new Map<string, ServiceInstance[]>();
+  for (const instance of instances) {
+    const list = onVm.get(instance.vm.name);
+    if (list) list.push(instance);
+    else onVm.set(instance.vm.name, [instance]);
+  }
+  return { instances, onVm, ...lookups, ...dependencyIndex({ ...lookups, instances }) };
 }
 
 export function vmSite(services: ServiceModel, vm: Vm): string | undefined {
@@ -162,9 +173,13 @@ type Lookups = Pick<ServiceModel, 'siteOf' | 'vmByName' | 'position' | 'running'
 export function vmsRunning(services: Lookups, kinds: readonly string[], site: string): Vm[] {
   const found = new Set<Vm>();
   for (const kind of kinds) for (const vm of services.running.get(kind) ?? []) found.add(vm);
-  const all = [...found].sort(
-    (a, b) => (services.position.get(a.name) ?? 0) - (services.position.get(b.name) ?? 0),
-  );
+  // One kind's list is in vms.yaml order already; several kinds' are merged back into it.
+  const all =
+    kinds.length === 1
+      ? [...found]
+      : [...found].sort(
+          (a, b) => (services.position.get(a.name) ?? 0) - (services.position.get(b.name) ?? 0),
+        );
   const near = all.filter((vm) => services.siteOf.get(vm.name) === site);
   return near.length > 0 ? near : all;
 }

@@ -7,10 +7,11 @@ import {
   type S3BackendConfig,
   type TerraformStack,
 } from 'cdktf';
+import { BackendConfigError } from './backend-error.ts';
+
+export { BackendConfigError };
 
 export type BackendKind = 'local' | 's3' | 'pg';
-
-export class BackendConfigError extends Error {}
 
 /**
  * The folder the local backend keeps its state in, beside the synth output (`terraform.state/` next to

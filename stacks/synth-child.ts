@@ -1,22 +1,39 @@
-// Child process of `synthesize` for large inventories: synthesizes the clusters it is given, then exits.
-// Usage: synth-child.ts INVENTORY.json APPS-DIR CLUSTER...
+// Child process of `synthesize`: synthesizes the stacks it is given into an apps folder, then exits (and so frees
+// what cdktf kept). Usage: synth-child.ts --stdin, its job (stack-child.ts StackJob) one JSON text on stdin:
+// started before its parent has read the inventory, it loads cdktf meanwhile.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Inventory } from '../inventory/inventory.ts';
 import { deriveModel } from '../model/derive.ts';
-import { synthClusters } from './app.ts';
+import { synthClusters, synthDnsApp, synthForgeApp } from './app.ts';
+import { BACKEND_CONFIG_EXIT, BackendConfigError } from './backend-error.ts';
+import type { StackJob } from './stack-child.ts';
 
-const [inventoryFile, apps, ...clusters] = process.argv.slice(2);
-if (!inventoryFile || !apps) {
-  process.stderr.write('usage: synth-child.ts INVENTORY.json APPS-DIR CLUSTER...\n');
+if (process.argv[2] !== '--stdin') {
+  process.stderr.write('usage: synth-child.ts --stdin  (a StackJob as JSON on stdin)\n');
   process.exit(2);
 }
+const text = readFileSync(0, 'utf8');
+// An empty job: the parent stopped before it had one (bad inventory) or found none for this child.
+if (text.trim() === '') process.exit(0);
+const job = JSON.parse(text) as StackJob;
 // The inventory was validated by the parent and written as plain JSON with the cloud-configs it rendered.
-const input = JSON.parse(readFileSync(inventoryFile, 'utf8')) as {
+const input = JSON.parse(readFileSync(job.input, 'utf8')) as {
   inventory: Inventory;
   cloudConfigs: Record<string, string>;
 };
 // See synthesize(): cdktf's per-token stack traces are expensive through source maps.
 process.setSourceMapsEnabled(false);
-// This process's one derivation of the model: the parent's holds references a JSON copy cannot keep.
-const model = deriveModel(input.inventory);
-synthClusters(model, new Map(Object.entries(input.cloudConfigs)), clusters, apps, process.env);
+try {
+  // This process's one derivation of the model: the parent's holds references a JSON copy cannot keep.
+  const model = deriveModel(input.inventory);
+  synthClusters(model, new Map(Object.entries(input.cloudConfigs)), job.clusters, job.apps, process.env);
+  if (job.shared) {
+    synthDnsApp(model, join(job.apps, '_dns'), process.env);
+    synthForgeApp(model, join(job.apps, '_forge'), process.env);
+  }
+} catch (err) {
+  if (!(err instanceof BackendConfigError)) throw err;
+  process.stderr.write(err.message);
+  process.exit(BACKEND_CONFIG_EXIT);
+}

@@ -1,19 +1,11 @@
 // Synthesizes every stack and artifact into an output directory atomically: built aside, then swapped in.
-import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Model } from '../model/derive.ts';
 import { type MonitoringModel, monitoringModel } from '../monitoring/model.ts';
-import {
-  artifacts,
-  cloudConfigsOf,
-  clustersInOrder,
-  synthClusters,
-  synthDnsApp,
-  synthForgeApp,
-} from './app.ts';
-import { nodeModuleArgs } from './node-module.ts';
+import { artifacts, cloudConfigsOf, clustersInOrder } from './artifacts.ts';
+import { type StackChild, synthInChild } from './stack-child.ts';
 import type { StackJson } from './stack-json.ts';
 
 export interface StackSummary {
@@ -32,6 +24,11 @@ const CLUSTERS_PER_PROCESS = 24;
 export interface SynthOptions {
   /** Child processes that synthesize stacks side by side. @default the machine's available parallelism */
   readonly parallel?: number;
+  /**
+   * A child started early (startStackChild) that synthesizes the stacks while this process renders the
+   * artifacts. @default none: the stacks of a small inventory are synthesized in this process
+   */
+  readonly stackChild?: StackChild;
   /** The monitoring model, when the caller needs it too (the synth summary). @default derived from the model */
   readonly monitoring?: MonitoringModel;
 }
@@ -57,30 +54,15 @@ export async function synthesize(
     const clusters = clustersInOrder(model.inventory).map((c) => c.name);
     const apps = join(scratch, '.apps');
     const cloudConfigs = cloudConfigsOf(model);
-    if (clusters.length <= CLUSTERS_PER_PROCESS) {
-      synthClusters(model, cloudConfigs, clusters, apps, env);
-    } else {
-      const parallel = Math.max(1, options.parallel ?? availableParallelism());
-      const size = Math.min(CLUSTERS_PER_PROCESS, Math.ceil(clusters.length / parallel));
-      const chunks: string[][] = [];
-      for (let i = 0; i < clusters.length; i += size) chunks.push(clusters.slice(i, i + size));
-      mkdirSync(scratch, { recursive: true });
-      // The children derive the model from the inventory themselves (it holds no functions to pass along),
-      // and take the cloud-configs already rendered: each only its own clusters' VMs', in a file of its own
-      // (all of them in one JSON string exceeded V8's string length at 100x the example).
-      const inventoryJson = JSON.stringify(model.inventory);
-      await runPool(chunks.entries(), parallel, ([i, chunk]) => {
-        const file = join(scratch, `input-${i}.json`);
-        writeChildInput(file, inventoryJson, chunk, model, cloudConfigs);
-        return synthInChild(file, chunk, apps, env).finally(() => rmSync(file, { force: true }));
-      });
-    }
+    mkdirSync(scratch, { recursive: true });
+    const stacks = synthStacks({ model, cloudConfigs, clusters, scratch, apps, env }, options);
+    // Children synthesize the stacks meanwhile, if any do (a failure there is reported by the await below).
+    stacks.catch(() => undefined);
+    writeArtifacts(scratch, model, cloudConfigs, options.monitoring ?? monitoringModel(model));
+    await stacks;
 
-    // `_dns` cannot clash with a cluster's app directory: cluster names start with a letter.
-    const appDirs = clusters.map((c) => join(apps, c));
-    if (synthDnsApp(model, join(apps, '_dns'), env)) appDirs.push(join(apps, '_dns'));
-    if (synthForgeApp(model, join(apps, '_forge'), env)) appDirs.push(join(apps, '_forge'));
-
+    // `_dns` and `_forge` cannot clash with a cluster's app directory: cluster names start with a letter.
+    const appDirs = [...clusters, '_dns', '_forge'].map((c) => join(apps, c)).filter((d) => existsSync(d));
     mkdirSync(join(scratch, 'stacks'), { recursive: true });
     const manifest: { version?: string; stacks: Record<string, unknown> } = { stacks: {} };
     for (const appDir of appDirs) {
@@ -97,11 +79,6 @@ export async function synthesize(
       join(scratch, 'manifest.json'),
       `${JSON.stringify({ stacks: manifest.stacks, version: manifest.version }, null, 2)}\n`,
     );
-    for (const [path, text] of artifacts(model, cloudConfigs, options.monitoring ?? monitoringModel(model))) {
-      const file = join(scratch, 'artifacts', path);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, text);
-    }
     const summaries = summarize(scratch);
     rmSync(old, { recursive: true, force: true });
     try {
@@ -113,8 +90,66 @@ export async function synthesize(
     rmSync(old, { recursive: true, force: true });
     return summaries;
   } finally {
+    options.stackChild?.close();
     process.setSourceMapsEnabled(true);
     rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+interface StacksInput {
+  readonly model: Model;
+  readonly cloudConfigs: ReadonlyMap<string, string>;
+  readonly clusters: readonly string[];
+  readonly scratch: string;
+  readonly apps: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Synthesizes every stack into `<apps>/<name>/`: in this process when the inventory is small and no child was
+ * started, else in children (the one started early first, with the dns and forge stacks).
+ */
+async function synthStacks(input: StacksInput, options: SynthOptions): Promise<void> {
+  const { model, cloudConfigs, clusters, scratch, apps, env } = input;
+  if (clusters.length <= CLUSTERS_PER_PROCESS && !options.stackChild) {
+    // Loaded only here: a process that leaves the stacks to children never loads cdktf.
+    const { synthClusters, synthDnsApp, synthForgeApp } = await import('./app.ts');
+    synthClusters(model, cloudConfigs, clusters, apps, env);
+    synthDnsApp(model, join(apps, '_dns'), env);
+    synthForgeApp(model, join(apps, '_forge'), env);
+    return;
+  }
+  const parallel = Math.max(1, options.parallel ?? availableParallelism());
+  const size =
+    clusters.length <= CLUSTERS_PER_PROCESS
+      ? Math.max(1, clusters.length)
+      : Math.min(CLUSTERS_PER_PROCESS, Math.ceil(clusters.length / parallel));
+  const chunks: (readonly string[])[] = [];
+  for (let i = 0; i < clusters.length; i += size) chunks.push(clusters.slice(i, i + size));
+  if (chunks.length === 0) chunks.push([]);
+  // The children derive the model from the inventory themselves (it holds no functions to pass along),
+  // and take the cloud-configs already rendered: each only its own clusters' VMs', in a file of its own
+  // (all of them in one JSON string exceeded V8's string length at 100x the example).
+  const inventoryJson = JSON.stringify(model.inventory);
+  await runPool(chunks.entries(), parallel, ([i, chunk]) => {
+    const job = { input: join(scratch, `input-${i}.json`), apps, clusters: chunk, shared: i === 0 };
+    writeChildInput(job.input, inventoryJson, chunk, model, cloudConfigs);
+    const run = i === 0 && options.stackChild ? options.stackChild.run(job) : synthInChild(job, env);
+    return run.finally(() => rmSync(job.input, { force: true }));
+  });
+}
+
+/** Writes every artifact (stacks/artifacts.ts) under `<scratch>/artifacts/`. */
+function writeArtifacts(
+  scratch: string,
+  model: Model,
+  cloudConfigs: ReadonlyMap<string, string>,
+  monitoring: MonitoringModel,
+): void {
+  for (const [path, text] of artifacts(model, cloudConfigs, monitoring)) {
+    const file = join(scratch, 'artifacts', path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
   }
 }
 
@@ -165,30 +200,4 @@ async function runPool<T>(
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, queue.length) }, lane));
-}
-
-/** Synthesizes some clusters in a child process (stacks/synth-child.ts) that exits, and so frees, afterwards. */
-function synthInChild(
-  inventoryFile: string,
-  clusters: readonly string[],
-  apps: string,
-  env: NodeJS.ProcessEnv,
-): Promise<void> {
-  return new Promise((done, fail) => {
-    const child = spawn(
-      process.execPath,
-      [...nodeModuleArgs(import.meta.url, './synth-child'), inventoryFile, apps, ...clusters],
-      { env, stdio: ['ignore', 'inherit', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', fail);
-    child.once('exit', (code) =>
-      code === 0
-        ? done()
-        : fail(new Error(`synthesizing ${clusters.join(', ')} failed (exit ${code}):\n${stderr}`)),
-    );
-  });
 }

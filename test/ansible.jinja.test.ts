@@ -14,12 +14,11 @@ import {
   renderPlaybook,
   UNSAFE_TAG,
 } from '../baseline/ansible.ts';
+import { ANSIBLE_YAML_TAGS } from '../baseline/ansible-text.ts';
 import { convergeModel, type VmModel } from '../baseline/vm-model.ts';
 import { deriveModel } from '../model/derive.ts';
 import { EXAMPLE, FIXTURE, validInventory } from './helpers/inventories.ts';
 import { WITH_SERVICES } from './helpers/variant.ts';
-
-const UNSAFE = [{ tag: UNSAFE_TAG, resolve: (s: string) => s }];
 
 /** Every generated Ansible file of an inventory, by path. */
 function ansibleFiles(dir: string): Map<string, string> {
@@ -35,7 +34,7 @@ function ansibleFiles(dir: string): Map<string, string> {
 /** Strings of a YAML file that Ansible would read as a template: untagged and not the generator's own. */
 function untaggedStrings(text: string): string[] {
   const found: string[] = [];
-  for (const doc of parseAllDocuments(text, { customTags: UNSAFE })) {
+  for (const doc of parseAllDocuments(text, { customTags: ANSIBLE_YAML_TAGS })) {
     if (!('contents' in doc)) continue;
     visit(doc, {
       Pair(_, pair) {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ANSIBLE_YAML_TAGS } from '../baseline/ansible-text.ts';
 import { renderAnsible, renderPlaybook } from '../baseline/ansible.ts';
 import { renderCloudConfig } from '../baseline/cloud-config.ts';
 import { convergeWaves } from '../baseline/converge-waves.ts';
@@ -28,7 +29,7 @@ interface Task {
 function tasksOf(playbook: string): Task[] {
   // `!unsafe` is Ansible's tag; for the test it is a plain string.
   const plays = parse(playbook, {
-    customTags: [{ tag: '!unsafe', resolve: (s: string) => s }],
+    customTags: ANSIBLE_YAML_TAGS,
   }) as { tasks: Task[] }[];
   return plays.flatMap((p) => p.tasks);
 }
@@ -140,7 +141,7 @@ describe('playbooks and cloud-configs render one model', () => {
         exampleModel,
         debian.map((vm) => convergeModel(exampleModel, vm)),
       ).get('inventory.yml')!,
-      { customTags: [{ tag: '!unsafe', resolve: (s: string) => s }] },
+      { customTags: ANSIBLE_YAML_TAGS },
     ) as {
       all: { hosts: Record<string, unknown>; children: Record<string, { hosts: Record<string, null> }> };
     };

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ANSIBLE_YAML_TAGS } from '../baseline/ansible-text.ts';
 import { renderPlaybook } from '../baseline/ansible.ts';
 import { acmeKeyName, certificatesPart, DEPLOY_HOOK } from '../baseline/certificates.ts';
 import { acmeGrants, KNOT_CONF, KNOT_KEYS, knotPart } from '../baseline/knot.ts';
@@ -148,7 +149,7 @@ interface Task {
 }
 
 function tasksOf(playbook: string): Task[] {
-  const plays = parse(playbook, { customTags: [{ tag: '!unsafe', resolve: (s: string) => s }] }) as {
+  const plays = parse(playbook, { customTags: ANSIBLE_YAML_TAGS }) as {
     tasks: Task[];
   }[];
   return plays.flatMap((p) => p.tasks);

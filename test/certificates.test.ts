@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ANSIBLE_YAML_TAGS } from '../baseline/ansible-text.ts';
 import { renderPlaybook } from '../baseline/ansible.ts';
 import {
   acmeSecrets,
@@ -95,7 +96,9 @@ describe("the primary's ACME keys", () => {
 
   it('marks every task that writes a secret no_log, and only those read a template', () => {
     for (const name of ['ns1', 'proxy1', 'mail']) {
-      const play = parse(renderPlaybook(convergeModel(dnsOrg, vm(dnsOrg, name)))) as {
+      const play = parse(renderPlaybook(convergeModel(dnsOrg, vm(dnsOrg, name))), {
+        customTags: ANSIBLE_YAML_TAGS,
+      }) as {
         tasks: { name: string; no_log?: boolean; 'ansible.builtin.copy'?: { content: string } }[];
       }[];
       const tasks = play[0]!.tasks;

@@ -11,7 +11,7 @@ import { parseInventory } from '../inventory/inventory.ts';
 import { deriveModel } from '../model/derive.ts';
 import { loadInventory } from '../model/load.ts';
 import { synthesize } from '../stacks/synth.ts';
-import { TSX } from './helpers/cli.ts';
+import { compiled } from './helpers/cli.ts';
 import { FIXTURE_TODAY, fixtureOrg } from './helpers/members.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'check-before-synth-'));
@@ -112,7 +112,7 @@ describe('check before synth', () => {
   it('npm run synth on a derived zone listed in dns.yaml refuses it in one line, no stack trace', () => {
     const out = join(work, 'synth-out');
     const dir = cases['derived reverse zone listed']!;
-    const r = spawnSync(process.execPath, [...TSX, 'cli/synth.ts', '--inventory', dir, '--out', out], {
+    const r = spawnSync(process.execPath, [compiled('cli/synth.ts'), '--inventory', dir, '--out', out], {
       encoding: 'utf8',
     });
     expect(r.status).toBe(1);

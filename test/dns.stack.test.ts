@@ -12,7 +12,8 @@ import { loadInventory } from '../model/load.ts';
 import { diffSynthOutputs } from '../review/diff.ts';
 import { renderText } from '../review/diff-render.ts';
 import { readSynthOutput } from '../review/synth-output.ts';
-import { artifacts, synthDnsApp } from '../stacks/app.ts';
+import { synthDnsApp } from '../stacks/app.ts';
+import { artifacts } from '../stacks/artifacts.ts';
 import { synthesize } from '../stacks/synth.ts';
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;

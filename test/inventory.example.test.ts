@@ -4,12 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../model/load.ts';
 import { parseIPv6 } from '../inventory/net.ts';
-import { TSX } from './helpers/cli.ts';
+import { compiled } from './helpers/cli.ts';
 import { EXAMPLE, exampleInventory, FIXTURE, fixtureInventory, vmNamed } from './helpers/inventories.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // The command behind `npm run check`.
-const CHECK = [...TSX, 'cli/check.ts'];
+const CHECK = [compiled('cli/check.ts')];
 
 describe('the fixture organisation (exact values)', () => {
   it('has 2 sites, a 3-node Ceph cluster and a standalone node, and 16 VMs', () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
+import { ANSIBLE_YAML_TAGS } from '../baseline/ansible-text.ts';
 import { deriveModel } from '../model/derive.ts';
 import { loadInventory } from '../model/load.ts';
 import { synthesize } from '../stacks/synth.ts';
@@ -104,11 +105,7 @@ function decoded(out: string, output: Output): string[] {
       .map((s) => s.replaceAll('$${', '${').replaceAll('%%{', '%{'));
   if (output === 'playbooks')
     return filesUnder(join(out, 'artifacts', 'ansible')).flatMap((f) =>
-      f.endsWith('.yml')
-        ? strings(
-            parse(readFileSync(f, 'utf8'), { customTags: [{ tag: '!unsafe', resolve: (s: string) => s }] }),
-          )
-        : [],
+      f.endsWith('.yml') ? strings(parse(readFileSync(f, 'utf8'), { customTags: ANSIBLE_YAML_TAGS })) : [],
     );
   if (output === 'icinga2')
     return filesUnder(join(out, 'artifacts', 'icinga2')).flatMap((f) =>

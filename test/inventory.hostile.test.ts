@@ -4,13 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TSX } from './helpers/cli.ts';
+import { compiled } from './helpers/cli.ts';
 import { check, findingsOf, removeVariants, variantDir } from './helpers/variant.ts';
 
 afterAll(removeVariants);
 
 // The command behind `npm run check`.
-const CHECK = [...TSX, 'cli/check.ts'];
+const CHECK = [compiled('cli/check.ts')];
 const VM0 = 'vms.yaml:16:12  vms[0].notes  ';
 
 describe('grammars for fields that reach another language', () => {

@@ -11,6 +11,8 @@ import type { Inventory } from '../inventory/inventory.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import type { Model } from '../model/derive.ts';
 import { FIXTURE } from './helpers/inventories.ts';
+import { throwawayKey } from './helpers/ssh-keys.ts';
+import { removeVariants, variantDir } from './helpers/variant.ts';
 
 const seen = vi.hoisted(() => ({
   derives: 0,
@@ -98,6 +100,10 @@ vi.mock('../monitoring/model.ts', async (importOriginal) => {
     },
   };
 });
+vi.mock('../model/secret-needs.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../model/secret-needs.ts')>();
+  return { ...real, secretNeeds: counted('secretNeeds', real.secretNeeds) };
+});
 vi.mock('../baseline/cloud-config.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../baseline/cloud-config.ts')>();
   return {
@@ -112,23 +118,40 @@ vi.mock('../baseline/cloud-config.ts', async (importOriginal) => {
 const { synthOrExit } = await import('../cli/synth-run.ts');
 
 const work = mkdtempSync(join(tmpdir(), 'derive-once-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  removeVariants();
+});
+// The fixture with a secrets store, so that every VM's secret files are rendered from the model's needs.
+const withSecrets = variantDir(
+  [
+    {
+      file: 'org.yaml',
+      path: ['secrets'],
+      value: { deploy_key: readFileSync(`${throwawayKey(work, 'deploy')}.pub`, 'utf8').trim() },
+    },
+  ],
+  FIXTURE,
+);
 
 describe('one synth', () => {
   let model: Model;
 
   it('derives the model once, while loading, and nothing derives anything again: no rule, no renderer', async () => {
     const out = join(work, 'cdktf.out');
-    ({ model } = await synthOrExit(FIXTURE, out, {}));
+    ({ model } = await synthOrExit(withSecrets, out, {}));
     expect(seen.derives).toBe(1);
     expect(Object.fromEntries(seen.calls)).toEqual({
       deriveServices: 1,
       rebootSchedule: 1,
       buildDnsModel: 1,
       vmFacts: 1,
+      secretNeeds: 1,
       monitoringModel: 1,
     });
     expect(seen.outside).toEqual([]);
+    // Secrets were derived (once, with the model) and some VM reads them.
+    expect(model.secretNeeds.length).toBeGreaterThan(0);
     // It did render: every Debian VM's artifact, and the snippets of the stacks, came from that model.
     const debian = model.inventory.vms.filter((vm) => vm.os !== 'other');
     expect(debian.length).toBeGreaterThan(0);

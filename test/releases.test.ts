@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ANSIBLE_YAML_TAGS } from '../baseline/ansible-text.ts';
 import { renderAnsible, renderPlaybook } from '../baseline/ansible.ts';
 import { convergeModel } from '../baseline/vm-model.ts';
 import { formatFinding } from '../inventory/findings.ts';
@@ -112,7 +113,7 @@ describe('the playbook of a VM running a release', () => {
         ),
       ),
       {
-        customTags: [{ tag: '!unsafe', resolve: (s: string) => s }],
+        customTags: ANSIBLE_YAML_TAGS,
       },
     ) as { tasks: Task[]; handlers: Task[] }[];
     return play[0]!;

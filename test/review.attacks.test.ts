@@ -3,15 +3,14 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../model/load.ts';
 import { renderAccessReview, reviewAccess } from '../review/access-review.ts';
-import { TSX } from './helpers/cli.ts';
+import { compiled } from './helpers/cli.ts';
 import { FIXTURE_TODAY } from './helpers/members.ts';
 import { type ReviewRepo, reviewRepo } from './helpers/review-repo.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const scratch = mkdtempSync(join(tmpdir(), 'review-attacks-'));
 const repos: ReviewRepo[] = [];
 afterAll(() => {
@@ -35,8 +34,7 @@ function gate(r: ReviewRepo, deployed: string, plan: object = EMPTY_PLAN, ...ext
   const run = spawnSync(
     process.execPath,
     [
-      ...TSX,
-      join(ROOT, 'cli/deploy-gate.ts'),
+      compiled('cli/deploy-gate.ts'),
       file,
       '--stack',
       'cluster-ceph',

@@ -3,13 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildComment, cutMarkdown, splitCaution, toolingFiles } from '../review/comment.ts';
-import { TSX } from './helpers/cli.ts';
+import { compiled } from './helpers/cli.ts';
 import { type ReviewRepo, reviewRepo } from './helpers/review-repo.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const repos: ReviewRepo[] = [];
 afterAll(() => {
   for (const r of repos) r.remove();
@@ -130,7 +129,7 @@ describe('the review comment', () => {
       r.commit('Rename cy');
       const run = spawnSync(
         process.execPath,
-        [...TSX, join(ROOT, 'cli/review-comment.ts'), '--dir', dir, '--base', 'main', '--head', 'pr'],
+        [compiled('cli/review-comment.ts'), '--dir', dir, '--base', 'main', '--head', 'pr'],
         { cwd: r.dir, encoding: 'utf8' },
       );
       expect(run.status).toBe(1);
@@ -163,9 +162,9 @@ describe('the comment of a one-VM change on the fixture organisation', () => {
       // The same pull request gives cy a grant on it, so the access section has something to say.
       r.edit('roles', (t) => t.replace('ssh: { vms: [git, runner] }', 'ssh: { vms: [git, runner, wiki] }'));
       r.commit('A wiki VM');
-      const synth = `node ${TSX.join(' ')} ${join(ROOT, 'cli/synth.ts')}`;
+      const synth = `node ${compiled('cli/synth.ts')}`;
       const tool = (script: string, ...args: string[]) =>
-        spawnSync(process.execPath, [...TSX, join(ROOT, script), ...args], { cwd: r.dir, encoding: 'utf8' });
+        spawnSync(process.execPath, [compiled(script), ...args], { cwd: r.dir, encoding: 'utf8' });
       const diff = tool(
         'cli/diff.ts',
         '--base',

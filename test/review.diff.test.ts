@@ -10,7 +10,7 @@ import { renderMarkdown, renderText } from '../review/diff-render.ts';
 import { diffLines, unifiedDiff } from '../review/line-diff.ts';
 import { maskText } from '../review/mask.ts';
 import { readSynthOutput } from '../review/synth-output.ts';
-import { TSX } from './helpers/cli.ts';
+import { compiled } from './helpers/cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIXTURES = join(ROOT, 'test/fixtures/review/diff');
@@ -259,15 +259,7 @@ describe('npm run diff on a git repository', () => {
     const repo = repoWithTwoSynthOutputs();
     const run = spawnSync(
       process.execPath,
-      [
-        ...TSX,
-        join(ROOT, 'cli/diff.ts'),
-        '--base',
-        'HEAD~1',
-        '--synth-command',
-        'node synth.mjs',
-        '--fail-on-destroy',
-      ],
+      [compiled('cli/diff.ts'), '--base', 'HEAD~1', '--synth-command', 'node synth.mjs', '--fail-on-destroy'],
       { cwd: repo, encoding: 'utf8' },
     );
     expect(run.stderr).toMatch(/^diff: synthesizing HEAD~1 \([0-9a-f]{7}\) and the working tree\n$/);
@@ -309,7 +301,7 @@ describe('npm run diff on a git repository', () => {
     const repo = repoWithTwoSynthOutputs();
     const run = spawnSync(
       process.execPath,
-      [...TSX, join(ROOT, 'cli/diff.ts'), '--base', 'HEAD', '--synth-command', 'node missing.mjs'],
+      [compiled('cli/diff.ts'), '--base', 'HEAD', '--synth-command', 'node missing.mjs'],
       {
         cwd: repo,
         encoding: 'utf8',

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allowDestroyTrailers, decide, type Protections, renderDecision } from '../review/deploy-gate.ts';
 import { type Plan, parsePlan, readPlan } from '../review/plan.ts';
 import { summarizePlan } from '../review/plan-summary.ts';
-import { TSX } from './helpers/cli.ts';
+import { compiled } from './helpers/cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIXTURE = join(ROOT, 'test/fixtures/review/plan/cluster-alpha-db1-removed.json');
@@ -148,13 +148,9 @@ describe.skipIf(!ENGINE)(`a real ${ENGINE ?? 'terraform'} plan`, () => {
     expect(renderDecision(decide(plan, 'demo', new Map(), []), 'abc1234')).toEqual([
       'deploy-gate: OK demo: 5 changes; no protected resource destroyed or replaced',
     ]);
-    const run = spawnSync(
-      process.execPath,
-      [...TSX, join(ROOT, 'cli/plan-summary.ts'), file, '--max-lines', '3'],
-      {
-        encoding: 'utf8',
-      },
-    );
+    const run = spawnSync(process.execPath, [compiled('cli/plan-summary.ts'), file, '--max-lines', '3'], {
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(
       '\n- **destroy** `terraform_data.gone` — it is no longer in the configuration\n',
@@ -202,7 +198,7 @@ describe('plan summary of the committed Proxmox plan', () => {
     const bad = join(mkdtempSync(join(tmpdir(), 'review-plan-bad-')), 'plan.json');
     temps.push(resolve(bad, '..'));
     writeFileSync(bad, '{"resource_changes": 3}');
-    const run = spawnSync(process.execPath, [...TSX, join(ROOT, 'cli/plan-summary.ts'), bad], {
+    const run = spawnSync(process.execPath, [compiled('cli/plan-summary.ts'), bad], {
       encoding: 'utf8',
     });
     expect(run.status).toBe(1);
@@ -242,8 +238,7 @@ describe('deploy gate', () => {
     return spawnSync(
       process.execPath,
       [
-        ...TSX,
-        join(ROOT, 'cli/deploy-gate.ts'),
+        compiled('cli/deploy-gate.ts'),
         FIXTURE,
         '--stack',
         'cluster-ceph',
@@ -293,8 +288,7 @@ describe('deploy gate', () => {
     const run = spawnSync(
       process.execPath,
       [
-        ...TSX,
-        join(ROOT, 'cli/deploy-gate.ts'),
+        compiled('cli/deploy-gate.ts'),
         '--list-stacks',
         '--inventory',
         join(ROOT, 'test/fixtures/org'),

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { formatFinding } from '../inventory/findings.ts';
 import { loadInventory } from '../model/load.ts';
-import { TSX } from './helpers/cli.ts';
+import { compiled } from './helpers/cli.ts';
 
 const BROKEN = 'test/fixtures/services/broken';
 const report = (dir: string): string[] => {
@@ -52,7 +52,7 @@ describe('the catalog check', () => {
   });
 
   it('makes npm run check exit 1 with the catalog errors and writes them as the inventory errors are written', () => {
-    const run = spawnSync(process.execPath, [...TSX, 'cli/check.ts', '--inventory', BROKEN], {
+    const run = spawnSync(process.execPath, [compiled('cli/check.ts'), '--inventory', BROKEN], {
       encoding: 'utf8',
     });
     expect(run.status, run.stderr).toBe(1);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../providers/simulator/terraform.ts';
-import { TSX } from './helpers/cli.ts';
+import { compiled } from './helpers/cli.ts';
 import { FIXTURE } from './helpers/inventories.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'synth-paths-'));
@@ -34,7 +34,7 @@ describe('the two synth entry points', () => {
     // The two entry points side by side (separate processes and output directories).
     const [cli, npm] = await Promise.all([
       run('node_modules/.bin/cdktf', ['synth', '--output', viaCdktf], { env: quiet }),
-      run(process.execPath, [...TSX, 'cli/synth.ts', '--inventory', FIXTURE, '--out', viaNpm, '--quiet'], {
+      run(process.execPath, [compiled('cli/synth.ts'), '--inventory', FIXTURE, '--out', viaNpm, '--quiet'], {
         env,
       }),
     ]);

@@ -15,14 +15,16 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../providers/simulator/terraform.ts';
-import { TSX } from './helpers/cli.ts';
-import { FIXTURE } from './helpers/inventories.ts';
+import { compiled, TSX } from './helpers/cli.ts';
+import { deriveModel } from '../model/derive.ts';
+import { synthesize } from '../stacks/synth.ts';
+import { FIXTURE, fixtureInventory } from './helpers/inventories.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'synth-test-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 // The command behind `npm run synth`.
-const SYNTH = [...TSX, 'cli/synth.ts'];
+const SYNTH = [compiled('cli/synth.ts')];
 const { INFRA_BACKEND: _ignored, ...env } = process.env;
 
 function synth(args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -114,5 +116,43 @@ describe('npm run synth', () => {
     expect(app.status).toBe(1);
     expect(app.stderr).toMatch(/vms\.yaml:\d+:\d+ {2}vms\[\d+\]\.cores {2}"four" is text/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('leaves cdktf to a child: the command itself never loads it, and writes what an in-process synth writes', async () => {
+    // A preload that reports, as the command exits, how many of cdktf's modules it loaded.
+    const probe = join(work, 'cdktf-probe.cjs');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => process.stderr.write(`cdktf modules: ${Object.keys(require('module')._cache).filter((k) => k.includes('/node_modules/cdktf/')).length}\\n`));\n",
+    );
+    const out = join(work, 'by-command');
+    const command = spawnSync(
+      process.execPath,
+      ['--require', probe, 'dist/cli/synth.js', '--inventory', FIXTURE, '--out', out, '--quiet'],
+      { encoding: 'utf8', env },
+    );
+    expect(command.status, command.stderr).toBe(0);
+    expect(command.stderr).toMatch(/^cdktf modules: 0$/m);
+    const inProcess = join(work, 'in-process');
+    await synthesize(deriveModel(fixtureInventory()), inProcess, {});
+    const a = tree(out);
+    const b = tree(inProcess);
+    expect([...a.keys()]).toEqual([...b.keys()]);
+    for (const [path, text] of a) expect(b.get(path), path).toBe(text);
+    expect([...a.keys()].some((path) => path.startsWith('stacks/cluster-'))).toBe(true);
+  }, 120_000);
+
+  it("reports a bad backend setting found by the stacks' child, and writes nothing", () => {
+    const out = join(work, 'bad-backend');
+    const run = spawnSync(process.execPath, ['dist/cli/synth.js', '--inventory', FIXTURE, '--out', out], {
+      encoding: 'utf8',
+      env: { ...env, INFRA_BACKEND: 'floppy' },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /^INFRA_BACKEND="floppy" is not known; expected local, pg or s3; nothing written$/m,
+    );
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(work).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 });
