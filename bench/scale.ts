@@ -4,9 +4,8 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import type { Inventory } from '../inventory/inventory.ts';
 import { defaultStore, secretPath } from '../members/secrets-store.ts';
-import { deriveModel } from '../model/derive.ts';
+import type { Model } from '../model/derive.ts';
 import { loadInventory } from '../model/load.ts';
 import { secretKey } from '../model/secret-needs.ts';
 import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../inventory/net.ts';
@@ -179,11 +178,11 @@ export function scaleInventory(from: string, to: string, factor: number): void {
 function scaleStore(from: string, to: string): void {
   const store = defaultStore(from);
   const scaled = loadInventory(to);
-  if (!scaled.inventory) throw new Error(`the scaled inventory in ${to} does not load`);
+  if (!scaled.model) throw new Error(`the scaled inventory in ${to} does not load`);
   const sameName = new Map<string, string>();
-  for (const need of deriveModel(validInventory(from)).secretNeeds)
+  for (const need of validModel(from).secretNeeds)
     if (existsSync(secretPath(store, secretKey(need)))) sameName.set(need.name, secretKey(need));
-  for (const need of deriveModel(scaled.inventory).secretNeeds) {
+  for (const need of scaled.model.secretNeeds) {
     const original = secretKey(need).replace(/-k\d+(?=[/-]|$)/g, '');
     const source = existsSync(secretPath(store, original)) ? original : sameName.get(need.name);
     if (source === undefined) continue;
@@ -193,8 +192,9 @@ function scaleStore(from: string, to: string): void {
   }
 }
 
-function validInventory(dir: string): Inventory {
+/** The model `loadInventory` derived from the inventory in `dir`. */
+function validModel(dir: string): Model {
   const result = loadInventory(dir);
-  if (!result.inventory) throw new Error(`the inventory in ${dir} does not load`);
-  return result.inventory;
+  if (!result.model) throw new Error(`the inventory in ${dir} does not load`);
+  return result.model;
 }
