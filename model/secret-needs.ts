@@ -36,6 +36,10 @@ const KIND_SECRETS: Readonly<Record<string, readonly Omit<SecretNeed, 'scope' | 
   gitea: [
     { name: 'secret-key', alphabet: 'password', length: 64 },
     { name: 'internal-token', alphabet: 'password', length: 105 },
+    // Gitea decodes both as unpadded URL-safe base64 of 32 bytes: 43 letters and digits are such a text.
+    { name: 'jwt-secret', alphabet: 'password', length: 43 },
+    { name: 'lfs-jwt-secret', alphabet: 'password', length: 43 },
+    { name: 'admin-password', alphabet: 'password', length: 32 },
   ],
   nextcloud: [
     { name: 'instance-secret', alphabet: 'password', length: 48 },
