@@ -44,7 +44,9 @@ function mailRelay(model: Model, instance: ServiceInstance): Vm | undefined {
 
 /** The organisation's name as the page title; go-ini would expand a `%(KEY)s` in it, so that is broken up. */
 function appName(model: Model): string {
-  return model.inventory.org.name.replace(new RegExp(INTERPOLATION.source, 'g'), (m) => m.replace('%(', '% ('));
+  return model.inventory.org.name.replace(new RegExp(INTERPOLATION.source, 'g'), (m) =>
+    m.replace('%(', '% ('),
+  );
 }
 
 /** The database section: the instance's own database and role on the PostgreSQL VM it names in `db:`. */

@@ -11,7 +11,10 @@
 export type IniValue = string | number | boolean | { readonly secretRef: string };
 
 /** A section's keys in order; the section `''` holds the keys before the first header. */
-export type IniSections = readonly (readonly [section: string, keys: readonly (readonly [string, IniValue])[]])[];
+export type IniSections = readonly (readonly [
+  section: string,
+  keys: readonly (readonly [string, IniValue])[],
+])[];
 
 const SAFE = /^[A-Za-z0-9_./:@+,=*\-[\] ]*$/;
 const KEY = /^[A-Za-z0-9_.-]+$/;
@@ -26,11 +29,14 @@ export function iniValue(value: IniValue): string {
   if (/[\r\n]/.test(value)) throw new Error(`an INI value holds a line break: ${JSON.stringify(value)}`);
   if (INTERPOLATION.test(value))
     throw new Error(`an INI value holds %(...)s, which go-ini would replace: ${JSON.stringify(value)}`);
-  const bare = SAFE.test(value) && value === value.trim() && !/^["']|["']$/.test(value) && !value.endsWith('\\');
+  const bare =
+    SAFE.test(value) && value === value.trim() && !/^["']|["']$/.test(value) && !value.endsWith('\\');
   if (bare) return value;
   if (!value.includes('`')) return `\`${value}\``;
   if (!value.includes('"""') && !value.endsWith('"')) return `"""${value}"""`;
-  throw new Error(`an INI value holds both a backtick and """ (or ends in a quote): ${JSON.stringify(value)}`);
+  throw new Error(
+    `an INI value holds both a backtick and """ (or ends in a quote): ${JSON.stringify(value)}`,
+  );
 }
 
 /** The whole file: `KEY = value` lines, a blank line before each `[section]`, after a comment header. */
