@@ -8,7 +8,7 @@ import { type DnsFile, dnsFileSchema } from './dns.schema.ts';
 import type { InventoryFile } from './rules/rule.ts';
 import { type Finding, sortFindings } from './findings.ts';
 import { type Images, imagesFileSchema } from './images.schema.ts';
-import { type Releases, releasesFileSchema } from './releases.schema.ts';
+import { type Containers, type Releases, releasesFileSchema } from './releases.schema.ts';
 import { issueFindings } from './issues.ts';
 import { type Member, membersFileSchema } from './members.schema.ts';
 import { type Role, rolesFileSchema } from './roles.schema.ts';
@@ -32,6 +32,8 @@ export interface Inventory {
   readonly images: Images;
   /** The pinned upstream releases by application; empty when releases.yaml is absent. */
   readonly releases: Releases;
+  /** The container images by application, pinned by digest (releases.yaml `containers:`); empty when absent. */
+  readonly containers?: Containers;
   /** People with access (members.yaml); empty when the organisation keeps no members file. */
   readonly members: readonly Member[];
   /** What each role grants (roles.yaml). */
@@ -195,6 +197,7 @@ export function parseInventory(dir: string): LoadResult {
     dns: (data.get('dns') as DnsFile | undefined) ?? dnsFileSchema.parse({}),
     images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
     releases: (data.get('releases') as { releases: Releases } | undefined)?.releases ?? {},
+    containers: (data.get('releases') as { containers: Containers } | undefined)?.containers ?? {},
     members: (data.get('members') as { members: Member[] } | undefined)?.members ?? [],
     roles: (data.get('roles') as { roles: Role[] } | undefined)?.roles ?? [],
   };

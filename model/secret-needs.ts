@@ -23,6 +23,11 @@ export interface SecretNeed {
   readonly for: string;
   /** The VMs whose converge gets it, sorted. */
   readonly vms: readonly string[];
+  /**
+   * Another system makes the value (Gitea makes an OAuth application's credentials): `secrets generate` leaves
+   * it out, and a maintainer copies it in with `secrets set` once it exists. Says where to find it. @default we make it
+   */
+  readonly madeBy?: string;
 }
 
 /** How the store, the Ansible `secrets` dict and every message name a secret: `<scope>/<name>`. */
@@ -60,6 +65,17 @@ const KIND_SECRETS: Readonly<Record<string, readonly Omit<SecretNeed, 'scope' | 
   ],
   moinmoin: [{ name: 'secret-key', alphabet: 'password', length: 64 }],
   'icinga2-master': [{ name: 'api-password', alphabet: 'password', length: 32 }],
+  'drone-server': [
+    // Drone encrypts the secrets of repositories in its database with it: 32 characters.
+    { name: 'database-secret', alphabet: 'hex', length: 32 },
+    // Gitea makes both when the forge stack creates Drone's OAuth application (constructs/DroneOauthApp.ts).
+    ...(['client-id', 'client-secret'] as const).map((what) => ({
+      name: `gitea-${what}`,
+      alphabet: 'password' as const,
+      length: 0,
+      madeBy: `Gitea (forge stack output drone_oauth_${what.replace('-', '_')})`,
+    })),
+  ],
 };
 
 /** Secrets an instance shares with the VMs of other kinds (Drone's runners, Icinga's satellites, Knot's secondaries). */

@@ -24,3 +24,31 @@ export function forgeModel(
   };
   return deriveModel(change(inventory));
 }
+
+/** A Drone server `ci` (ci.fixture.example.org, database on db1) and a runner `runner1` beside the forge. */
+export function withDrone(inventory: Inventory): Inventory {
+  const git = inventory.vms.find((v) => v.name === 'git')!;
+  const clone = (name: string, id: number, last: string, services: Inventory['vms'][number]['services']) => ({
+    ...git,
+    name,
+    id,
+    cores: 8,
+    protected: false,
+    nics: git.nics.map((n) => ({ ...n, ipv6: n.ipv6?.replace(/::c$/, `::${last}`) })),
+    services,
+  });
+  return {
+    ...inventory,
+    vms: [
+      ...inventory.vms,
+      clone('ci', 140, 'c1', [{ kind: 'drone-server', domain: 'ci.fixture.example.org', db: 'db1' }]),
+      clone('runner1', 141, 'c2', [{ kind: 'drone-runner' }]),
+    ],
+  };
+}
+
+/** Drone's images pinned by digest (made-up digests: nothing here pulls them). */
+export const PINNED_DRONE: NonNullable<Inventory['containers']> = {
+  'drone-server': { version: '2.26.0', image: `docker.io/drone/drone@sha256:${'1'.repeat(64)}` },
+  'drone-runner': { version: '1.8.3', image: `docker.io/drone/drone-runner-docker@sha256:${'2'.repeat(64)}` },
+};
