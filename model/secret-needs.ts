@@ -130,7 +130,11 @@ function instanceNeeds(model: Model): SecretNeed[] {
         length: 32,
         vms: sorted([instance.vm.name, db.name]),
       });
-    for (const spec of KIND_SECRETS[instance.kind] ?? []) add({ ...spec, vms: [instance.vm.name] });
+    for (const spec of KIND_SECRETS[instance.kind] ?? []) {
+      // What Gitea makes is needed once something reads it: Drone, when its image is pinned.
+      if (spec.madeBy !== undefined && !model.inventory.containers?.[instance.kind]) continue;
+      add({ ...spec, vms: [instance.vm.name] });
+    }
     const shared = SHARED_SECRETS[instance.kind];
     if (shared) {
       const peers = (services.running.get(shared.with) ?? []).map((vm) => vm.name);

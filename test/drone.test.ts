@@ -1,5 +1,5 @@
 // Drone from container images pinned by digest: the pin's schema, the Podman units and environment files from the model, and the OAuth secrets Gitea makes.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -101,14 +101,26 @@ describe('Drone from the model', () => {
     });
   });
 
-  it('installs no Drone without a pinned image, and the check warns where the example runs one unpinned', () => {
+  it('installs no Drone without a pinned image, and warns once releases.yaml pins any image but not this one', () => {
     const unpinned = forgeModel(undefined, (i) => withDrone(i));
     expect(droneParts(unpinned, vmNamed(unpinned.inventory, 'ci'))).toEqual([]);
-    const example = loadInventory('inventory');
-    for (const kind of ['drone-server', 'drone-runner'].filter((k) => !example.inventory!.containers?.[k]))
-      expect(example.warnings.map((w) => w.message).join('\n')).toContain(
-        `${kind} runs from a container image, but inventory/releases.yaml pins none`,
-      );
+    expect(secretNeeds(unpinned).some((n) => n.madeBy !== undefined)).toBe(false);
+    const dir = join(work, 'with-drone');
+    cpSync('test/fixtures/services/good', dir, { recursive: true });
+    const vms = readFileSync(join(dir, 'vms.yaml'), 'utf8').replace(
+      'services:\n      - kind: gitea',
+      'services:\n      - kind: drone-runner\n      - kind: gitea',
+    );
+    writeFileSync(join(dir, 'vms.yaml'), vms);
+    const image = `docker.io/drone/drone@sha256:${'a'.repeat(64)}`;
+    writeFileSync(
+      join(dir, 'releases.yaml'),
+      `${GITEA_PIN}containers:\n  drone-server:\n    version: 2.26.0\n    image: ${image}\n`,
+    );
+    const result = loadInventory(dir);
+    expect(result.warnings.map(formatFinding).join('\n')).toMatch(
+      /vms\.yaml:\d+:\d+\s+vms\[\d+\]\.services\[0\]\.kind\s+warning: drone-runner runs from a container image, but inventory\/releases\.yaml pins none/,
+    );
   });
 
   it('refuses an environment value with a line break and a bad variable name', () => {
