@@ -73,7 +73,7 @@ const KIND_SECRETS: Readonly<Record<string, readonly Omit<SecretNeed, 'scope' | 
       name: `gitea-${what}`,
       alphabet: 'password' as const,
       length: 0,
-      madeBy: `Gitea (forge stack output drone_oauth_${what.replace('-', '_')})`,
+      madeBy: `Gitea (forge stack output drone_oauth_${what.replace('-', '_')}_<vm>)`,
     })),
   ],
 };
@@ -133,7 +133,7 @@ function instanceNeeds(model: Model): SecretNeed[] {
     for (const spec of KIND_SECRETS[instance.kind] ?? []) {
       // What Gitea makes is needed once something reads it: Drone, when its image is pinned.
       if (spec.madeBy !== undefined && !model.inventory.containers?.[instance.kind]) continue;
-      add({ ...spec, vms: [instance.vm.name] });
+      add({ ...spec, madeBy: spec.madeBy?.replace('<vm>', instance.vm.name), vms: [instance.vm.name] });
     }
     const shared = SHARED_SECRETS[instance.kind];
     if (shared) {
