@@ -121,6 +121,14 @@ export function readInventory(dir: string, options: LoadOptions = {}): LoadResul
   return errors.length > 0 ? sorted : { inventory, ...sorted };
 }
 
+/** releases.yaml's two maps; both empty when the file is absent. */
+function pinned(file: { releases: Releases; containers: Containers } | undefined): {
+  releases: Releases;
+  containers: Containers;
+} {
+  return { releases: file?.releases ?? {}, containers: file?.containers ?? {} };
+}
+
 /** The files as their schemas parse them, before any rule: what a test runs one rule on. */
 export function parseInventory(dir: string): LoadResult {
   const errors: Finding[] = [];
@@ -196,8 +204,7 @@ export function parseInventory(dir: string): LoadResult {
     vms: (data.get('vms') as { vms: Vm[] }).vms,
     dns: (data.get('dns') as DnsFile | undefined) ?? dnsFileSchema.parse({}),
     images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
-    releases: (data.get('releases') as { releases: Releases } | undefined)?.releases ?? {},
-    containers: (data.get('releases') as { containers: Containers } | undefined)?.containers ?? {},
+    ...pinned(data.get('releases') as { releases: Releases; containers: Containers } | undefined),
     members: (data.get('members') as { members: Member[] } | undefined)?.members ?? [],
     roles: (data.get('roles') as { roles: Role[] } | undefined)?.roles ?? [],
   };
