@@ -18,6 +18,7 @@ import { knotPart } from './knot.ts';
 import { proxyPart, staticSitesPart } from './nginx.ts';
 import { prosodyPart } from './prosody.ts';
 import { type ReleaseInstall, releaseParts } from './releases.ts';
+import { applicationParts } from './applications.ts';
 import { postgresqlPart } from './postgresql.ts';
 import { databasesPart } from './postgresql-roles.ts';
 import { replicationPart } from './postgresql-replication.ts';
@@ -109,6 +110,7 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   const sites = staticSitesPart(vm, services.instances);
   if (sites) parts.push(sites);
   parts.push(...releaseParts(model, vm));
+  parts.push(...applicationParts(model, vm));
   const proxy = proxyPart(model, vm);
   if (proxy) parts.push(proxy);
   const certificates = certificatesPart(model, vm);

@@ -7,7 +7,7 @@ import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
 import { type DnsFile, dnsFileSchema } from './dns.schema.ts';
 import { type Finding, sortFindings } from './findings.ts';
 import { type Images, imagesFileSchema } from './images.schema.ts';
-import { type Releases, releasesFileSchema } from './releases.schema.ts';
+import { type Containers, type Releases, releasesFileSchema } from './releases.schema.ts';
 import { issueFindings } from './issues.ts';
 import { type Member, membersFileSchema } from './members.schema.ts';
 import { type Role, rolesFileSchema } from './roles.schema.ts';
@@ -33,6 +33,8 @@ export interface Inventory {
   readonly images: Images;
   /** The pinned upstream releases by application; empty when releases.yaml is absent. */
   readonly releases: Releases;
+  /** The container images by application, pinned by digest (releases.yaml `containers:`); empty when absent. */
+  readonly containers?: Containers;
   /** People with access (members.yaml); empty when the organisation keeps no members file. */
   readonly members: readonly Member[];
   /** What each role grants (roles.yaml). */
@@ -123,6 +125,14 @@ export function readInventory(dir: string, options: LoadOptions = {}): LoadResul
   return errors.length > 0 ? sorted : { inventory, ...sorted };
 }
 
+/** releases.yaml's two maps; both empty when the file is absent. */
+function pinned(file: { releases: Releases; containers: Containers } | undefined): {
+  releases: Releases;
+  containers: Containers;
+} {
+  return { releases: file?.releases ?? {}, containers: file?.containers ?? {} };
+}
+
 /**
  * The files as their schemas parse them, each VM sized (its own cores and memory, else `sizes`), before any
  * rule: what a test runs one rule on.
@@ -210,7 +220,7 @@ function inventoryOf(data: ReadonlyMap<InventoryFile, unknown>, vms: Vm[]): Inve
     vms,
     dns: (data.get('dns') as DnsFile | undefined) ?? dnsFileSchema.parse({}),
     images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
-    releases: (data.get('releases') as { releases: Releases } | undefined)?.releases ?? {},
+    ...pinned(data.get('releases') as { releases: Releases; containers: Containers } | undefined),
     members: (data.get('members') as { members: Member[] } | undefined)?.members ?? [],
     roles: (data.get('roles') as { roles: Role[] } | undefined)?.roles ?? [],
   };

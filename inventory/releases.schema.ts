@@ -54,12 +54,35 @@ export const releaseSchema = z
       });
   });
 
+/**
+ * A container image by registry, repository and digest (`docker.io/drone/drone@sha256:<hex>`): the digest is
+ * what the VM runs, so a tag moved upstream changes nothing here; no tag, since a tag beside it would mislead.
+ */
+const imageReference = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]*(?::[0-9]{1,5})?\/[a-z0-9]+(?:[._/-][a-z0-9]+)*@sha256:[0-9a-f]{64}$/, {
+    error:
+      'is not an image pinned by digest; expected registry/repository@sha256:<64 hex digits> (docker.io/drone/drone@sha256:...)',
+  });
+
+/** A container image an application runs from (Drone), pinned by digest; the version is what the review shows. */
+export const containerSchema = z.strictObject({
+  /** The upstream version the digest is of, for the review (`drone-server 2.25.0 → 2.26.0`). */
+  version,
+  /** The image by digest: `skopeo inspect docker://docker.io/drone/drone:<version>` prints the digest. */
+  image: imageReference,
+});
+
 export const releasesFileSchema = z.strictObject({
-  releases: z.record(appName, releaseSchema),
+  releases: z.record(appName, releaseSchema).default({}),
+  /** Container images by application (service kind), pinned by digest; run by Podman under systemd. */
+  containers: z.record(appName, containerSchema).default({}),
 });
 
 export type Release = z.infer<typeof releaseSchema>;
 export type Releases = z.infer<typeof releasesFileSchema>['releases'];
+export type ContainerImage = z.infer<typeof containerSchema>;
+export type Containers = z.infer<typeof releasesFileSchema>['containers'];
 
 /** How the artifact unpacks; a file with no archive extension is the program itself. */
 export type ArtifactFormat = 'binary' | 'tar' | 'zip';

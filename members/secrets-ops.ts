@@ -104,7 +104,7 @@ export function storeStatus(ctx: StoreContext): SecretStatus[] {
 export function generateMissing(ctx: StoreContext): string[] {
   const made: string[] = [];
   for (const [key, need] of ctx.needs) {
-    if (existsSync(secretPath(ctx.store, key))) continue;
+    if (existsSync(secretPath(ctx.store, key)) || need.madeBy !== undefined) continue;
     writeSecretFile(ctx.store, key, encrypt(freshValueFor(need), ctx.plan.get(key) ?? []));
     made.push(key);
   }
@@ -167,12 +167,20 @@ export function storeFindings(ctx: StoreContext): Finding[] {
   return storeStatus(ctx)
     .filter((s) => s.state !== 'ok')
     .map((s) => ({
+      // What another system makes cannot be generated: until it is copied in, only its consumer waits for it.
       severity:
-        s.state === 'missing' || s.state === 'no-deploy' || s.state === 'damaged' ? 'error' : 'warning',
+        (s.state === 'missing' && s.need?.madeBy === undefined) ||
+        s.state === 'no-deploy' ||
+        s.state === 'damaged'
+          ? 'error'
+          : 'warning',
       file: secretPath(ctx.store, s.key),
       line: 1,
       col: 1,
       path: s.key,
-      message: FIX[s.state as Exclude<SecretState, 'ok'>],
+      message:
+        s.state === 'missing' && s.need?.madeBy !== undefined
+          ? `is not in the store yet; made by ${s.need.madeBy}, copied in with npm run secrets -- set`
+          : FIX[s.state as Exclude<SecretState, 'ok'>],
     }));
 }

@@ -23,6 +23,11 @@ export interface SecretNeed {
   readonly for: string;
   /** The VMs whose converge gets it, sorted. */
   readonly vms: readonly string[];
+  /**
+   * Another system makes the value (Gitea makes an OAuth application's credentials): `secrets generate` leaves
+   * it out, and a maintainer copies it in with `secrets set` once it exists. Says where to find it. @default we make it
+   */
+  readonly madeBy?: string;
 }
 
 /** How the store, the Ansible `secrets` dict and every message name a secret: `<scope>/<name>`. */
@@ -36,6 +41,10 @@ const KIND_SECRETS: Readonly<Record<string, readonly Omit<SecretNeed, 'scope' | 
   gitea: [
     { name: 'secret-key', alphabet: 'password', length: 64 },
     { name: 'internal-token', alphabet: 'password', length: 105 },
+    // Gitea decodes both as unpadded URL-safe base64 of 32 bytes: 43 letters and digits are such a text.
+    { name: 'jwt-secret', alphabet: 'password', length: 43 },
+    { name: 'lfs-jwt-secret', alphabet: 'password', length: 43 },
+    { name: 'admin-password', alphabet: 'password', length: 32 },
   ],
   nextcloud: [
     { name: 'instance-secret', alphabet: 'password', length: 48 },
@@ -56,6 +65,17 @@ const KIND_SECRETS: Readonly<Record<string, readonly Omit<SecretNeed, 'scope' | 
   ],
   moinmoin: [{ name: 'secret-key', alphabet: 'password', length: 64 }],
   'icinga2-master': [{ name: 'api-password', alphabet: 'password', length: 32 }],
+  'drone-server': [
+    // Drone encrypts the secrets of repositories in its database with it: 32 characters.
+    { name: 'database-secret', alphabet: 'hex', length: 32 },
+    // Gitea makes both when the forge stack creates Drone's OAuth application (constructs/DroneOauthApp.ts).
+    ...(['client-id', 'client-secret'] as const).map((what) => ({
+      name: `gitea-${what}`,
+      alphabet: 'password' as const,
+      length: 0,
+      madeBy: `Gitea (forge stack output drone_oauth_${what.replace('-', '_')}_<vm>)`,
+    })),
+  ],
 };
 
 /** Secrets an instance shares with the VMs of other kinds (Drone's runners, Icinga's satellites, Knot's secondaries). */
@@ -117,7 +137,11 @@ function instanceNeeds(model: ModelWithoutSecrets): SecretNeed[] {
         length: 32,
         vms: sorted([instance.vm.name, db.name]),
       });
-    for (const spec of KIND_SECRETS[instance.kind] ?? []) add({ ...spec, vms: [instance.vm.name] });
+    for (const spec of KIND_SECRETS[instance.kind] ?? []) {
+      // What Gitea makes is needed once something reads it: Drone, when its image is pinned.
+      if (spec.madeBy !== undefined && !model.inventory.containers?.[instance.kind]) continue;
+      add({ ...spec, madeBy: spec.madeBy?.replace('<vm>', instance.vm.name), vms: [instance.vm.name] });
+    }
     const shared = SHARED_SECRETS[instance.kind];
     if (shared) {
       const peers = (services.running.get(shared.with) ?? []).map((vm) => vm.name);

@@ -219,6 +219,16 @@ export interface ReleaseApp {
   readonly environment?: readonly string[];
 }
 
+/** How an application that ships as a container image runs: Podman under a systemd unit named after the kind. */
+export interface ContainerApp {
+  /** Where its state lives on the VM, and where that is mounted in the container (`/var/lib/drone:/data`). */
+  readonly volumes: readonly { readonly host: string; readonly container: string }[];
+  /** Directory of its environment file (`<dir>/<kind>.env`, 0600, written from the model and the store). */
+  readonly configDir: string;
+  /** It drives Podman itself (a CI runner): Podman's Docker-compatible socket is mounted as /var/run/docker.sock. */
+  readonly engineSocket?: true;
+}
+
 export interface ServiceKind {
   /** Name used in vms.yaml. */
   readonly kind: string;
@@ -270,13 +280,15 @@ export interface ServiceKind {
   readonly delegations?: (ctx: InstanceContext) => readonly Delegation[];
   /** Not in Debian: runs from the upstream release pinned in inventory/releases.yaml (baseline/releases.ts). */
   readonly release?: ReleaseApp;
+  /** Not in Debian: runs from the container image pinned by digest in releases.yaml (baseline/containers.ts). */
+  readonly container?: ContainerApp;
   /** What sshd must allow for it: more login groups, TCP forwarding (a jump host). */
   readonly ssh?: { readonly groups?: readonly string[]; readonly forwarding?: true };
   /** Kinds that must exist somewhere in the organisation for this one to work. */
   readonly dependsOn: readonly string[];
   /** Not installable on Debian: the VM must be `os: other`. */
   readonly notDebian?: string;
-  /** Runs containers (Docker): the VM's firewall must let forwarded container traffic through. */
+  /** Runs containers (Podman): the VM's firewall must let forwarded container traffic through. */
   readonly containers?: true;
 }
 

@@ -1,6 +1,7 @@
-// The forge stack: the forge organisation's teams (from roles.yaml) and their members (from members.yaml).
+// The forge stack: the forge organisation's teams (from roles.yaml) and their members (from members.yaml), and Drone's OAuth application in Gitea.
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
+import { DroneOauthApp } from '../constructs/DroneOauthApp.ts';
 import { GiteaTeams } from '../constructs/GiteaTeams.ts';
 import { GithubTeams } from '../constructs/GithubTeams.ts';
 import type { ForgePlan } from '../members/forge.ts';
@@ -10,6 +11,8 @@ import { FORGE_STACK } from './naming.ts';
 export interface ForgeStackProps {
   /** The teams and memberships (members/forge.ts). */
   readonly plan: ForgePlan;
+  /** The Drone servers that log in through Gitea: their VM and redirect URI. @default none */
+  readonly drone?: readonly { readonly vm: string; readonly redirectUri: string }[];
   /** Environment the backend settings come from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -28,8 +31,11 @@ export class ForgeStack extends TerraformStack {
       teams: plan.teams,
       owners: plan.owners,
     };
-    if (plan.kind === 'gitea') new GiteaTeams(this, 'gitea', teams);
-    else new GithubTeams(this, 'github', teams);
+    if (plan.kind === 'gitea') {
+      new GiteaTeams(this, 'gitea', teams);
+      // Terraform configures services: the application is Gitea's to make, like the teams.
+      for (const drone of props.drone ?? []) new DroneOauthApp(this, `drone-oauth-${drone.vm}`, drone);
+    } else new GithubTeams(this, 'github', teams);
     configureBackend(this, FORGE_STACK, props.env ?? process.env);
   }
 }

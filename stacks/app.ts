@@ -7,6 +7,7 @@ import type { Model } from '../model/derive.ts';
 import { ClusterStack, type ClusterStackProps } from './ClusterStack.ts';
 import { DnsStack } from './DnsStack.ts';
 import { ForgeStack } from './ForgeStack.ts';
+import { DRONE_LOGIN_PATH, DRONE_SERVER } from '../baseline/drone.ts';
 import { forgePlan } from '../members/forge.ts';
 
 /**
@@ -55,7 +56,14 @@ export function synthForgeApp(model: Model, outdir: string, env: NodeJS.ProcessE
   if (!plan) return false;
   mkdirSync(outdir, { recursive: true });
   const app = new InfraApp({ outdir });
-  new ForgeStack(app, { plan, env });
+  new ForgeStack(app, { plan, drone: droneLogins(model), env });
   app.synth();
   return true;
+}
+
+/** The Drone servers of the model, each with the page Gitea sends its logins back to. */
+export function droneLogins(model: Model): { vm: string; redirectUri: string }[] {
+  return model.services.instances
+    .filter((i) => i.kind === DRONE_SERVER)
+    .map((i) => ({ vm: i.vm.name, redirectUri: `https://${i.ctx.webNames[0]!}${DRONE_LOGIN_PATH}` }));
 }

@@ -6,12 +6,18 @@ export const PINNED_RELEASES = 'releases/pinned.txt';
 
 /** One line per application: `gitea 1.22.6 https://... sha256:...`, sorted by application. */
 export function pinnedReleasesReport(inventory: Inventory): string {
-  const lines = ['# Application, version, artifact URL and checksum; see inventory/releases.yaml.'];
+  const lines = [
+    '# Application, version, artifact URL and checksum (or image by digest); see inventory/releases.yaml.',
+  ];
   for (const app of Object.keys(inventory.releases).sort()) {
     const r = inventory.releases[app]!;
     const checksum = r.sha256 !== undefined ? `sha256:${r.sha256}` : `sha512:${r.sha512!}`;
     lines.push(`${app} ${r.version} ${r.url} ${checksum}`);
   }
+  // Container images by digest read the same way: a bump shows as `drone-server 2.25.0 → 2.26.0`.
+  const containers = inventory.containers ?? {};
+  for (const app of Object.keys(containers).sort())
+    lines.push(`${app} ${containers[app]!.version} ${containers[app]!.image}`);
   return `${lines.join('\n')}\n`;
 }
 

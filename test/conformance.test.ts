@@ -74,7 +74,11 @@ describe('every synthesized stack of the example', () => {
   it('conforms to providers/gitea/schema.json (the forge stack)', () => {
     const gitea = JSON.parse(readFileSync('providers/gitea/schema.json', 'utf8')) as ProviderSchemaFile;
     const json = JSON.parse(readFileSync(join(out, 'cdktf.out/stacks/forge/cdk.tf.json'), 'utf8'));
-    expect(Object.keys(json.resource).sort()).toEqual(['gitea_team', 'gitea_team_membership']);
+    expect(Object.keys(json.resource).sort()).toEqual([
+      'gitea_oauth2_app',
+      'gitea_team',
+      'gitea_team_membership',
+    ]);
     expect(checkStack(json, [gitea])).toEqual([]);
   });
 });

@@ -38,6 +38,11 @@ function computedAttribute(
   endpoint: string,
 ): Value {
   if (name === 'id') return id;
+  // Gitea makes both when it creates the application; the provider keeps the client id as the resource's id.
+  if (type === 'gitea_oauth2_app') {
+    if (name === 'client_id') return id;
+    if (name === 'client_secret') return `gto_${hash(`${endpoint}/${id}/secret`).slice(0, 40)}`;
+  }
   if (type === 'proxmox_virtual_environment_vm') {
     if (name === 'vm_id') return Number(id);
     if (name === 'mac_addresses') {

@@ -6,13 +6,16 @@ export const droneRunner = defineKind({
   kind: 'drone-runner',
   title: 'Drone CI docker runner',
   notes:
-    'The drone/drone-runner-docker container image under Docker from Debian (docker.io); no inbound port.',
+    'The drone/drone-runner-docker container image, pinned by digest in releases.yaml (containers:), run by ' +
+    "Podman from Debian under systemd; it starts the pipelines' containers through Podman's Docker-compatible " +
+    'socket. No inbound port.',
   size: { cores: 8, memory: 16, disk: 200 },
   ports: [],
   params: [],
-  checks: () => [local('docker running', 'check_procs', '-C', 'dockerd', '-c', '1:')],
+  checks: () => [local('drone runner container', 'check_procs', '-C', 'conmon', '-c', '1:')],
   backup: { paths: ['/etc/drone-runner'] },
-  packages: ['docker.io'],
+  packages: ['podman'],
+  container: { volumes: [], configDir: '/etc/drone-runner', engineSocket: true },
   dependsOn: ['drone-server'],
   containers: true,
 });

@@ -6,8 +6,8 @@ export const droneServer = defineKind({
   kind: 'drone-server',
   title: 'Drone CI server',
   notes:
-    'Not in Debian: the drone/drone container image (open-source build) under Docker from Debian (docker.io), ' +
-    'published on port 8080 of the VM.',
+    'Not in Debian: the drone/drone container image (open-source build), pinned by digest in releases.yaml ' +
+    '(containers:), run by Podman from Debian under systemd on the host network, port 8080 of the VM.',
   size: { cores: 2, memory: 4, disk: 32 },
   ports: [
     {
@@ -19,8 +19,9 @@ export const droneServer = defineKind({
   ],
   web: { port: 8080, tls: 'proxy', defaultName: 'ci', health: { path: '/healthz' } },
   params: ['domain', 'aliases', 'db'],
-  backup: { paths: ['/etc/drone'], databases: [{ name: 'drone', user: 'drone' }] },
-  packages: ['docker.io'],
+  backup: { paths: ['/etc/drone', '/var/lib/drone'], databases: [{ name: 'drone', user: 'drone' }] },
+  packages: ['podman'],
+  container: { volumes: [{ host: '/var/lib/drone', container: '/data' }], configDir: '/etc/drone' },
   dependsOn: ['postgresql', 'gitea'],
   containers: true,
 });
