@@ -217,6 +217,14 @@ export interface ReleaseApp {
   readonly args: readonly string[];
   /** Environment of the unit, `NAME=value`. */
   readonly environment?: readonly string[];
+  /** What runs the program when it is not executable itself (`/usr/bin/node --require tsx/cjs`). @default none */
+  readonly interpreter?: string;
+  /** Where it starts, inside /opt/<app>/current (Node resolves `--require` from there). @default dataDir */
+  readonly workingDirectory?: string;
+  /** A file of `NAME=value` lines the unit reads (settings with secrets, written by converge). @default none */
+  readonly environmentFile?: string;
+  /** More paths it writes besides its data (its configuration, when it rewrites it). @default none */
+  readonly writable?: readonly string[];
 }
 
 export interface ServiceKind {
