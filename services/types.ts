@@ -284,6 +284,11 @@ export interface ServiceKind {
   readonly dependsOn: readonly string[];
   /** Not installable on Debian: the VM must be `os: other`. */
   readonly notDebian?: string;
+  /**
+   * The runbook that installs and maintains it by hand (a path under docs/), for what converge cannot do: the
+   * check's message and the monitoring host name it. @default none
+   */
+  readonly runbook?: string;
   /** Runs containers (Docker): the VM's firewall must let forwarded container traffic through. */
   readonly containers?: true;
 }
