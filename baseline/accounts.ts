@@ -1,7 +1,7 @@
 // The organisation's own account manager (a Django application) from its source pinned by commit: a virtualenv
 // per commit, its settings as environment variables from the model and the store, gunicorn under a hardened unit.
 import type { ReleaseApp } from '../services/types.ts';
-import { type AppFacts, appSecretKey, SMTP_PORT } from './app-facts.ts';
+import { type AppFacts, appSecretKey, gunicornArgs, SMTP_PORT } from './app-facts.ts';
 import { StoreValue } from './app-text.ts';
 import { type ConvergeCommand, generated, type Part, secretRef, sh, shellWord } from './parts.ts';
 import { releaseAppPart, releaseRoot } from './releases.ts';
@@ -16,16 +16,7 @@ export function accountsApp(port: number, proxies: readonly string[]): ReleaseAp
     user: USER,
     dataDir: DATA,
     program: 'venv/bin/python3',
-    args: [
-      '-m',
-      'gunicorn',
-      '--bind',
-      `[::]:${port}`,
-      '--workers',
-      '4',
-      ...(proxies.length > 0 ? ['--forwarded-allow-ips', proxies.join(',')] : []),
-      'accounts.wsgi:application',
-    ],
+    args: gunicornArgs(port, proxies, 'accounts.wsgi:application'),
     workingDirectory: '.',
     environmentFile: ACCOUNTS_ENV,
   };

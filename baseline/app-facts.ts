@@ -76,3 +76,23 @@ export function appFacts(model: Model, instance: ServiceInstance, release: Relea
     domain: inventory.org.domain,
   };
 }
+
+/** gunicorn's arguments for an app behind the proxies: both address families, X-Forwarded-* trusted from them. */
+export function gunicornArgs(
+  port: number,
+  proxies: readonly string[],
+  app: string,
+  extra: readonly string[] = [],
+): string[] {
+  return [
+    '-m',
+    'gunicorn',
+    '--bind',
+    `[::]:${port}`,
+    '--workers',
+    '4',
+    ...extra,
+    ...(proxies.length > 0 ? ['--forwarded-allow-ips', proxies.join(',')] : []),
+    app,
+  ];
+}

@@ -1,7 +1,7 @@
 // MoinMoin 2 from its pinned wheel, in a virtualenv per version, served by Debian's gunicorn: wikiconfig.py
 // from the model and the store (every text a Python string), its index made once, a hardened unit.
 import type { ReleaseApp } from '../services/types.ts';
-import { type AppFacts, appSecretKey, SMTP_PORT } from './app-facts.ts';
+import { type AppFacts, appSecretKey, gunicornArgs, SMTP_PORT } from './app-facts.ts';
 import { pythonString } from './app-text.ts';
 import { type ConvergeCommand, generated, type Part, secretRef, sh, shellWord } from './parts.ts';
 import { releaseAppPart, releaseRoot } from './releases.ts';
@@ -24,18 +24,7 @@ export function moinApp(port: number, proxies: readonly string[]): ReleaseApp {
     user: USER,
     dataDir: MOIN_INSTANCE,
     program: VENV_PYTHON,
-    args: [
-      '-m',
-      'gunicorn',
-      '--bind',
-      `[::]:${port}`,
-      '--workers',
-      '4',
-      '--timeout',
-      '60',
-      ...(proxies.length > 0 ? ['--forwarded-allow-ips', proxies.join(',')] : []),
-      'moin.app:create_app()',
-    ],
+    args: gunicornArgs(port, proxies, 'moin.app:create_app()', ['--timeout', '60']),
     environment: [`MOINCFG=${MOIN_CONFIG}`],
   };
 }

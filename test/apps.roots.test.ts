@@ -7,8 +7,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +23,7 @@ import { secretKey, secretNeeds } from '../model/secret-needs.ts';
 import { appsFixture } from './helpers/apps-org.ts';
 import { debianRoot, hostRoot, inRoot, rootUnavailable, runCleanups } from './helpers/debian-root.ts';
 import { chrootInventory, type PlaybookRun, runPlaybook } from './helpers/playbook.ts';
+import { type ReleaseServer, startReleaseServer } from './helpers/release-server.ts';
 
 const UNAVAILABLE = rootUnavailable();
 if (UNAVAILABLE) console.warn(`skipping the application real-root tests: ${UNAVAILABLE}`);
@@ -32,8 +31,7 @@ if (UNAVAILABLE) console.warn(`skipping the application real-root tests: ${UNAVA
 const work = mkdtempSync(join(tmpdir(), 'apps-root-'));
 const root = join(work, 'root');
 const cleanups: (() => void)[] = [];
-const served = new Map<string, Buffer>();
-let server: Server;
+let server: ReleaseServer | undefined;
 let model: Model;
 let playbook = '';
 let hosts = '';
@@ -113,7 +111,7 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
 }
 
 function publish(path: string, bytes: Buffer, version: string, base: string): Release {
-  served.set(path, bytes);
+  server!.served.set(path, bytes);
   return { version, url: `${base}${path}`, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
@@ -152,13 +150,8 @@ const inside = (path: string): string => join(root, path);
 
 beforeAll(async () => {
   if (UNAVAILABLE) return;
-  server = createServer((req, res) => {
-    const body = served.get(req.url ?? '');
-    res.writeHead(body ? 200 : 404, { 'content-type': 'application/octet-stream' });
-    res.end(body ?? 'not found');
-  });
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startReleaseServer();
+  const base = server.base;
   const dir = join(work, 'inventory');
   mkdirSync(join(work, 'keys'));
   appsFixture(dir, join(work, 'keys'));
@@ -171,7 +164,7 @@ beforeAll(async () => {
     },
   );
   const started = performance.now();
-  const built = debianRoot(['python3', 'systemd', 'php-cli', 'php-fpm', 'nginx', 'python3-venv']);
+  const built = debianRoot(['python3', 'systemd', 'php-cli', 'php-fpm', 'nginx', 'python3-venv', 'redis-server']);
   cleanups.push(hostRoot(built.dir, root));
   console.info(`debian root ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${built.dir})`);
   hosts = chrootInventory(work, 'apps', root);
@@ -179,7 +172,7 @@ beforeAll(async () => {
 }, 1_800_000);
 
 afterAll(async () => {
-  if (server) await new Promise((closed) => server.close(closed));
+  await server?.close();
   runCleanups(cleanups, work);
 });
 
