@@ -164,7 +164,15 @@ beforeAll(async () => {
     },
   );
   const started = performance.now();
-  const built = debianRoot(['python3', 'systemd', 'php-cli', 'php-fpm', 'nginx', 'python3-venv', 'redis-server']);
+  const built = debianRoot([
+    'python3',
+    'systemd',
+    'php-cli',
+    'php-fpm',
+    'nginx',
+    'python3-venv',
+    'redis-server',
+  ]);
   cleanups.push(hostRoot(built.dir, root));
   console.info(`debian root ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${built.dir})`);
   hosts = chrootInventory(work, 'apps', root);
