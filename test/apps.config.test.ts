@@ -3,7 +3,7 @@
 // fixture organisation's exact values; the quoting functions against hostile text; the playbooks they go into.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,10 @@ import { convergeModel } from '../baseline/vm-model.ts';
 import { deriveModel, type Model } from '../model/derive.ts';
 import { loadInventory } from '../model/load.ts';
 import { secretNeeds } from '../model/secret-needs.ts';
+import { monitoringModel } from '../monitoring/model.ts';
+import { renderIcinga2 } from '../monitoring/icinga2.ts';
 import { appsFixture } from './helpers/apps-org.ts';
+import { exampleInventory } from './helpers/inventories.ts';
 
 const UNSAFE = [{ tag: UNSAFE_TAG, resolve: (s: string) => s }];
 const work = mkdtempSync(join(tmpdir(), 'apps-config-'));
@@ -321,4 +324,16 @@ describe('the playbooks of the application VMs', () => {
       expect(run.status, run.stdout + run.stderr).toBe(0);
     }
   }, 120_000);
+});
+
+describe('BigBlueButton, installed by its runbook', () => {
+  it('names the runbook on the monitoring host of every VM that runs it, and the runbook exists', () => {
+    const example = deriveModel(exampleInventory());
+    const hosts = monitoringModel(example).hosts.filter((h) => h.services.includes('bigbluebutton'));
+    expect(hosts.length).toBeGreaterThan(0);
+    for (const host of hosts) expect(host.runbooks).toEqual(['docs/runbooks/bigbluebutton.md']);
+    expect(existsSync('docs/runbooks/bigbluebutton.md')).toBe(true);
+    const hostsConf = renderIcinga2(example).get('hosts.conf')!;
+    expect(hostsConf).toContain('notes = "Runbook: docs/runbooks/bigbluebutton.md"');
+  });
 });
