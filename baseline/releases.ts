@@ -36,9 +36,32 @@ export function releaseRoot(app: string): string {
   return `/opt/${app}`;
 }
 
+/** The [Service] lines that confine an application: a read-only system but for `writable`, no privilege gain. */
+export function hardening(writable: readonly string[]): string[] {
+  return [
+    'NoNewPrivileges=yes',
+    'ProtectSystem=strict',
+    `ReadWritePaths=${writable.join(' ')}`,
+    'ProtectHome=yes',
+    'PrivateTmp=yes',
+    'PrivateDevices=yes',
+    'ProtectKernelTunables=yes',
+    'ProtectKernelModules=yes',
+    'ProtectControlGroups=yes',
+    'RestrictSUIDSGID=yes',
+    'LockPersonality=yes',
+    'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6',
+  ];
+}
+
 /** A hardened unit: its own user, a read-only system, writes only to its data, no privilege gain. */
 export function releaseUnit(app: string, spec: ReleaseApp): string {
-  const exec = [`${releaseRoot(app)}/current/${spec.program}`, ...spec.args].join(' ');
+  const current = `${releaseRoot(app)}/current`;
+  const exec = [
+    ...(spec.interpreter ? [spec.interpreter] : []),
+    `${current}/${spec.program}`,
+    ...spec.args,
+  ].join(' ');
   const lines = [
     '[Unit]',
     `Description=${app} (upstream release from /opt/${app}/current, pinned in releases.yaml)`,
@@ -49,23 +72,13 @@ export function releaseUnit(app: string, spec: ReleaseApp): string {
     'Type=simple',
     `User=${spec.user}`,
     `Group=${spec.user}`,
-    `WorkingDirectory=${spec.dataDir}`,
+    `WorkingDirectory=${spec.workingDirectory ? `${current}/${spec.workingDirectory}` : spec.dataDir}`,
     ...(spec.environment ?? []).map((e) => `Environment=${e}`),
+    ...(spec.environmentFile ? [`EnvironmentFile=${spec.environmentFile}`] : []),
     `ExecStart=${exec}`,
     'Restart=always',
     'RestartSec=5s',
-    'NoNewPrivileges=yes',
-    'ProtectSystem=strict',
-    `ReadWritePaths=${spec.dataDir}`,
-    'ProtectHome=yes',
-    'PrivateTmp=yes',
-    'PrivateDevices=yes',
-    'ProtectKernelTunables=yes',
-    'ProtectKernelModules=yes',
-    'ProtectControlGroups=yes',
-    'RestrictSUIDSGID=yes',
-    'LockPersonality=yes',
-    'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6',
+    ...hardening([spec.dataDir, ...(spec.writable ?? [])]),
     '',
     '[Install]',
     'WantedBy=multi-user.target',
@@ -116,12 +129,15 @@ export function releaseAppPart(app: string, spec: ReleaseApp, release: Release):
   };
 }
 
-/** The releases of the VM's services that Debian does not package, one part per application. */
-export function releaseParts(model: Model, vm: Vm): Part[] {
+/**
+ * The releases of the VM's services that Debian does not package, one part per application; `own` are the
+ * applications whose parts install their release themselves (baseline/apps.ts).
+ */
+export function releaseParts(model: Model, vm: Vm, own: ReadonlySet<string> = new Set()): Part[] {
   const parts: Part[] = [];
   const seen = new Set<string>();
   for (const i of model.services.instances) {
-    if (i.vm.name !== vm.name || !i.def.release || seen.has(i.kind)) continue;
+    if (i.vm.name !== vm.name || !i.def.release || seen.has(i.kind) || own.has(i.kind)) continue;
     seen.add(i.kind);
     // The catalog's rule release-not-pinned reports a kind that needs a release and has none.
     const release = model.inventory.releases[i.kind];

@@ -19,6 +19,7 @@ import { proxyPart, staticSitesPart } from './nginx.ts';
 import { prosodyPart } from './prosody.ts';
 import { type ReleaseInstall, releaseParts } from './releases.ts';
 import { applicationParts } from './applications.ts';
+import { APP_KINDS, appParts } from './apps.ts';
 import { postgresqlPart } from './postgresql.ts';
 import { databasesPart } from './postgresql-roles.ts';
 import { replicationPart } from './postgresql-replication.ts';
@@ -109,8 +110,7 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   if (prosody) parts.push(prosody);
   const sites = staticSitesPart(vm, services.instances);
   if (sites) parts.push(sites);
-  parts.push(...releaseParts(model, vm));
-  parts.push(...applicationParts(model, vm));
+  parts.push(...releaseParts(model, vm, APP_KINDS), ...appParts(model, vm), ...applicationParts(model, vm));
   const proxy = proxyPart(model, vm);
   if (proxy) parts.push(proxy);
   const certificates = certificatesPart(model, vm);

@@ -56,7 +56,10 @@ const KIND_SECRETS: Readonly<Record<string, readonly Omit<SecretNeed, 'scope' | 
     { name: 'registration-shared-secret', alphabet: 'password', length: 64 },
     { name: 'form-secret', alphabet: 'password', length: 64 },
   ],
-  etherpad: [{ name: 'session-key', alphabet: 'hex', length: 64 }],
+  etherpad: [
+    { name: 'session-key', alphabet: 'hex', length: 64 },
+    { name: 'admin-password', alphabet: 'password', length: 32 },
+  ],
   peertube: [{ name: 'secret', alphabet: 'hex', length: 64 }],
   mailman: [
     { name: 'rest-password', alphabet: 'password', length: 32 },
@@ -93,6 +96,8 @@ const SHARED_SECRETS: Readonly<
   'drone-server': { name: 'rpc-secret', alphabet: 'hex', length: 32, with: 'drone-runner' },
   'icinga2-master': { name: 'ticket-salt', alphabet: 'hex', length: 64, with: 'icinga2-satellite' },
   'dns-primary': { name: 'transfer-tsig', alphabet: 'base64', length: 32, with: 'dns-secondary' },
+  // PeerTube accepts it as a registration token (baseline/peertube.ts); its runners register with it.
+  peertube: { name: 'runner-registration-token', alphabet: 'hex', length: 64, with: 'peertube-runner' },
 };
 
 /** Kinds that terminate TLS on their own VM: they get a certificate by ACME DNS-01 and so a TSIG key. */

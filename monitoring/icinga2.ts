@@ -120,6 +120,7 @@ function hostObject(h: MonitoredHost): string {
     `vars.cluster = ${q(h.cluster)}`,
     `vars.over_ssh = ${h.overSsh}`,
     `vars.backup = ${h.backup}`,
+    ...(h.runbooks.length > 0 ? [`notes = ${q(`Runbook: ${h.runbooks.join(', ')}`)}`] : []),
     `vars.services = ${list(h.services)}`,
     `groups = ${list(h.groups)}`,
   ];

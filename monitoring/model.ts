@@ -27,6 +27,8 @@ export interface MonitoredHost {
   readonly overSsh: boolean;
   /** borgmatic runs on it, so the age of its last backup is checked. */
   readonly backup: boolean;
+  /** The runbooks of what runs on it by hand (os: other), for whoever answers its alerts. */
+  readonly runbooks: readonly string[];
   readonly services: readonly string[];
   readonly groups: readonly string[];
 }
@@ -288,6 +290,7 @@ function nodeHosts(inventory: Inventory): MonitoredHost[] {
       cluster: cluster.name,
       overSsh: true,
       backup: false,
+      runbooks: [],
       services: [],
       groups: [`site-${cluster.site}`, `cluster-${cluster.name}`, 'proxmox-nodes'],
     })),
@@ -311,6 +314,13 @@ function vmHost(model: Model, vm: Vm): MonitoredHost {
     cluster: vm.cluster,
     overSsh: vm.os !== 'other',
     backup: backup !== undefined,
+    runbooks: [
+      ...new Set(
+        model.services.instances.flatMap((i) =>
+          i.vm.name === vm.name && i.def.runbook ? [i.def.runbook] : [],
+        ),
+      ),
+    ],
     services: kinds,
     groups: [
       `site-${site}`,

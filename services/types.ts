@@ -217,6 +217,14 @@ export interface ReleaseApp {
   readonly args: readonly string[];
   /** Environment of the unit, `NAME=value`. */
   readonly environment?: readonly string[];
+  /** What runs the program when it is not executable itself (`/usr/bin/node --require tsx/cjs`). @default none */
+  readonly interpreter?: string;
+  /** Where it starts, inside /opt/<app>/current (Node resolves `--require` from there). @default dataDir */
+  readonly workingDirectory?: string;
+  /** A file of `NAME=value` lines the unit reads (settings with secrets, written by converge). @default none */
+  readonly environmentFile?: string;
+  /** More paths it writes besides its data (its configuration, when it rewrites it). @default none */
+  readonly writable?: readonly string[];
 }
 
 /** How an application that ships as a container image runs: Podman under a systemd unit named after the kind. */
@@ -288,6 +296,11 @@ export interface ServiceKind {
   readonly dependsOn: readonly string[];
   /** Not installable on Debian: the VM must be `os: other`. */
   readonly notDebian?: string;
+  /**
+   * The runbook that installs and maintains it by hand (a path under docs/), for what converge cannot do: the
+   * check's message and the monitoring host name it. @default none
+   */
+  readonly runbook?: string;
   /** Runs containers (Podman): the VM's firewall must let forwarded container traffic through. */
   readonly containers?: true;
 }

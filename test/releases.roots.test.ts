@@ -13,8 +13,6 @@ import {
   readdirSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +25,7 @@ import type { Release } from '../inventory/releases.schema.ts';
 import { loadInventory } from '../model/load.ts';
 import { debianRoot, hostRoot, inRoot, rootUnavailable, runCleanups } from './helpers/debian-root.ts';
 import { chrootInventory, type PlaybookRun, runPlaybook } from './helpers/playbook.ts';
+import { type ReleaseServer, startReleaseServer } from './helpers/release-server.ts';
 
 const UNAVAILABLE = rootUnavailable();
 if (UNAVAILABLE) console.warn(`skipping the release real-root tests: ${UNAVAILABLE}`);
@@ -34,10 +33,9 @@ if (UNAVAILABLE) console.warn(`skipping the release real-root tests: ${UNAVAILAB
 const work = mkdtempSync(join(tmpdir(), 'releases-root-'));
 const root = join(work, 'root');
 const cleanups: (() => void)[] = [];
-/** What the loopback server serves, by URL path. */
-const served = new Map<string, Buffer>();
-let server: Server;
-let base = '';
+/** The loopback server and what it serves, by URL path. */
+let server: ReleaseServer | undefined;
+const served = (): Map<string, Buffer> => server!.served;
 
 /** An application whose release is a tar.gz with one top directory, like Nextcloud's and Etherpad's. */
 const DEMO: ReleaseApp = { user: 'demo', dataDir: '/var/lib/demo', program: 'bin/demo', args: ['serve'] };
@@ -61,9 +59,9 @@ function fakeTarball(version: string): Buffer {
 }
 
 function publish(path: string, bytes: Buffer): Release {
-  served.set(path, bytes);
+  served().set(path, bytes);
   const version = /(\d+\.\d+\.\d+)/.exec(path)![1]!;
-  return { version, url: `${base}${path}`, sha256: sha256(bytes) };
+  return { version, url: `${server!.base}${path}`, sha256: sha256(bytes) };
 }
 
 /** The playbook of the fixture's forge VM with only these releases, written into a fresh directory. */
@@ -91,13 +89,7 @@ const inside = (path: string): string => join(root, path);
 
 beforeAll(async () => {
   if (UNAVAILABLE) return;
-  server = createServer((req, res) => {
-    const body = served.get(req.url ?? '');
-    res.writeHead(body ? 200 : 404, { 'content-type': 'application/octet-stream' });
-    res.end(body ?? 'not found');
-  });
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startReleaseServer();
   const started = performance.now();
   const built = debianRoot(['python3', 'systemd']);
   cleanups.push(hostRoot(built.dir, root));
@@ -106,7 +98,7 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  if (server) await new Promise((closed) => server.close(closed));
+  await server?.close();
   runCleanups(cleanups, work);
 });
 
@@ -135,7 +127,7 @@ describe.skipIf(UNAVAILABLE)('pinned releases on a real Debian root', () => {
 
   it('refuses an artifact whose checksum is wrong before anything is unpacked or switched', async () => {
     const tampered = publish('/gitea/1.1.0/gitea-1.1.0-linux-amd64', fakeBinary('1.1.0'));
-    served.set('/gitea/1.1.0/gitea-1.1.0-linux-amd64', fakeBinary('1.1.0-evil'));
+    served().set('/gitea/1.1.0/gitea-1.1.0-linux-amd64', fakeBinary('1.1.0-evil'));
     const before = readdirSync(inside('/opt/gitea')).sort();
     const run = await converge(playbook('tampered', tampered, demo1));
     expect(run.status).not.toBe(0);

@@ -48,7 +48,7 @@ export const unknownServiceEntry = modelRule('unknown-service-entry', ({ invento
         warning(
           'vms',
           kindPath(vi, si),
-          `${def.kind} is not installable on ${vm.os} (${def.notDebian}); cloud-init installs nothing for it, expected os: other`,
+          `${def.kind} is not installable on ${vm.os} (${def.notDebian}); cloud-init installs nothing for it, expected os: other${def.runbook ? ` and ${def.runbook}` : ''}`,
         );
       else if (!def.notDebian && vm.os === 'other')
         warning(

@@ -6,7 +6,8 @@ export const accounts = defineKind({
   kind: 'accounts',
   title: 'Account management (members, groups, SSH keys)',
   notes:
-    "The organisation's own Django application (no upstream package) in a virtualenv, served by gunicorn on 8000. " +
+    "The organisation's own Django application, its source pinned by commit in releases.yaml, in a virtualenv per " +
+    'commit under /opt/accounts, served by gunicorn on 8000 (baseline/accounts.ts). ' +
     "It publishes the members' public keys that every VM's sshd fetches (ssh.keys_url in org.yaml).",
   size: { cores: 2, memory: 4, disk: 32 },
   ports: [

@@ -9,6 +9,7 @@ export const bigbluebutton = defineKind({
     'BigBlueButton 3.0 supports Ubuntu 22.04 only and is installed with its bbb-install.sh; it terminates TLS ' +
     'itself and needs a public IPv4 for media. It relies on a TURN server (coturn) for clients behind firewalls.',
   notDebian: 'BigBlueButton supports Ubuntu 22.04 only',
+  runbook: 'docs/runbooks/bigbluebutton.md',
   size: { cores: 8, memory: 16, disk: 64 },
   ports: [
     {

@@ -6,8 +6,9 @@ export const nextcloud = defineKind({
   kind: 'nextcloud',
   title: 'Nextcloud (files, calendar, contacts)',
   notes:
-    'Not in Debian: the signed upstream tarball (download.nextcloud.com) in /var/www/nextcloud, served by nginx and ' +
-    'PHP-FPM from Debian; data in /srv/nextcloud; Redis for locking; documents open in Collabora.',
+    'Not in Debian: the upstream tarball pinned in releases.yaml, in /opt/nextcloud/<version>, served by nginx and ' +
+    'PHP-FPM from Debian; configuration in /etc/nextcloud, store apps in /var/lib/nextcloud/apps, data in ' +
+    '/srv/nextcloud; Redis for caching and locking; documents open in Collabora (baseline/nextcloud.ts).',
   size: { cores: 8, memory: 16, disk: 32 },
   ports: [
     {
@@ -28,7 +29,7 @@ export const nextcloud = defineKind({
   },
   params: ['domain', 'aliases', 'db'],
   backup: {
-    paths: ['/var/www/nextcloud/config', '/var/www/nextcloud/custom_apps', '/srv/nextcloud'],
+    paths: ['/etc/nextcloud', '/var/lib/nextcloud', '/srv/nextcloud'],
     databases: [{ name: 'nextcloud', user: 'nextcloud' }],
   },
   packages: [
@@ -49,5 +50,7 @@ export const nextcloud = defineKind({
     'redis-server',
   ],
   user: 'www-data',
+  // Served by PHP-FPM, not a daemon of its own: baseline/nextcloud.ts installs it (no unit of releaseParts).
+  release: { user: 'www-data', dataDir: '/srv/nextcloud', program: 'occ', args: [] },
   dependsOn: ['postgresql', 'collabora'],
 });

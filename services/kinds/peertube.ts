@@ -6,8 +6,9 @@ export const peertube = defineKind({
   kind: 'peertube',
   title: 'PeerTube (video platform)',
   notes:
-    'Not in Debian: the upstream release in /var/www/peertube on Node.js from Debian, with ffmpeg and Redis; ' +
-    'transcoding is offloaded to peertube-runner VMs.',
+    'Not in Debian: the upstream release pinned in releases.yaml, in /opt/peertube/<version> on Node.js from Debian, ' +
+    'with ffmpeg and Redis; configuration in /etc/peertube, videos in /var/lib/peertube/storage ' +
+    '(baseline/peertube.ts); transcoding is offloaded to peertube-runner VMs.',
   size: { cores: 8, memory: 16, disk: 32 },
   ports: [{ proto: 'tcp', port: portRange(9000), reach: 'proxy', purpose: 'PeerTube (behind the proxy)' }],
   web: {
@@ -22,7 +23,7 @@ export const peertube = defineKind({
   },
   params: ['domain', 'aliases', 'db'],
   backup: {
-    paths: ['/var/www/peertube/config', '/var/www/peertube/storage'],
+    paths: ['/etc/peertube', '/var/lib/peertube/storage'],
     databases: [{ name: 'peertube_prod', user: 'peertube', extensions: ['pg_trgm', 'unaccent'] }],
   },
   packages: ['nodejs', 'ffmpeg', 'redis-server', 'postgresql-client', 'unzip'],
