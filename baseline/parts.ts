@@ -32,6 +32,10 @@ export type Reload =
   | 'restart postgresql'
   | 'reload knot'
   | 'reload prosody'
+  | 'reload postfix'
+  | 'restart dovecot'
+  | 'reload rspamd'
+  | 'restart nullmailer'
   | 'refresh apt lists'
   /** Restarts the unit of an application installed from a release (baseline/releases.ts). */
   | ReleaseRestart;

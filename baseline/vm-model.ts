@@ -16,6 +16,8 @@ import { certificatesPart } from './certificates.ts';
 import { knotPart } from './knot.ts';
 import { proxyPart, staticSitesPart } from './nginx.ts';
 import { prosodyPart } from './prosody.ts';
+import { mailPart } from './mail.ts';
+import { mailRelayPart } from './mail-relay.ts';
 import { type ReleaseInstall, releaseParts } from './releases.ts';
 import { postgresqlPart } from './postgresql.ts';
 import { databasesPart } from './postgresql-roles.ts';
@@ -106,6 +108,7 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   if (knot) parts.push(knot);
   const prosody = prosodyPart(vm, services.instances);
   if (prosody) parts.push(prosody);
+  for (const part of [mailPart(model, vm), mailRelayPart(model, vm)]) if (part) parts.push(part);
   const sites = staticSitesPart(vm, services.instances);
   if (sites) parts.push(sites);
   parts.push(...releaseParts(model, vm));
