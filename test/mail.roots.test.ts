@@ -147,21 +147,25 @@ beforeAll(async () => {
   for (const { name } of vmCertificates(model, vm)) {
     const live = join(root, 'etc/letsencrypt/live', name);
     mkdirSync(live, { recursive: true });
-    execFileSync('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      `/CN=${name}`,
-      '-keyout',
-      join(live, 'privkey.pem'),
-      '-out',
-      join(live, 'fullchain.pem'),
-    ]);
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${name}`,
+        '-keyout',
+        join(live, 'privkey.pem'),
+        '-out',
+        join(live, 'fullchain.pem'),
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
   }
   first = await convergeRoots(playbooks, [MAIL_VM], ['-e', `@${secretsFile}`]);
   console.info(`first run: ${first.seconds.toFixed(1)} s`);
