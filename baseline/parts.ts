@@ -36,6 +36,8 @@ export type Reload =
   | 'restart dovecot'
   | 'reload rspamd'
   | 'restart nullmailer'
+  | 'restart mailman3'
+  | 'restart mailman3-web'
   | 'refresh apt lists'
   /** Restarts the unit of an application installed from a release (baseline/releases.ts). */
   | ReleaseRestart;

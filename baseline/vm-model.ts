@@ -18,6 +18,7 @@ import { proxyPart, staticSitesPart } from './nginx.ts';
 import { prosodyPart } from './prosody.ts';
 import { mailPart } from './mail.ts';
 import { mailRelayPart } from './mail-relay.ts';
+import { mailmanPart } from './mailman.ts';
 import { type ReleaseInstall, releaseParts } from './releases.ts';
 import { postgresqlPart } from './postgresql.ts';
 import { databasesPart } from './postgresql-roles.ts';
@@ -108,7 +109,8 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   if (knot) parts.push(knot);
   const prosody = prosodyPart(vm, services.instances);
   if (prosody) parts.push(prosody);
-  for (const part of [mailPart(model, vm), mailRelayPart(model, vm)]) if (part) parts.push(part);
+  for (const part of [mailPart(model, vm), mailRelayPart(model, vm), mailmanPart(model, vm)])
+    if (part) parts.push(part);
   const sites = staticSitesPart(vm, services.instances);
   if (sites) parts.push(sites);
   parts.push(...releaseParts(model, vm));

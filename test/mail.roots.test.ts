@@ -198,7 +198,7 @@ describe.skipIf(UNAVAILABLE)('the mail server converged into a real Debian root'
       expect(run.status, `${argv.join(' ')}:\n${run.output}`).toBe(0);
     }
     expect(inRoot(root, ['postconf', '-h', 'virtual_mailbox_domains']).output.trim()).toBe(MAIL_DOMAIN);
-  });
+  }, 120_000);
 
   it('gives Dovecot only a hash of the mailbox password, one that Dovecot itself verifies', () => {
     const users = readFileSync(join(root, 'etc/dovecot/users'), 'utf8');
@@ -251,5 +251,5 @@ describe.skipIf(UNAVAILABLE)('the mail server converged into a real Debian root'
     expect(run.output).not.toMatch(/tampered: .*R_DKIM_ALLOW/);
     expect(run.output).toMatch(/tampered: .*R_DKIM_REJECT/);
     expect(run.output).toContain('imap 1');
-  });
+  }, 300_000);
 });

@@ -70,3 +70,27 @@ export function mailOrg(work: string): MailOrg {
   appendFileSync(join(inventory, 'org.yaml'), `secrets:\n  deploy_key: ${pub('deploy')}\n`);
   return { inventory, dkimPrivateKey, dkimPublicKey };
 }
+
+export const LISTS_VM = 'lists';
+export const LIST_DOMAIN = `lists.${MAIL_DOMAIN}`;
+
+/** Adds the VM `lists` to a mail organisation: Mailman for `lists.test.example.org`, its databases on `db`. */
+export function withMailman(org: MailOrg): MailOrg {
+  appendFileSync(
+    join(org.inventory, 'vms.yaml'),
+    `  - name: ${LISTS_VM}
+    cluster: ceph
+    node: node1
+    id: 107
+    cores: 2
+    memory: 4
+    os: debian-12
+    disks: [{ storage: ceph-vm, size: 32 }]
+    nics:
+      - { network: one-public, ipv6: "2001:db8:1::11", ipv4: 192.0.2.13 }
+    services:
+      - { kind: mailman, domain: mailman.${MAIL_DOMAIN}, list_domains: [${LIST_DOMAIN}], db: db }
+`,
+  );
+  return org;
+}
