@@ -64,14 +64,14 @@ function inNamespace(script: string): { status: number; output: string } {
       '-c',
       `set -u\nip link set lo up\nROOT=${root}\nWORK=${work}\n${script}`,
     ],
-    { encoding: 'utf8', timeout: 240_000, killSignal: 'SIGKILL' },
+    { encoding: 'utf8', timeout: 540_000, killSignal: 'SIGKILL' },
   );
   return { status: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
 }
 
-/** Waits (up to 30 s) until `ready` succeeds; the check is the condition, the pause only paces it. */
-function waitFor(what: string, ready: string): string {
-  return `i=0; until ${ready} >/dev/null 2>&1; do i=$((i+1)); [ $i -lt 300 ] || { echo "not ready: ${what}"; exit 1; }; sleep 0.1; done`;
+/** Waits (up to `seconds`) until `ready` succeeds; the check is the condition, the pause only paces it. */
+function waitFor(what: string, ready: string, seconds = 30): string {
+  return `i=0; until ${ready} >/dev/null 2>&1; do i=$((i+1)); [ $i -lt ${seconds * 10} ] || { echo "not ready: ${what}"; exit 1; }; sleep 0.1; done`;
 }
 
 /** Knot serving the mail domain's zone with the records the services want (the DKIM TXT among them). */
@@ -96,11 +96,14 @@ function writeZone(): void {
 
 /** Starts Knot, rspamd, Dovecot and Postfix in the namespace and waits for each. */
 const START = [
+  // A new server every time: a pid file left by an earlier namespace would stop it.
+  'rm -f "$WORK/knot/knot.pid"',
   'knotd -c "$WORK/knot/knot.conf" >"$WORK/knot.log" 2>&1 &',
   waitFor('knot', `kdig @127.0.0.1 +short TXT ${DKIM_SELECTOR}._domainkey.${MAIL_DOMAIN} | grep -q DKIM1`),
-  'install -d -o _rspamd -g _rspamd "$ROOT/run/rspamd"',
+  'chroot "$ROOT" install -d -o _rspamd -g _rspamd /run/rspamd',
   'chroot "$ROOT" /usr/bin/rspamd -f -u _rspamd -g _rspamd -c /etc/rspamd/rspamd.conf >"$WORK/rspamd.log" 2>&1 &',
-  waitFor('rspamd', 'chroot "$ROOT" rspamc -h 127.0.0.1:11334 stat'),
+  // rspamd compiles its rules at start: a minute or more on a loaded machine.
+  waitFor('rspamd', 'chroot "$ROOT" rspamc -h 127.0.0.1:11334 stat', 300),
   'chroot "$ROOT" /usr/sbin/dovecot -F >"$WORK/dovecot.log" 2>&1 &',
   waitFor('dovecot', 'test -S "$ROOT/var/spool/postfix/private/auth"'),
   'chroot "$ROOT" /usr/sbin/postfix start',
@@ -251,5 +254,5 @@ describe.skipIf(UNAVAILABLE)('the mail server converged into a real Debian root'
     expect(run.output).not.toMatch(/tampered: .*R_DKIM_ALLOW/);
     expect(run.output).toMatch(/tampered: .*R_DKIM_REJECT/);
     expect(run.output).toContain('imap 1');
-  }, 300_000);
+  }, 600_000);
 });
