@@ -4,7 +4,7 @@
 // submission (587), deliver it into the member's mailbox, sign it with the store's DKIM key, and rspamd
 // verifies the signature against the TXT record the dns stack publishes (served by Knot in the namespace).
 // A second run changes nothing. Skipped with a printed reason where the tools or root are missing.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,16 +23,14 @@ import {
   runCleanups,
   writeChrootPlaybooks,
 } from './helpers/converge-roots.ts';
-import { debianRoot, hostRoot, inRoot, rootUnavailable } from './helpers/debian-root.ts';
+import { debianRoot, hostRoot, inRoot } from './helpers/debian-root.ts';
 import { validInventory, vmNamed } from './helpers/inventories.ts';
 import { missingDnsTools } from './helpers/knot.ts';
 import { DKIM_SELECTOR, MAIL_DOMAIN, MAIL_VM, mailOrg } from './helpers/mail-org.ts';
+import { daemonRootUnavailable, inNamespaces, throwawayCertificate } from './helpers/root-daemons.ts';
 
 const UNAVAILABLE =
-  rootUnavailable() ??
-  (spawnSync('sh', ['-c', 'command -v unshare && command -v ip && command -v openssl']).status === 0
-    ? undefined
-    : 'unshare, ip or openssl is missing (util-linux, iproute2, openssl)') ??
+  daemonRootUnavailable(['openssl']) ??
   (missingDnsTools().length > 0 ? `DNS tools missing: ${missingDnsTools().join(', ')}` : undefined);
 if (UNAVAILABLE) console.warn(`skipping the mail real-root tests: ${UNAVAILABLE}`);
 
@@ -48,25 +46,9 @@ let model: Model;
 let first: RunResult;
 let second: RunResult;
 
-/**
- * Runs a script in network and PID namespaces of their own (loopback up): what it starts listens only there,
- * and everything it started dies with it, whatever happens. `ROOT` is the root, `WORK` the test's directory.
- */
+/** Runs a script in namespaces of its own; `ROOT` is the root, `WORK` the test's directory. */
 function inNamespace(script: string): { status: number; output: string } {
-  const r = spawnSync(
-    'unshare',
-    [
-      '--net',
-      '--pid',
-      '--fork',
-      '--kill-child',
-      'sh',
-      '-c',
-      `set -u\nip link set lo up\nROOT=${root}\nWORK=${work}\n${script}`,
-    ],
-    { encoding: 'utf8', timeout: 540_000, killSignal: 'SIGKILL' },
-  );
-  return { status: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
+  return inNamespaces(`ROOT=${root}\nWORK=${work}\n${script}`, 540_000);
 }
 
 /** Waits (up to `seconds`) until `ready` succeeds; the check is the condition, the pause only paces it. */
@@ -147,29 +129,7 @@ beforeAll(async () => {
   values.set(`service/mail-${MAIL_VM}/mailbox-ada`, PASSWORD);
   writeFileSync(secretsFile, secretVarsFile(values), { mode: 0o600 });
   // No ACME server here: the certificate exists already, as after a first issuance (a throwaway self-signed one).
-  for (const { name } of vmCertificates(model, vm)) {
-    const live = join(root, 'etc/letsencrypt/live', name);
-    mkdirSync(live, { recursive: true });
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        `/CN=${name}`,
-        '-keyout',
-        join(live, 'privkey.pem'),
-        '-out',
-        join(live, 'fullchain.pem'),
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-  }
+  for (const { name } of vmCertificates(model, vm)) throwawayCertificate(root, name);
   first = await convergeRoots(playbooks, [MAIL_VM], ['-e', `@${secretsFile}`]);
   console.info(`first run: ${first.seconds.toFixed(1)} s`);
   second = await convergeRoots(playbooks, [MAIL_VM], ['-e', `@${secretsFile}`]);

@@ -21,15 +21,12 @@ import {
   runCleanups,
   writeChrootPlaybooks,
 } from './helpers/converge-roots.ts';
-import { debianRoot, hostRoot, inRoot, rootUnavailable } from './helpers/debian-root.ts';
+import { debianRoot, hostRoot, inRoot } from './helpers/debian-root.ts';
 import { validInventory, vmNamed } from './helpers/inventories.ts';
 import { LIST_DOMAIN, LISTS_VM, MAIL_DOMAIN, mailOrg, withMailman } from './helpers/mail-org.ts';
+import { daemonRootUnavailable, inNamespaces } from './helpers/root-daemons.ts';
 
-const UNAVAILABLE =
-  rootUnavailable() ??
-  (spawnSync('sh', ['-c', 'command -v unshare && command -v ip']).status === 0
-    ? undefined
-    : 'unshare or ip is missing (util-linux, iproute2)');
+const UNAVAILABLE = daemonRootUnavailable();
 if (UNAVAILABLE) console.warn(`skipping the Mailman real-root tests: ${UNAVAILABLE}`);
 
 const PG = 15;
@@ -141,8 +138,6 @@ describe.skipIf(UNAVAILABLE)('Mailman converged into a real Debian root', () => 
     if (stopPostgres) stopPostgres();
     stopPostgres = undefined;
     const script = [
-      'set -u',
-      'ip link set lo up',
       `ROOT=${root}`,
       `chroot "$ROOT" pg_ctlcluster ${PG} main start -o "-c dynamic_shared_memory_type=mmap"`,
       `chroot "$ROOT" runuser -u list -- mailman create test@${LIST_DOMAIN}`,
@@ -162,13 +157,8 @@ with smtplib.LMTP('127.0.0.1', 8024) as s:
 "`,
       'chroot "$ROOT" runuser -u list -- mailman stop',
     ].join('\n');
-    const run = spawnSync('unshare', ['--net', '--pid', '--fork', '--kill-child', 'sh', '-c', script], {
-      encoding: 'utf8',
-      timeout: 240_000,
-      killSignal: 'SIGKILL',
-    });
-    const output = `${run.stdout}${run.stderr}`;
-    expect(run.status, output).toBe(0);
+    const { status, output } = inNamespaces(script, 240_000);
+    expect(status, output).toBe(0);
     expect(output).toContain('list {}');
     expect(output).toContain('unknown refused 550');
   }, 300_000);

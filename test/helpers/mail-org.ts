@@ -28,6 +28,33 @@ const ROLES = `roles:
     description: A mailbox, no logins.
 `;
 
+/** Appends a VM of site one with one service, at `2001:db8:1::<host>` and `192.0.2.<host + 2>`. */
+function appendVm(
+  inventory: string,
+  name: string,
+  id: number,
+  node: string,
+  host: number,
+  service: string,
+): void {
+  appendFileSync(
+    join(inventory, 'vms.yaml'),
+    `  - name: ${name}
+    cluster: ceph
+    node: ${node}
+    id: ${id}
+    cores: 2
+    memory: 4
+    os: debian-12
+    disks: [{ storage: ceph-vm, size: 32 }]
+    nics:
+      - { network: one-public, ipv6: "2001:db8:1::${host}", ipv4: 192.0.2.${host + 2} }
+    services:
+      - ${service}
+`,
+  );
+}
+
 /** Builds the organisation under `work` (a per-run temp dir the caller removes). */
 export function mailOrg(work: string): MailOrg {
   const inventory = join(work, 'inventory');
@@ -35,21 +62,13 @@ export function mailOrg(work: string): MailOrg {
   const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const dkimPrivateKey = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
   const dkimPublicKey = pair.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
-  appendFileSync(
-    join(inventory, 'vms.yaml'),
-    `  - name: ${MAIL_VM}
-    cluster: ceph
-    node: node2
-    id: 106
-    cores: 2
-    memory: 4
-    os: debian-12
-    disks: [{ storage: ceph-vm, size: 32 }]
-    nics:
-      - { network: one-public, ipv6: "2001:db8:1::10", ipv4: 192.0.2.12 }
-    services:
-      - { kind: mail, dkim: { selector: ${DKIM_SELECTOR}, public_key: ${dkimPublicKey} } }
-`,
+  appendVm(
+    inventory,
+    MAIL_VM,
+    106,
+    'node2',
+    10,
+    `{ kind: mail, dkim: { selector: ${DKIM_SELECTOR}, public_key: ${dkimPublicKey} } }`,
   );
   const pub = (name: string): string =>
     readFileSync(`${throwawayKey(work, name, `${name}@test`)}.pub`, 'utf8').trim();
@@ -76,21 +95,13 @@ export const LIST_DOMAIN = `lists.${MAIL_DOMAIN}`;
 
 /** Adds the VM `lists` to a mail organisation: Mailman for `lists.test.example.org`, its databases on `db`. */
 export function withMailman(org: MailOrg): MailOrg {
-  appendFileSync(
-    join(org.inventory, 'vms.yaml'),
-    `  - name: ${LISTS_VM}
-    cluster: ceph
-    node: node1
-    id: 107
-    cores: 2
-    memory: 4
-    os: debian-12
-    disks: [{ storage: ceph-vm, size: 32 }]
-    nics:
-      - { network: one-public, ipv6: "2001:db8:1::11", ipv4: 192.0.2.13 }
-    services:
-      - { kind: mailman, domain: mailman.${MAIL_DOMAIN}, list_domains: [${LIST_DOMAIN}], db: db }
-`,
+  appendVm(
+    org.inventory,
+    LISTS_VM,
+    107,
+    'node1',
+    11,
+    `{ kind: mailman, domain: mailman.${MAIL_DOMAIN}, list_domains: [${LIST_DOMAIN}], db: db }`,
   );
   return org;
 }
