@@ -134,6 +134,12 @@ function handlers(used: ReadonlySet<Reload>): Task[] {
     'restart postgresql': [service('Restart postgresql', 'postgresql', 'restarted')],
     'reload knot': [service('Reload knot', 'knot', 'reloaded')],
     'reload prosody': [service('Reload prosody', 'prosody', 'reloaded')],
+    'reload postfix': [service('Reload postfix', 'postfix', 'reloaded')],
+    'restart dovecot': [service('Restart dovecot', 'dovecot', 'restarted')],
+    'reload rspamd': [service('Reload rspamd', 'rspamd', 'reloaded')],
+    'restart nullmailer': [service('Restart nullmailer', 'nullmailer', 'restarted')],
+    'restart mailman3': [service('Restart mailman3', 'mailman3', 'restarted')],
+    'restart mailman3-web': [service('Restart mailman3-web', 'mailman3-web', 'restarted')],
     'refresh apt lists': [
       { name: 'Refresh the package lists', 'ansible.builtin.apt': { update_cache: true } },
     ],

@@ -32,6 +32,12 @@ export type Reload =
   | 'restart postgresql'
   | 'reload knot'
   | 'reload prosody'
+  | 'reload postfix'
+  | 'restart dovecot'
+  | 'reload rspamd'
+  | 'restart nullmailer'
+  | 'restart mailman3'
+  | 'restart mailman3-web'
   | 'refresh apt lists'
   /** Restarts the unit of an application installed from a release (baseline/releases.ts). */
   | ReleaseRestart;

@@ -4,6 +4,7 @@ import type { Model } from '../model/derive.ts';
 import { instanceScope } from '../model/instance-names.ts';
 import { secretKey, type SecretNeed } from '../model/secret-needs.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
+import { writtenByMail } from './mail.ts';
 import type { Part } from './parts.ts';
 
 export const SECRETS_DIR = '/etc/infra-secrets';
@@ -37,7 +38,7 @@ function ownerOn(model: Model, need: SecretNeed, vm: Vm): string {
 export function secretFiles(model: Model, vm: Vm): SecretFile[] {
   if (!model.inventory.org.secrets) return [];
   return (model.secretNeedsOf.get(vm.name) ?? [])
-    .filter((need) => !appliedBySql(model, need, vm))
+    .filter((need) => !appliedBySql(model, need, vm) && !writtenByMail(secretKey(need)))
     .map((need) => ({
       path: `${SECRETS_DIR}/${secretKey(need)}`,
       key: secretKey(need),

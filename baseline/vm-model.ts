@@ -17,6 +17,9 @@ import { certificatesPart } from './certificates.ts';
 import { knotPart } from './knot.ts';
 import { proxyPart, staticSitesPart } from './nginx.ts';
 import { prosodyPart } from './prosody.ts';
+import { mailPart } from './mail.ts';
+import { mailRelayPart } from './mail-relay.ts';
+import { mailmanPart } from './mailman.ts';
 import { type ReleaseInstall, releaseParts } from './releases.ts';
 import { applicationParts } from './applications.ts';
 import { APP_KINDS, appParts } from './apps.ts';
@@ -108,6 +111,8 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   if (knot) parts.push(knot);
   const prosody = prosodyPart(vm, services.instances);
   if (prosody) parts.push(prosody);
+  for (const part of [mailPart(model, vm), mailRelayPart(model, vm), mailmanPart(model, vm)])
+    if (part) parts.push(part);
   const sites = staticSitesPart(vm, services.instances);
   if (sites) parts.push(sites);
   parts.push(...releaseParts(model, vm, APP_KINDS), ...appParts(model, vm), ...applicationParts(model, vm));

@@ -95,7 +95,12 @@ try {
       break;
     case 'generate': {
       const made = generateMissing(ctx);
-      for (const k of made) say(`generated ${k}`);
+      for (const { key: k, publicKey } of made)
+        say(
+          publicKey
+            ? `generated ${k}; publish its public key in vms.yaml (dkim.public_key): ${publicKey}`
+            : `generated ${k}`,
+        );
       say(`${made.length} secrets generated`);
       break;
     }
@@ -105,10 +110,13 @@ try {
       say(`${changed.length} secrets rekeyed`);
       break;
     }
-    case 'rotate':
-      rotate(ctx, needKey());
+    case 'rotate': {
+      const publicKey = rotate(ctx, needKey());
       say(`rotated ${key}: converge hands the new value to ${ctx.needs.get(key!)!.vms.join(', ')}`);
+      if (publicKey)
+        say(`its new public key, for vms.yaml (dkim.public_key, with a new selector): ${publicKey}`);
       break;
+    }
     default:
       process.stderr.write(`${USAGE}\n`);
       process.exit(2);

@@ -21,6 +21,12 @@ export const nicSchema = z
     error: 'has no address; expected ipv6 (and ipv4 only where it must be)',
   });
 
+/** An RSA public key in base64, one line: it goes into a TXT record, so nothing but the base64 alphabet. */
+const dkimPublicKey = z.string().regex(/^[A-Za-z0-9+/]{200,2000}={0,2}$/, {
+  error:
+    'is not a DKIM public key; expected the base64 of `openssl pkey -pubout` on one line, without its BEGIN/END lines',
+});
+
 /**
  * One service instance: `- gitea` or `- { kind: gitea, domain: git.example.org }`. The kind and which
  * parameters it takes are checked against the service catalog (services/check.ts), which knows the kinds.
@@ -43,6 +49,11 @@ export const serviceInstanceSchema = z.union(
         db: name.optional(),
         /** Outside partners of an SFTP drop: one chrooted upload account each, logging in with these keys. */
         partners: z.array(z.strictObject({ name, keys: sshPublicKeyList.min(1) })).optional(),
+        /**
+         * DKIM of a mail server: the selector and the public half (base64 of the DER SubjectPublicKeyInfo, as
+         * `openssl pkey -pubout` prints it without its armour) of the key in the secrets store.
+         */
+        dkim: z.strictObject({ selector: name, public_key: dkimPublicKey }).optional(),
       })
       // Parameters are kind-specific: services/check.ts reports unknown ones with a did-you-mean.
       .catchall(z.unknown()),

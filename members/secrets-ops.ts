@@ -10,6 +10,7 @@ import {
   decrypt,
   encrypt,
   freshValueFor,
+  rsaPublicKey,
   headerStanzas,
   namesRecipient,
   sameRecipients,
@@ -101,14 +102,22 @@ export function storeStatus(ctx: StoreContext): SecretStatus[] {
 }
 
 /** Makes and encrypts every needed secret the store lacks; returns their keys. */
-export function generateMissing(ctx: StoreContext): string[] {
-  const made: string[] = [];
+export function generateMissing(ctx: StoreContext): Generated[] {
+  const made: Generated[] = [];
   for (const [key, need] of ctx.needs) {
     if (existsSync(secretPath(ctx.store, key)) || need.madeBy !== undefined) continue;
-    writeSecretFile(ctx.store, key, encrypt(freshValueFor(need), ctx.plan.get(key) ?? []));
-    made.push(key);
+    const value = freshValueFor(need);
+    writeSecretFile(ctx.store, key, encrypt(value, ctx.plan.get(key) ?? []));
+    const publicKey = need.alphabet === 'rsa-2048' ? rsaPublicKey(value) : undefined;
+    made.push({ key, ...(publicKey ? { publicKey } : {}) });
   }
   return made;
+}
+
+/** A secret `generate` made, with the public half of a key pair (what vms.yaml publishes, e.g. DKIM). */
+export interface Generated {
+  readonly key: string;
+  readonly publicKey?: string;
 }
 
 /** Re-encrypts every needed file whose recipients differ from today's; returns their keys. */
@@ -129,9 +138,12 @@ function neededOrThrow(ctx: StoreContext, key: string): void {
 }
 
 /** A new value for one secret (the old one stays in Git history: rotating is what revokes it). */
-export function rotate(ctx: StoreContext, key: string): void {
+export function rotate(ctx: StoreContext, key: string): string | undefined {
   neededOrThrow(ctx, key);
-  writeSecretFile(ctx.store, key, encrypt(freshValueFor(ctx.needs.get(key)!), ctx.plan.get(key)!));
+  const need = ctx.needs.get(key)!;
+  const value = freshValueFor(need);
+  writeSecretFile(ctx.store, key, encrypt(value, ctx.plan.get(key)!));
+  return need.alphabet === 'rsa-2048' ? rsaPublicKey(value) : undefined;
 }
 
 /** Stores a value given by a person (an upstream's API key). */

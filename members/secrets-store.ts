@@ -1,7 +1,7 @@
 // The encrypted secrets store: one ASCII-armored age file per secret at `<store>/<scope>/<name>.age`, made,
 // read, re-encrypted and judged here with Debian's `age` (the npm ports cannot encrypt to SSH keys).
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -134,6 +134,11 @@ export function freshValue(alphabet: SecretAlphabet, length: number): string {
       .toString('hex')
       .slice(0, length);
   if (alphabet === 'base64') return randomBytes(length).toString('base64');
+  if (alphabet === 'rsa-2048')
+    return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    }) as string;
   if (alphabet === 'ssh-ed25519')
     return scratch((dir) => {
       const key = join(dir, 'key');
@@ -146,6 +151,11 @@ export function freshValue(alphabet: SecretAlphabet, length: number): string {
     for (const byte of randomBytes(length * 2))
       if (byte < 248 && out.length < length) out += PASSWORD[byte % PASSWORD.length];
   return out;
+}
+
+/** The public half of an `rsa-2048` secret as vms.yaml's `dkim.public_key` takes it: base64 of its DER SPKI. */
+export function rsaPublicKey(privatePem: string): string {
+  return createPublicKey(privatePem).export({ type: 'spki', format: 'der' }).toString('base64');
 }
 
 export function freshValueFor(need: SecretNeed): string {

@@ -26,7 +26,7 @@ export interface FirewallRule {
 const SSH = portRange(22);
 
 /** Every prefix of networks.yaml: "our own networks". */
-function orgPrefixes(inventory: Inventory): string[] {
+export function orgPrefixes(inventory: Inventory): string[] {
   return inventory.networks.flatMap((n) => [n.ipv6, n.ipv4].filter((p): p is string => p !== undefined));
 }
 

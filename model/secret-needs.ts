@@ -4,12 +4,14 @@ import type { Model } from './derive.ts';
 import { BACKUP_REPO_KIND, DATABASE_KIND, PROXY_KIND } from '../services/catalog.ts';
 import { dependencyTargets, type ServiceInstance } from '../services/instances.ts';
 import { instanceDatabases, instanceScope } from './instance-names.ts';
+import { MAIL_KIND, mailboxes, mailboxSecretName } from './mailboxes.ts';
 
 /**
  * How a value is made: `password` letters and digits (safe in SQL, URLs, INI and YAML unquoted), `hex`,
- * `base64` of `length` random bytes (TSIG keys), or `ssh-ed25519` (an OpenSSH private key from ssh-keygen).
+ * `base64` of `length` random bytes (TSIG keys), `ssh-ed25519` (an OpenSSH private key from ssh-keygen), or
+ * `rsa-2048` (a PKCS #8 PEM private key: DKIM signing, whose receivers verify RSA everywhere, Ed25519 rarely).
  */
-export type SecretAlphabet = 'password' | 'hex' | 'base64' | 'ssh-ed25519';
+export type SecretAlphabet = 'password' | 'hex' | 'base64' | 'ssh-ed25519' | 'rsa-2048';
 
 export interface SecretNeed {
   /** `service/<instance>`, `vm/<vm>` or `site/<site>`: who may read it follows from the scope (roles.yaml). */
@@ -152,6 +154,11 @@ function instanceNeeds(model: ModelWithoutSecrets): SecretNeed[] {
       const peers = (services.running.get(shared.with) ?? []).map((vm) => vm.name);
       const { with: _peer, ...spec } = shared;
       add({ ...spec, vms: sorted([instance.vm.name, ...peers]) });
+    }
+    if (instance.kind === MAIL_KIND) {
+      add({ name: 'dkim-key', alphabet: 'rsa-2048', length: 0, vms: [instance.vm.name] });
+      for (const box of mailboxes(model, instance))
+        add({ name: mailboxSecretName(box.user), alphabet: 'password', length: 32, vms: [instance.vm.name] });
     }
     if (instance.kind === DATABASE_KIND && typeof instance.params.primary !== 'string') {
       const replicas = replicasOf.get(instance.vm.name) ?? [];
