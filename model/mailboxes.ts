@@ -21,7 +21,10 @@ export function mailboxSecretName(user: string): string {
 }
 
 /** The mailboxes of a mail instance, in members.yaml order. */
-export function mailboxes(model: Model, instance: ServiceInstance): Mailbox[] {
+export function mailboxes(
+  model: Pick<Model, 'inventory' | 'services'>,
+  instance: ServiceInstance,
+): Mailbox[] {
   const domains = new Set(mailDomains(instance.ctx));
   return model.inventory.members
     .filter((m) => domains.has(m.email.slice(m.email.lastIndexOf('@') + 1)))
