@@ -134,6 +134,11 @@ function handlers(used: ReadonlySet<Reload>): Task[] {
     'restart postgresql': [service('Restart postgresql', 'postgresql', 'restarted')],
     'reload knot': [service('Reload knot', 'knot', 'reloaded')],
     'reload prosody': [service('Reload prosody', 'prosody', 'reloaded')],
+    // Neither reloads its configuration file on a signal: a new one takes a restart.
+    'restart coturn': [service('Restart coturn', 'coturn', 'restarted')],
+    'restart mumble-server': [service('Restart mumble-server', 'mumble-server', 'restarted')],
+    // A changed ApiListener (features-available/api.conf) takes a restart; the objects deploy reloads itself.
+    'restart icinga2': [service('Restart icinga2', 'icinga2', 'restarted')],
     'refresh apt lists': [
       { name: 'Refresh the package lists', 'ansible.builtin.apt': { update_cache: true } },
     ],

@@ -32,6 +32,9 @@ export type Reload =
   | 'restart postgresql'
   | 'reload knot'
   | 'reload prosody'
+  | 'restart coturn'
+  | 'restart mumble-server'
+  | 'restart icinga2'
   | 'refresh apt lists'
   /** Restarts the unit of an application installed from a release (baseline/releases.ts). */
   | ReleaseRestart;

@@ -43,6 +43,8 @@ export const serviceInstanceSchema = z.union(
         db: name.optional(),
         /** Outside partners of an SFTP drop: one chrooted upload account each, logging in with these keys. */
         partners: z.array(z.strictObject({ name, keys: sshPublicKeyList.min(1) })).optional(),
+        /** What a Mumble server shows every user who connects: plain text, line breaks allowed. */
+        welcome: notes.optional(),
       })
       // Parameters are kind-specific: services/check.ts reports unknown ones with a did-you-mean.
       .catchall(z.unknown()),

@@ -56,6 +56,8 @@ const KIND_SECRETS: Readonly<Record<string, readonly Omit<SecretNeed, 'scope' | 
   ],
   moinmoin: [{ name: 'secret-key', alphabet: 'password', length: 64 }],
   'icinga2-master': [{ name: 'api-password', alphabet: 'password', length: 32 }],
+  // murmurd -readsupw reads one line: letters and digits only.
+  mumble: [{ name: 'superuser-password', alphabet: 'password', length: 32 }],
 };
 
 /** Secrets an instance shares with the VMs of other kinds (Drone's runners, Icinga's satellites, Knot's secondaries). */

@@ -8,9 +8,9 @@ import type { Inventory } from '../inventory/inventory.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import type { Model } from '../model/derive.ts';
 import { renderAnsible } from '../baseline/ansible.ts';
-import { convergeModel } from '../baseline/vm-model.ts';
 import { publishedKeys, renderAccessReport } from '../members/report.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
+import { vmConvergeModel } from '../monitoring/icinga2-node.ts';
 import { renderZone } from '../dns/zonefile.ts';
 import { BOOT_IMAGES, bootImagesReport } from './boot-images.ts';
 import { PINNED_RELEASES, pinnedReleasesReport } from './pinned-releases.ts';
@@ -103,7 +103,7 @@ export function artifacts(
   for (const [name, text] of renderIcinga2(model)) files.set(`icinga2/${name}`, text);
   const debian = vmsByName(inventory)
     .filter((vm) => vm.os !== 'other')
-    .map((vm) => convergeModel(model, vm));
+    .map((vm) => vmConvergeModel(model, vm));
   for (const [name, text] of renderAnsible(model, debian)) files.set(`ansible/${name}`, text);
   // The zones exactly as the dns stack pushes them, for review and for the tests' Knot server.
   const { dns } = model;
