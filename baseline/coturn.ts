@@ -111,8 +111,8 @@ export function turnserverConf(
     'no-tlsv1_1',
     'no-cli',
     'no-multicast-peers',
-    'no-stdout-log',
-    'syslog',
+    // To the journal through syslog (coturn 4.6 refuses a bare `syslog` line in its file).
+    'log-file=syslog',
     ...deniedPeerRanges(model).map((r) => `denied-peer-ip=${r}`),
     '',
   ];
