@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { renderAnsible } from '../../baseline/ansible.ts';
 import type { VmModel } from '../../baseline/vm-model.ts';
 import type { Model } from '../../model/derive.ts';
+import { ansibleEnv } from './playbook.ts';
 
 export interface RunResult {
   readonly status: number;
@@ -93,15 +94,7 @@ function convergeOne(
       ...extraArgs,
       join(dir, 'vms', `${host}.yml`),
     ];
-    const child = spawn(argv[0]!, argv.slice(1), {
-      env: {
-        ...process.env,
-        ANSIBLE_STDOUT_CALLBACK: 'json',
-        ANSIBLE_NOCOLOR: '1',
-        ANSIBLE_PIPELINING: '1',
-        ANSIBLE_RETRY_FILES_ENABLED: '0',
-      },
-    });
+    const child = spawn(argv[0]!, argv.slice(1), { env: ansibleEnv() });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
