@@ -12,7 +12,7 @@ import { MONITORING_KINDS } from '../services/catalog.ts';
 import { GENERATED_NOTE, type OnceCommand, type Part, secretRef, type VmFile } from '../baseline/parts.ts';
 import { convergeModel, type VmModel } from '../baseline/vm-model.ts';
 import { GLOBAL_ZONE, icingaString as q, MASTER_ZONE, renderIcinga2 } from './icinga2.ts';
-import { monitoringModel } from './model.ts';
+import { monitoringNodes } from './model.ts';
 
 /** Where converge stages the configuration (laid out as under /etc/icinga2) before it is checked and deployed. */
 export const ICINGA2_STAGE = '/var/lib/infra-converge/icinga2';
@@ -198,15 +198,22 @@ const ENABLE_API: OnceCommand = {
   creates: '/etc/icinga2/features-enabled/api.conf',
 };
 
+/** What the nodes' parts read of the whole organisation, worked out once for all VMs (vmConvergeModels). */
+export interface Icinga2Context {
+  readonly nodes: ReturnType<typeof monitoringNodes>;
+  /** renderIcinga2's files, when the caller has them already. */
+  readonly files?: ReadonlyMap<string, string>;
+}
+
 /** What an Icinga2 node needs on the VM (the master or a satellite), or an empty list for any other VM. */
-export function icinga2NodeParts(model: Model, vm: Vm): Part[] {
-  const monitoring = monitoringModel(model);
-  const master = monitoring.master;
-  if (!master) return [];
+export function icinga2NodeParts(model: Model, vm: Vm, context?: Icinga2Context): Part[] {
   const own = model.services.instances.find(
     (i) => i.vm.name === vm.name && MONITORING_KINDS.some((k) => k === i.kind),
   );
   if (!own) return [];
+  const monitoring = context?.nodes ?? monitoringNodes(model);
+  const master = monitoring.master;
+  if (!master) return [];
   const isMaster = own.kind === MONITORING_KINDS[0];
   const sat = monitoring.satellites.find((s) => s.name === vm.name);
   if (!isMaster && !sat) return [];
@@ -215,7 +222,8 @@ export function icinga2NodeParts(model: Model, vm: Vm): Part[] {
     ['icinga2.conf', icinga2Conf()],
     ['constants.conf', constantsConf(fqdn, isMaster ? MASTER_ZONE : sat!.name)],
   ]);
-  if (isMaster) for (const [name, text] of renderIcinga2(model)) layout.set(deployedPath(name), text);
+  if (isMaster)
+    for (const [name, text] of context?.files ?? renderIcinga2(model)) layout.set(deployedPath(name), text);
   else layout.set('zones.conf', satelliteZones(master, sat!));
   const masterInstance = model.services.instances.find(
     (i) => i.vm.name === master.name && i.kind === MONITORING_KINDS[0],
@@ -279,6 +287,16 @@ export function icinga2NodeParts(model: Model, vm: Vm): Part[] {
 }
 
 /** What the playbook keeps on a VM: the baseline's parts and, on the monitoring VMs, the Icinga2 node's. */
-export function vmConvergeModel(model: Model, vm: Vm): VmModel {
-  return convergeModel(model, vm, icinga2NodeParts(model, vm));
+export function vmConvergeModel(model: Model, vm: Vm, context?: Icinga2Context): VmModel {
+  return convergeModel(model, vm, icinga2NodeParts(model, vm, context));
+}
+
+/** The same for many VMs, with the organisation-wide part worked out once (synth stays linear in the VMs). */
+export function vmConvergeModels(
+  model: Model,
+  vms: readonly Vm[],
+  files?: ReadonlyMap<string, string>,
+): VmModel[] {
+  const context: Icinga2Context = { nodes: monitoringNodes(model), ...(files ? { files } : {}) };
+  return vms.map((vm) => vmConvergeModel(model, vm, context));
 }

@@ -10,7 +10,7 @@ import type { Model } from '../model/derive.ts';
 import { renderAnsible } from '../baseline/ansible.ts';
 import { publishedKeys, renderAccessReport } from '../members/report.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
-import { vmConvergeModel } from '../monitoring/icinga2-node.ts';
+import { vmConvergeModels } from '../monitoring/icinga2-node.ts';
 import { renderZone } from '../dns/zonefile.ts';
 import { BOOT_IMAGES, bootImagesReport } from './boot-images.ts';
 import { PINNED_RELEASES, pinnedReleasesReport } from './pinned-releases.ts';
@@ -100,10 +100,13 @@ export function artifacts(
     if (vm.os === 'other') continue;
     files.set(`cloud-init/${vm.name}.yaml`, cloudConfigs.get(vm.name) ?? '');
   }
-  for (const [name, text] of renderIcinga2(model)) files.set(`icinga2/${name}`, text);
-  const debian = vmsByName(inventory)
-    .filter((vm) => vm.os !== 'other')
-    .map((vm) => vmConvergeModel(model, vm));
+  const icinga2 = renderIcinga2(model);
+  for (const [name, text] of icinga2) files.set(`icinga2/${name}`, text);
+  const debian = vmConvergeModels(
+    model,
+    vmsByName(inventory).filter((vm) => vm.os !== 'other'),
+    icinga2,
+  );
   for (const [name, text] of renderAnsible(model, debian)) files.set(`ansible/${name}`, text);
   // The zones exactly as the dns stack pushes them, for review and for the tests' Knot server.
   const { dns } = model;
