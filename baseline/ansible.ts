@@ -140,6 +140,11 @@ function handlers(used: ReadonlySet<Reload>): Task[] {
     'restart nullmailer': [service('Restart nullmailer', 'nullmailer', 'restarted')],
     'restart mailman3': [service('Restart mailman3', 'mailman3', 'restarted')],
     'restart mailman3-web': [service('Restart mailman3-web', 'mailman3-web', 'restarted')],
+    // Neither reloads its configuration file on a signal: a new one takes a restart.
+    'restart coturn': [service('Restart coturn', 'coturn', 'restarted')],
+    'restart mumble-server': [service('Restart mumble-server', 'mumble-server', 'restarted')],
+    // A changed ApiListener (features-available/api.conf) takes a restart; the objects deploy reloads itself.
+    'restart icinga2': [service('Restart icinga2', 'icinga2', 'restarted')],
     'refresh apt lists': [
       { name: 'Refresh the package lists', 'ansible.builtin.apt': { update_cache: true } },
     ],

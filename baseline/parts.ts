@@ -38,6 +38,9 @@ export type Reload =
   | 'restart nullmailer'
   | 'restart mailman3'
   | 'restart mailman3-web'
+  | 'restart coturn'
+  | 'restart mumble-server'
+  | 'restart icinga2'
   | 'refresh apt lists'
   /** Restarts the unit of an application installed from a release (baseline/releases.ts). */
   | ReleaseRestart;

@@ -14,6 +14,8 @@ import { type FirewallRule, firewallPart } from './firewall.ts';
 import { membersPart } from './members.ts';
 import { monitoringPart } from './monitoring.ts';
 import { certificatesPart } from './certificates.ts';
+import { coturnPart } from './coturn.ts';
+import { mumblePart } from './mumble.ts';
 import { knotPart } from './knot.ts';
 import { proxyPart, staticSitesPart } from './nginx.ts';
 import { prosodyPart } from './prosody.ts';
@@ -120,6 +122,8 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   if (proxy) parts.push(proxy);
   const certificates = certificatesPart(model, vm);
   if (certificates) parts.push(certificates);
+  // After certbot's part: their certificate copies come from its deploy hook, once it obtained them.
+  for (const part of [coturnPart(model, vm), mumblePart(model, vm)]) if (part) parts.push(part);
   const postgres = postgresqlPart(model, vm);
   if (postgres) parts.push(postgres);
   const roles = databasesPart(model, vm);
@@ -199,8 +203,11 @@ export function firstBootModel(model: Model, vm: Vm): VmModel {
   return { ...first, files: first.files.filter((f) => !f.secret) };
 }
 
-/** What the playbook keeps in place on a running VM: every part. */
-export function convergeModel(model: Model, vm: Vm): VmModel {
-  const parts = baselineParts(model, vm);
+/**
+ * What the playbook keeps in place on a running VM: every part, and `more` from the layers above (the Icinga2
+ * node's configuration, which monitoring/ renders: monitoring/icinga2-node.ts `vmConvergeModel`).
+ */
+export function convergeModel(model: Model, vm: Vm, more: readonly Part[] = []): VmModel {
+  const parts = [...baselineParts(model, vm), ...more];
   return modelFromParts(model.inventory, vm, parts, factsOf(model, vm).firewall);
 }

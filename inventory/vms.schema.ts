@@ -54,6 +54,8 @@ export const serviceInstanceSchema = z.union(
          * `openssl pkey -pubout` prints it without its armour) of the key in the secrets store.
          */
         dkim: z.strictObject({ selector: name, public_key: dkimPublicKey }).optional(),
+        /** What a Mumble server shows every user who connects: plain text, line breaks allowed. */
+        welcome: notes.optional(),
       })
       // Parameters are kind-specific: services/check.ts reports unknown ones with a did-you-mean.
       .catchall(z.unknown()),

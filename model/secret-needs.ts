@@ -81,6 +81,8 @@ const KIND_SECRETS: Readonly<Record<string, readonly Omit<SecretNeed, 'scope' | 
       madeBy: `Gitea (forge stack output drone_oauth_${what.replace('-', '_')}_<vm>)`,
     })),
   ],
+  // murmurd -readsupw reads one line: letters and digits only.
+  mumble: [{ name: 'superuser-password', alphabet: 'password', length: 32 }],
 };
 
 /** Secrets an instance shares with the VMs of other kinds (Drone's runners, Icinga's satellites, Knot's secondaries). */

@@ -38,6 +38,11 @@ export function icingaString(text: string): string {
 
 const q = icingaString;
 
+/** The master's zone; each satellite's zone is named after its VM. */
+export const MASTER_ZONE = 'master';
+/** The global zone every node loads: templates and commands the satellites need to run checks for the master. */
+export const GLOBAL_ZONE = 'global-templates';
+
 function list(items: readonly string[]): string {
   return items.length === 0 ? '[]' : `[ ${items.map(q).join(', ')} ]`;
 }
@@ -132,7 +137,7 @@ function serviceObject(s: MonitoredService, model: MonitoringModel, hostSite: st
   if (s.outside && model.master) {
     // Checks of public names run on a satellite in another site, so they see what the Internet sees.
     const satellite = model.satellites.find((x) => x.site !== hostSite) ?? model.satellites[0];
-    if (satellite) lines.push(`command_endpoint = ${q(satellite.fqdn)}`, 'zone = "master"');
+    if (satellite) lines.push(`command_endpoint = ${q(satellite.fqdn)}`, `zone = ${q(MASTER_ZONE)}`);
   }
   return block(`object Service ${q(s.check.name)}`, lines);
 }
@@ -178,13 +183,15 @@ function zonesConf(model: MonitoringModel): string {
   const parts = [
     '// The master schedules every check; satellites run the checks of public names from another site.',
     block(`object Endpoint ${q(model.master.fqdn)}`, []),
-    block('object Zone "master"', [`endpoints = ${list([model.master.fqdn])}`]),
+    block(`object Zone ${q(MASTER_ZONE)}`, [`endpoints = ${list([model.master.fqdn])}`]),
+    '// commands.conf goes to every node through this zone (zones.d/global-templates/ on the master).',
+    block(`object Zone ${q(GLOBAL_ZONE)}`, ['global = true']),
   ];
   for (const s of model.satellites) {
     parts.push(
       // The master connects to the satellite, so only the satellite's port 5665 must be open.
       block(`object Endpoint ${q(s.fqdn)}`, [`host = ${q(s.address)}`]),
-      block(`object Zone ${q(s.name)}`, [`endpoints = ${list([s.fqdn])}`, 'parent = "master"']),
+      block(`object Zone ${q(s.name)}`, [`endpoints = ${list([s.fqdn])}`, `parent = ${q(MASTER_ZONE)}`]),
     );
   }
   return parts.join('\n');

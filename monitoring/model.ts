@@ -410,6 +410,12 @@ function certificateChecks(model: Model, already: readonly MonitoredService[]): 
   );
 }
 
+/** The master and the satellites alone, without the checks: what the Icinga2 nodes' own configuration needs. */
+export function monitoringNodes(model: Model): Pick<MonitoringModel, 'master' | 'satellites'> {
+  const [master] = monitors(model, MONITORING_KINDS[0]);
+  return { ...(master ? { master } : {}), satellites: monitors(model, MONITORING_KINDS[1]) };
+}
+
 export function monitoringModel(model: Model): MonitoringModel {
   const { inventory } = model;
   const { instances } = model.services;
@@ -426,12 +432,5 @@ export function monitoringModel(model: Model): MonitoringModel {
     ),
   ];
   services.push(...certificateChecks(model, services));
-  const [master] = monitors(model, MONITORING_KINDS[0]);
-  return {
-    hosts,
-    baseline: BASELINE_CHECKS,
-    services,
-    ...(master ? { master } : {}),
-    satellites: monitors(model, MONITORING_KINDS[1]),
-  };
+  return { hosts, baseline: BASELINE_CHECKS, services, ...monitoringNodes(model) };
 }

@@ -5,9 +5,9 @@ import type { Inventory } from '../inventory/inventory.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import type { Model } from '../model/derive.ts';
 import { renderAnsible } from '../baseline/ansible.ts';
-import { convergeModel } from '../baseline/vm-model.ts';
 import { publishedKeys, renderAccessReport } from '../members/report.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
+import { vmConvergeModels } from '../monitoring/icinga2-node.ts';
 import { type MonitoringModel, monitoringModel } from '../monitoring/model.ts';
 import { renderZone } from '../dns/zonefile.ts';
 import { BOOT_IMAGES, bootImagesReport } from './boot-images.ts';
@@ -45,10 +45,13 @@ export function artifacts(
     if (vm.os === 'other') continue;
     files.set(`cloud-init/${vm.name}.yaml`, cloudConfigs.get(vm.name) ?? '');
   }
-  for (const [name, text] of renderIcinga2(model, monitoring)) files.set(`icinga2/${name}`, text);
-  const debian = vmsByName(inventory)
-    .filter((vm) => vm.os !== 'other')
-    .map((vm) => convergeModel(model, vm));
+  const icinga2 = renderIcinga2(model, monitoring);
+  for (const [name, text] of icinga2) files.set(`icinga2/${name}`, text);
+  const debian = vmConvergeModels(
+    model,
+    vmsByName(inventory).filter((vm) => vm.os !== 'other'),
+    icinga2,
+  );
   for (const [name, text] of renderAnsible(model, debian)) files.set(`ansible/${name}`, text);
   // The zones exactly as the dns stack pushes them, for review and for the tests' Knot server.
   const { dns } = model;

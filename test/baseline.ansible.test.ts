@@ -11,6 +11,7 @@ import { renderAnsible, renderPlaybook } from '../baseline/ansible.ts';
 import { renderCloudConfig } from '../baseline/cloud-config.ts';
 import { convergeWaves } from '../baseline/converge-waves.ts';
 import { convergeModel } from '../baseline/vm-model.ts';
+import { vmConvergeModels } from '../monitoring/icinga2-node.ts';
 import { loadInventory } from '../model/load.ts';
 import { deriveModel } from '../model/derive.ts';
 import type { Inventory } from '../inventory/inventory.ts';
@@ -173,7 +174,11 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** Writes the Ansible artifacts of an inventory into a directory of its own; returns the playbooks' paths. */
 function writeAnsible(inventory: Inventory, dir: string): string[] {
   const model = deriveModel(inventory);
-  const models = inventory.vms.filter((vm) => vm.os !== 'other').map((vm) => convergeModel(model, vm));
+  // As synth writes them: the Icinga2 nodes' parts (monitoring/) too.
+  const models = vmConvergeModels(
+    model,
+    inventory.vms.filter((vm) => vm.os !== 'other'),
+  );
   const files = renderAnsible(model, models);
   for (const [path, text] of files) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });

@@ -75,9 +75,9 @@ describe.skipIf(!ICINGA2 || !ITL)('icinga2 daemon -C', () => {
     const counts = icingaCounts(monitoringModel(deriveModel(inventory)));
     expect(result.output).toContain(`Instantiated ${counts.hosts} Hosts.`);
     expect(result.output).toContain(`Instantiated ${counts.services} Services.`);
-    // The master's zone and one per satellite.
+    // The master's zone, one per satellite and the global zone of the commands.
     const satellites = inventory.vms.filter((vm) => vm.services.some((s) => s.kind === 'icinga2-satellite'));
-    expect(result.output).toContain(`Instantiated ${1 + satellites.length} Zones.`);
+    expect(result.output).toContain(`Instantiated ${2 + satellites.length} Zones.`);
   });
 
   it('rejects a configuration whose check uses a command that does not exist', () => {

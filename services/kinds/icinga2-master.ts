@@ -8,7 +8,8 @@ export const icinga2Master = defineKind({
   title: 'Icinga2 master (monitoring) with Icinga Web 2',
   notes:
     'Debian packages icinga2 and icingaweb2. Its configuration is rendered from the inventory ' +
-    '(monitoring/, written to cdktf.out/artifacts/icinga2/). Checks on VMs run with check_by_ssh: no agent, no PKI.',
+    '(monitoring/, written to cdktf.out/artifacts/icinga2/) and deployed by converge after icinga2 daemon -C. ' +
+    'Checks on VMs run with check_by_ssh (no agent on them); only the satellites join its PKI.',
   size: { cores: 4, memory: 8, disk: 32 },
   ports: [
     { proto: 'tcp', port: portRange(80), reach: 'proxy', purpose: 'Icinga Web 2 (behind the proxy)' },

@@ -19,7 +19,8 @@ export const mumble = defineKind({
     },
     { proto: 'udp', port: portRange(64738), reach: 'public', ipv4: true, purpose: 'Mumble voice' },
   ],
-  params: [],
+  // `welcome`: the text every user sees on connecting (plain text; baseline/mumble.ts quotes it).
+  params: ['welcome'],
   // Its TLS certificate is for the VM's name.
   certificate: { consumers: ['mumble'] },
   backup: { paths: ['/etc/mumble-server.ini', '/var/lib/mumble-server'] },

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { renderAnsible } from '../../baseline/ansible.ts';
 import type { VmModel } from '../../baseline/vm-model.ts';
 import type { Model } from '../../model/derive.ts';
+import { ansibleEnv } from './playbook.ts';
 
 export interface RunResult {
   readonly status: number;
@@ -40,14 +41,18 @@ export function writeChrootPlaybooks(
   writeFileSync(join(dir, 'chroot.yml'), `all:\n  hosts:\n${hosts.join('\n')}\n`);
 }
 
-/** Converges each host's playbook in `dir`; `extraArgs` go to every ansible-playbook (`-e @vars.yml`). */
+/**
+ * Converges each host's playbook in `dir`; `extraArgs` go to every ansible-playbook (`-e @vars.yml`), `prefix`
+ * runs it through another command (`ip netns exec NS`: a root that must reach a daemon of another root).
+ */
 export async function convergeRoots(
   dir: string,
   hosts: readonly string[],
   extraArgs: readonly string[] = [],
+  prefix: readonly string[] = [],
 ): Promise<RunResult> {
   const started = performance.now();
-  const runs = await Promise.all(hosts.map((h) => convergeOne(dir, h, extraArgs)));
+  const runs = await Promise.all(hosts.map((h) => convergeOne(dir, h, extraArgs, prefix)));
   const changed = new Map<string, string[]>();
   const stats: RunResult['stats'] = {};
   for (const run of runs) {
@@ -74,21 +79,22 @@ function changedTasks(report: JsonReport): Map<string, string[]> {
   return changed;
 }
 
-function convergeOne(dir: string, host: string, extraArgs: readonly string[]): Promise<RunResult> {
+function convergeOne(
+  dir: string,
+  host: string,
+  extraArgs: readonly string[],
+  prefix: readonly string[],
+): Promise<RunResult> {
   return new Promise((done, fail) => {
-    const child = spawn(
+    const argv = [
+      ...prefix,
       'ansible-playbook',
-      ['-i', join(dir, 'chroot.yml'), ...extraArgs, join(dir, 'vms', `${host}.yml`)],
-      {
-        env: {
-          ...process.env,
-          ANSIBLE_STDOUT_CALLBACK: 'json',
-          ANSIBLE_NOCOLOR: '1',
-          ANSIBLE_PIPELINING: '1',
-          ANSIBLE_RETRY_FILES_ENABLED: '0',
-        },
-      },
-    );
+      '-i',
+      join(dir, 'chroot.yml'),
+      ...extraArgs,
+      join(dir, 'vms', `${host}.yml`),
+    ];
+    const child = spawn(argv[0]!, argv.slice(1), { env: ansibleEnv() });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -33,6 +33,17 @@ export function chrootInventory(dir: string, host: string, root: string): string
   return path;
 }
 
+/** The environment of a test's ansible-playbook: a JSON report on stdout, no colours, no retry files. */
+export function ansibleEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ANSIBLE_STDOUT_CALLBACK: 'json',
+    ANSIBLE_NOCOLOR: '1',
+    ANSIBLE_PIPELINING: '1',
+    ANSIBLE_RETRY_FILES_ENABLED: '0',
+  };
+}
+
 /** ansible-playbook on one playbook; `extra` are more arguments (`-e @vars.yml`). */
 export function runPlaybook(
   inventory: string,
@@ -40,15 +51,7 @@ export function runPlaybook(
   extra: readonly string[] = [],
 ): Promise<PlaybookRun> {
   return new Promise((done, fail) => {
-    const child = spawn('ansible-playbook', ['-i', inventory, playbook, ...extra], {
-      env: {
-        ...process.env,
-        ANSIBLE_STDOUT_CALLBACK: 'json',
-        ANSIBLE_NOCOLOR: '1',
-        ANSIBLE_PIPELINING: '1',
-        ANSIBLE_RETRY_FILES_ENABLED: '0',
-      },
-    });
+    const child = spawn('ansible-playbook', ['-i', inventory, playbook, ...extra], { env: ansibleEnv() });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
