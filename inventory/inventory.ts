@@ -3,12 +3,13 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { readBackupKeys, storeBeside } from './backup-keys.ts';
 import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
 import { type DnsFile, dnsFileSchema } from './dns.schema.ts';
 import type { InventoryFile } from './rules/rule.ts';
 import { type Finding, sortFindings } from './findings.ts';
 import { type Images, imagesFileSchema } from './images.schema.ts';
-import { type Releases, releasesFileSchema } from './releases.schema.ts';
+import { type AptKeyPins, type Releases, releasesFileSchema } from './releases.schema.ts';
 import { issueFindings } from './issues.ts';
 import { type Member, membersFileSchema } from './members.schema.ts';
 import { type Role, rolesFileSchema } from './roles.schema.ts';
@@ -32,10 +33,20 @@ export interface Inventory {
   readonly images: Images;
   /** The pinned upstream releases by application; empty when releases.yaml is absent. */
   readonly releases: Releases;
+  /**
+   * The signing keys of the upstream apt repositories by repository id (releases.yaml `repositories:`);
+   * absent or empty: no upstream repository is set up.
+   */
+  readonly aptKeys?: AptKeyPins;
   /** People with access (members.yaml); empty when the organisation keeps no members file. */
   readonly members: readonly Member[];
   /** What each role grants (roles.yaml). */
   readonly roles: readonly Role[];
+  /**
+   * Each backup client's borg SSH public key by VM, from `.pub` files beside the store (backup-keys.ts);
+   * absent in inventories built by code.
+   */
+  readonly backupKeys?: ReadonlyMap<string, string>;
 }
 
 export interface LoadResult {
@@ -186,17 +197,25 @@ export function parseInventory(dir: string): LoadResult {
 
   if (errors.length > 0) return { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };
 
+  const vms = (data.get('vms') as { vms: Vm[] }).vms;
+  const backup = readBackupKeys(
+    storeBeside(dir),
+    vms.map((vm) => vm.name),
+  );
+  if (backup.errors.length > 0) return { errors: backup.errors, warnings: sortFindings(warnings), sources };
   const inventory: Inventory = {
     org: data.get('org') as Org,
     sites: (data.get('sites') as { sites: Site[] }).sites,
     networks: (data.get('networks') as { networks: Network[] }).networks,
     clusters: (data.get('clusters') as { clusters: Cluster[] }).clusters,
-    vms: (data.get('vms') as { vms: Vm[] }).vms,
+    vms,
     dns: (data.get('dns') as DnsFile | undefined) ?? dnsFileSchema.parse({}),
     images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
     releases: (data.get('releases') as { releases: Releases } | undefined)?.releases ?? {},
+    aptKeys: (data.get('releases') as { repositories: AptKeyPins } | undefined)?.repositories ?? {},
     members: (data.get('members') as { members: Member[] } | undefined)?.members ?? [],
     roles: (data.get('roles') as { roles: Role[] } | undefined)?.roles ?? [],
+    backupKeys: backup.keys,
   };
   return { inventory, errors, warnings: sortFindings(warnings), sources };
 }

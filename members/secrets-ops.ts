@@ -18,6 +18,7 @@ import {
   type Stanza,
   storedKeys,
   writeSecretFile,
+  writeSecretValue,
 } from './secrets-store.ts';
 
 export interface StoreContext {
@@ -105,7 +106,7 @@ export function generateMissing(ctx: StoreContext): string[] {
   const made: string[] = [];
   for (const [key, need] of ctx.needs) {
     if (existsSync(secretPath(ctx.store, key))) continue;
-    writeSecretFile(ctx.store, key, encrypt(freshValueFor(need), ctx.plan.get(key) ?? []));
+    writeSecretValue(ctx.store, need, freshValueFor(need), ctx.plan.get(key) ?? []);
     made.push(key);
   }
   return made;
@@ -131,13 +132,14 @@ function neededOrThrow(ctx: StoreContext, key: string): void {
 /** A new value for one secret (the old one stays in Git history: rotating is what revokes it). */
 export function rotate(ctx: StoreContext, key: string): void {
   neededOrThrow(ctx, key);
-  writeSecretFile(ctx.store, key, encrypt(freshValueFor(ctx.needs.get(key)!), ctx.plan.get(key)!));
+  const need = ctx.needs.get(key)!;
+  writeSecretValue(ctx.store, need, freshValueFor(need), ctx.plan.get(key)!);
 }
 
 /** Stores a value given by a person (an upstream's API key). */
 export function setSecret(ctx: StoreContext, key: string, value: string): void {
   neededOrThrow(ctx, key);
-  writeSecretFile(ctx.store, key, encrypt(value, ctx.plan.get(key)!));
+  writeSecretValue(ctx.store, ctx.needs.get(key)!, value, ctx.plan.get(key)!);
 }
 
 /** The stored secrets a member's keys can open, by the files' headers: what to rotate when they leave. */

@@ -16,12 +16,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { SecretAlphabet, SecretNeed } from '../model/secret-needs.ts';
 import type { Recipient } from './secret-access.ts';
+import { storeBeside } from '../inventory/backup-keys.ts';
 
 export class SecretsError extends Error {}
 
 /** The store of an inventory directory: `secrets/` beside it (`inventory/` → `secrets/`). */
 export function defaultStore(inventoryDir: string): string {
-  return join(inventoryDir, '..', 'secrets');
+  return storeBeside(inventoryDir);
 }
 
 export function secretPath(store: string, key: string): string {
@@ -146,6 +147,33 @@ export function freshValue(alphabet: SecretAlphabet, length: number): string {
     for (const byte of randomBytes(length * 2))
       if (byte < 248 && out.length < length) out += PASSWORD[byte % PASSWORD.length];
   return out;
+}
+
+/** The public line of an OpenSSH private key (`ssh-keygen -y`), committed beside its ciphertext. */
+export function publicHalf(privateKey: string): string {
+  return scratch((dir) => {
+    const key = join(dir, 'key');
+    writeFileSync(key, privateKey.endsWith('\n') ? privateKey : `${privateKey}\n`, { mode: 0o600 });
+    const run = spawnSync('ssh-keygen', ['-y', '-f', key], { encoding: 'utf8' });
+    if (run.status !== 0)
+      throw new SecretsError('ssh-keygen could not read the key: not an OpenSSH private key');
+    return `${run.stdout.trim()}\n`;
+  });
+}
+
+/**
+ * Writes a secret's ciphertext and, for an SSH key, its public half as `<key>.pub` beside it: what the synth
+ * reads (the borg repository's authorized_keys) without any private material.
+ */
+export function writeSecretValue(
+  store: string,
+  need: SecretNeed,
+  value: string,
+  recipients: readonly Recipient[],
+): void {
+  const key = `${need.scope}/${need.name}`;
+  writeSecretFile(store, key, encrypt(value, recipients));
+  if (need.alphabet === 'ssh-ed25519') writeFileSync(join(store, `${key}.pub`), publicHalf(value));
 }
 
 export function freshValueFor(need: SecretNeed): string {

@@ -1,6 +1,7 @@
 // The service catalog's rules, in the order they run; model/load.ts runs them once the inventory's own
 // rules pass. A new rule is a new file in this folder, named after what it forbids, and one line here.
 import type { CatalogRule } from './rule.ts';
+import { aptKeyNotPinned } from './apt-key-not-pinned.ts';
 import { databaseInAnotherSite } from './database-in-another-site.ts';
 import { databaseIsReplica } from './database-is-replica.ts';
 import { portClaimedTwice } from './port-claimed-twice.ts';
@@ -19,4 +20,5 @@ export const CATALOG_RULES: readonly CatalogRule[] = [
   databaseInAnotherSite,
   databaseIsReplica,
   releaseNotPinned,
+  aptKeyNotPinned,
 ];

@@ -40,14 +40,18 @@ export function writeChrootPlaybooks(
   writeFileSync(join(dir, 'chroot.yml'), `all:\n  hosts:\n${hosts.join('\n')}\n`);
 }
 
-/** Converges each host's playbook in `dir`; `extraArgs` go to every ansible-playbook (`-e @vars.yml`). */
+/**
+ * Converges each host's playbook in `dir`; `extraArgs` go to every ansible-playbook (`-e @vars.yml`), and
+ * `wrapper` runs it (`['ip', 'netns', 'exec', NS]`: in a network namespace where a peer's daemon listens).
+ */
 export async function convergeRoots(
   dir: string,
   hosts: readonly string[],
   extraArgs: readonly string[] = [],
+  wrapper: readonly string[] = [],
 ): Promise<RunResult> {
   const started = performance.now();
-  const runs = await Promise.all(hosts.map((h) => convergeOne(dir, h, extraArgs)));
+  const runs = await Promise.all(hosts.map((h) => convergeOne(dir, h, extraArgs, wrapper)));
   const changed = new Map<string, string[]>();
   const stats: RunResult['stats'] = {};
   for (const run of runs) {
@@ -74,21 +78,30 @@ function changedTasks(report: JsonReport): Map<string, string[]> {
   return changed;
 }
 
-function convergeOne(dir: string, host: string, extraArgs: readonly string[]): Promise<RunResult> {
+function convergeOne(
+  dir: string,
+  host: string,
+  extraArgs: readonly string[],
+  wrapper: readonly string[],
+): Promise<RunResult> {
   return new Promise((done, fail) => {
-    const child = spawn(
+    const argv = [
+      ...wrapper,
       'ansible-playbook',
-      ['-i', join(dir, 'chroot.yml'), ...extraArgs, join(dir, 'vms', `${host}.yml`)],
-      {
-        env: {
-          ...process.env,
-          ANSIBLE_STDOUT_CALLBACK: 'json',
-          ANSIBLE_NOCOLOR: '1',
-          ANSIBLE_PIPELINING: '1',
-          ANSIBLE_RETRY_FILES_ENABLED: '0',
-        },
+      '-i',
+      join(dir, 'chroot.yml'),
+      ...extraArgs,
+      join(dir, 'vms', `${host}.yml`),
+    ];
+    const child = spawn(argv[0]!, argv.slice(1), {
+      env: {
+        ...process.env,
+        ANSIBLE_STDOUT_CALLBACK: 'json',
+        ANSIBLE_NOCOLOR: '1',
+        ANSIBLE_PIPELINING: '1',
+        ANSIBLE_RETRY_FILES_ENABLED: '0',
       },
-    );
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
