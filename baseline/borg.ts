@@ -26,7 +26,8 @@ export function borgSecretPaths(vm: Vm): { passphrase: string; sshKey: string } 
  * `ssh://host/./x` and `ssh://host/~/x` are relative to the account's home, anything else is absolute.
  */
 export function repositoryPathOnServer(repository: string): string {
-  const path = decodeURIComponent(new URL(repository).pathname);
+  // Not new URL(): it would fold the `/./` that means "relative to the home" away.
+  const path = /^ssh:\/\/[^/]+(\/.*)$/.exec(repository)?.[1] ?? '/';
   const relative = /^\/(\.|~)\/(.*)$/.exec(path);
   return relative ? `${BORG_HOME}/${relative[2]}` : path;
 }

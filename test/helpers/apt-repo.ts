@@ -31,13 +31,14 @@ export function exportKey(key: SigningKey): string {
 
 /**
  * A flat repository (`Suites: ./`, as Collabora's) in `dir` holding package `name`, its Release signed by
- * `key` as InRelease; `tools` runs apt-ftparchive and dpkg-deb (`[]` on the machine, or a chroot prefix).
+ * `key` as InRelease. `shell` runs a script in the repository's directory with dpkg-deb and apt-ftparchive
+ * (apt-utils) at hand: on the machine, or inside a root that has them.
  */
 export function signedFlatRepository(
   dir: string,
   name: string,
   key: SigningKey,
-  tools: (argv: string[], cwd: string) => string,
+  shell: (script: string) => void,
 ): void {
   const pkg = join(dir, 'build', name);
   mkdirSync(join(pkg, 'DEBIAN'), { recursive: true });
@@ -47,9 +48,13 @@ export function signedFlatRepository(
     `Package: ${name}\nVersion: 1.0\nArchitecture: all\nMaintainer: Tests <tests@repo.test>\nDescription: probe of the upstream repository tests\n`,
   );
   writeFileSync(join(pkg, 'usr/share', name, 'installed'), 'from the signed test repository\n');
-  tools(['dpkg-deb', '--root-owner-group', '--build', pkg, join(dir, `${name}_1.0_all.deb`)], dir);
-  writeFileSync(join(dir, 'Packages'), tools(['apt-ftparchive', 'packages', '.'], dir));
-  writeFileSync(join(dir, 'Release'), tools(['apt-ftparchive', 'release', '.'], dir));
+  shell(
+    [
+      `dpkg-deb --root-owner-group --build build/${name} ${name}_1.0_all.deb >/dev/null`,
+      'apt-ftparchive packages . > Packages',
+      'apt-ftparchive release . > Release',
+    ].join(' && '),
+  );
   execFileSync('gpg', [
     '--homedir',
     key.home,
