@@ -41,17 +41,17 @@ export function writeChrootPlaybooks(
 }
 
 /**
- * Converges each host's playbook in `dir`; `extraArgs` go to every ansible-playbook (`-e @vars.yml`), and
- * `wrapper` runs it (`['ip', 'netns', 'exec', NS]`: in a network namespace where a peer's daemon listens).
+ * Converges each host's playbook in `dir`; `extraArgs` go to every ansible-playbook (`-e @vars.yml`), `prefix`
+ * runs it through another command (`ip netns exec NS`: a root that must reach a daemon of another root).
  */
 export async function convergeRoots(
   dir: string,
   hosts: readonly string[],
   extraArgs: readonly string[] = [],
-  wrapper: readonly string[] = [],
+  prefix: readonly string[] = [],
 ): Promise<RunResult> {
   const started = performance.now();
-  const runs = await Promise.all(hosts.map((h) => convergeOne(dir, h, extraArgs, wrapper)));
+  const runs = await Promise.all(hosts.map((h) => convergeOne(dir, h, extraArgs, prefix)));
   const changed = new Map<string, string[]>();
   const stats: RunResult['stats'] = {};
   for (const run of runs) {
@@ -82,11 +82,11 @@ function convergeOne(
   dir: string,
   host: string,
   extraArgs: readonly string[],
-  wrapper: readonly string[],
+  prefix: readonly string[],
 ): Promise<RunResult> {
   return new Promise((done, fail) => {
     const argv = [
-      ...wrapper,
+      ...prefix,
       'ansible-playbook',
       '-i',
       join(dir, 'chroot.yml'),
