@@ -10,6 +10,7 @@ import type { Vm } from '../inventory/vms.schema.ts';
 import type { DebconfAnswer } from '../services/types.ts';
 import { backupPart, backupPlan } from './backup.ts';
 import { borgInitPart, borgRepoPart } from './borg.ts';
+import { upstreamKindParts } from './upstream-kinds.ts';
 import { type FirewallRule, firewallPart, vmFirewallRules } from './firewall.ts';
 import { membersPart } from './members.ts';
 import { monitoringPart } from './monitoring.ts';
@@ -106,6 +107,7 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   if (plan && inventory.org.secrets) parts.push(borgInitPart(vm));
   const borgRepo = borgRepoPart(model, vm);
   if (borgRepo) parts.push(borgRepo);
+  parts.push(...upstreamKindParts(model, vm));
   const knot = knotPart(model, vm);
   if (knot) parts.push(knot);
   const prosody = prosodyPart(vm, services.instances);

@@ -142,6 +142,10 @@ export function freshValue(alphabet: SecretAlphabet, length: number): string {
       if (run.status !== 0) throw new SecretsError('ssh-keygen could not make a key');
       return readFileSync(key, 'utf8');
     });
+  if (alphabet === 'matrix-signing-key') {
+    const seed = randomBytes(32).toString('base64').replace(/=+$/, '');
+    return `ed25519 a_${freshValue('password', 4)} ${seed}\n`;
+  }
   let out = '';
   while (out.length < length)
     for (const byte of randomBytes(length * 2))

@@ -7,9 +7,10 @@ import { instanceDatabases, instanceScope } from './instance-names.ts';
 
 /**
  * How a value is made: `password` letters and digits (safe in SQL, URLs, INI and YAML unquoted), `hex`,
- * `base64` of `length` random bytes (TSIG keys), or `ssh-ed25519` (an OpenSSH private key from ssh-keygen).
+ * `base64` of `length` random bytes (TSIG keys), `ssh-ed25519` (an OpenSSH private key from ssh-keygen), or
+ * `matrix-signing-key` (Synapse's signing key file: `ed25519 a_<id> <unpadded base64 of a 32-byte seed>`).
  */
-export type SecretAlphabet = 'password' | 'hex' | 'base64' | 'ssh-ed25519';
+export type SecretAlphabet = 'password' | 'hex' | 'base64' | 'ssh-ed25519' | 'matrix-signing-key';
 
 export interface SecretNeed {
   /** `service/<instance>`, `vm/<vm>` or `site/<site>`: who may read it follows from the scope (roles.yaml). */
@@ -46,6 +47,8 @@ const KIND_SECRETS: Readonly<Record<string, readonly Omit<SecretNeed, 'scope' | 
     { name: 'macaroon-secret-key', alphabet: 'password', length: 64 },
     { name: 'registration-shared-secret', alphabet: 'password', length: 64 },
     { name: 'form-secret', alphabet: 'password', length: 64 },
+    // The server's identity towards other servers: rotating it makes them distrust old signatures.
+    { name: 'signing-key', alphabet: 'matrix-signing-key', length: 0 },
   ],
   etherpad: [{ name: 'session-key', alphabet: 'hex', length: 64 }],
   peertube: [{ name: 'secret', alphabet: 'hex', length: 64 }],
@@ -73,6 +76,8 @@ const SHARED_SECRETS: Readonly<
   'drone-server': { name: 'rpc-secret', alphabet: 'hex', length: 32, with: 'drone-runner' },
   'icinga2-master': { name: 'ticket-salt', alphabet: 'hex', length: 64, with: 'icinga2-satellite' },
   'dns-primary': { name: 'transfer-tsig', alphabet: 'base64', length: 32, with: 'dns-secondary' },
+  // The XMPP account the stand-alone videobridges log in to their Meet's Prosody with.
+  'jitsi-meet': { name: 'jvb-password', alphabet: 'password', length: 32, with: 'jitsi-videobridge' },
 };
 
 /** Kinds that terminate TLS on their own VM: they get a certificate by ACME DNS-01 and so a TSIG key. */
