@@ -252,9 +252,12 @@ function repositoryTasks(model: VmModel): Task[] {
   const files = new Map(model.files.map((f) => [f.path, f]));
   const tasks: Task[] = [
     {
-      name: 'Directories of the upstream keyrings and of their downloaded keys',
-      'ansible.builtin.file': { path: ITEM, state: 'directory', mode: '0755' },
-      loop: ['/etc/apt/keyrings', STAGED_KEYS],
+      name: 'Directory of the upstream keyrings',
+      'ansible.builtin.file': { path: '/etc/apt/keyrings', state: 'directory', mode: '0755' },
+    },
+    {
+      name: 'Directory of the downloaded upstream keys, before their check',
+      'ansible.builtin.file': { path: STAGED_KEYS, state: 'directory', mode: '0755' },
     },
   ];
   for (const repo of model.repositories) {

@@ -1,5 +1,5 @@
 // Borg over SSH from the store: the repository VM lets each backup client in with its own append-only key
-// (public half beside the store), and each client makes its repository once, at converge, with its passphrase.
+// (public half in the inventory's public-keys/), and each client makes its repository once, at converge, with its passphrase.
 import type { Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { BACKUP_REPO_KIND } from '../services/catalog.ts';
@@ -37,7 +37,7 @@ export function borgServeLine(key: string, path: string): string {
   return `command="borg serve --append-only --restrict-to-path ${path}",restrict ${key}`;
 }
 
-/** The VMs that back up (a store key of theirs is committed), with their keys, in vms.yaml order. */
+/** The VMs that back up (their key's public half is in the inventory), with their keys, in vms.yaml order. */
 function clients(model: Model): { vm: Vm; key: string }[] {
   const keys = model.inventory.backupKeys ?? new Map<string, string>();
   return model.inventory.vms.flatMap((vm) => {
@@ -67,10 +67,11 @@ export function borgRepoPart(model: Model, vm: Vm): Part | undefined {
         content: lines.length > 0 ? `${lines.join('\n')}\n` : '',
         permissions: '0600',
         owner: 'borg:borg',
-        // After cloud-init made the borg account.
-        defer: true,
       },
     ],
+    // Only the playbook: the first boot has no clients yet, and a client added later must not change the
+    // repository VM's cloud-init snippet (a replaced snippet in the cluster stack).
+    convergeOnly: true,
   };
 }
 

@@ -46,7 +46,7 @@ if (!loaded.inventory.org.secrets) {
   process.exit(1);
 }
 const store = String(options.values.store ?? defaultStore(options.inventory));
-const ctx = storeContext(deriveModel(loaded.inventory), store);
+const ctx = storeContext(deriveModel(loaded.inventory), store, options.inventory);
 const identityOption = typeof options.values.identity === 'string' ? options.values.identity : undefined;
 
 function list(): void {

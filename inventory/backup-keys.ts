@@ -1,18 +1,18 @@
-// The public halves of the backup clients' SSH keys, committed beside their ciphertext in the secrets store
-// (`secrets/vm/<vm>/borg-ssh-key.pub`): what the borg repository lets in, read without any private material.
+// The public halves of the store's SSH keys, committed in the inventory (`public-keys/<scope>/<name>.pub`, the
+// store's layout) by `secrets generate`/`rotate`: the borg repository lets the backup clients' keys in from them.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from './findings.ts';
 import { publicKeyFileLine } from './ssh-key.ts';
 
-/** The public key file of a VM's borg client key, relative to the store (`secrets generate` writes it). */
-export function backupKeyFile(vm: string): string {
-  return `vm/${vm}/borg-ssh-key.pub`;
+/** Where the public half of a store key (`vm/db1/borg-ssh-key`) lives, relative to the inventory directory. */
+export function publicKeyFile(key: string): string {
+  return `public-keys/${key}.pub`;
 }
 
-/** The store of an inventory directory: `secrets/` beside it. */
-export function storeBeside(inventoryDir: string): string {
-  return join(inventoryDir, '..', 'secrets');
+/** The public key file of a VM's borg client key, relative to the inventory directory. */
+export function backupKeyFile(vm: string): string {
+  return publicKeyFile(`vm/${vm}/borg-ssh-key`);
 }
 
 /**
@@ -20,13 +20,13 @@ export function storeBeside(inventoryDir: string): string {
  * not one public key line. A VM without the file has no entry (the repository then does not let it in).
  */
 export function readBackupKeys(
-  store: string,
+  inventoryDir: string,
   vms: readonly string[],
 ): { keys: ReadonlyMap<string, string>; errors: Finding[] } {
   const keys = new Map<string, string>();
   const errors: Finding[] = [];
   for (const vm of vms) {
-    const path = join(store, backupKeyFile(vm));
+    const path = join(inventoryDir, backupKeyFile(vm));
     if (!existsSync(path)) continue;
     const read = publicKeyFileLine(readFileSync(path, 'utf8'));
     if ('line' in read) keys.set(vm, read.line);

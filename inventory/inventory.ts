@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { readBackupKeys, storeBeside } from './backup-keys.ts';
+import { readBackupKeys } from './backup-keys.ts';
 import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
 import { type DnsFile, dnsFileSchema } from './dns.schema.ts';
 import type { InventoryFile } from './rules/rule.ts';
@@ -112,8 +112,13 @@ function directoryProblem(dir: string): string | undefined {
 export function readInventory(dir: string, options: LoadOptions = {}): LoadResult {
   const parsed = parseInventory(dir);
   if (!parsed.inventory) return parsed;
-  const { inventory, sources } = parsed;
-  const errors: Finding[] = [];
+  const { sources } = parsed;
+  const backup = readBackupKeys(
+    dir,
+    parsed.inventory.vms.map((vm) => vm.name),
+  );
+  const inventory: Inventory = { ...parsed.inventory, backupKeys: backup.keys };
+  const errors: Finding[] = [...backup.errors];
   const warnings: Finding[] = [...parsed.warnings];
   for (const rule of INVENTORY_RULES)
     for (const f of rule({ inventory, sources })) (f.severity === 'error' ? errors : warnings).push(f);
@@ -197,25 +202,18 @@ export function parseInventory(dir: string): LoadResult {
 
   if (errors.length > 0) return { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };
 
-  const vms = (data.get('vms') as { vms: Vm[] }).vms;
-  const backup = readBackupKeys(
-    storeBeside(dir),
-    vms.map((vm) => vm.name),
-  );
-  if (backup.errors.length > 0) return { errors: backup.errors, warnings: sortFindings(warnings), sources };
   const inventory: Inventory = {
     org: data.get('org') as Org,
     sites: (data.get('sites') as { sites: Site[] }).sites,
     networks: (data.get('networks') as { networks: Network[] }).networks,
     clusters: (data.get('clusters') as { clusters: Cluster[] }).clusters,
-    vms,
+    vms: (data.get('vms') as { vms: Vm[] }).vms,
     dns: (data.get('dns') as DnsFile | undefined) ?? dnsFileSchema.parse({}),
     images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
     releases: (data.get('releases') as { releases: Releases } | undefined)?.releases ?? {},
     aptKeys: (data.get('releases') as { repositories: AptKeyPins } | undefined)?.repositories ?? {},
     members: (data.get('members') as { members: Member[] } | undefined)?.members ?? [],
     roles: (data.get('roles') as { roles: Role[] } | undefined)?.roles ?? [],
-    backupKeys: backup.keys,
   };
   return { inventory, errors, warnings: sortFindings(warnings), sources };
 }

@@ -28,13 +28,16 @@ export interface StoreContext {
   readonly needs: ReadonlyMap<string, SecretNeed>;
   /** Today's recipients of every needed secret, by key. */
   readonly plan: ReadonlyMap<string, readonly Recipient[]>;
+  /** The inventory directory, where new values' public halves go (`public-keys/`); absent: nowhere. */
+  readonly inventory?: string;
 }
 
-export function storeContext(model: Model, store: string): StoreContext {
+export function storeContext(model: Model, store: string, inventory?: string): StoreContext {
   const needs = secretNeeds(model);
   return {
     model,
     store,
+    ...(inventory === undefined ? {} : { inventory }),
     needs: new Map(needs.map((n) => [secretKey(n), n])),
     plan: recipientPlan(model, needs),
   };
@@ -106,7 +109,7 @@ export function generateMissing(ctx: StoreContext): string[] {
   const made: string[] = [];
   for (const [key, need] of ctx.needs) {
     if (existsSync(secretPath(ctx.store, key))) continue;
-    writeSecretValue(ctx.store, need, freshValueFor(need), ctx.plan.get(key) ?? []);
+    writeSecretValue(ctx.store, need, freshValueFor(need), ctx.plan.get(key) ?? [], ctx.inventory);
     made.push(key);
   }
   return made;
@@ -133,13 +136,13 @@ function neededOrThrow(ctx: StoreContext, key: string): void {
 export function rotate(ctx: StoreContext, key: string): void {
   neededOrThrow(ctx, key);
   const need = ctx.needs.get(key)!;
-  writeSecretValue(ctx.store, need, freshValueFor(need), ctx.plan.get(key)!);
+  writeSecretValue(ctx.store, need, freshValueFor(need), ctx.plan.get(key)!, ctx.inventory);
 }
 
 /** Stores a value given by a person (an upstream's API key). */
 export function setSecret(ctx: StoreContext, key: string, value: string): void {
   neededOrThrow(ctx, key);
-  writeSecretValue(ctx.store, ctx.needs.get(key)!, value, ctx.plan.get(key)!);
+  writeSecretValue(ctx.store, ctx.needs.get(key)!, value, ctx.plan.get(key)!, ctx.inventory);
 }
 
 /** The stored secrets a member's keys can open, by the files' headers: what to rotate when they leave. */

@@ -16,13 +16,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { SecretAlphabet, SecretNeed } from '../model/secret-needs.ts';
 import type { Recipient } from './secret-access.ts';
-import { storeBeside } from '../inventory/backup-keys.ts';
+import { publicKeyFile } from '../inventory/backup-keys.ts';
 
 export class SecretsError extends Error {}
 
 /** The store of an inventory directory: `secrets/` beside it (`inventory/` → `secrets/`). */
 export function defaultStore(inventoryDir: string): string {
-  return storeBeside(inventoryDir);
+  return join(inventoryDir, '..', 'secrets');
 }
 
 export function secretPath(store: string, key: string): string {
@@ -166,18 +166,23 @@ export function publicHalf(privateKey: string): string {
 }
 
 /**
- * Writes a secret's ciphertext and, for an SSH key, its public half as `<key>.pub` beside it: what the synth
- * reads (the borg repository's authorized_keys) without any private material.
+ * Writes a secret's ciphertext and, for an SSH key, its public half into the inventory
+ * (`<inventory>/public-keys/<key>.pub`): what the synth reads (the borg repository's authorized_keys) without
+ * any private material. Without an inventory directory only the ciphertext is written.
  */
 export function writeSecretValue(
   store: string,
   need: SecretNeed,
   value: string,
   recipients: readonly Recipient[],
+  inventory?: string,
 ): void {
   const key = `${need.scope}/${need.name}`;
   writeSecretFile(store, key, encrypt(value, recipients));
-  if (need.alphabet === 'ssh-ed25519') writeFileSync(join(store, `${key}.pub`), publicHalf(value));
+  if (need.alphabet !== 'ssh-ed25519' || inventory === undefined) return;
+  const pub = join(inventory, publicKeyFile(key));
+  mkdirSync(dirname(pub), { recursive: true });
+  writeFileSync(pub, publicHalf(value));
 }
 
 export function freshValueFor(need: SecretNeed): string {

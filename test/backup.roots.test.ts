@@ -45,7 +45,7 @@ let ns: string;
 let model: Model;
 let first: { repo: RunResult; client: RunResult };
 
-/** The fixture with a store: a throwaway deploy key in org.yaml, the client's borg key's public half beside it. */
+/** The fixture with a store: a throwaway deploy key in org.yaml, the client's borg key's public half in it. */
 function storeFixture(): string {
   const inventory = join(work, 'org');
   cpSync(FIXTURE, inventory, { recursive: true });
@@ -56,7 +56,7 @@ function storeFixture(): string {
     `\nsecrets:\n  deploy_key: ${readFileSync(`${deploy}.pub`, 'utf8').trim()}\n`,
   );
   const clientKey = throwawayKey(join(work, 'keys'), 'borg', `borgmatic@${CLIENT}`);
-  const pub = join(work, 'secrets', backupKeyFile(CLIENT));
+  const pub = join(inventory, backupKeyFile(CLIENT));
   mkdirSync(join(pub, '..'), { recursive: true });
   cpSync(`${clientKey}.pub`, pub);
   return clientKey;
