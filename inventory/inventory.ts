@@ -135,6 +135,12 @@ export function readInventory(dir: string, options: LoadOptions = {}): LoadResul
   return errors.length > 0 ? sorted : { inventory, ...sorted };
 }
 
+/** The pinned releases and apt keys of releases.yaml as parsed (both empty without the file). */
+function releasesOf(parsed: unknown): { releases: Releases; aptKeys: AptKeyPins } {
+  const file = parsed as { releases: Releases; repositories: AptKeyPins } | undefined;
+  return { releases: file?.releases ?? {}, aptKeys: file?.repositories ?? {} };
+}
+
 /** The files as their schemas parse them, before any rule: what a test runs one rule on. */
 export function parseInventory(dir: string): LoadResult {
   const errors: Finding[] = [];
@@ -210,8 +216,7 @@ export function parseInventory(dir: string): LoadResult {
     vms: (data.get('vms') as { vms: Vm[] }).vms,
     dns: (data.get('dns') as DnsFile | undefined) ?? dnsFileSchema.parse({}),
     images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
-    releases: (data.get('releases') as { releases: Releases } | undefined)?.releases ?? {},
-    aptKeys: (data.get('releases') as { repositories: AptKeyPins } | undefined)?.repositories ?? {},
+    ...releasesOf(data.get('releases')),
     members: (data.get('members') as { members: Member[] } | undefined)?.members ?? [],
     roles: (data.get('roles') as { roles: Role[] } | undefined)?.roles ?? [],
   };
