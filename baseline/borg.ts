@@ -78,7 +78,8 @@ export function borgRepoPart(model: Model, vm: Vm): Part | undefined {
 /**
  * Makes the client's repository once (`borgmatic init`, repokey: the key sits in the repository, sealed by
  * the passphrase from the store). A repository host that cannot be reached yet does not stop the converge:
- * the task reports a change and the next converge tries again, while the backup age check stays critical.
+ * the task says why on stderr, reports no change, and the next converge tries again; the backup age check
+ * stays critical meanwhile.
  */
 export function borgInitPart(vm: Vm): Part {
   const script = [
@@ -86,7 +87,8 @@ export function borgInitPart(vm: Vm): Part {
     'if out=$(borgmatic init --encryption repokey 2>&1); then',
     `  touch ${REPOSITORY_MADE}; echo "made the borg repository of ${vm.name}"`,
     'else',
-    '  echo "borgmatic init failed; the next converge tries again:"; echo "$out"',
+    // On stderr: the task shows it, but reports no change (a second converge must stay at changed=0).
+    '  echo "borgmatic init failed; the next converge tries again: $out" >&2',
     'fi',
   ].join('\n');
   return {
