@@ -10,6 +10,7 @@ import type { Model } from '../model/derive.ts';
 import { vmSite } from '../services/instances.ts';
 import { MEMBERS_GROUP } from './members.ts';
 import { GENERATED_NOTE, type Reload, type ReleaseRestart } from './parts.ts';
+import { keyCheckScript, STAGED_KEYS } from './apt-keys.ts';
 import { releaseTasks } from './release-tasks.ts';
 import type { VmModel } from './vm-model.ts';
 
@@ -253,8 +254,9 @@ function packageTasks(model: VmModel): Task[] {
 }
 
 /**
- * Upstream repositories after the Debian packages: the key (fetched once, when missing), the sources file
- * (whose change notifies a refresh of the package lists, run at once), then their packages.
+ * Upstream repositories after the Debian packages: the key (downloaded aside once per pinned fingerprint,
+ * installed for apt only when its fingerprint is the pinned one), the sources file (whose change notifies a
+ * refresh of the package lists, run at once), then their packages.
  */
 function repositoryTasks(model: VmModel): Task[] {
   if (model.repositories.length === 0) return [];
@@ -264,12 +266,23 @@ function repositoryTasks(model: VmModel): Task[] {
       name: 'Directory of the upstream keyrings',
       'ansible.builtin.file': { path: '/etc/apt/keyrings', state: 'directory', mode: '0755' },
     },
+    {
+      name: 'Directory of the downloaded upstream keys, before their check',
+      'ansible.builtin.file': { path: STAGED_KEYS, state: 'directory', mode: '0755' },
+    },
   ];
   for (const repo of model.repositories) {
     tasks.push(
       {
         name: `Key of ${repo.sources}`,
-        'ansible.builtin.get_url': { url: repo.keyUrl, dest: repo.keyring, mode: '0644', force: false },
+        'ansible.builtin.get_url': { url: repo.keyUrl, dest: repo.staged, mode: '0644', force: false },
+      },
+      {
+        // Nothing is trusted before this: the keyring apt reads is written only after the check.
+        name: `Trust the key of ${repo.sources} only with the pinned fingerprint`,
+        'ansible.builtin.command': { argv: ['sh', '-c', keyCheckScript(repo)] },
+        register: 'infra_command',
+        changed_when: COMMAND_PRINTED,
       },
       fileTask(files.get(repo.sources)!),
     );

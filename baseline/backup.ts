@@ -4,6 +4,7 @@ import type { Inventory } from '../inventory/inventory.ts';
 import type { BackupPlan } from '../model/backup-plan.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { fqdn } from '../inventory/names.ts';
+import { borgSecretPaths } from './borg.ts';
 import { generated, type Part, sh } from './parts.ts';
 
 /** Written after every successful backup; the monitoring checks its age. */
@@ -19,10 +20,10 @@ function borgmaticConfig(inventory: Inventory, vm: Vm, plan: BackupPlan): string
     keep_weekly: backup.keep_weekly,
     keep_monthly: backup.keep_monthly,
   };
+  const { passphrase, sshKey } = borgFiles(inventory, vm);
   const storage = {
-    // The passphrase is made on the VM at first boot and never leaves it, except into the team's password store.
-    encryption_passcommand: 'cat /etc/borgmatic/passphrase',
-    ssh_command: 'ssh -i /etc/borgmatic/id_ed25519 -o StrictHostKeyChecking=accept-new',
+    encryption_passcommand: `cat ${passphrase}`,
+    ssh_command: `ssh -i ${sshKey} -o StrictHostKeyChecking=accept-new`,
     archive_name_format: '{hostname}-{now:%Y-%m-%dT%H:%M:%S}',
   };
   const hooks = {
@@ -64,11 +65,23 @@ function borgmaticConfig(inventory: Inventory, vm: Vm, plan: BackupPlan): string
   return generated('#', stringify(config, { lineWidth: 0 }));
 }
 
+/**
+ * Where borgmatic reads the passphrase and key: the files converge writes from the store, or (an organisation
+ * without a store) files made on the VM at first boot, which a person copies into the team's password store.
+ */
+function borgFiles(inventory: Inventory, vm: Vm): { passphrase: string; sshKey: string } {
+  return inventory.org.secrets
+    ? borgSecretPaths(vm)
+    : { passphrase: '/etc/borgmatic/passphrase', sshKey: '/etc/borgmatic/id_ed25519' };
+}
+
 /** Made on the VM and never sent anywhere, except by a person into the team's password store. */
 const PASSPHRASE = 'umask 077; head -c 32 /dev/urandom | base64 > /etc/borgmatic/passphrase';
 
 export function backupPart(inventory: Inventory, vm: Vm, plan: BackupPlan): Part {
   const backup = inventory.org.backup!;
+  // With a store, converge writes the passphrase and key, and the repository is made at converge (borg.ts).
+  const onVm = !inventory.org.secrets;
   const sshKey = [
     'ssh-keygen',
     '-q',
@@ -98,21 +111,29 @@ export function backupPart(inventory: Inventory, vm: Vm, plan: BackupPlan): Part
       },
     ],
     directories: [{ path: '/var/lib/borgmatic-status', mode: '0755' }],
-    once: [
-      { name: 'Make the borg passphrase', argv: sh(PASSPHRASE), creates: '/etc/borgmatic/passphrase' },
-      {
-        name: 'Make the SSH key borgmatic logs in to the repository with',
-        argv: sshKey,
-        creates: '/etc/borgmatic/id_ed25519',
-      },
-    ],
+    ...(onVm
+      ? {
+          once: [
+            { name: 'Make the borg passphrase', argv: sh(PASSPHRASE), creates: '/etc/borgmatic/passphrase' },
+            {
+              name: 'Make the SSH key borgmatic logs in to the repository with',
+              argv: sshKey,
+              creates: '/etc/borgmatic/id_ed25519',
+            },
+          ],
+        }
+      : {}),
     services: ['borgmatic.timer'],
     runcmd: [
       ['install', '-d', '-m', '0755', '/var/lib/borgmatic-status'],
-      sh(`test -s /etc/borgmatic/passphrase || (${PASSPHRASE})`),
-      sh(
-        `test -s /etc/borgmatic/id_ed25519 || ssh-keygen -q -t ed25519 -N '' -C 'borgmatic@${fqdn(inventory, vm)}' -f /etc/borgmatic/id_ed25519`,
-      ),
+      ...(onVm
+        ? [
+            sh(`test -s /etc/borgmatic/passphrase || (${PASSPHRASE})`),
+            sh(
+              `test -s /etc/borgmatic/id_ed25519 || ssh-keygen -q -t ed25519 -N '' -C 'borgmatic@${fqdn(inventory, vm)}' -f /etc/borgmatic/id_ed25519`,
+            ),
+          ]
+        : []),
       ['systemctl', 'daemon-reload'],
       ['systemctl', 'enable', '--now', 'borgmatic.timer'],
     ],

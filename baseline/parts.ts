@@ -104,8 +104,14 @@ export interface ConvergeCommand {
 export interface AptRepository {
   readonly sources: string;
   readonly keyring: string;
-  /** Where the project publishes the key (HTTPS); fetched once, when the keyring is missing. */
+  /** Where the project publishes the key (HTTPS); downloaded aside once per pinned fingerprint. */
   readonly keyUrl: string;
+  /** The downloaded key before its check (apt-keys.ts). */
+  readonly staged: string;
+  /** The repository id (`matrix-org`), for messages. */
+  readonly id: string;
+  /** The fingerprint releases.yaml pins; undefined: the key is refused. */
+  readonly fingerprint?: string;
   readonly packages: readonly string[];
 }
 

@@ -3,6 +3,8 @@ import type { Vm } from '../inventory/vms.schema.ts';
 import type { ServiceInstance } from '../services/instances.ts';
 import type { UpstreamRepo } from '../services/types.ts';
 import { codename } from '../inventory/names.ts';
+import type { AptKeyPins } from '../inventory/releases.schema.ts';
+import { keyRuncmd, stagedKey } from './apt-keys.ts';
 import {
   type AptRepository,
   type CloudUser,
@@ -71,7 +73,11 @@ function setupOf(own: readonly ServiceInstance[]): Required<
   };
 }
 
-export function servicesPart(vm: Vm, instances: readonly ServiceInstance[]): Part | undefined {
+export function servicesPart(
+  vm: Vm,
+  instances: readonly ServiceInstance[],
+  aptKeys: AptKeyPins = {},
+): Part | undefined {
   const own = instances.filter((i) => i.vm.name === vm.name);
   if (own.length === 0 && vm.extra_packages.length === 0) return undefined;
   const packages = own.flatMap((i) => i.def.packages);
@@ -94,11 +100,15 @@ export function servicesPart(vm: Vm, instances: readonly ServiceInstance[]): Par
       defer: true,
       reload: 'refresh apt lists',
     });
-    repositories.push({ sources, keyring, keyUrl: repo.keyUrl, packages: repo.packages });
-    upstream.push(
-      ['install', '-d', '-m', '0755', '/etc/apt/keyrings'],
-      ['curl', '--fail', '--silent', '--show-error', '--proto', '=https', '--output', keyring, repo.keyUrl],
-    );
+    const fingerprint = aptKeys[repo.id]?.fingerprint;
+    const check = {
+      id: repo.id,
+      staged: stagedKey(repo.id, repo.keyFormat, fingerprint),
+      keyring,
+      fingerprint,
+    };
+    repositories.push({ ...check, sources, keyUrl: repo.keyUrl, packages: repo.packages });
+    upstream.push(...keyRuncmd(check, repo.keyUrl));
   }
   const upstreamPackages = [...new Set(repositories.flatMap((r) => r.packages))];
   if (upstreamPackages.length > 0) {

@@ -45,7 +45,7 @@ if (!loaded.model.inventory.org.secrets) {
   process.exit(1);
 }
 const store = String(options.values.store ?? defaultStore(options.inventory));
-const ctx = storeContext(loaded.model, store);
+const ctx = storeContext(loaded.model, store, options.inventory);
 const identityOption = typeof options.values.identity === 'string' ? options.values.identity : undefined;
 
 function list(): void {

@@ -3,11 +3,12 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { readBackupKeys } from './backup-keys.ts';
 import { type Cluster, clustersFileSchema } from './clusters.schema.ts';
 import { type DnsFile, dnsFileSchema } from './dns.schema.ts';
 import { type Finding, sortFindings } from './findings.ts';
 import { type Images, imagesFileSchema } from './images.schema.ts';
-import { type Containers, type Releases, releasesFileSchema } from './releases.schema.ts';
+import { type AptKeyPins, type Containers, type Releases, releasesFileSchema } from './releases.schema.ts';
 import { issueFindings } from './issues.ts';
 import { type Member, membersFileSchema } from './members.schema.ts';
 import { type Role, rolesFileSchema } from './roles.schema.ts';
@@ -35,10 +36,20 @@ export interface Inventory {
   readonly releases: Releases;
   /** The container images by application, pinned by digest (releases.yaml `containers:`); empty when absent. */
   readonly containers?: Containers;
+  /**
+   * The signing keys of the upstream apt repositories by repository id (releases.yaml `repositories:`);
+   * absent or empty: no upstream repository is set up.
+   */
+  readonly aptKeys?: AptKeyPins;
   /** People with access (members.yaml); empty when the organisation keeps no members file. */
   readonly members: readonly Member[];
   /** What each role grants (roles.yaml). */
   readonly roles: readonly Role[];
+  /**
+   * Each backup client's borg SSH public key by VM, from `.pub` files beside the store (backup-keys.ts);
+   * absent in inventories built by code.
+   */
+  readonly backupKeys?: ReadonlyMap<string, string>;
 }
 
 export interface LoadResult {
@@ -117,20 +128,27 @@ export function ruleContext(
 export function readInventory(dir: string, options: LoadOptions = {}): LoadResult {
   const parsed = parseInventory(dir, options.sizes);
   if (!parsed.inventory) return parsed;
-  const { inventory, sources } = parsed;
+  const { sources } = parsed;
+  const backup = readBackupKeys(
+    dir,
+    parsed.inventory.vms.map((vm) => vm.name),
+  );
+  const inventory: Inventory = { ...parsed.inventory, backupKeys: backup.keys };
   const findings = runRules(INVENTORY_RULES, inventory, ruleContext(sources, options), sources);
-  const errors = findings.filter((f) => f.severity === 'error');
+  const errors = [...backup.errors, ...findings.filter((f) => f.severity === 'error')];
   const warnings = [...parsed.warnings, ...findings.filter((f) => f.severity === 'warning')];
   const sorted = { errors: sortFindings(errors), warnings: sortFindings(warnings), sources };
   return errors.length > 0 ? sorted : { inventory, ...sorted };
 }
 
-/** releases.yaml's two maps; both empty when the file is absent. */
-function pinned(file: { releases: Releases; containers: Containers } | undefined): {
-  releases: Releases;
-  containers: Containers;
-} {
-  return { releases: file?.releases ?? {}, containers: file?.containers ?? {} };
+/** releases.yaml's maps: releases, container images, apt keys; all empty when the file is absent. */
+function pinned(parsed: unknown): { releases: Releases; containers: Containers; aptKeys: AptKeyPins } {
+  const file = parsed as { releases: Releases; containers: Containers; repositories: AptKeyPins } | undefined;
+  return {
+    releases: file?.releases ?? {},
+    containers: file?.containers ?? {},
+    aptKeys: file?.repositories ?? {},
+  };
 }
 
 /**
@@ -220,7 +238,7 @@ function inventoryOf(data: ReadonlyMap<InventoryFile, unknown>, vms: Vm[]): Inve
     vms,
     dns: (data.get('dns') as DnsFile | undefined) ?? dnsFileSchema.parse({}),
     images: (data.get('images') as { images: Images } | undefined)?.images ?? {},
-    ...pinned(data.get('releases') as { releases: Releases; containers: Containers } | undefined),
+    ...pinned(data.get('releases')),
     members: (data.get('members') as { members: Member[] } | undefined)?.members ?? [],
     roles: (data.get('roles') as { roles: Role[] } | undefined)?.roles ?? [],
   };

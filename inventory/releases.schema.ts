@@ -73,16 +73,40 @@ export const containerSchema = z.strictObject({
   image: imageReference,
 });
 
+/** The id of an upstream apt repository as the service catalog names it (`matrix-org`, `jitsi`). */
+const repositoryId = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, {
+  error:
+    'is not a repository id; expected the id the service catalog gives it (matrix-org, jitsi, collaboraonline)',
+});
+
+/** An OpenPGP v4 key fingerprint as `gpg --show-keys --with-colons` prints it (40 hex digits, no spaces). */
+const fingerprint = z
+  .string()
+  .regex(/^[0-9A-Fa-f]{40}$/, {
+    error:
+      'is not an OpenPGP fingerprint; expected 40 hex digits without spaces, as gpg --show-keys prints it',
+  })
+  .transform((text) => text.toUpperCase());
+
+export const aptKeyPinSchema = z.strictObject({
+  /** The primary key the repository is signed with; the VM refuses a downloaded key with any other. */
+  fingerprint,
+});
+
 export const releasesFileSchema = z.strictObject({
   releases: z.record(appName, releaseSchema).default({}),
   /** Container images by application (service kind), pinned by digest; run by Podman under systemd. */
   containers: z.record(appName, containerSchema).default({}),
+  /** Signing keys of the upstream apt repositories (Synapse, Jitsi, Collabora), pinned by fingerprint. */
+  repositories: z.record(repositoryId, aptKeyPinSchema).default({}),
 });
 
 export type Release = z.infer<typeof releaseSchema>;
 export type Releases = z.infer<typeof releasesFileSchema>['releases'];
 export type ContainerImage = z.infer<typeof containerSchema>;
 export type Containers = z.infer<typeof releasesFileSchema>['containers'];
+/** The pinned signing key of each upstream apt repository, by the catalog's repository id. */
+export type AptKeyPins = z.infer<typeof releasesFileSchema>['repositories'];
 
 /** How the artifact unpacks; a file with no archive extension is the program itself. */
 export type ArtifactFormat = 'binary' | 'tar' | 'zip';

@@ -19,6 +19,7 @@ import {
   type Stanza,
   storedKeys,
   writeSecretFile,
+  writeSecretValue,
 } from './secrets-store.ts';
 
 export interface StoreContext {
@@ -28,13 +29,16 @@ export interface StoreContext {
   readonly needs: ReadonlyMap<string, SecretNeed>;
   /** Today's recipients of every needed secret, by key. */
   readonly plan: ReadonlyMap<string, readonly Recipient[]>;
+  /** The inventory directory, where new values' public halves go (`public-keys/`); absent: nowhere. */
+  readonly inventory?: string;
 }
 
-export function storeContext(model: Model, store: string): StoreContext {
+export function storeContext(model: Model, store: string, inventory?: string): StoreContext {
   const needs = model.secretNeeds;
   return {
     model,
     store,
+    ...(inventory === undefined ? {} : { inventory }),
     needs: new Map(needs.map((n) => [secretKey(n), n])),
     plan: recipientPlan(model, needs),
   };
@@ -107,7 +111,7 @@ export function generateMissing(ctx: StoreContext): Generated[] {
   for (const [key, need] of ctx.needs) {
     if (existsSync(secretPath(ctx.store, key)) || need.madeBy !== undefined) continue;
     const value = freshValueFor(need);
-    writeSecretFile(ctx.store, key, encrypt(value, ctx.plan.get(key) ?? []));
+    writeSecretValue(ctx.store, need, value, ctx.plan.get(key) ?? [], ctx.inventory);
     const publicKey = need.alphabet === 'rsa-2048' ? rsaPublicKey(value) : undefined;
     made.push({ key, ...(publicKey ? { publicKey } : {}) });
   }
@@ -142,14 +146,14 @@ export function rotate(ctx: StoreContext, key: string): string | undefined {
   neededOrThrow(ctx, key);
   const need = ctx.needs.get(key)!;
   const value = freshValueFor(need);
-  writeSecretFile(ctx.store, key, encrypt(value, ctx.plan.get(key)!));
+  writeSecretValue(ctx.store, need, value, ctx.plan.get(key)!, ctx.inventory);
   return need.alphabet === 'rsa-2048' ? rsaPublicKey(value) : undefined;
 }
 
 /** Stores a value given by a person (an upstream's API key). */
 export function setSecret(ctx: StoreContext, key: string, value: string): void {
   neededOrThrow(ctx, key);
-  writeSecretFile(ctx.store, key, encrypt(value, ctx.plan.get(key)!));
+  writeSecretValue(ctx.store, ctx.needs.get(key)!, value, ctx.plan.get(key)!, ctx.inventory);
 }
 
 /** The stored secrets a member's keys can open, by the files' headers: what to rotate when they leave. */

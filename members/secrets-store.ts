@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { SecretAlphabet, SecretNeed } from '../model/secret-needs.ts';
 import type { Recipient } from './secret-access.ts';
+import { publicKeyFile } from '../inventory/backup-keys.ts';
 
 export class SecretsError extends Error {}
 
@@ -146,6 +147,10 @@ export function freshValue(alphabet: SecretAlphabet, length: number): string {
       if (run.status !== 0) throw new SecretsError('ssh-keygen could not make a key');
       return readFileSync(key, 'utf8');
     });
+  if (alphabet === 'matrix-signing-key') {
+    const seed = randomBytes(32).toString('base64').replace(/=+$/, '');
+    return `ed25519 a_${freshValue('password', 4)} ${seed}\n`;
+  }
   let out = '';
   while (out.length < length)
     for (const byte of randomBytes(length * 2))
@@ -156,6 +161,38 @@ export function freshValue(alphabet: SecretAlphabet, length: number): string {
 /** The public half of an `rsa-2048` secret as vms.yaml's `dkim.public_key` takes it: base64 of its DER SPKI. */
 export function rsaPublicKey(privatePem: string): string {
   return createPublicKey(privatePem).export({ type: 'spki', format: 'der' }).toString('base64');
+}
+
+/** The public line of an OpenSSH private key (`ssh-keygen -y`), committed beside its ciphertext. */
+export function publicHalf(privateKey: string): string {
+  return scratch((dir) => {
+    const key = join(dir, 'key');
+    writeFileSync(key, privateKey.endsWith('\n') ? privateKey : `${privateKey}\n`, { mode: 0o600 });
+    const run = spawnSync('ssh-keygen', ['-y', '-f', key], { encoding: 'utf8' });
+    if (run.status !== 0)
+      throw new SecretsError('ssh-keygen could not read the key: not an OpenSSH private key');
+    return `${run.stdout.trim()}\n`;
+  });
+}
+
+/**
+ * Writes a secret's ciphertext and, for an SSH key, its public half into the inventory
+ * (`<inventory>/public-keys/<key>.pub`): what the synth reads (the borg repository's authorized_keys) without
+ * any private material. Without an inventory directory only the ciphertext is written.
+ */
+export function writeSecretValue(
+  store: string,
+  need: SecretNeed,
+  value: string,
+  recipients: readonly Recipient[],
+  inventory?: string,
+): void {
+  const key = `${need.scope}/${need.name}`;
+  writeSecretFile(store, key, encrypt(value, recipients));
+  if (need.alphabet !== 'ssh-ed25519' || inventory === undefined) return;
+  const pub = join(inventory, publicKeyFile(key));
+  mkdirSync(dirname(pub), { recursive: true });
+  writeFileSync(pub, publicHalf(value));
 }
 
 export function freshValueFor(need: SecretNeed): string {

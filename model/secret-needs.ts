@@ -9,9 +9,11 @@ import { MAIL_KIND, mailboxes, mailboxSecretName } from './mailboxes.ts';
 /**
  * How a value is made: `password` letters and digits (safe in SQL, URLs, INI and YAML unquoted), `hex`,
  * `base64` of `length` random bytes (TSIG keys), `ssh-ed25519` (an OpenSSH private key from ssh-keygen), or
- * `rsa-2048` (a PKCS #8 PEM private key: DKIM signing, whose receivers verify RSA everywhere, Ed25519 rarely).
+ * `rsa-2048` (a PKCS #8 PEM private key: DKIM signing, whose receivers verify RSA everywhere, Ed25519 rarely), or
+ * `matrix-signing-key` (Synapse's signing key file: `ed25519 a_<id> <unpadded base64 of a 32-byte seed>`).
  */
-export type SecretAlphabet = 'password' | 'hex' | 'base64' | 'ssh-ed25519' | 'rsa-2048';
+export type SecretAlphabet =
+  'password' | 'hex' | 'base64' | 'ssh-ed25519' | 'rsa-2048' | 'matrix-signing-key';
 
 export interface SecretNeed {
   /** `service/<instance>`, `vm/<vm>` or `site/<site>`: who may read it follows from the scope (roles.yaml). */
@@ -57,6 +59,8 @@ const KIND_SECRETS: Readonly<Record<string, readonly Omit<SecretNeed, 'scope' | 
     { name: 'macaroon-secret-key', alphabet: 'password', length: 64 },
     { name: 'registration-shared-secret', alphabet: 'password', length: 64 },
     { name: 'form-secret', alphabet: 'password', length: 64 },
+    // The server's identity towards other servers: rotating it makes them distrust old signatures.
+    { name: 'signing-key', alphabet: 'matrix-signing-key', length: 0 },
   ],
   etherpad: [
     { name: 'session-key', alphabet: 'hex', length: 64 },
@@ -102,6 +106,8 @@ const SHARED_SECRETS: Readonly<
   'dns-primary': { name: 'transfer-tsig', alphabet: 'base64', length: 32, with: 'dns-secondary' },
   // PeerTube accepts it as a registration token (baseline/peertube.ts); its runners register with it.
   peertube: { name: 'runner-registration-token', alphabet: 'hex', length: 64, with: 'peertube-runner' },
+  // The XMPP account the stand-alone videobridges log in to their Meet's Prosody with.
+  'jitsi-meet': { name: 'jvb-password', alphabet: 'password', length: 32, with: 'jitsi-videobridge' },
 };
 
 /** Kinds that terminate TLS on their own VM: they get a certificate by ACME DNS-01 and so a TSIG key. */

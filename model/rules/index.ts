@@ -3,6 +3,7 @@
 // databases, releases), the reboot turns, then the zone rules, which run only when those found no error.
 // A new rule is a file in this folder, its cases beside it (`<name>.cases.ts`), and one line here.
 import { apexNsAdded } from './apex-ns-added.ts';
+import { aptKeyNotPinned } from './apt-key-not-pinned.ts';
 import { cnameAlone } from './cname-alone.ts';
 import { cnameLoop } from './cname-loop.ts';
 import { databaseInAnotherSite } from './database-in-another-site.ts';
@@ -33,6 +34,7 @@ export const MODEL_RULES: readonly ModelRule[] = [
   databaseInAnotherSite,
   databaseIsReplica,
   releaseNotPinned,
+  aptKeyNotPinned,
   rebootTurnsClash,
   cnameAlone,
   nameInOurZones,

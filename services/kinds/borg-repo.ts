@@ -6,8 +6,8 @@ export const borgRepo = defineKind({
   kind: 'borg-repo',
   title: 'Borg backup repository server',
   notes:
-    "Debian package borgbackup; user borg owns /srv/borg. Each VM's key goes into ~borg/.ssh/authorized_keys " +
-    'with command="borg serve --restrict-to-path /srv/borg/<vm>",restrict (added by a maintainer after first boot).',
+    "Debian package borgbackup; user borg owns /srv/borg. Each client's key (public half in inventory/public-keys/) goes " +
+    'into ~borg/.ssh/authorized_keys with command="borg serve --append-only --restrict-to-path /srv/borg/<vm>",restrict.',
   size: { cores: 4, memory: 8, disk: 32 },
   ports: [
     {

@@ -37,20 +37,6 @@ export const collabora = defineKind({
     keyFormat: 'gpg',
     packages: ['coolwsd', 'code-brand'],
   },
-  setup: () => ({
-    // The proxy terminates TLS: coolwsd must speak plain HTTP but build https:// URLs. Done once (the
-    // marker says so): coolwsd.xml is the package's file, edited by coolconfig, not written whole.
-    once: [
-      {
-        name: 'Let coolwsd speak plain HTTP behind the proxy',
-        argv: [
-          'sh',
-          '-c',
-          'coolconfig set ssl.enable false && coolconfig set ssl.termination true && systemctl try-restart coolwsd && touch /etc/coolwsd/.tls-at-proxy',
-        ],
-        creates: '/etc/coolwsd/.tls-at-proxy',
-      },
-    ],
-  }),
+  // coolwsd.xml (plain HTTP behind the proxies, the WOPI allow-list) is written whole by baseline/collabora.ts.
   dependsOn: [],
 });

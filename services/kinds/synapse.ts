@@ -3,11 +3,12 @@ import { portRange } from '../../inventory/ports.ts';
 import { defineKind, type NameContext } from '../types.ts';
 import { stringParam } from './_helpers.ts';
 
-/** Synapse's federation listener, behind the proxies. */
-const FEDERATION_PORT = 8448;
+/** Synapse's client and federation listeners, behind the proxies. */
+export const CLIENT_PORT = 8008;
+export const FEDERATION_PORT = 8448;
 
 /** The part after the colon in @user:example.org. */
-function serverName(ctx: Pick<NameContext, 'params' | 'domain'>): string {
+export function serverName(ctx: Pick<NameContext, 'params' | 'domain'>): string {
   return stringParam(ctx, 'server_name') ?? ctx.domain;
 }
 
