@@ -282,7 +282,9 @@ export function mailPart(model: Model, vm: Vm): Part | undefined {
       content: usersFile(boxes),
       permissions: '0640',
       owner: 'root:dovecot',
-      secret: true,
+      // Secret (playbook only, no_log) when it holds hashes from the store; without mailboxes it is a header,
+      // which cloud-init may write too, once Dovecot's group exists.
+      ...(boxes.length > 0 ? { secret: true } : { defer: true }),
       reload: 'restart dovecot',
     },
     ...dkimFiles(model, instance),

@@ -105,7 +105,11 @@ describe("the primary's ACME keys", () => {
       const templated = tasks.filter((t) => t['ansible.builtin.copy']?.content.includes('{{ secrets['));
       expect(templated.length, name).toBeGreaterThan(0);
       for (const t of templated) expect(t.no_log, t.name).toBe(true);
-      for (const t of tasks.filter((t) => t.no_log)) expect(templated).toContain(t);
+      for (const t of tasks.filter((t) => t.no_log))
+        expect(
+          templated.map((x) => x.name),
+          `${name}: ${t.name}`,
+        ).toContain(t.name);
     }
   });
 });
