@@ -13,7 +13,6 @@ import { type Cluster, SHARED_STORAGE_TYPES } from '../inventory/clusters.schema
 import { type DebianRelease, imageFileName } from '../inventory/images.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { Model } from '../model/derive.ts';
-import { parsePrefix } from '../inventory/net.ts';
 import { vmPool } from '../inventory/pools.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { proxmoxMembersPlan } from '../members/proxmox-users.ts';
@@ -40,8 +39,7 @@ export interface ClusterStackProps {
 export function managementPrefixes(inventory: Inventory, site: string): string[] {
   return inventory.networks
     .filter((n) => n.site === site && n.purpose === 'management')
-    .flatMap((n) => [n.ipv6 && parsePrefix(n.ipv6, 6)?.text, n.ipv4 && parsePrefix(n.ipv4, 4)?.text])
-    .filter((p): p is string => typeof p === 'string');
+    .flatMap((n) => [n.ipv6, n.ipv4].flatMap((p) => (p ? [p.text] : [])));
 }
 
 /**
@@ -66,8 +64,8 @@ export function vmNics(inventory: Inventory, vm: Vm): VmNic[] {
   const networks = new Map(inventory.networks.map((n) => [n.name, n]));
   return vm.nics.map((nic) => {
     const net = networks.get(nic.network)!;
-    const len6 = net.ipv6 ? parsePrefix(net.ipv6, 6)?.length : undefined;
-    const len4 = net.ipv4 ? parsePrefix(net.ipv4, 4)?.length : undefined;
+    const len6 = net.ipv6?.length;
+    const len4 = net.ipv4?.length;
     return {
       bridge: net.bridge,
       ...(net.vlan !== undefined ? { vlan: net.vlan } : {}),

@@ -2,6 +2,7 @@
 // Usage: synth-child.ts INVENTORY.json APPS-DIR CLUSTER...
 import { readFileSync } from 'node:fs';
 import type { Inventory } from '../inventory/inventory.ts';
+import { inventoryReviver } from '../inventory/json.ts';
 import { deriveModel } from '../model/derive.ts';
 import { synthClusters } from './app.ts';
 
@@ -11,7 +12,7 @@ if (!inventoryFile || !apps) {
   process.exit(2);
 }
 // The inventory was validated by the parent and written as plain JSON with the cloud-configs it rendered.
-const input = JSON.parse(readFileSync(inventoryFile, 'utf8')) as {
+const input = JSON.parse(readFileSync(inventoryFile, 'utf8'), inventoryReviver) as {
   inventory: Inventory;
   cloudConfigs: Record<string, string>;
 };

@@ -1,4 +1,5 @@
 // Synthesizes every stack and artifact into an output directory atomically: built aside, then swapped in.
+import { inventoryToJson } from '../inventory/json.ts';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -65,7 +66,7 @@ export async function synthesize(
       // The children derive the model from the inventory themselves (it holds no functions to pass along),
       // and take the cloud-configs already rendered: each only its own clusters' VMs', in a file of its own
       // (all of them in one JSON string exceeded V8's string length at 100x the example).
-      const inventoryJson = JSON.stringify(model.inventory);
+      const inventoryJson = inventoryToJson(model.inventory);
       await runPool(chunks.entries(), parallel, ([i, chunk]) => {
         const file = join(scratch, `input-${i}.json`);
         writeChildInput(file, inventoryJson, chunk, model, cloudConfigs);
