@@ -62,7 +62,7 @@ function range(text: string, family: Family): string {
 export function deniedPeerRanges(model: Model): string[] {
   const own = model.inventory.networks
     .filter((n) => n.purpose !== 'public')
-    .flatMap((n) => [...(n.ipv6 ? [range(n.ipv6, 6)] : []), ...(n.ipv4 ? [range(n.ipv4, 4)] : [])]);
+    .flatMap((n) => [...(n.ipv6 ? [range(n.ipv6.text, 6)] : []), ...(n.ipv4 ? [range(n.ipv4.text, 4)] : [])]);
   const special = [
     ...SPECIAL_PURPOSE[4].map((p) => range(p, 4)),
     ...SPECIAL_PURPOSE[6].map((p) => range(p, 6)),

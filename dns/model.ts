@@ -4,7 +4,7 @@ import { fqdn } from '../inventory/names.ts';
 import type { InventoryFile } from '../inventory/rules/rule.ts';
 import type { Path } from '../inventory/findings.ts';
 import type { Inventory } from '../inventory/inventory.ts';
-import { type Family, formatAddress, parseAddress, parsePrefix } from '../inventory/net.ts';
+import { type Family, formatAddress, parseAddress } from '../inventory/net.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { CATALOG, PROXY_KIND } from '../services/catalog.ts';
 import { serviceDnsRecords } from '../services/dns.ts';
@@ -195,13 +195,7 @@ export function buildDnsModel(inventory: Inventory, services: ServiceModel): Dns
   const reverseOf = new Map<string, string[]>();
   for (const net of inventory.networks) {
     const zones: string[] = [];
-    for (const [text, family] of [
-      [net.ipv6, 6],
-      [net.ipv4, 4],
-    ] as const) {
-      const prefix = text === undefined ? undefined : parsePrefix(text, family);
-      if (prefix) zones.push(...reverseZones(prefix));
-    }
+    for (const prefix of [net.ipv6, net.ipv4]) if (prefix) zones.push(...reverseZones(prefix));
     reverseOf.set(net.name, zones);
   }
   const reverse = [...new Set([...reverseOf.values()].flat())];

@@ -1,6 +1,6 @@
 // Building blocks shared by the inventory schemas: names, sizes and addresses with messages a volunteer can act on.
 import { z } from 'zod';
-import { parseIPv4, parseIPv6, parsePrefix, prefixProblem } from './net.ts';
+import { type Family, parseIPv4, parseIPv6, parsePrefix, type Prefix, prefixProblem } from './net.ts';
 import { parseSshPublicKey } from './ssh-key.ts';
 
 /** Lower-case DNS-label style names: they become hostnames, construct ids and Terraform names. */
@@ -18,13 +18,24 @@ export const ipv6Address = z.string().refine((v) => parseIPv6(v) !== undefined, 
   error: 'is not an IPv6 address',
 });
 
-export const ipv4Prefix = z.string().refine((v) => parsePrefix(v, 4) !== undefined, {
-  error: (issue) => prefixProblem(String(issue.input), 4) ?? 'is not an IPv4 prefix',
-});
+/**
+ * A network prefix of one family, parsed once into the prefix value type (`Prefix`, inventory/net.ts: family,
+ * network address, length, normalised text) with a located error; every layer reads that, never the string.
+ */
+const prefixOf = (family: Family): z.ZodType<Prefix, string> =>
+  z.string().transform((text, ctx) => {
+    const prefix = parsePrefix(text, family);
+    if (prefix) return prefix;
+    ctx.addIssue({
+      code: 'custom',
+      input: text,
+      message: prefixProblem(text, family) ?? `is not an IPv${family} prefix`,
+    });
+    return z.NEVER;
+  });
 
-export const ipv6Prefix = z.string().refine((v) => parsePrefix(v, 6) !== undefined, {
-  error: (issue) => prefixProblem(String(issue.input), 6) ?? 'is not an IPv6 prefix',
-});
+export const ipv4Prefix = prefixOf(4);
+export const ipv6Prefix = prefixOf(6);
 
 /** An OpenSSH public key line, parsed for real by inventory/ssh-key.ts (the one key validator of the repo). */
 export const sshPublicKey = z.string().superRefine((text, ctx) => {

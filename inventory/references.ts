@@ -3,7 +3,7 @@
 import type { Cluster } from './clusters.schema.ts';
 import type { Path } from './findings.ts';
 import type { Inventory } from './inventory.ts';
-import { contains, type Family, parseAddress, parsePrefix, type Prefix } from './net.ts';
+import { contains, type Family, parseAddress, type Prefix } from './net.ts';
 import type { InventoryFile } from './rules/rule.ts';
 
 /** Both families in the order the rules look at them. */
@@ -19,8 +19,7 @@ export function networkPrefixes(inv: Inventory): Map<string, OwnPrefixes> {
   for (const net of inv.networks) {
     const own: OwnPrefixes = {};
     for (const family of FAMILIES) {
-      const text = net[addressKey(family)];
-      const prefix = text ? parsePrefix(text, family) : undefined;
+      const prefix = net[addressKey(family)];
       if (prefix) own[family] = prefix;
     }
     out.set(net.name, own);
@@ -70,8 +69,7 @@ function gatewayClaims(inv: Inventory): Claim[] {
     FAMILIES.flatMap((family): Claim[] => {
       const key = family === 4 ? 'gateway4' : 'gateway6';
       const text = net[key];
-      const prefixText = net[addressKey(family)];
-      if (text === undefined || !prefixText || !parsePrefix(prefixText, family)) return [];
+      if (text === undefined || !net[addressKey(family)]) return [];
       const address = parseAddress(text, family)!;
       const owner = `the gateway of network "${net.name}"`;
       return [

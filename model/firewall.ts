@@ -27,7 +27,7 @@ const SSH = portRange(22);
 
 /** Every prefix of networks.yaml: "our own networks". */
 export function orgPrefixes(inventory: Inventory): string[] {
-  return inventory.networks.flatMap((n) => [n.ipv6, n.ipv4].filter((p): p is string => p !== undefined));
+  return inventory.networks.flatMap((n) => [n.ipv6, n.ipv4].flatMap((p) => (p ? [p.text] : [])));
 }
 
 function sourcesFor(model: Derived, instance: ServiceInstance, port: PortSpec): (string | undefined)[] {

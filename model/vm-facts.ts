@@ -2,7 +2,6 @@
 // service instances, firewall rules, backup plan and reboot turn. Every renderer reads these instead of
 // computing them again (test/model.facts-once.test.ts keeps it so).
 import type { Inventory } from '../inventory/inventory.ts';
-import { parsePrefix } from '../inventory/net.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { type ServiceInstance, type VmAddresses, vmAddresses } from '../services/instances.ts';
 import { backupPlan, type BackupPlan } from './backup-plan.ts';
@@ -40,8 +39,8 @@ function nicAddresses(inventory: Inventory, vm: Vm): NicAddresses[] {
   const networks = new Map(inventory.networks.map((n) => [n.name, n]));
   return vm.nics.map((nic) => {
     const net = networks.get(nic.network);
-    const len6 = net?.ipv6 ? parsePrefix(net.ipv6, 6)?.length : undefined;
-    const len4 = net?.ipv4 ? parsePrefix(net.ipv4, 4)?.length : undefined;
+    const len6 = net?.ipv6?.length;
+    const len4 = net?.ipv4?.length;
     return {
       network: nic.network,
       ...(nic.ipv6 ? { ipv6: `${nic.ipv6}/${len6}` } : {}),

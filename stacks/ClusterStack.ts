@@ -12,7 +12,6 @@ import { type Cluster, SHARED_STORAGE_TYPES } from '../inventory/clusters.schema
 import { type DebianRelease, imageFileName } from '../inventory/images.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { factsOf, type Model } from '../model/derive.ts';
-import { parsePrefix } from '../inventory/net.ts';
 import { vmPool } from '../inventory/pools.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { proxmoxMembersPlan } from '../members/proxmox-users.ts';
@@ -39,8 +38,7 @@ export interface ClusterStackProps {
 export function managementPrefixes(inventory: Inventory, site: string): string[] {
   return inventory.networks
     .filter((n) => n.site === site && n.purpose === 'management')
-    .flatMap((n) => [n.ipv6 && parsePrefix(n.ipv6, 6)?.text, n.ipv4 && parsePrefix(n.ipv4, 4)?.text])
-    .filter((p): p is string => typeof p === 'string');
+    .flatMap((n) => [n.ipv6, n.ipv4].flatMap((p) => (p ? [p.text] : [])));
 }
 
 /**

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Inventory } from '../inventory/inventory.ts';
+import { inventoryReviver } from '../inventory/json.ts';
 import { deriveModel } from '../model/derive.ts';
 import { synthClusters, synthDnsApp, synthForgeApp } from './app.ts';
 import { BACKEND_CONFIG_EXIT, BackendConfigError } from './backend-error.ts';
@@ -18,7 +19,7 @@ const text = readFileSync(0, 'utf8');
 if (text.trim() === '') process.exit(0);
 const job = JSON.parse(text) as StackJob;
 // The inventory was validated by the parent and written as plain JSON with the cloud-configs it rendered.
-const input = JSON.parse(readFileSync(job.input, 'utf8')) as {
+const input = JSON.parse(readFileSync(job.input, 'utf8'), inventoryReviver) as {
   inventory: Inventory;
   cloudConfigs: Record<string, string>;
 };

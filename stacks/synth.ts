@@ -1,5 +1,6 @@
 // Synthesizes every stack and artifact into an output directory atomically: built aside, then swapped in.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { inventoryToJson } from '../inventory/json.ts';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Model } from '../model/derive.ts';
@@ -130,7 +131,7 @@ async function synthStacks(input: StacksInput, options: SynthOptions): Promise<v
   // The children derive the model from the inventory themselves (it holds no functions to pass along),
   // and take the cloud-configs already rendered: each only its own clusters' VMs', in a file of its own
   // (all of them in one JSON string exceeded V8's string length at 100x the example).
-  const inventoryJson = JSON.stringify(model.inventory);
+  const inventoryJson = inventoryToJson(model.inventory);
   await runPool(chunks.entries(), parallel, ([i, chunk]) => {
     const job = { input: join(scratch, `input-${i}.json`), apps, clusters: chunk, shared: i === 0 };
     writeChildInput(job.input, inventoryJson, chunk, model, cloudConfigs);

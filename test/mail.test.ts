@@ -90,8 +90,7 @@ describe('the mail server from the model', () => {
   it("relays for the organisation's networks only, and checks the DKIM key against vms.yaml before using it", () => {
     const main = fileOf(MAIL_VM, '/etc/postfix/main.cf')!;
     const prefixes = model.inventory.networks
-      .flatMap((n) => [n.ipv6, n.ipv4])
-      .filter((p): p is string => p !== undefined)
+      .flatMap((n) => [n.ipv6, n.ipv4].flatMap((p) => (p ? [p.text] : [])))
       .map((p) => (p.includes(':') ? `[${p.replace('/', ']/')}` : p));
     expect(main).toContain(`mynetworks = 127.0.0.0/8 [::1]/128 ${prefixes.join(' ')}\n`);
     expect(main).toContain(

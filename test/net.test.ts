@@ -1,4 +1,5 @@
-// Address maths of inventory/net.ts: parsing, RFC 5952 text, prefixes, containment, overlap, reserved addresses.
+// Address maths of inventory/net.ts: parsing, RFC 5952 text, prefixes, containment, overlap, reserved addresses;
+// and the prefix as the value type the networks schema parses once.
 import { describe, expect, it } from 'vitest';
 import {
   contains,
@@ -13,6 +14,9 @@ import {
   prefixProblem,
   reservedReason,
 } from '../inventory/net.ts';
+import { inventoryReviver, inventoryToJson } from '../inventory/json.ts';
+import { networksFileSchema } from '../inventory/networks.schema.ts';
+import { FIXTURE, validInventory } from './helpers/inventories.ts';
 
 const v6 = (text: string): bigint => {
   const value = parseIPv6(text);
@@ -208,5 +212,46 @@ describe('reservedReason', () => {
     expect(reservedReason(prefix('2001:db8:1::/127'), v6('2001:db8:1::'))).toBeUndefined();
     // IPv6 has no broadcast: the last address of a /64 is a host address.
     expect(reservedReason(prefix('2001:db8:1::/64'), v6('2001:db8:1::ffff:ffff:ffff:ffff'))).toBeUndefined();
+  });
+});
+
+describe('the prefix value type at the inventory boundary', () => {
+  it('networks.yaml prefixes come out of the schema parsed: family, network address, length, normalised text', () => {
+    const parsed = networksFileSchema.parse({
+      networks: [
+        {
+          name: 'p',
+          site: 's',
+          purpose: 'public',
+          bridge: 'vmbr0',
+          ipv6: '2001:DB8:1:0::/64',
+          ipv4: '192.0.2.0/26',
+        },
+      ],
+    });
+    const net = parsed.networks[0]!;
+    expect(net.ipv6).toEqual({
+      family: 6,
+      network: 0x20010db8000100000000000000000000n,
+      length: 64,
+      text: '2001:db8:1::/64',
+    });
+    expect(net.ipv4).toEqual({ family: 4, network: 0xc0000200n, length: 26, text: '192.0.2.0/26' });
+  });
+
+  it('a prefix with host bits is refused with the prefix that was meant', () => {
+    const parsed = networksFileSchema.safeParse({
+      networks: [{ name: 'p', site: 's', purpose: 'public', bridge: 'vmbr0', ipv4: '192.0.2.1/26' }],
+    });
+    expect(parsed.success ? [] : parsed.error.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['networks.0.ipv4', prefixProblem('192.0.2.1/26', 4)],
+    ]);
+  });
+
+  it('survives the JSON the synth hands its child processes', () => {
+    const inventory = validInventory(FIXTURE);
+    const copy = JSON.parse(inventoryToJson(inventory), inventoryReviver) as typeof inventory;
+    expect(copy).toEqual(inventory);
+    expect(typeof copy.networks[0]!.ipv6!.network).toBe('bigint');
   });
 });

@@ -1,6 +1,6 @@
 // Rule: a network's gateway is a host address inside the network's prefix of its family.
 import type { Path } from '../findings.ts';
-import { contains, parseAddress, parsePrefix, reservedReason } from '../net.ts';
+import { contains, parseAddress, reservedReason } from '../net.ts';
 import { addressKey, FAMILIES } from '../references.ts';
 import { inventoryRule, reporter } from './rule.ts';
 
@@ -12,8 +12,7 @@ export const gatewayOutsidePrefix = inventoryRule('gateway-outside-prefix', (inv
       const gw = net[key];
       if (gw === undefined) continue;
       const path: Path = ['networks', i, key];
-      const prefixText = net[addressKey(family)];
-      const prefix = prefixText ? parsePrefix(prefixText, family) : undefined;
+      const prefix = net[addressKey(family)];
       if (!prefix) {
         report.error('networks', path, `gateway "${gw}" given but the network has no IPv${family} prefix`);
         continue;

@@ -22,7 +22,7 @@ export const nodeOutsideManagement = inventoryRule('node-outside-management', (i
           report.error(
             'clusters',
             ['clusters', ci, 'nodes', ni, key],
-            `"${text}" is not inside a management network of site "${cluster.site}"; expected an address in ${mgmt.map((n) => n[key] ?? n.name).join(', ') || '(none: add a management network)'}`,
+            `"${text}" is not inside a management network of site "${cluster.site}"; expected an address in ${mgmt.map((n) => n[key]?.text ?? n.name).join(', ') || '(none: add a management network)'}`,
           );
       }
     });

@@ -1,6 +1,6 @@
 // Rule: no two networks' prefixes overlap.
 import type { Path } from '../findings.ts';
-import { type Family, lastAddress, overlaps, parsePrefix, type Prefix } from '../net.ts';
+import { type Family, lastAddress, overlaps, type Prefix } from '../net.ts';
 import { addressKey, FAMILIES } from '../references.ts';
 import { inventoryRule, reporter } from './rule.ts';
 
@@ -22,8 +22,7 @@ export const overlappingPrefixes = inventoryRule('overlapping-prefixes', (invent
   const entries = inventory.networks.flatMap((net, i) =>
     FAMILIES.flatMap((family): Entry[] => {
       const key = addressKey(family);
-      const text = net[key];
-      const prefix = text ? parsePrefix(text, family) : undefined;
+      const prefix = net[key];
       return prefix ? [{ prefix, path: ['networks', i, key], network: net.name }] : [];
     }),
   );

@@ -3,7 +3,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Inventory } from '../../inventory/inventory.ts';
 import { loadInventory } from '../../model/load.ts';
-import { contains, formatIPv6, parsePrefix } from '../../inventory/net.ts';
+import { contains, formatIPv6 } from '../../inventory/net.ts';
 
 /** The shipped example: tests assert invariants on it only, so the example can grow. */
 export const EXAMPLE = 'inventory';
@@ -51,7 +51,7 @@ export function copyWithAddedVm(from: string, to: string): string {
   for (const cluster of inventory.clusters) {
     const network = inventory.networks.find((x) => x.site === cluster.site && x.purpose === 'public');
     const storage = cluster.storages.find((s) => s.content.includes('images'));
-    const prefix = network?.ipv6 === undefined ? undefined : parsePrefix(network.ipv6, 6);
+    const prefix = network?.ipv6;
     if (!network || !storage || !prefix) continue;
     let host = prefix.network + 0x1000n;
     while (used.has(formatIPv6(host)) || !contains(prefix, host)) host++;
