@@ -282,7 +282,9 @@ export function mailPart(model: Model, vm: Vm): Part | undefined {
       content: usersFile(boxes),
       permissions: '0640',
       owner: 'root:dovecot',
-      secret: true,
+      defer: true,
+      // A template only when it holds a store reference: without mailboxes it is plain text.
+      ...(boxes.length > 0 ? { secret: true as const } : {}),
       reload: 'restart dovecot',
     },
     ...dkimFiles(model, instance),
