@@ -282,9 +282,9 @@ export function mailPart(model: Model, vm: Vm): Part | undefined {
       content: usersFile(boxes),
       permissions: '0640',
       owner: 'root:dovecot',
-      // Secret (playbook only, no_log) when it holds hashes from the store; without mailboxes it is a header,
-      // which cloud-init may write too, once Dovecot's group exists.
-      ...(boxes.length > 0 ? { secret: true } : { defer: true }),
+      defer: true,
+      // A template only when it holds a store reference: without mailboxes it is plain text.
+      ...(boxes.length > 0 ? { secret: true as const } : {}),
       reload: 'restart dovecot',
     },
     ...dkimFiles(model, instance),

@@ -21,7 +21,7 @@ import {
   runCleanups,
   writeChrootPlaybooks,
 } from './helpers/converge-roots.ts';
-import { debianRoot, hostRoot, inRoot } from './helpers/debian-root.ts';
+import { debianRoot, hostRoot, inRoot, stopPostgresInRoot } from './helpers/debian-root.ts';
 import { validInventory, vmNamed } from './helpers/inventories.ts';
 import { LIST_DOMAIN, LISTS_VM, MAIL_DOMAIN, mailOrg, withMailman } from './helpers/mail-org.ts';
 import { daemonRootUnavailable, inNamespaces } from './helpers/root-daemons.ts';
@@ -47,13 +47,14 @@ let stopPostgres: (() => void) | undefined;
 const throwaway = (key: string): string =>
   `T${createHash('sha256').update(`${work} ${key}`).digest('hex').slice(0, 31)}`;
 
-function pg(action: 'start' | 'stop'): { status: number; output: string } {
+function startPostgres(): { status: number; output: string } {
   return inRoot(root, [
     'pg_ctlcluster',
     String(PG),
     'main',
-    action,
-    ...(action === 'start' ? ['-o', '-c dynamic_shared_memory_type=mmap'] : ['-m', 'fast']),
+    'start',
+    '-o',
+    '-c dynamic_shared_memory_type=mmap',
   ]);
 }
 
@@ -63,9 +64,10 @@ function prepareDatabase(password: string): void {
   writeFileSync(join(conf, 'conf.d/test.conf'), `listen_addresses = '${DB_ADDRESS}'\nport = 5432\n`);
   appendFileSync(join(conf, 'pg_hba.conf'), 'host all all 127.0.0.0/8 scram-sha-256\n');
   appendFileSync(join(root, 'etc/hosts'), `${DB_ADDRESS} ${DB_HOST}\n127.0.0.1 localhost\n`);
-  const start = pg('start');
+  const start = startPostgres();
   if (start.status !== 0) throw new Error(`PostgreSQL did not start:\n${start.output}`);
-  stopPostgres = () => pg('stop');
+  // pg_ctl, not pg_ctlcluster: without /proc in the chroot, pg_ctlcluster takes the pid file for stale.
+  stopPostgres = () => stopPostgresInRoot(root, PG);
   const sql = [
     `CREATE ROLE mailman_${LISTS_VM} LOGIN PASSWORD '${password}';`,
     `CREATE DATABASE mailman_${LISTS_VM} OWNER mailman_${LISTS_VM};`,
@@ -123,7 +125,7 @@ describe.skipIf(UNAVAILABLE)('Mailman converged into a real Debian root', () => 
     expect(info.status, info.output).toBe(0);
     expect(info.output).toMatch(
       new RegExp(
-        `database url: postgresql://mailman_${LISTS_VM}:\\S+@${DB_HOST.replaceAll('.', '\\.')}/mailman_${LISTS_VM}`,
+        `db url: postgresql://mailman_${LISTS_VM}:\\S+@${DB_HOST.replaceAll('.', '\\.')}/mailman_${LISTS_VM}`,
       ),
     );
     expect(inRoot(root, ['postfix', 'check']).status).toBe(0);
@@ -141,6 +143,8 @@ describe.skipIf(UNAVAILABLE)('Mailman converged into a real Debian root', () => 
       `ROOT=${root}`,
       `chroot "$ROOT" pg_ctlcluster ${PG} main start -o "-c dynamic_shared_memory_type=mmap"`,
       `chroot "$ROOT" runuser -u list -- mailman create test@${LIST_DOMAIN}`,
+      // Mailman's master reads /proc: this PID namespace's own, in this mount namespace only.
+      'mount -t proc proc "$ROOT/proc"',
       'install -d -o list -g list "$ROOT/run/mailman3"',
       'chroot "$ROOT" runuser -u list -- mailman start',
       `i=0; until chroot "$ROOT" python3 -c "import socket; socket.create_connection(('127.0.0.1', 8024), 1)" 2>/dev/null; do i=$((i+1)); [ $i -lt 600 ] || { echo "lmtp not ready"; exit 1; }; sleep 0.1; done`,

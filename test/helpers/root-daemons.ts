@@ -41,13 +41,23 @@ export function throwawayCertificate(root: string, name: string): void {
 }
 
 /**
- * Runs a shell script in network and PID namespaces of their own (loopback up): what it starts listens only
- * there, and everything it started dies with it, whatever happens (also on the timeout).
+ * Runs a shell script in network, PID and mount namespaces of their own (loopback up): what it starts listens
+ * only there, what it mounts is seen only there, and everything it started dies with it, whatever happens
+ * (also on the timeout).
  */
 export function inNamespaces(script: string, timeoutMs: number): { status: number; output: string } {
   const r = spawnSync(
     'unshare',
-    ['--net', '--pid', '--fork', '--kill-child', 'sh', '-c', `set -u\nip link set lo up\n${script}`],
+    [
+      '--net',
+      '--pid',
+      '--mount',
+      '--fork',
+      '--kill-child',
+      'sh',
+      '-c',
+      `set -u\nip link set lo up\n${script}`,
+    ],
     { encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' },
   );
   return { status: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
