@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { compiled } from './helpers/cli.ts';
+import { TSX } from './helpers/cli.ts';
 import { GIT_ENV as ENV } from './helpers/review-repo.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -55,7 +55,7 @@ describe('a pull request that changes the review tooling', () => {
     for (const link of ['node_modules', '.gen']) symlinkSync(join(ROOT, link), join(repo, link));
 
     // The pull request's own tooling says nothing.
-    const own = spawnSync(process.execPath, [compiled('cli/access-review.ts'), '--base', 'main'], {
+    const own = spawnSync(process.execPath, [...TSX, 'cli/access-review.ts', '--base', 'main'], {
       cwd: repo,
       encoding: 'utf8',
     });
