@@ -254,4 +254,13 @@ describe('the prefix value type at the inventory boundary', () => {
     expect(copy).toEqual(inventory);
     expect(typeof copy.networks[0]!.ipv6!.network).toBe('bigint');
   });
+
+  it("keeps the maps an inventory holds (the borg clients' public keys) through that JSON", () => {
+    const inventory = {
+      ...validInventory(FIXTURE),
+      backupKeys: new Map([['web1', 'ssh-ed25519 AAAA web1']]),
+    };
+    const copy = JSON.parse(inventoryToJson(inventory), inventoryReviver) as typeof inventory;
+    expect(copy.backupKeys).toEqual(new Map([['web1', 'ssh-ed25519 AAAA web1']]));
+  });
 });
