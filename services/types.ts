@@ -204,15 +204,7 @@ export type CertificateConsumer = 'nginx' | 'prosody' | 'postfix' | 'dovecot' | 
 
 /** Instance parameters a kind accepts in vms.yaml (`{ kind: gitea, domain: ... }`). */
 export type Param =
-  | 'domain'
-  | 'aliases'
-  | 'list_domains'
-  | 'server_name'
-  | 'db'
-  | 'primary'
-  | 'partners'
-  | 'dkim'
-  | 'welcome';
+  'domain' | 'aliases' | 'list_domains' | 'server_name' | 'db' | 'primary' | 'partners' | 'dkim' | 'welcome';
 
 /** How an application installed from an upstream release runs: its user, its data, its program in the release. */
 export interface ReleaseApp {
