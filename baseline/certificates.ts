@@ -64,8 +64,8 @@ export function vmCertificates(model: Model, vm: Vm): Certificate[] {
     consumers.set(name, set);
     kinds.set(name, (kinds.get(name) ?? new Set<string>()).add(kind));
   };
-  for (const i of model.services.instances) {
-    if (i.vm.name !== vm.name || !i.def.certificate) continue;
+  for (const i of model.services.onVm.get(vm.name) ?? []) {
+    if (!i.def.certificate) continue;
     // A proxy needs what it serves: both proxies of a site serve, so get, the same names.
     const names =
       i.kind === PROXY_KIND
@@ -75,6 +75,8 @@ export function vmCertificates(model: Model, vm: Vm): Certificate[] {
           : [fqdn(model.inventory, vm)];
     for (const name of names) add(name, i.kind, i.def.certificate.consumers);
   }
+  // Most VMs serve no name of their own: no need to look at every zone for them.
+  if (consumers.size === 0) return [];
   const zones = new Set(model.dns.zones.map((z) => z.name));
   return [...consumers.entries()]
     .sort(([a], [b]) => a.localeCompare(b))

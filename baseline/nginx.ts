@@ -111,7 +111,9 @@ function addInstance(
 export function virtualHosts(model: Model, proxy: Vm): VirtualHost[] {
   const { services } = model;
   const hosts = new Map<string, HostBuilder>();
-  for (const instance of services.instances) {
+  // Only instances of the proxy's own site can have it among their proxies (proxiesFor).
+  const site = services.siteOf.get(proxy.name);
+  for (const instance of site === undefined ? [] : (services.inSite.get(site) ?? [])) {
     if (instance.def.web?.tls !== 'proxy') continue;
     if (!proxiesFor(services, instance).some((p) => p.name === proxy.name)) continue;
     addInstance(hosts, services, proxy, instance);

@@ -37,6 +37,10 @@ export interface ServiceModel {
   readonly running: ReadonlyMap<string, readonly Vm[]>;
   /** The instances on each VM, by VM name, in vms.yaml order. */
   readonly onVm: ReadonlyMap<string, readonly ServiceInstance[]>;
+  /** The instances of each site, by site, in vms.yaml order: what a site's proxies may serve. */
+  readonly inSite: ReadonlyMap<string, readonly ServiceInstance[]>;
+  /** The VMs running nginx-proxy in each site, by site, in vms.yaml order. */
+  readonly proxiesInSite: ReadonlyMap<string, readonly Vm[]>;
   /** Each VM's addresses by VM name. */
   readonly addresses: ReadonlyMap<string, VmAddresses>;
   /** For each kind and VM, the VMs that connect to that VM for the kind, in instance order. */
@@ -81,13 +85,30 @@ export function deriveServices(inventory: Inventory): ServiceModel {
     addresses,
   };
   const instances = instancesOf(inventory, siteOf);
-  const onVm = new Map<string, ServiceInstance[]>();
-  for (const instance of instances) {
-    const list = onVm.get(instance.vm.name);
-    if (list) list.push(instance);
-    else onVm.set(instance.vm.name, [instance]);
+  const onVm = groupBy(instances, (i) => i.vm.name);
+  const inSite = groupBy(instances, (i) => i.site);
+  const proxiesInSite = groupBy(running.get(PROXY_KIND) ?? [], (vm) => siteOf.get(vm.name));
+  return {
+    instances,
+    onVm,
+    inSite,
+    proxiesInSite,
+    ...lookups,
+    ...dependencyIndex({ ...lookups, instances }),
+  };
+}
+
+/** `items` grouped by `key`, each group in the order of `items`; items without a key are left out. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === undefined) continue;
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
   }
-  return { instances, onVm, ...lookups, ...dependencyIndex({ ...lookups, instances }) };
+  return groups;
 }
 
 export function vmSite(services: ServiceModel, vm: Vm): string | undefined {
@@ -187,9 +208,7 @@ export function vmsRunning(services: Lookups, kinds: readonly string[], site: st
 /** The reverse proxies a web instance sits behind: the VM itself if it is a proxy, else its site's. */
 export function proxiesFor(services: ServiceModel, instance: ServiceInstance): Vm[] {
   if (instance.vm.services.some((s) => s.kind === PROXY_KIND)) return [instance.vm];
-  return (services.running.get(PROXY_KIND) ?? []).filter(
-    (vm) => services.siteOf.get(vm.name) === instance.site,
-  );
+  return [...(services.proxiesInSite.get(instance.site) ?? [])];
 }
 
 /**
