@@ -113,7 +113,9 @@ describe.skipIf(missing.length > 0)('the dns zones of the example on a real Knot
     );
     for (const r of pushed) {
       const got = answers.get(`${r.name} ${r.type}`) ?? [];
-      expect(got.map((a) => a.value).sort(), `${r.name} ${r.type}`).toEqual([...r.values].sort());
+      // A TXT value over 255 octets (a DKIM key) is served as several strings (RFC 1035 3.3): compare their join.
+      const joined = (v: string): string => (r.type === 'TXT' ? v.replaceAll('" "', '') : v);
+      expect(got.map((a) => joined(a.value)).sort(), `${r.name} ${r.type}`).toEqual([...r.values].sort());
       expect(new Set(got.map((a) => a.ttl)), `${r.name} ${r.type}`).toEqual(new Set([r.ttl]));
     }
   });
