@@ -4,7 +4,7 @@
 import type { Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import type { CertificateConsumer } from '../services/types.ts';
-import { DEPLOY_HOOK, vmCertificates } from './certificates.ts';
+import { acmePrimary, DEPLOY_HOOK, vmCertificates } from './certificates.ts';
 import type { OnceCommand } from './parts.ts';
 
 /** Where the deploy hook puts a program's copy of the certificate `name` (fullchain.pem, privkey.pem). */
@@ -14,7 +14,8 @@ export function certificateCopy(dir: string, name: string): { cert: string; key:
 
 /**
  * The certificate names of the VM that `consumer` serves, and for those in a zone of ours (certbot obtains
- * them at converge), the command that runs the deploy hook once when the program's copy is missing.
+ * them at converge), the command that runs the deploy hook once when the program's copy is missing. Without a
+ * DNS primary of ours there is no certbot and no hook (certificatesPart): the copy is then the operator's.
  */
 export function handOver(
   model: Model,
@@ -24,7 +25,7 @@ export function handOver(
 ): { names: string[]; once: OnceCommand[] } {
   const certificates = vmCertificates(model, vm).filter((c) => c.consumers.includes(consumer));
   const once = certificates
-    .filter((c) => c.zone !== undefined)
+    .filter((c) => c.zone !== undefined && acmePrimary(model) !== undefined)
     .map((c) => ({
       name: `Hand the certificate of ${c.name} to ${consumer}`,
       argv: ['env', `RENEWED_LINEAGE=/etc/letsencrypt/live/${c.name}`, DEPLOY_HOOK],

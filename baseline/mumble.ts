@@ -107,7 +107,8 @@ export function mumblePart(model: Model, vm: Vm): Part | undefined {
       },
     ],
     once,
-    commands: [command],
+    // The password lives in the secrets store: an organisation without one sets it by hand (murmurd -supw).
+    commands: model.inventory.org.secrets ? [command] : [],
     convergeOnly: true,
   };
 }

@@ -51,8 +51,8 @@ beforeAll(() => {
   mkdirSync(join(work, 'keys'));
   appsFixture(dir, join(work, 'keys'));
   const result = loadInventory(dir);
-  if (!result.inventory) throw new Error(result.errors.map((e) => `${e.path} ${e.message}`).join('\n'));
-  model = deriveModel(result.inventory);
+  if (!result.model) throw new Error(result.errors.map((e) => `${e.path} ${e.message}`).join('\n'));
+  model = result.model;
 });
 
 function facts(kind: string): AppFacts {

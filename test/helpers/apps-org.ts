@@ -39,7 +39,11 @@ export const RELEASES = `releases:\n${[
     ACCOUNTS_COMMIT,
     `https://code.fixture.example.org/infra/accounts/archive/${ACCOUNTS_COMMIT}.tar.gz`,
   ),
-].join('')}`;
+].join('')}repositories:
+  # Well-formed pins of the upstream apt keys the fixture's Synapse and Collabora need (nothing is downloaded).
+  matrix-org: { fingerprint: ${'A'.repeat(40)} }
+  collaboraonline: { fingerprint: ${'B'.repeat(40)} }
+`;
 
 /** Copies the fixture organisation to `dir` with the application VMs (site one), the pins and a store's deploy key. */
 export function appsFixture(dir: string, keys: string): void {
