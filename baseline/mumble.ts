@@ -107,8 +107,7 @@ export function mumblePart(model: Model, vm: Vm): Part | undefined {
       },
     ],
     once,
-    // The password lives in the secrets store: an organisation without one sets it by hand (murmurd -supw).
-    commands: model.inventory.org.secrets ? [command] : [],
+    commands: [command],
     convergeOnly: true,
   };
 }
