@@ -22,22 +22,29 @@ interface JsonReport {
   stats: RunResult['stats'];
 }
 
-/** Writes the playbooks of these VM models and an inventory that reaches each one's root (`rootOf`). */
+/**
+ * Writes the playbooks of these VM models and an inventory that reaches each one's root (`rootOf`); where
+ * `exeOf` names an executable (a booted root's `exe`), Ansible runs through it into the booted container.
+ */
 export function writeChrootPlaybooks(
   model: Model,
   vms: readonly VmModel[],
   rootOf: (vm: string) => string,
   dir: string,
+  exeOf: (vm: string) => string | undefined = () => undefined,
 ): void {
   rmSync(dir, { recursive: true, force: true });
   for (const [path, text] of renderAnsible(model, vms)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  const hosts = vms.map(
-    (vm) =>
-      `    ${vm.name}:\n      ansible_connection: community.general.chroot\n      ansible_host: ${rootOf(vm.name)}\n      ansible_python_interpreter: /usr/bin/python3`,
-  );
+  const hosts = vms.map((vm) => {
+    const exe = exeOf(vm.name);
+    return (
+      `    ${vm.name}:\n      ansible_connection: community.general.chroot\n      ansible_host: ${rootOf(vm.name)}\n` +
+      `      ansible_python_interpreter: /usr/bin/python3${exe ? `\n      ansible_chroot_exe: ${exe}` : ''}`
+    );
+  });
   writeFileSync(join(dir, 'chroot.yml'), `all:\n  hosts:\n${hosts.join('\n')}\n`);
 }
 

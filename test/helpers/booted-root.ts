@@ -1,0 +1,128 @@
+// Boots a test's Debian root with systemd (systemd-nspawn, in a network namespace of its own) and reaches
+// inside it: Ansible converges through the container's namespaces, so its service tasks talk to the root's
+// own systemd, and a test runs each service's checker there. See ../shared/notes/booting-a-debian-root.md.
+import { spawn, spawnSync } from 'node:child_process';
+import { openSync, closeSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface BootedRoot {
+  /** The container's name (`-M`), unique per test run. */
+  readonly name: string;
+  /** The PID (on the host) of the container's systemd. */
+  readonly pid: number;
+  /** An executable that Ansible's chroot connection uses as `chroot`: it runs the command inside the container. */
+  readonly exe: string;
+  /** Runs argv inside the container (all its namespaces); returns the exit status and output. */
+  run(argv: readonly string[], timeoutMs?: number): { status: number; output: string };
+  /** Waits until a unit is active (up to `seconds`); returns its state, `active` on success. */
+  waitActive(unit: string, seconds?: number): string;
+  /** Powers the container off and waits for it. */
+  stop(): void;
+}
+
+export interface BootOptions {
+  /** A named network namespace (`ip netns add`) to join; else a private one with only loopback. */
+  readonly netns?: string;
+  /** Where the console log and the exec wrapper go (the test's own directory). */
+  readonly work: string;
+  /** How long to wait for the boot to finish (default 300 s: a loaded machine is slow). */
+  readonly seconds?: number;
+}
+
+/** Why roots cannot be booted here (printed, then skipped), or undefined. */
+export function bootUnavailable(): string | undefined {
+  const missing = ['systemd-nspawn', 'nsenter', 'pgrep'].filter(
+    (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0,
+  );
+  return missing.length > 0 ? `${missing.join(', ')} missing (.ci/run installs them)` : undefined;
+}
+
+/** Boots `root` (a hostRoot copy) with systemd and waits until the boot has finished (running or degraded). */
+export async function bootRoot(root: string, name: string, options: BootOptions): Promise<BootedRoot> {
+  const unique = `${name}-${process.pid}`.slice(0, 60);
+  const log = openSync(join(options.work, `${unique}.console.log`), 'w');
+  const network = options.netns
+    ? [`--network-namespace-path=/run/netns/${options.netns}`]
+    : ['--private-network'];
+  const nspawn = spawn(
+    'systemd-nspawn',
+    ['-D', root, '--boot', '-M', unique, '--register=no', '--keep-unit', '--console=pipe', ...network],
+    { detached: true, stdio: ['ignore', log, log] },
+  );
+  closeSync(log);
+  const exited = new Promise<void>((done) => nspawn.once('exit', () => done()));
+  const stop = (): void => {
+    if (nspawn.exitCode !== null || nspawn.signalCode !== null) return;
+    nspawn.kill('SIGTERM');
+    // A clean power-off takes a second or two; a container that hangs is killed with its whole group.
+    const deadline = Date.now() + 30_000;
+    while (nspawn.exitCode === null && nspawn.signalCode === null && Date.now() < deadline) {
+      if (spawnSync('kill', ['-0', String(nspawn.pid)]).status !== 0) break;
+      spawnSync('sleep', ['0.2']);
+    }
+    if (spawnSync('kill', ['-0', String(nspawn.pid)]).status === 0)
+      spawnSync('kill', ['-KILL', `-${nspawn.pid}`]);
+  };
+  try {
+    const pid = await containerInit(nspawn.pid!, exited, options.seconds ?? 300);
+    const booted = reach(unique, pid, options.work, stop);
+    const state = await waitUntil(options.seconds ?? 300, () => {
+      const s = booted.run(['systemctl', 'is-system-running']).output.trim();
+      return s === 'running' || s === 'degraded' ? s : undefined;
+    });
+    if (!state) throw new Error(`${unique} did not finish booting (see ${unique}.console.log)`);
+    return booted;
+  } catch (e) {
+    stop();
+    throw e;
+  }
+}
+
+/** The container's systemd: the child of systemd-nspawn named systemd. */
+async function containerInit(nspawnPid: number, exited: Promise<void>, seconds: number): Promise<number> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const pid = await waitUntil(seconds, () => {
+    if (gone) throw new Error('systemd-nspawn exited before the container started (see its console log)');
+    const r = spawnSync('pgrep', ['-P', String(nspawnPid), '-x', 'systemd'], { encoding: 'utf8' });
+    return r.status === 0 ? Number(r.stdout.trim().split('\n')[0]) : undefined;
+  });
+  if (!pid) throw new Error('the container did not start systemd');
+  return pid;
+}
+
+function reach(name: string, pid: number, work: string, stop: () => void): BootedRoot {
+  const enter = ['nsenter', '-t', String(pid), '-a', '--'];
+  const exe = join(work, `${name}.enter`);
+  // Called as `chroot ROOT CMD...` by Ansible's chroot connection: the root is the container's own `/`.
+  writeFileSync(exe, `#!/bin/sh\nshift\nexec ${enter.join(' ')} "$@"\n`, { mode: 0o755 });
+  const run = (argv: readonly string[], timeoutMs = 300_000): { status: number; output: string } => {
+    const r = spawnSync(enter[0]!, [...enter.slice(1), ...argv], {
+      encoding: 'utf8',
+      timeout: timeoutMs,
+    });
+    return { status: r.status ?? 1, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
+  };
+  const waitActive = (unit: string, seconds = 120): string => {
+    let state = '';
+    const deadline = Date.now() + seconds * 1000;
+    while (Date.now() < deadline) {
+      state = run(['systemctl', 'is-active', unit]).output.trim();
+      if (state === 'active' || state === 'failed') break;
+      spawnSync('sleep', ['0.2']);
+    }
+    return state;
+  };
+  return { name, pid, exe, run, waitActive, stop };
+}
+
+/** Polls `check` every 100 ms until it returns a value, for up to `seconds`; undefined on timeout. */
+async function waitUntil<T>(seconds: number, check: () => T | undefined): Promise<T | undefined> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const value = check();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return undefined;
+}
