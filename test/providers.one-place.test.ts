@@ -65,9 +65,9 @@ function stringRanges(file: string, text: string): [number, number][] {
   return ranges;
 }
 
-/** Ranges of a Markdown page's figures, `<!--fig:provider-NAME-->…<!--/fig-->`: the docs test recomputes them. */
+/** Ranges of a Markdown page's pin figures, `<!--fig:provider-NAME-->…<!--/fig-->`: test/docs.test.ts recomputes them. */
 function figureRanges(text: string): [number, number][] {
-  return [...text.matchAll(/<!--fig:provider-[a-z]+-->[^<]*<!--\/fig-->/g)].map((m) => [
+  return [...text.matchAll(/<!--fig:(?:provider|bindings)-[a-z]+-->[^<]*<!--\/fig-->/g)].map((m) => [
     m.index,
     m.index + m[0].length,
   ]);
@@ -343,4 +343,18 @@ describe('the code that uses a provider is the code the registry names', () => {
       for (const entry of pin.simulator) expect(pickers, entry).toContain(entry.split(':')[0]);
     },
   );
+});
+
+describe('the documented steps for adding a provider', () => {
+  it('name files and folders that exist', () => {
+    const page = readFileSync(join(ROOT, 'docs/development.md'), 'utf8');
+    const section = page.split('\n### Adding a provider\n')[1]?.split(/\n#{1,3} /)[0] ?? '';
+    const paths = [...section.matchAll(/`([^`]+)`/g)]
+      .flatMap((m) => m[1]!.split(/\s+/))
+      .filter((token) => /^[\w.<>-]+(\/[\w.<>-]*)+$|^[\w-]+\.(ts|json)$/.test(token));
+    expect(paths.length).toBeGreaterThan(8);
+    const missing = paths.filter((p) => !existsSync(join(ROOT, p.replaceAll('<name>', 'proxmox'))));
+    expect(missing).toEqual([]);
+    expect(paths).toEqual(expect.arrayContaining([REGISTRY, 'test/providers.one-place.test.ts']));
+  });
 });
