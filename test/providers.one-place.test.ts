@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { configureProvider, validateProviderConfig } from '../providers/simulator/server.ts';
 import {
   PROVIDER_PINS,
   PROVIDER_REGISTRY,
@@ -356,5 +357,21 @@ describe('the documented steps for adding a provider', () => {
     const missing = paths.filter((p) => !existsSync(join(ROOT, p.replaceAll('<name>', 'proxmox'))));
     expect(missing).toEqual([]);
     expect(paths).toEqual(expect.arrayContaining([REGISTRY, 'test/providers.one-place.test.ts']));
+  });
+});
+
+describe("the simulator's checks the registry names", () => {
+  it("apply to their provider's address and to no other", () => {
+    const proxmox = providerAddress(PROVIDER_REGISTRY.proxmox);
+    const dns = providerAddress(PROVIDER_REGISTRY.dns);
+    const endpoint = { endpoint: 'ftp://pve.example.org/' };
+    expect(validateProviderConfig(proxmox, endpoint).map((d) => d.summary)).toEqual(['Invalid endpoint']);
+    expect(validateProviderConfig(proxmox, { endpoint: 'https://pve.example.org:8006/' })).toEqual([]);
+    expect(validateProviderConfig(dns, endpoint)).toEqual([]);
+    const update = { update: [{ server: '192.0.2.53', key_name: 'deploy' }] };
+    expect(configureProvider(dns, update, {}).map((d) => d.summary)).toEqual([
+      'Error configuring provider: "key_name" should be fully-qualified',
+    ]);
+    expect(configureProvider(proxmox, update, {})).toEqual([]);
   });
 });
