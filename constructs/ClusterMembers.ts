@@ -26,7 +26,7 @@ export class ClusterMembers extends Construct {
     const groups = new Map<string, VirtualEnvironmentGroup>();
     for (const group of props.groups) {
       // `members` is left to the provider on purpose: it is computed, read back as the users whose
-      // `groups` name this group (group.go:208 at v0.111.1), so an onboarding shows on refresh and plans nothing.
+      // `groups` name this group (group.go:208 at the tag), so an onboarding shows on refresh and plans nothing.
       const resource = new VirtualEnvironmentGroup(this, `group-${group.id}`, {
         groupId: group.id,
         comment: group.comment,

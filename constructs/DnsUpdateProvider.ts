@@ -2,9 +2,7 @@
 import { DnsProvider } from '@cdktf/provider-dns/lib/provider/index.js';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-
-/** The hashicorp/dns release the stack pins. */
-export const DNS_PROVIDER_VERSION = '3.6.1';
+import { PROVIDER_REGISTRY } from './provider-registry.ts';
 
 export interface DnsUpdateProviderProps {
   /** Address of the primary that accepts the updates (an IP literal: no lookup before the first update). */
@@ -19,11 +17,10 @@ export class DnsUpdateProvider extends Construct {
     // DNS_UPDATE_KEYNAME, DNS_UPDATE_KEYALGORITHM and DNS_UPDATE_KEYSECRET, so the TSIG secret never
     // reaches the synthesized JSON. Reads (plan, drift) are TSIG-signed queries to the same server.
     new DnsProvider(this, 'provider', { update: [{ server: props.server }] });
-    // @cdktf/provider-dns 9.0.1 was generated from hashicorp/dns 3.4.3 and would pin that; we run 3.6.1,
-    // whose schema for these resources is the same and whose replacement rules review/replacement.ts knows.
-    TerraformStack.of(this).addOverride('terraform.required_providers.dns', {
-      source: 'hashicorp/dns',
-      version: DNS_PROVIDER_VERSION,
-    });
+    // The prebuilt bindings pin the release they were generated from (the registry's generatedFrom); we run
+    // the registry's version, whose schema for these resources is the same and whose replacement rules
+    // review/replacement.ts knows.
+    const { source, version } = PROVIDER_REGISTRY.dns;
+    TerraformStack.of(this).addOverride('terraform.required_providers.dns', { source, version });
   }
 }

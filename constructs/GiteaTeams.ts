@@ -7,9 +7,9 @@ import { TeamMembership } from '../.gen/providers/gitea/team-membership/index.ts
 import { checkForgeTeams, type ForgeTeamsProps, forgeResourceNames } from './forge-teams.ts';
 
 /**
- * Every repository unit, written the way go-gitea/gitea 0.8.1 reads `units` back: Go's `%v` of the slice
+ * Every repository unit, written the way the pinned go-gitea/gitea reads `units` back: Go's `%v` of the slice
  * the API answers, space-separated in the order the provider's create adds them
- * (resource_gitea_team.go:71-100 and :275 at v0.8.1). The provider's default, the same units comma-separated,
+ * (resource_gitea_team.go:71-100 and :275 at the tag). The provider's default, the same units comma-separated,
  * never equals what it reads back, so every plan would update every team.
  */
 export const GITEA_TEAM_UNITS =

@@ -2,7 +2,7 @@
 import type { VmNic } from './DebianVm.ts';
 
 /**
- * bpg/proxmox 0.111.1 declares `network_device` with SDKv2's SchemaConfigModeAttr, so Terraform reads it
+ * The pinned bpg/proxmox declares `network_device` with SDKv2's SchemaConfigModeAttr, so Terraform reads it
  * as an attribute of type list(object({...})): an object missing any key is a type error ("attributes
  * ... are required"), where a block would have filled the gaps with null.
  */

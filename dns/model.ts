@@ -46,7 +46,7 @@ export interface RecordSet {
   /** Unique, sorted. */
   readonly values: readonly string[];
   /**
-   * Loaded by the primary with the zone instead of pushed: hashicorp/dns 3.6.1 can update neither a zone's
+   * Loaded by the primary with the zone instead of pushed: our hashicorp/dns can update neither a zone's
    * own NS records (its `name` is required) nor CAA (no resource), and the SOA is the server's.
    */
   readonly seed: boolean;

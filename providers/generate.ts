@@ -1,23 +1,37 @@
-// Generates the bindings of the providers without a prebuilt package (Proxmox, Gitea) into .gen/providers/<name>
-// from their pinned schemas (run by npm ci).
+// Generates the bindings of the providers without a prebuilt package (constructs/provider-registry.ts says
+// which) from their pinned schemas into the registry's folder, at the registry's version (run by npm ci).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PROVIDER_PINS, providerAddress, type ProviderPin } from '../constructs/provider-registry.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const target = join(root, '.gen');
 
-/** Providers whose bindings are generated here; dns and github come prebuilt from npm (@cdktf/provider-*). */
-const GENERATED = ['proxmox', 'gitea'];
+/**
+ * The pinned schema, with the registry's version as the one the bindings pin: a version moved in the registry
+ * before its schema was refreshed still reaches required_providers (and the warning says to refresh).
+ */
+function schemaAtRegistryVersion(pin: ProviderPin): { text: string; schema: Record<string, unknown> } {
+  const text = readFileSync(join(root, pin.schema), 'utf8');
+  const schema = JSON.parse(text) as Record<string, unknown>;
+  const pinned = (schema.x_pinned as { version?: string } | undefined)?.version;
+  if (pinned !== pin.version)
+    console.warn(
+      `${pin.schema} describes ${pin.source} ${String(pinned)}, the registry pins ${pin.version}: ` +
+        `run npm run providers:refresh -- ${pin.name}`,
+    );
+  return { text, schema: { ...schema, provider_versions: { [providerAddress(pin)]: pin.version } } };
+}
 
-async function generate(name: string): Promise<void> {
-  const schemaPath = join(root, `providers/${name}/schema.json`);
-  const stampPath = join(target, `providers/${name}/.schema-sha256`);
-  const text = readFileSync(schemaPath, 'utf8');
-  const digest = createHash('sha256').update(text).digest('hex');
+async function generate(pin: ProviderPin, dir: string): Promise<void> {
+  const { name } = pin;
+  const stampPath = join(root, dir, '.schema-sha256');
+  const { text, schema } = schemaAtRegistryVersion(pin);
+  const digest = createHash('sha256').update(text).update(`\0${pin.source} ${pin.version}`).digest('hex');
   if (existsSync(stampPath) && readFileSync(stampPath, 'utf8') === digest) {
-    console.log(`${name} bindings are up to date with providers/${name}/schema.json`);
+    console.log(`${name} bindings are up to date with ${pin.schema}`);
     return;
   }
   // Generate aside, then swap, so an interrupted run never leaves half a binding tree behind.
@@ -27,17 +41,18 @@ async function generate(name: string): Promise<void> {
   const config = process.env.TF_CLI_CONFIG_FILE;
   if (config === undefined || !existsSync(config)) process.env.TF_CLI_CONFIG_FILE = '/dev/null';
   const { generateProviderBindingsFromSchema } = await import('@cdktf/provider-generator');
-  await generateProviderBindingsFromSchema(scratch, JSON.parse(text));
+  await generateProviderBindingsFromSchema(scratch, schema);
   writeFileSync(join(scratch, `providers/${name}/.schema-sha256`), digest);
-  mkdirSync(join(target, 'providers'), { recursive: true });
-  rmSync(join(target, `providers/${name}`), { recursive: true, force: true });
-  renameSync(join(scratch, `providers/${name}`), join(target, `providers/${name}`));
+  mkdirSync(dirname(join(root, dir)), { recursive: true });
+  rmSync(join(root, dir), { recursive: true, force: true });
+  renameSync(join(scratch, `providers/${name}`), join(root, dir));
   rmSync(scratch, { recursive: true, force: true });
-  console.log(`generated .gen/providers/${name} from providers/${name}/schema.json`);
+  console.log(`generated ${dir} from ${pin.schema}`);
 }
 
 async function main(): Promise<void> {
-  for (const name of GENERATED) await generate(name);
+  for (const pin of PROVIDER_PINS)
+    if (pin.bindings.kind === 'generated') await generate(pin, pin.bindings.dir);
 }
 
 main().catch((err: unknown) => {

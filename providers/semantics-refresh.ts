@@ -9,6 +9,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
+import { PROVIDER_PINS, providerNamed, providerTag } from '../constructs/provider-registry.ts';
 import { type Extracted, extractSemantics, goConstants } from './semantics-extract.ts';
 import { type ResourceSemantics, readSemanticsFile, type SemanticsFile } from './semantics.ts';
 import { readSchemaFile, type SchemaBlock } from './simulator/schema.ts';
@@ -126,18 +127,26 @@ export function refreshSemantics(
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name, source] = argv;
-  if (name === undefined || !/^[a-z]+$/.test(name) || source === undefined) {
+  const pin = providerNamed(name ?? '');
+  if (pin === undefined || source === undefined) {
+    const names = PROVIDER_PINS.map((p) => p.name).join(', ');
     console.error(
-      'usage: npm run providers:semantics -- NAME SOURCE (NAME: proxmox, dns, gitea, github; SOURCE: git dir or checkout)',
+      `usage: npm run providers:semantics -- NAME SOURCE (NAME: ${names}; SOURCE: git dir or checkout)`,
     );
     return 2;
   }
-  const dir = join(dirname(fileURLToPath(import.meta.url)), name);
-  const file = join(dir, 'semantics.json');
-  const current = readSemanticsFile(file);
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const file = join(root, pin.semantics);
+  // The pin is the registry's: after a version bump this moves the file to the new tag.
+  const current = {
+    ...readSemanticsFile(file),
+    provider: pin.source,
+    version: pin.version,
+    tag: providerTag(pin),
+  };
   const schemas = Object.assign(
     {},
-    ...readSchemaFile(join(dir, 'schema.json')).map((p) => p.schema.resource_schemas ?? {}),
+    ...readSchemaFile(join(root, pin.schema)).map((p) => p.schema.resource_schemas ?? {}),
   ) as Record<string, { block: SchemaBlock }>;
   const review: string[] = [];
   const refreshed = refreshSemantics(current, schemas, sourceReader(source, current.tag), review);
@@ -145,7 +154,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const text = await format(JSON.stringify(refreshed), { ...(await resolveConfig(file)), filepath: file });
   writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
-  console.log(`rewrote providers/${name}/semantics.json from ${current.provider} ${current.tag}`);
+  console.log(`rewrote ${pin.semantics} from ${current.provider} ${current.tag}`);
   for (const line of review) console.log(`review: ${line}`);
   return 0;
 }

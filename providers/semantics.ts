@@ -4,9 +4,10 @@
 // read from its Go source at the same tag: which changes replace the object, the defaults it plans, the
 // validators it runs (with its own messages), the id it gives an object and the import id it accepts,
 // and the form in which it reads a value back. Every entry names the file and line it was read from.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { PROVIDER_PINS } from '../constructs/provider-registry.ts';
 import { sourceFile } from '../stacks/node-module.ts';
 
 /** `proxmoxtf/resource/user.go:144`: where in the provider's source, at the pinned tag. */
@@ -156,20 +157,12 @@ export function readSemanticsFile(file: string): SemanticsFile {
   return parsed.data;
 }
 
-/** Every providers/<name>/semantics.json, by provider folder name. */
+/** The semantics.json of every provider of constructs/provider-registry.ts, by its name. */
 export function pinnedSemanticsFiles(providersDir = PROVIDERS): Record<string, SemanticsFile> {
   const out: Record<string, SemanticsFile> = {};
-  for (const entry of readdirSync(providersDir, { withFileTypes: true }).sort((a, b) =>
-    a.name.localeCompare(b.name),
-  )) {
-    if (!entry.isDirectory()) continue;
-    const file = join(providersDir, entry.name, 'semantics.json');
-    try {
-      out[entry.name] = readSemanticsFile(file);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-  }
+  // Registry paths are the repository's; providersDir stands for its providers/ folder.
+  for (const pin of [...PROVIDER_PINS].sort((a, b) => a.name.localeCompare(b.name)))
+    out[pin.name] = readSemanticsFile(join(providersDir, '..', pin.semantics));
   return out;
 }
 

@@ -4,7 +4,7 @@
 import type { Path } from '../inventory/findings.ts';
 import { PROXMOX_KNOWN_HOSTS } from '../stacks/node-ssh.ts';
 
-/** The provider's own environment variables for the SSH uploads (bpg/proxmox 0.111.1). */
+/** The provider's own environment variables for the SSH uploads (the pinned bpg/proxmox). */
 export const SSH_SECRETS = ['PROXMOX_VE_SSH_USERNAME', 'PROXMOX_VE_SSH_PRIVATE_KEY'] as const;
 
 /** The artifact an applying step installs as ~/.ssh/known_hosts, relative to the workspace. */

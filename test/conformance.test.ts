@@ -9,11 +9,12 @@ import { synthesize } from '../stacks/synth.ts';
 import type { StackJson } from '../stacks/stack-json.ts';
 import { exampleInventory } from './helpers/inventories.ts';
 import { NIC } from './helpers/terraform.ts';
+import { PROVIDER_REGISTRY, providerAddress } from '../constructs/provider-registry.ts';
 
 /** Pinned by the provider-simulator work; until it is there, the dns stack's offline check waits for it. */
 const DNS_SCHEMA = 'providers/dns/schema.json';
 if (!existsSync(DNS_SCHEMA))
-  console.warn(`conformance of the dns stack skipped: ${DNS_SCHEMA} is not pinned yet (hashicorp/dns 3.6.1)`);
+  console.warn(`conformance of the dns stack skipped: ${DNS_SCHEMA} is not pinned yet`);
 
 const schema = JSON.parse(readFileSync('providers/proxmox/schema.json', 'utf8')) as ProviderSchemaFile;
 
@@ -21,7 +22,7 @@ describe('the pinned schema file', () => {
   it('is in `terraform providers schema -json` format and records the pinned version', () => {
     const raw = schema as unknown as Record<string, unknown>;
     expect(raw.format_version).toBe('1.0');
-    const proxmox = schema.provider_schemas['registry.terraform.io/bpg/proxmox'];
+    const proxmox = schema.provider_schemas[providerAddress(PROVIDER_REGISTRY.proxmox)];
     expect(proxmox?.provider.block).toBeDefined();
     expect(Object.keys(proxmox?.resource_schemas ?? {})).toEqual(
       expect.arrayContaining([
@@ -33,9 +34,8 @@ describe('the pinned schema file', () => {
         'proxmox_acl',
       ]),
     );
-    expect(raw.x_pinned).toMatchObject({ provider: 'bpg/proxmox', version: '0.111.1', tag: 'v0.111.1' });
-    const cdktf = JSON.parse(readFileSync('cdktf.json', 'utf8')) as { terraformProviders: string[] };
-    expect(cdktf.terraformProviders).toContain('bpg/proxmox@= 0.111.1');
+    // That the pin is the registry's, here and in cdktf.json, is test/providers.one-place.test.ts's.
+    expect(raw.x_pinned).toMatchObject({ provider: PROVIDER_REGISTRY.proxmox.source });
   });
 });
 
@@ -127,7 +127,7 @@ describe('the conformance check catches a hand-broken resource', () => {
     ]);
   });
   it('reports an object of an attribute-mode list that lacks keys, as terraform does', () => {
-    // network_device is list(object({...})) in bpg/proxmox 0.111.1: every key must be there.
+    // network_device is list(object({...})) in the pinned bpg/proxmox: every key must be there.
     expect(rules(vm({ network_device: [{ bridge: 'vmbr0', model: 'virtio', firewall: true }] }))).toEqual([
       'incomplete-object proxmox_virtual_environment_vm.web.network_device[0]',
     ]);

@@ -48,7 +48,7 @@ describe('the dns stack in .drone.yml', () => {
 });
 
 describe('the TSIG key name where people read it', () => {
-  // hashicorp/dns 3.6.1 refuses a key name without its final dot (config.go:82): every place that tells
+  // The pinned hashicorp/dns refuses a key name without its final dot (config.go:82): every place that tells
   // an operator what to put in DNS_UPDATE_KEYNAME says the fully qualified name.
   it('is fully qualified in the README, the docs and the pipeline comments', () => {
     const files = ['README.md', '.drone.yml', ...markdownUnder('docs')];

@@ -15,6 +15,7 @@ import { readSynthOutput } from '../review/synth-output.ts';
 import { synthDnsApp } from '../stacks/app.ts';
 import { artifacts } from '../stacks/artifacts.ts';
 import { synthesize } from '../stacks/synth.ts';
+import { PROVIDER_REGISTRY } from '../constructs/provider-registry.ts';
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 interface StackJson {
@@ -54,9 +55,10 @@ describe('the dns stack of the fixture organisation', () => {
     stack = dnsStack(fixture(), 'fixture');
   });
 
-  it('sends its updates to the primary, pins hashicorp/dns 3.6.1 and holds no TSIG setting', () => {
+  it("sends its updates to the primary, pins the registry's dns release and holds no TSIG setting", () => {
     expect(stack.provider.dns).toEqual([{ update: [{ server: '2001:db8:1::53' }] }]);
-    expect(stack.terraform.required_providers.dns).toEqual({ source: 'hashicorp/dns', version: '3.6.1' });
+    const { source, version } = PROVIDER_REGISTRY.dns;
+    expect(stack.terraform.required_providers.dns).toEqual({ source, version });
     expect(stack.terraform.backend).toEqual({ local: { path: '../../../terraform.state/dns.tfstate' } });
     const text = JSON.stringify(stack);
     expect(text).not.toMatch(/key_(name|secret|algorithm)|hmac/);

@@ -19,6 +19,7 @@ import { renderMarkdown, renderText } from '../review/diff-render.ts';
 import { readSynthOutput } from '../review/synth-output.ts';
 import { dnsFileSchema } from '../inventory/dns.schema.ts';
 import { vmSchema } from '../inventory/vms.schema.ts';
+import { PROVIDER_PINS } from '../constructs/provider-registry.ts';
 import { LAYERS } from './helpers/layers.ts';
 import { EXAMPLE, validInventory } from './helpers/inventories.ts';
 import { throwawayKey } from './helpers/ssh-keys.ts';
@@ -289,6 +290,18 @@ function transcripts(): { where: string; steps: { argv: string[]; output: string
   );
 }
 
+/** The pins of constructs/provider-registry.ts as pages may mark them: `provider-dns`, `bindings-dns`. */
+function providerFigures(): Record<string, string> {
+  return Object.fromEntries(
+    PROVIDER_PINS.flatMap((p) => [
+      [`provider-${p.name}`, `${p.source} ${p.version}`],
+      ...(p.bindings.kind === 'npm'
+        ? [[`bindings-${p.name}`, `${p.bindings.package} ${p.bindings.version}`]]
+        : []),
+    ]),
+  );
+}
+
 describe('figures and pasted outputs agree with the example', () => {
   let tmp = '';
   let run: SynthRun;
@@ -331,6 +344,7 @@ describe('figures and pasted outputs agree with the example', () => {
         checks: monitoring.services,
         playbooks: playbooks.length,
         'playbook-lines': playbookLines.toLocaleString('en-US'),
+        ...providerFigures(),
       }).map(([k, v]) => [k, String(v)]),
     );
   }

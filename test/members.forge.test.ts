@@ -14,6 +14,7 @@ import type { StackJson } from '../stacks/stack-json.ts';
 import { FIXTURE_TODAY, fixtureOrg, replace } from './helpers/members.ts';
 import { rehearseChange } from './helpers/rehearse-change.ts';
 import { TERRAFORM_MISSING } from './helpers/terraform.ts';
+import { PROVIDER_REGISTRY } from '../constructs/provider-registry.ts';
 
 const GITEA = '\nforge:\n  kind: gitea\n  url: https://git.test.example.org\n  organisation: fixture\n';
 const GITHUB = '\nforge:\n  kind: github\n  organisation: fixture-org\n';
@@ -127,10 +128,10 @@ describe('the forge stack on Gitea', () => {
     expect(text).not.toMatch(/token"|password"/);
   });
 
-  it('conforms to the pinned go-gitea/gitea schema', () => {
+  it('conforms to the pinned gitea schema', () => {
     const schema = JSON.parse(readFileSync('providers/gitea/schema.json', 'utf8')) as ProviderSchemaFile &
       Record<string, unknown>;
-    expect(schema.x_pinned).toMatchObject({ provider: 'go-gitea/gitea', version: '0.8.1', tag: 'v0.8.1' });
+    expect(schema.x_pinned).toMatchObject({ provider: PROVIDER_REGISTRY.gitea.source });
     expect(checkStack(synthForge(inv), [schema])).toEqual([]);
   });
 
@@ -174,7 +175,7 @@ describe('the forge stack on GitHub', () => {
     });
     expect(JSON.stringify(json)).not.toMatch(/token"/);
     expect((json.terraform as { required_providers: unknown }).required_providers).toEqual({
-      github: { source: 'integrations/github', version: '6.9.0' },
+      github: { source: PROVIDER_REGISTRY.github.source, version: PROVIDER_REGISTRY.github.version },
     });
   });
 
@@ -193,10 +194,10 @@ describe('the forge stack on GitHub', () => {
     });
   });
 
-  it('conforms to the pinned integrations/github schema (the release the prebuilt bindings come from)', () => {
+  it('conforms to the pinned github schema (the release the prebuilt bindings come from)', () => {
     const schema = JSON.parse(readFileSync('providers/github/schema.json', 'utf8')) as ProviderSchemaFile &
       Record<string, unknown>;
-    expect(schema.x_pinned).toMatchObject({ provider: 'integrations/github', version: '6.9.0' });
+    expect(schema.x_pinned).toMatchObject({ provider: PROVIDER_REGISTRY.github.source });
     expect(checkStack(synthForge(load({ org: (t) => t + GITHUB })), [schema])).toEqual([]);
   });
 });

@@ -161,7 +161,7 @@ describe('the members part of a cluster stack', () => {
     expect(vm['depends_on']).toEqual(['proxmox_virtual_environment_pool.forge']);
   });
 
-  it('conforms to the pinned bpg/proxmox schema', () => {
+  it('conforms to the pinned proxmox schema', () => {
     const schema = JSON.parse(readFileSync('providers/proxmox/schema.json', 'utf8')) as ProviderSchemaFile;
     for (const cluster of ['ceph', 'solo'])
       expect(checkStack(synthCluster(inv, cluster), [schema])).toEqual([]);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWorld, writeWorld } from '../providers/simulator/state.ts';
 import { REQUIRED, type Scratch, scratch, TERRAFORM_MISSING } from './helpers/terraform.ts';
+import { PROVIDER_REGISTRY, providerAddress } from '../constructs/provider-registry.ts';
 
 const ENDPOINT = 'https://pve.test.invalid:8006/';
 const DNS_SERVER = '192.0.2.53';
@@ -236,7 +237,7 @@ describe.skipIf(TERRAFORM_MISSING)('the simulator behaves like the pinned provid
   it('reads an organisation owner back as maintainer on GitHub: role member never converges for an owner', async () => {
     // What GitHub knows and the stack does not: ada owns the organisation.
     const world = readWorld(s.world);
-    world.endpoints['registry.terraform.io/integrations/github default'] = {
+    world.endpoints[`${providerAddress(PROVIDER_REGISTRY.github)} default`] = {
       github_organization_owner: { ada: {} },
     };
     writeWorld(s.world, world);

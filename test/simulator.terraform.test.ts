@@ -163,7 +163,7 @@ describe.skipIf(TERRAFORM_MISSING)('the simulator, judged by terraform', () => {
     expect(change?.change.actions).toEqual(['create']);
   });
 
-  it('serves hashicorp/dns too: a record set applies and converges, each DNS server a world of its own', async () => {
+  it('serves the dns provider too: a record set applies and converges, each DNS server a world of its own', async () => {
     s.config('dns', {
       terraform: REQUIRED,
       provider: { dns: [{ update: [{ server: '192.0.2.53', key_name: 'deploy.' }] }] },

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { PROVIDER_REGISTRY, providerAddress } from '../../constructs/provider-registry.ts';
 import { pinnedSemantics, type ResourceSemantics } from '../semantics.ts';
 import { apiFindings, type Finding, readBack, storedWithDefaults, validateConfig } from './behaviour.ts';
 import { importObject } from './import.ts';
@@ -77,12 +78,12 @@ export function endpointOf(address: string, config: Value): string {
 }
 
 /**
- * The DNS provider's check when it configures (config.go:82 at v3.6.1): a TSIG key name must be fully
+ * The DNS provider's check when it configures (config.go:82 at the tag): a TSIG key name must be fully
  * qualified. The key name comes from the configuration or from DNS_UPDATE_KEYNAME, which the simulator
  * reads from its own environment (that of `npm run rehearse`, which terraform inherits too).
  */
 export function configureProvider(address: string, config: Value, env = process.env): Diagnostic[] {
-  if (!address.endsWith('/hashicorp/dns') || !isObjectValue(config)) return [];
+  if (address !== providerAddress(PROVIDER_REGISTRY.dns) || !isObjectValue(config)) return [];
   const update = Array.isArray(config.update) ? config.update[0] : undefined;
   const configured = isObjectValue(update ?? null) ? (update as ObjectValue).key_name : null;
   const keyName = typeof configured === 'string' ? configured : env.DNS_UPDATE_KEYNAME;
@@ -94,7 +95,7 @@ export function configureProvider(address: string, config: Value, env = process.
 export function validateProviderConfig(address: string, config: Value): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (!isObjectValue(config)) return out;
-  if (address.endsWith('/bpg/proxmox') && typeof config.endpoint === 'string') {
+  if (address === providerAddress(PROVIDER_REGISTRY.proxmox) && typeof config.endpoint === 'string') {
     let ok = false;
     try {
       ok = ['https:', 'http:'].includes(new URL(config.endpoint).protocol);

@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROVIDER_PINS } from '../../constructs/provider-registry.ts';
 import { pinnedSchemaFiles } from '../../providers/simulator/pinned.ts';
 import { startSimulator, type Simulator } from '../../providers/simulator/server.ts';
 import {
@@ -55,12 +56,9 @@ export async function scratch(options: { applyDelayMs?: number } = {}): Promise<
 
 /** required_providers for the pinned providers. */
 export const REQUIRED = {
-  required_providers: {
-    proxmox: { source: 'bpg/proxmox', version: '0.111.1' },
-    dns: { source: 'hashicorp/dns', version: '3.6.1' },
-    gitea: { source: 'go-gitea/gitea', version: '0.8.1' },
-    github: { source: 'integrations/github', version: '6.9.0' },
-  },
+  required_providers: Object.fromEntries(
+    PROVIDER_PINS.map((p) => [p.name, { source: p.source, version: p.version }]),
+  ),
 };
 
 /** Every key of one network_device object, as Terraform wants it. */
