@@ -53,7 +53,7 @@ export function proxmoxFirewallRules(model: Model, vm: Vm): VmFirewallRule[] {
     ...factsOf(model, vm).firewall.map((rule) => ({
       proto: rule.proto,
       dport: rule.dport,
-      ...(rule.source !== undefined ? { source: rule.source } : {}),
+      ...(rule.source !== undefined ? { source: rule.source.text } : {}),
       comment: rule.comment,
     })),
   ];

@@ -1,29 +1,12 @@
 // No function of the product code grows past ~80 lines, so a reader can hold any one of them in mind;
 // a longer one is split into named helpers. Scanned with the TypeScript compiler, not by counting braces.
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { LAYERS } from './helpers/layers.ts';
+import { PRODUCT_FOLDERS, productFiles, ROOT, TOP_FILES } from './helpers/product-files.ts';
 
-const ROOT = join(dirname(new URL(import.meta.url).pathname), '..');
-// Every layer but the tests: test/layers.test.ts makes each top-level folder holding code a layer, so a new
-// folder is covered here without editing this file. The top-level .ts files (main.ts) are product code too.
-const FOLDERS = LAYERS.filter((f) => f !== 'test');
-const TOP_FILES = readdirSync(ROOT).filter((f) => f.endsWith('.ts'));
 const MAX_LINES = 80;
-
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
-}
-
-/** The product's .ts files, relative to the repository root. */
-function productFiles(): string[] {
-  const files = [...FOLDERS.flatMap((f) => tsFiles(join(ROOT, f))), ...TOP_FILES.map((f) => join(ROOT, f))];
-  return files.map((f) => relative(ROOT, f)).sort();
-}
 
 /** Every function (declaration, expression, arrow, method) of `text` longer than `max` lines. */
 function longFunctions(file: string, text: string, max = MAX_LINES): string[] {
@@ -52,7 +35,7 @@ describe('function length', () => {
     const scanned = productFiles();
     expect(scanned).toContain('main.ts');
     expect(scanned).toContain('providers/simulator/server.ts');
-    expect(new Set(scanned.map((f) => f.split('/')[0]))).toEqual(new Set([...FOLDERS, ...TOP_FILES]));
+    expect(new Set(scanned.map((f) => f.split('/')[0]))).toEqual(new Set([...PRODUCT_FOLDERS, ...TOP_FILES]));
   });
 
   it(`keeps every function of the product code within ${MAX_LINES} lines`, () => {
