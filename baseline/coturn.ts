@@ -6,7 +6,7 @@
 // the certificate that certbot's deploy hook keeps in /etc/coturn/certs/<name>/, readable by turnserver.
 import type { Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
-import { type Family, formatAddress, lastAddress, parsePrefix } from '../inventory/net.ts';
+import { formatAddress, lastAddress, type Prefix, SPECIAL_PURPOSE } from '../inventory/net.ts';
 import { isSinglePort } from '../inventory/ports.ts';
 import type { ServiceInstance } from '../services/instances.ts';
 import { handOver, certificateCopy } from './certificate-handover.ts';
@@ -16,57 +16,22 @@ import { generated, type Part, secretRef } from './parts.ts';
 const KIND = 'coturn';
 export const TURNSERVER_CONF = '/etc/turnserver.conf';
 
-/**
- * Where a relay must never go: a TURN server relays to any address a client names, so without these a
- * client could reach loopback, private, link-local and documentation ranges, and our own internal and
- * management networks, from inside (RFC 6890 special-purpose ranges).
- */
-const SPECIAL_PURPOSE = {
-  4: [
-    '0.0.0.0/8',
-    '10.0.0.0/8',
-    '100.64.0.0/10',
-    '127.0.0.0/8',
-    '169.254.0.0/16',
-    '172.16.0.0/12',
-    '192.0.0.0/24',
-    '192.0.2.0/24',
-    '192.88.99.0/24',
-    '192.168.0.0/16',
-    '198.18.0.0/15',
-    '198.51.100.0/24',
-    '203.0.113.0/24',
-    '224.0.0.0/3',
-  ],
-  6: [
-    '::/127',
-    '::ffff:0:0/96',
-    '64:ff9b::/96',
-    '100::/64',
-    '2001::/23',
-    '2001:db8::/32',
-    'fc00::/7',
-    'fe80::/10',
-    'ff00::/8',
-  ],
-} as const;
-
 /** A prefix as coturn's `denied-peer-ip` range (`FIRST-LAST`; coturn 4.6 takes ranges, not prefix lengths). */
-function range(text: string, family: Family): string {
-  const prefix = parsePrefix(text, family);
-  if (!prefix) throw new Error(`not an IPv${family} prefix: ${text}`);
-  return `${formatAddress(prefix.network, family)}-${formatAddress(lastAddress(prefix), family)}`;
+function range(prefix: Prefix): string {
+  return `${formatAddress(prefix.network, prefix.family)}-${formatAddress(lastAddress(prefix), prefix.family)}`;
 }
 
-/** The denied ranges: the special-purpose ones, then the organisation's non-public networks, as written. */
+/**
+ * Where a relay must never go, the special-purpose ranges (RFC 6890, inventory/net.ts) and then the
+ * organisation's non-public networks: a TURN server relays to any address a client names, so without these a
+ * client could reach loopback, private, link-local and documentation ranges, and our own internal and
+ * management networks, from inside.
+ */
 export function deniedPeerRanges(model: Model): string[] {
   const own = model.inventory.networks
     .filter((n) => n.purpose !== 'public')
-    .flatMap((n) => [...(n.ipv6 ? [range(n.ipv6.text, 6)] : []), ...(n.ipv4 ? [range(n.ipv4.text, 4)] : [])]);
-  const special = [
-    ...SPECIAL_PURPOSE[4].map((p) => range(p, 4)),
-    ...SPECIAL_PURPOSE[6].map((p) => range(p, 6)),
-  ];
+    .flatMap((n) => [...(n.ipv6 ? [range(n.ipv6)] : []), ...(n.ipv4 ? [range(n.ipv4)] : [])]);
+  const special = SPECIAL_PURPOSE.map(range);
   return [...new Set([...special, ...own])];
 }
 

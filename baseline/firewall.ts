@@ -24,7 +24,7 @@ export function nftString(text: string): string {
 
 function nftRule(rule: FirewallRule): string {
   const port = portRangeText(rule.dport);
-  const from = rule.source ? ` ${rule.source.includes(':') ? 'ip6' : 'ip'} saddr ${rule.source}` : '';
+  const from = rule.source ? ` ${rule.source.family === 6 ? 'ip6' : 'ip'} saddr ${rule.source.text}` : '';
   return `${rule.proto} dport ${port}${from} accept comment ${nftString(rule.comment)}`;
 }
 

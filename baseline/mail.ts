@@ -5,6 +5,7 @@
 // (`<key>.hash`, baseline/secret-vars.ts). The passwords are 32 random characters, so a fast hash is as safe
 // as a slow one here, and its salt is derived from the password so that a second converge writes the same file.
 import { createHash, createHmac } from 'node:crypto';
+import { formatAddress, type Prefix } from '../inventory/net.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import type { Model } from '../model/derive.ts';
 import { instanceScope } from '../model/instance-names.ts';
@@ -35,10 +36,9 @@ export function dovecotHash(password: string): string {
 }
 
 /** A prefix as Postfix's mynetworks writes it: IPv6 in brackets. */
-function postfixNetwork(prefix: string): string {
-  if (!prefix.includes(':')) return prefix;
-  const [address, length] = prefix.split('/');
-  return `[${address}]/${length}`;
+function postfixNetwork(prefix: Prefix): string {
+  if (prefix.family === 4) return prefix.text;
+  return `[${formatAddress(prefix.network, 6)}]/${prefix.length}`;
 }
 
 const live = (fqdn: string, file: string): string => `/etc/letsencrypt/live/${fqdn}/${file}`;

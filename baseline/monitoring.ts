@@ -22,7 +22,7 @@ echo "TIMESYNC CRITICAL - clock not synchronised ($synced)"; exit 2
 export function monitoringKey(inventory: Inventory): string | undefined {
   const m = inventory.org.monitoring;
   if (!m) return undefined;
-  return `restrict,from="${m.sources.join(',')}" ${m.ssh_key}`;
+  return `restrict,from="${m.sources.map((p) => p.text).join(',')}" ${m.ssh_key}`;
 }
 
 export function monitoringPart(inventory: Inventory, _vm: Vm): Part {

@@ -3,6 +3,7 @@
 // Rendered only by the playbook: the files live in the directory of the cluster Debian's package creates,
 // which does not exist yet when cloud-init writes its files.
 import type { Model } from '../model/derive.ts';
+import type { Prefix } from '../inventory/net.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { DATABASE_KIND } from '../services/catalog.ts';
 import { hostPrefixes } from '../services/instances.ts';
@@ -35,8 +36,8 @@ export function pgHba(model: Model, vm: Vm): string {
     'host    all          all       127.0.0.1/32           scram-sha-256',
     'host    all          all       ::1/128                scram-sha-256',
   ];
-  const row = (database: string, user: string, prefix: string): string =>
-    `host    ${database.padEnd(12)} ${user.padEnd(9)} ${prefix.padEnd(22)} scram-sha-256`;
+  const row = (database: string, user: string, prefix: Prefix): string =>
+    `host    ${database.padEnd(12)} ${user.padEnd(9)} ${prefix.text.padEnd(22)} scram-sha-256`;
   for (const db of serviceDatabases(model, primary)) {
     lines.push(`# ${db.for}`);
     for (const prefix of hostPrefixes(services, services.vmByName.get(db.client)!))

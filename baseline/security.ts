@@ -27,7 +27,8 @@ export function allowedGroups(inventory: Inventory, vm: Vm): string[] {
 
 /** Prefixes that never get penalised or banned: our own monitoring and jump hosts. */
 function trustedSources(inventory: Inventory): string[] {
-  return [...new Set([...(inventory.org.monitoring?.sources ?? []), ...inventory.org.ssh.sources])];
+  const sources = [...(inventory.org.monitoring?.sources ?? []), ...inventory.org.ssh.sources];
+  return [...new Set(sources.map((p) => p.text))];
 }
 
 function sshdDropIn(inventory: Inventory, vm: Vm): string {

@@ -8,7 +8,8 @@ import { defaultStore, secretPath } from '../members/secrets-store.ts';
 import type { Model } from '../model/derive.ts';
 import { loadInventory } from '../model/load.ts';
 import { secretKey } from '../model/secret-needs.ts';
-import { formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from '../inventory/net.ts';
+import { type Family, formatAddress, formatIPv4, parseAddress, parseIPv4 } from '../inventory/net.ts';
+import { sourcePrefix } from '../inventory/org.schema.ts';
 import { catalogSize } from '../services/sizes.ts';
 
 type Data = Record<string, unknown>;
@@ -24,20 +25,31 @@ function v4Block(address: bigint): number {
   return slot;
 }
 
-function shiftV4(text: string, copy: number): string {
-  const [addr, len] = text.split('/');
-  const value = parseIPv4(addr!)!;
-  const slot = v4Block(value);
-  const moved = BENCH_V4_BASE + BigInt((copy * 3 + slot) * 256) + (value & 0xffn);
-  return len === undefined ? formatIPv4(moved) : `${formatIPv4(moved)}/${len}`;
+/**
+ * Where a copy puts an address: IPv4 into the copy's three /24s of 198.18.0.0/15; IPv6 into the copy's own
+ * value of the fourth group (2001:db8:100::/64 -> 2001:db8:100:<copy>::/64).
+ */
+function shifted(value: bigint, family: Family, copy: number): bigint {
+  if (family === 6) return value + (BigInt(copy) << 64n);
+  return BENCH_V4_BASE + BigInt((copy * 3 + v4Block(value)) * 256) + (value & 0xffn);
 }
 
-function shiftV6(text: string, copy: number): string {
-  const [addr, len] = text.split('/');
-  // Each copy takes its own value in the fourth group: 2001:db8:100::/64 -> 2001:db8:100:<copy>::/64.
-  const moved = parseIPv6(addr!)! + (BigInt(copy) << 64n);
-  return len === undefined ? formatIPv6(moved) : `${formatIPv6(moved)}/${len}`;
-}
+/** A copy's version of an address field (as written in copy 0); absent stays absent. */
+const addressIn =
+  (family: Family, copy: number) =>
+  (text: unknown): unknown => {
+    if (text === undefined || copy === 0) return text;
+    return formatAddress(shifted(parseAddress(String(text), family)!, family, copy), family);
+  };
+
+/** A copy's version of a prefix field, read by the schema's own prefix type. */
+const prefixIn =
+  (copy: number) =>
+  (text: unknown): unknown => {
+    if (text === undefined || copy === 0) return text;
+    const prefix = sourcePrefix.parse(String(text));
+    return `${formatAddress(shifted(prefix.network, prefix.family, copy), prefix.family)}/${prefix.length}`;
+  };
 
 function rename(name: string, copy: number): string {
   return copy === 0 ? name : `${name}-k${copy}`;
@@ -46,6 +58,8 @@ function rename(name: string, copy: number): string {
 function read(dir: string, file: string): Data {
   return parse(readFileSync(join(dir, file), 'utf8')) as Data;
 }
+
+const defined = (d: Data): Data => Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined));
 
 /** Writes `factor` copies of the inventory in `from` as one inventory in `to`. */
 export function scaleInventory(from: string, to: string, factor: number): void {
@@ -56,13 +70,74 @@ export function scaleInventory(from: string, to: string, factor: number): void {
   const clusters = read(from, 'clusters.yaml').clusters as Data[];
   const vms = read(from, 'vms.yaml').vms as Data[];
   const out = { sites: [] as Data[], networks: [] as Data[], clusters: [] as Data[], vms: [] as Data[] };
-  const v4 = (copy: number) => (t: unknown) =>
-    t === undefined ? undefined : copy === 0 ? t : shiftV4(String(t), copy);
-  const v6 = (copy: number) => (t: unknown) =>
-    t === undefined ? undefined : copy === 0 ? t : shiftV6(String(t), copy);
+  const copyVm = vmCopier(vms, String(org.domain));
+  for (let copy = 0; copy < factor; copy++) {
+    for (const s of sites) out.sites.push({ ...s, name: rename(String(s.name), copy) });
+    for (const n of networks) out.networks.push(copyNetwork(n, copy));
+    for (const c of clusters) out.clusters.push(copyCluster(c, copy));
+    for (const vm of vms) out.vms.push(copyVm(vm, copy));
+  }
+  // The backup repository takes every copy's networks as backup clients.
+  const backup = org.backup as Data | undefined;
+  if (Array.isArray(backup?.sources)) {
+    const sources = backup.sources as unknown[];
+    backup.sources = Array.from({ length: factor }, (_, copy) => sources.map(prefixIn(copy))).flat();
+  }
+  const write = (file: string, data: unknown): void =>
+    writeFileSync(join(to, file), stringify(data, { aliasDuplicateObjects: false }));
+  write('org.yaml', org);
+  write('sites.yaml', { sites: out.sites });
+  write('networks.yaml', { networks: out.networks });
+  write('clusters.yaml', { clusters: out.clusters });
+  write('vms.yaml', { vms: out.vms });
+  // Every copy boots from the same pinned images.
+  if (existsSync(join(from, 'images.yaml'))) copyFileSync(join(from, 'images.yaml'), join(to, 'images.yaml'));
+  if (org.secrets) scaleStore(from, to);
+}
+
+function copyNetwork(n: Data, copy: number): Data {
+  return defined({
+    ...n,
+    name: rename(String(n.name), copy),
+    site: rename(String(n.site), copy),
+    ipv6: prefixIn(copy)(n.ipv6),
+    gateway6: addressIn(6, copy)(n.gateway6),
+    ipv4: prefixIn(copy)(n.ipv4),
+    gateway4: addressIn(4, copy)(n.gateway4),
+  });
+}
+
+function copyCluster(c: Data, copy: number): Data {
+  return {
+    ...c,
+    name: rename(String(c.name), copy),
+    site: rename(String(c.site), copy),
+    endpoint: String(c.endpoint).replace(
+      /^https:\/\/([^.]+)/,
+      (_m, host: string) => `https://${rename(host, copy)}`,
+    ),
+    nodes: (c.nodes as Data[]).map((node) =>
+      defined({
+        ...node,
+        name: rename(String(node.name), copy),
+        ipv6: addressIn(6, copy)(node.ipv6),
+        ipv4: addressIn(4, copy)(node.ipv4),
+      }),
+    ),
+  };
+}
+
+// A larger organisation still has one jump host, one monitoring master and satellite and one backup
+// repository: copies do not run those again (else every VM's firewall would grow with the copies).
+const ORG_WIDE = new Set(['ssh-jump', 'icinga2-master', 'icinga2-satellite', 'borg-repo']);
+
+const kindOf = (service: unknown): string =>
+  typeof service === 'string' ? service : String((service as Data).kind);
+
+/** Copies a VM entry: fresh names, id and addresses, and service parameters that name the copy's VMs. */
+function vmCopier(vms: readonly Data[], domain: string): (vm: Data, copy: number) => Data {
   // Service parameters name VMs (db: db1) and public names (git.example.org): both get the copy's suffix.
   const vmNames = new Set(vms.map((vm) => String(vm.name)));
-  const domain = String(org.domain);
   const renameValue = (value: unknown, copy: number): unknown => {
     if (Array.isArray(value)) return value.map((v) => renameValue(v, copy));
     if (typeof value !== 'string' || copy === 0) return value;
@@ -71,103 +146,38 @@ export function scaleInventory(from: string, to: string, factor: number): void {
       return `${value.slice(0, -domain.length)}k${copy}.${domain}`;
     return value;
   };
-  // A larger organisation still has one jump host, one monitoring master and satellite and one backup
-  // repository: copies do not run those again (else every VM's firewall would grow with the copies).
-  const orgWide = new Set(['ssh-jump', 'icinga2-master', 'icinga2-satellite', 'borg-repo']);
-  const kindOf = (service: unknown): string =>
-    typeof service === 'string' ? service : String((service as Data).kind);
   const renameService = (service: unknown, copy: number): unknown =>
     typeof service === 'object' && service !== null
       ? Object.fromEntries(
           Object.entries(service).map(([k, v]) => [k, k === 'kind' ? v : renameValue(v, copy)]),
         )
       : service;
-  const defined = (d: Data): Data => Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined));
-  for (let copy = 0; copy < factor; copy++) {
-    for (const s of sites) out.sites.push({ ...s, name: rename(String(s.name), copy) });
-    for (const n of networks) {
-      out.networks.push(
+  return (vm, copy) => {
+    const services = (vm.services as unknown[] | undefined) ?? [];
+    // A copy that no longer runs an org-wide kind keeps the size the original has from the catalog.
+    const size = catalogSize(services.map(kindOf));
+    return defined({
+      cores: size?.cores,
+      memory: size?.memory,
+      ...vm,
+      name: rename(String(vm.name), copy),
+      cluster: rename(String(vm.cluster), copy),
+      node: rename(String(vm.node), copy),
+      id: Number(vm.id) + copy * 10_000,
+      anti_affinity: vm.anti_affinity === undefined ? undefined : rename(String(vm.anti_affinity), copy),
+      services: services
+        .filter((service) => copy === 0 || !ORG_WIDE.has(kindOf(service)))
+        .map((service) => renameService(service, copy)),
+      nics: (vm.nics as Data[]).map((nic) =>
         defined({
-          ...n,
-          name: rename(String(n.name), copy),
-          site: rename(String(n.site), copy),
-          ipv6: v6(copy)(n.ipv6),
-          gateway6: v6(copy)(n.gateway6),
-          ipv4: v4(copy)(n.ipv4),
-          gateway4: v4(copy)(n.gateway4),
+          ...nic,
+          network: rename(String(nic.network), copy),
+          ipv6: addressIn(6, copy)(nic.ipv6),
+          ipv4: addressIn(4, copy)(nic.ipv4),
         }),
-      );
-    }
-    for (const c of clusters) {
-      out.clusters.push({
-        ...c,
-        name: rename(String(c.name), copy),
-        site: rename(String(c.site), copy),
-        endpoint: String(c.endpoint).replace(
-          /^https:\/\/([^.]+)/,
-          (_m, host: string) => `https://${rename(host, copy)}`,
-        ),
-        nodes: (c.nodes as Data[]).map((node) =>
-          defined({
-            ...node,
-            name: rename(String(node.name), copy),
-            ipv6: v6(copy)(node.ipv6),
-            ipv4: v4(copy)(node.ipv4),
-          }),
-        ),
-      });
-    }
-    for (const vm of vms) {
-      // A copy that no longer runs an org-wide kind keeps the size the original has from the catalog.
-      const size = catalogSize(((vm.services as unknown[] | undefined) ?? []).map(kindOf));
-      out.vms.push(
-        defined({
-          cores: size?.cores,
-          memory: size?.memory,
-          ...vm,
-          name: rename(String(vm.name), copy),
-          cluster: rename(String(vm.cluster), copy),
-          node: rename(String(vm.node), copy),
-          id: Number(vm.id) + copy * 10_000,
-          anti_affinity: vm.anti_affinity === undefined ? undefined : rename(String(vm.anti_affinity), copy),
-          services: ((vm.services as unknown[] | undefined) ?? [])
-            .filter((service) => copy === 0 || !orgWide.has(kindOf(service)))
-            .map((service) => renameService(service, copy)),
-          nics: (vm.nics as Data[]).map((nic) =>
-            defined({
-              ...nic,
-              network: rename(String(nic.network), copy),
-              ipv6: v6(copy)(nic.ipv6),
-              ipv4: v4(copy)(nic.ipv4),
-            }),
-          ),
-        }),
-      );
-    }
-  }
-  // The backup repository takes every copy's networks as backup clients.
-  const widen = (list: unknown): unknown =>
-    Array.isArray(list)
-      ? Array.from({ length: factor }, (_, copy) =>
-          list.map((p) => (String(p).includes(':') ? v6(copy)(p) : v4(copy)(p))),
-        ).flat()
-      : list;
-  const backup = org.backup as Data | undefined;
-  if (backup?.sources) backup.sources = widen(backup.sources);
-  writeFileSync(join(to, 'org.yaml'), stringify(org, { aliasDuplicateObjects: false }));
-  writeFileSync(join(to, 'sites.yaml'), stringify({ sites: out.sites }, { aliasDuplicateObjects: false }));
-  writeFileSync(
-    join(to, 'networks.yaml'),
-    stringify({ networks: out.networks }, { aliasDuplicateObjects: false }),
-  );
-  writeFileSync(
-    join(to, 'clusters.yaml'),
-    stringify({ clusters: out.clusters }, { aliasDuplicateObjects: false }),
-  );
-  writeFileSync(join(to, 'vms.yaml'), stringify({ vms: out.vms }, { aliasDuplicateObjects: false }));
-  // Every copy boots from the same pinned images.
-  if (existsSync(join(from, 'images.yaml'))) copyFileSync(join(from, 'images.yaml'), join(to, 'images.yaml'));
-  if (org.secrets) scaleStore(from, to);
+      ),
+    });
+  };
 }
 
 /**

@@ -178,6 +178,29 @@ function instancePath(i: ServiceInstance): Path {
   return ['vms', i.vmIndex, 'services', i.index];
 }
 
+/** The entries derived so far, and `derive`, which adds one unless the same record is already there. */
+interface Derived {
+  readonly entries: DnsEntry[];
+  readonly derive: (name: string, type: RecordType, value: string, origin: Origin) => void;
+}
+
+function derivedEntries(): Derived {
+  const entries: DnsEntry[] = [];
+  const seen = new Set<string>();
+  // Derived records that two parts of the inventory both want are one record; dns.yaml's are never merged
+  // silently, so a duplicate there is reported.
+  const derive = (name: string, type: RecordType, value: string, origin: Origin): void => {
+    const entry = { name: name.toLowerCase(), type, value: normalise(type, value), origin };
+    const key = `${entry.name} ${type} ${entry.value}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    entries.push(entry);
+  };
+  return { entries, derive };
+}
+
+const ORG_ORIGIN: Origin = { file: 'org', path: ['domain'], what: 'org.yaml' };
+
 export function buildDnsModel(inventory: Inventory, services: ServiceModel): DnsModel {
   const { org } = inventory;
   const domain = org.domain;
@@ -190,8 +213,51 @@ export function buildDnsModel(inventory: Inventory, services: ServiceModel): Dns
   const nameservers = [
     ...new Set(secondaries.length > 0 ? secondaries.map((i) => i.ctx.fqdn) : primary ? [primary.fqdn] : []),
   ];
+  const names = zoneNamesOf(inventory);
+  const { entries, derive } = derivedEntries();
+  const ownRecords = zoneRecords(inventory, names, { primary, nameservers, secondaries, ttl }, derive);
+  const addresses = vmAddressRecords(inventory, names.reverseOf, derive);
+  const own = inventory.dns?.records ?? [];
+  serviceRecords(services, own, names.all, derive);
+  // dns.yaml, as written.
+  own.forEach((r, ri) => {
+    entries.push({
+      name: r.name,
+      type: r.type,
+      value: normalise(r.type, r.value),
+      ...(r.ttl !== undefined ? { ttl: r.ttl } : {}),
+      origin: { file: 'dns', path: ['records', ri], what: 'dns.yaml' },
+    });
+  });
+  const zones = groupIntoZones(names, ownRecords, entries, ttl.default);
 
-  const forward = [...new Set([domain, ...(inventory.dns?.zones ?? [])])];
+  return {
+    domain,
+    ttl,
+    ...(primary ? { primary } : {}),
+    nameservers,
+    zones,
+    zoneNames: names.all,
+    sets: indexSets(zones),
+    entries,
+    addresses,
+    senders: mailSenders(services),
+    webNames: webNames(instances),
+  };
+}
+
+/** The zones we own: the forward ones (the domain and dns.yaml's) and each network's reverse zones. */
+interface ZoneNames {
+  /** Forward zones first, then reverse zones, as first named. */
+  readonly ordered: readonly string[];
+  readonly forward: ReadonlySet<string>;
+  readonly all: ReadonlySet<string>;
+  /** The reverse zones of each network, by network name. */
+  readonly reverseOf: ReadonlyMap<string, readonly string[]>;
+}
+
+function zoneNamesOf(inventory: Inventory): ZoneNames {
+  const forward = [...new Set([inventory.org.domain, ...(inventory.dns?.zones ?? [])])];
   const reverseOf = new Map<string, string[]>();
   for (const net of inventory.networks) {
     const zones: string[] = [];
@@ -199,46 +265,56 @@ export function buildDnsModel(inventory: Inventory, services: ServiceModel): Dns
     reverseOf.set(net.name, zones);
   }
   const reverse = [...new Set([...reverseOf.values()].flat())];
-  const zoneNames = [...forward, ...reverse];
-  const zoneSet = new Set(zoneNames);
+  const ordered = [...forward, ...reverse];
+  return { ordered, forward: new Set(forward), all: new Set(ordered), reverseOf };
+}
 
-  const entries: DnsEntry[] = [];
-  const seen = new Set<string>();
-  // Derived records that two parts of the inventory both want are one record; dns.yaml's are never merged
-  // silently, so a duplicate there is reported.
-  const derive = (name: string, type: RecordType, value: string, origin: Origin): void => {
-    const entry = { name: name.toLowerCase(), type, value: normalise(type, value), origin };
-    const key = `${entry.name} ${type} ${entry.value}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    entries.push(entry);
-  };
+/** Who serves the zones, as their SOA and NS records say. */
+interface ZoneServers {
+  readonly primary: DnsModel['primary'];
+  readonly nameservers: readonly string[];
+  readonly secondaries: readonly ServiceInstance[];
+  readonly ttl: DnsModel['ttl'];
+}
 
-  // The zones' own records: SOA, NS, CAA.
-  const orgOrigin: Origin = { file: 'org', path: ['domain'], what: 'org.yaml' };
+/**
+ * The zones' own records (SOA, NS, CAA). A forward zone's are derived entries; a reverse zone's go straight
+ * into its zone, returned by zone: they repeat the forward zones' (same primary, same name servers), whose
+ * entries the rules check once, and there are (zones x name servers) of them.
+ */
+function zoneRecords(
+  inventory: Inventory,
+  names: ZoneNames,
+  { primary, nameservers, secondaries, ttl }: ZoneServers,
+  derive: Derived['derive'],
+): Map<string, DnsEntry[]> {
   const nsOrigin = new Map<string, Origin>();
   for (const i of secondaries)
     if (!nsOrigin.has(i.ctx.fqdn))
       nsOrigin.set(i.ctx.fqdn, { file: 'vms', path: instancePath(i), what: i.label });
-  const forwardSet = new Set(forward);
-  // Reverse zones' own records go straight into their zone: they repeat the forward zones' (same primary,
-  // same name servers), whose entries the rules check once, and there are (zones x name servers) of them.
-  const ownRecords = new Map<string, DnsEntry[]>(zoneNames.map((z) => [z, []]));
-  for (const zone of zoneNames) {
-    const add = forwardSet.has(zone)
+  const ownRecords = new Map<string, DnsEntry[]>(names.ordered.map((z) => [z, []]));
+  for (const zone of names.ordered) {
+    const add = names.forward.has(zone)
       ? derive
       : (name: string, type: RecordType, value: string, origin: Origin): void => {
           ownRecords.get(zone)!.push({ name, type, value, origin });
         };
     if (primary) {
-      const soa = `${primary.fqdn} hostmaster.${domain} 1 ${SOA_TIMERS} ${ttl.min}`;
-      add(zone, 'SOA', soa, { ...orgOrigin, what: `the primary ${primary.vm}` });
+      const soa = `${primary.fqdn} hostmaster.${inventory.org.domain} 1 ${SOA_TIMERS} ${ttl.min}`;
+      add(zone, 'SOA', soa, { ...ORG_ORIGIN, what: `the primary ${primary.vm}` });
     }
-    for (const ns of nameservers) add(zone, 'NS', ns, nsOrigin.get(ns) ?? orgOrigin);
-    if (forwardSet.has(zone)) add(zone, 'CAA', `0 issue "${inventory.org.acme.caa}"`, orgOrigin);
+    for (const ns of nameservers) add(zone, 'NS', ns, nsOrigin.get(ns) ?? ORG_ORIGIN);
+    if (names.forward.has(zone)) add(zone, 'CAA', `0 issue "${inventory.org.acme.caa}"`, ORG_ORIGIN);
   }
+  return ownRecords;
+}
 
-  // Every VM: its names, and a PTR for each address.
+/** Every VM's names (A, AAAA) and a PTR for each address that a reverse zone of ours holds. */
+function vmAddressRecords(
+  inventory: Inventory,
+  reverseOf: ReadonlyMap<string, readonly string[]>,
+  derive: Derived['derive'],
+): VmAddress[] {
   const addresses: VmAddress[] = [];
   const networks = new Map(inventory.networks.map((n) => [n.name, n]));
   const purposes = new Map(inventory.networks.map((n) => [n.name, n.purpose]));
@@ -259,11 +335,7 @@ export function buildDnsModel(inventory: Inventory, services: ServiceModel): Dns
         if (value === undefined) continue;
         derive(name, type, text, origin);
         const zones = reverseOf.get(nic.network) ?? [];
-        const canonical = reverseName(value, family);
-        const zone =
-          zones.find((z) => canonical.endsWith(`.${z}`)) ??
-          (family === 4 ? zones.find((z) => z.includes('-')) : undefined);
-        const ptr = zone && networks.get(nic.network) ? ptrOwner(value, family, zone) : undefined;
+        const ptr = networks.get(nic.network) ? ptrName(value, family, zones) : undefined;
         if (ptr) derive(ptr, 'PTR', name, origin);
         addresses.push({
           vm: vm.name,
@@ -276,59 +348,57 @@ export function buildDnsModel(inventory: Inventory, services: ServiceModel): Dns
       }
     });
   });
+  return addresses;
+}
 
-  // What the services want (web names, MX, SPF, DMARC, SRV); the apex NS came above.
-  const byLabel = new Map(instances.map((i) => [i.label, i]));
-  const own = inventory.dns?.records ?? [];
+/** The PTR owner of an address in one of its network's reverse zones (an IPv4 one may be RFC 2317's). */
+function ptrName(value: bigint, family: Family, zones: readonly string[]): string | undefined {
+  const canonical = reverseName(value, family);
+  const zone =
+    zones.find((z) => canonical.endsWith(`.${z}`)) ??
+    (family === 4 ? zones.find((z) => z.includes('-')) : undefined);
+  return zone ? ptrOwner(value, family, zone) : undefined;
+}
+
+/** What the services want (web names, MX, SPF, DMARC, SRV); a zone's apex NS and an SPF dns.yaml gives are not theirs. */
+function serviceRecords(
+  services: ServiceModel,
+  own: readonly { readonly name: string; readonly type: RecordType; readonly value: string }[],
+  zones: ReadonlySet<string>,
+  derive: Derived['derive'],
+): void {
+  const byLabel = new Map(services.instances.map((i) => [i.label, i]));
   const spfOverridden = new Set(
     own.filter((r) => r.type === 'TXT' && r.value.startsWith('v=spf1')).map((r) => r.name),
   );
   for (const record of serviceDnsRecords(services)) {
-    if (record.type === 'NS' && zoneSet.has(record.name)) continue;
+    if (record.type === 'NS' && zones.has(record.name)) continue;
     if (record.type === 'TXT' && record.value.startsWith('v=spf1') && spfOverridden.has(record.name))
       continue;
     const i = byLabel.get(record.for);
-    const origin: Origin = i ? { file: 'vms', path: instancePath(i), what: record.for } : orgOrigin;
+    const origin: Origin = i ? { file: 'vms', path: instancePath(i), what: record.for } : ORG_ORIGIN;
     derive(record.name, record.type, record.value, origin);
   }
+}
 
-  // dns.yaml, as written.
-  own.forEach((r, ri) => {
-    entries.push({
-      name: r.name,
-      type: r.type,
-      value: normalise(r.type, r.value),
-      ...(r.ttl !== undefined ? { ttl: r.ttl } : {}),
-      origin: { file: 'dns', path: ['records', ri], what: 'dns.yaml' },
-    });
-  });
-
-  const byZone = ownRecords;
+/** Every entry filed into the zone holding its name, grouped into record sets; forward zones first. */
+function groupIntoZones(
+  names: ZoneNames,
+  byZone: Map<string, DnsEntry[]>,
+  entries: readonly DnsEntry[],
+  ttl: number,
+): Zone[] {
   for (const entry of entries) {
-    const zone = zoneOf(entry.name, zoneSet);
+    const zone = zoneOf(entry.name, names.all);
     if (zone) byZone.get(zone)!.push(entry);
   }
-  const zones = zoneNames
+  return names.ordered
     .map((name) => ({
       name,
-      reverse: !forwardSet.has(name),
-      sets: setsOf(name, byZone.get(name)!, ttl.default),
+      reverse: !names.forward.has(name),
+      sets: setsOf(name, byZone.get(name)!, ttl),
     }))
     .sort((a, b) => Number(a.reverse) - Number(b.reverse) || compareNames(a.name, b.name));
-
-  return {
-    domain,
-    ttl,
-    ...(primary ? { primary } : {}),
-    nameservers,
-    zones,
-    zoneNames: zoneSet,
-    sets: indexSets(zones),
-    entries,
-    addresses,
-    senders: mailSenders(services),
-    webNames: webNames(instances),
-  };
 }
 
 function primaryOf(

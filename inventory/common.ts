@@ -22,20 +22,24 @@ export const ipv6Address = z.string().refine((v) => parseIPv6(v) !== undefined, 
  * A network prefix of one family, parsed once into the prefix value type (`Prefix`, inventory/net.ts: family,
  * network address, length, normalised text) with a located error; every layer reads that, never the string.
  */
-const prefixOf = (family: Family): z.ZodType<Prefix, string> =>
+const prefixOf = (family: Family | 'either'): z.ZodType<Prefix, string> =>
   z.string().transform((text, ctx) => {
-    const prefix = parsePrefix(text, family);
+    // Either family: a colon says IPv6, as it does in every spelling of an IPv6 address.
+    const fam = family === 'either' ? (text.includes(':') ? 6 : 4) : family;
+    const prefix = parsePrefix(text, fam);
     if (prefix) return prefix;
     ctx.addIssue({
       code: 'custom',
       input: text,
-      message: prefixProblem(text, family) ?? `is not an IPv${family} prefix`,
+      message: prefixProblem(text, fam) ?? `is not an IPv${fam} prefix`,
     });
     return z.NEVER;
   });
 
 export const ipv4Prefix = prefixOf(4);
 export const ipv6Prefix = prefixOf(6);
+/** A prefix of either family (`2001:db8:400::f/128`, `198.51.100.73/32`). */
+export const ipPrefix = prefixOf('either');
 
 /** An OpenSSH public key line, parsed for real by inventory/ssh-key.ts (the one key validator of the repo). */
 export const sshPublicKey = z.string().superRefine((text, ctx) => {

@@ -118,6 +118,26 @@ export function parsePrefix(text: string, family: Family): Prefix | undefined {
   return { family, network, length, text: `${formatAddress(network, family)}/${length}` };
 }
 
+/** The prefix of one address alone (/32, /128): a firewall source that lets exactly that host in. */
+export function hostPrefix(address: bigint, family: Family): Prefix {
+  const length = bits(family);
+  return { family, network: address, length, text: `${formatAddress(address, family)}/${length}` };
+}
+
+/**
+ * An address or a name with an optional prefix length, split: `192.0.2.0/24`, `2001:db8::1`,
+ * `mail.example.org/24` (SPF's ip4:, ip6:, a: and mx: terms write them so).
+ */
+export function splitLength(text: string): { readonly head: string; readonly length?: string } {
+  const slash = text.indexOf('/');
+  return slash < 0 ? { head: text } : { head: text.slice(0, slash), length: text.slice(slash + 1) };
+}
+
+/** A prefix, or an address alone standing for its host prefix (/32, /128); undefined when neither. */
+export function parseAddressOrPrefix(text: string, family: Family): Prefix | undefined {
+  return parsePrefix(splitLength(text).length === undefined ? `${text}/${bits(family)}` : text, family);
+}
+
 /**
  * What is wrong with a prefix, said so a person can fix it (host bits set: the prefix they meant);
  * undefined when `parsePrefix` accepts it.
@@ -170,3 +190,41 @@ export function reservedReason(prefix: Prefix, address: bigint): string | undefi
   if (prefix.length < 127 && address === prefix.network) return 'is the subnet-router anycast address';
   return undefined;
 }
+
+/**
+ * RFC 6890's special-purpose ranges: loopback, private, shared, link-local, documentation, benchmarking,
+ * translation and multicast space; IPv4 first. No ordinary Internet host has an address in them.
+ */
+const SPECIAL_PURPOSE_TEXT = {
+  4: [
+    '0.0.0.0/8',
+    '10.0.0.0/8',
+    '100.64.0.0/10',
+    '127.0.0.0/8',
+    '169.254.0.0/16',
+    '172.16.0.0/12',
+    '192.0.0.0/24',
+    '192.0.2.0/24',
+    '192.88.99.0/24',
+    '192.168.0.0/16',
+    '198.18.0.0/15',
+    '198.51.100.0/24',
+    '203.0.113.0/24',
+    '224.0.0.0/3',
+  ],
+  6: [
+    '::/127',
+    '::ffff:0:0/96',
+    '64:ff9b::/96',
+    '100::/64',
+    '2001::/23',
+    '2001:db8::/32',
+    'fc00::/7',
+    'fe80::/10',
+    'ff00::/8',
+  ],
+} as const;
+
+export const SPECIAL_PURPOSE: readonly Prefix[] = ([4, 6] as const).flatMap((family) =>
+  SPECIAL_PURPOSE_TEXT[family].map((text) => parsePrefix(text, family)!),
+);

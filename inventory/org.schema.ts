@@ -1,17 +1,13 @@
 // Schema of inventory/org.yaml: organisation-wide settings every other file relies on.
 import { z } from 'zod';
-import { ageSshKey, name, sshPublicKey, sshPublicKeyList } from './common.ts';
+import { ageSshKey, ipPrefix, name, sshPublicKey, sshPublicKeyList } from './common.ts';
 import { domainName, timeZone, title, url, urlTemplate } from './grammars.ts';
-import { prefixProblem } from './net.ts';
 
 /** A DNS name such as example.org or git.example.org (RFC 1123; defined with the other grammars). */
 export { domainName };
 
 /** An IPv6 or IPv4 prefix that may connect to a VM (`2001:db8:400::f/128`, `198.51.100.73/32`). */
-export const sourcePrefix = z.string().superRefine((text, ctx) => {
-  const problem = prefixProblem(text, text.includes(':') ? 6 : 4);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+export const sourcePrefix = ipPrefix;
 
 /** A daily time window `HH:MM-HH:MM` (it may run past midnight, e.g. 23:00-01:00). */
 export const timeWindow = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, {

@@ -1,6 +1,7 @@
 // A VM's inbound firewall rules, computed once per VM by model/derive.ts: exactly its services' ports, SSH
 // from the jump and monitoring hosts, nothing else. The renderers (nftables, the Proxmox firewall) read them.
 import type { Inventory } from '../inventory/inventory.ts';
+import type { Prefix } from '../inventory/net.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import type { Derived } from './derive.ts';
 import {
@@ -18,21 +19,21 @@ export interface FirewallRule {
   readonly proto: Proto;
   /** A port or a range; nftables writes it `16384-32768` (nftRule), the Proxmox firewall `16384:32768`. */
   readonly dport: PortRange;
-  /** A CIDR prefix; undefined: from anywhere. */
-  readonly source?: string;
+  /** The prefix it comes from; undefined: from anywhere. */
+  readonly source?: Prefix;
   readonly comment: string;
 }
 
 const SSH = portRange(22);
 
 /** Every prefix of networks.yaml: "our own networks". */
-export function orgPrefixes(inventory: Inventory): string[] {
-  return inventory.networks.flatMap((n) => [n.ipv6, n.ipv4].flatMap((p) => (p ? [p.text] : [])));
+export function orgPrefixes(inventory: Inventory): Prefix[] {
+  return inventory.networks.flatMap((n) => [n.ipv6, n.ipv4].flatMap((p) => (p ? [p] : [])));
 }
 
-function sourcesFor(model: Derived, instance: ServiceInstance, port: PortSpec): (string | undefined)[] {
+function sourcesFor(model: Derived, instance: ServiceInstance, port: PortSpec): (Prefix | undefined)[] {
   const { inventory, services } = model;
-  const others = (vms: readonly Vm[]): string[] =>
+  const others = (vms: readonly Vm[]): Prefix[] =>
     vms.filter((v) => v.name !== instance.vm.name).flatMap((v) => hostPrefixes(services, v));
   const { reach } = port;
   if (reach === 'public') return [undefined];
@@ -54,7 +55,7 @@ export function vmFirewallRules(model: Derived, vm: Vm, own: readonly ServiceIns
   const add = (
     proto: Proto,
     dport: PortRange,
-    sources: readonly (string | undefined)[],
+    sources: readonly (Prefix | undefined)[],
     comment: string,
   ): void => {
     for (const source of sources)
@@ -75,7 +76,7 @@ export function vmFirewallRules(model: Derived, vm: Vm, own: readonly ServiceIns
   const seen = new Set<string>();
   return rules.filter((r) => {
     if (r.source && open.has(key(r))) return false;
-    const once = `${key(r)}/${r.source ?? '*'}`;
+    const once = `${key(r)}/${r.source?.text ?? '*'}`;
     if (seen.has(once)) return false;
     seen.add(once);
     return true;

@@ -168,6 +168,19 @@ function emptyCounts(): Counts {
   return { create: 0, update: 0, replace: 0, delete: 0 };
 }
 
+/** Why a resource of one stack is protected: its `prevent_destroy` on either side, or the inventory. */
+type ProtectedBy = (address: string, ...sides: (Item | undefined)[]) => string[];
+
+function protection(stack: string, inventoryProtected: ReadonlyMap<string, string>): ProtectedBy {
+  return (address, ...sides) => {
+    const reasons: string[] = [];
+    if (sides.some((item) => item && preventDestroy(item.value))) reasons.push('lifecycle.prevent_destroy');
+    const fromInventory = inventoryProtected.get(`${stack}/${address}`);
+    if (fromInventory) reasons.push(fromInventory);
+    return reasons;
+  };
+}
+
 function diffStack(
   stack: string,
   before: StackJson | undefined,
@@ -180,64 +193,15 @@ function diffStack(
     status === 'changed' ? all : new Map([...all].filter(([, item]) => item.kind === 'resource'));
   const beforeItems = wholeStack(items(before));
   const afterItems = wholeStack(items(after));
+  const protectedBy = protection(stack, inventoryProtected);
   const changes = new Map<string, ResourceChange>();
 
-  const protectedBy = (address: string, ...sides: (Item | undefined)[]): string[] => {
-    const reasons: string[] = [];
-    if (sides.some((item) => item && preventDestroy(item.value))) reasons.push('lifecycle.prevent_destroy');
-    const fromInventory = inventoryProtected.get(`${stack}/${address}`);
-    if (fromInventory) reasons.push(fromInventory);
-    return reasons;
-  };
-
   for (const [address, old] of beforeItems) {
-    const next = afterItems.get(address);
-    if (!next) {
-      changes.set(address, {
-        stack,
-        address,
-        kind: old.kind,
-        // A stack that disappears is no longer planned at all: its resources stay, unmanaged.
-        action: status === 'removed' ? 'unmanaged' : 'delete',
-        protectedBy: old.kind === 'resource' ? protectedBy(address, old) : [],
-        changes: [],
-        replaceReasons: [],
-        protectionRemoved: false,
-      });
-      continue;
-    }
-    const attrs = compareItem(old, next);
-    if (attrs.length === 0) continue;
-    const effective = attrs.filter((a) => !a.ignored);
-    const forcing = effective.filter((a) => a.forcesReplacement);
-    changes.set(address, {
-      stack,
-      address,
-      kind: old.kind,
-      action: effective.length === 0 ? 'ignored' : forcing.length > 0 ? 'replace' : 'update',
-      protectedBy: old.kind === 'resource' ? protectedBy(address, old, next) : [],
-      changes: attrs,
-      replaceReasons: forcing.map((a) => `\`${a.path}\` forces replacement`),
-      protectionRemoved: preventDestroy(old.value) && !preventDestroy(next.value),
-    });
+    const change = changeOf(stack, address, old, afterItems.get(address), status, protectedBy);
+    if (change) changes.set(address, change);
   }
   for (const [address, next] of afterItems) {
-    if (beforeItems.has(address)) continue;
-    changes.set(address, {
-      stack,
-      address,
-      kind: next.kind,
-      action: 'create',
-      protectedBy: [],
-      changes: [...flatten(next.value)].map(([path, value]) => ({
-        path,
-        kind: 'added' as const,
-        after: value,
-        sensitive: isSensitivePath(path) || isSensitiveValue(value),
-      })),
-      replaceReasons: [],
-      protectionRemoved: false,
-    });
+    if (!beforeItems.has(address)) changes.set(address, creation(stack, address, next));
   }
 
   propagateReplacements(stack, beforeItems, afterItems, changes, protectedBy);
@@ -252,15 +216,76 @@ function diffStack(
       ACTION_ORDER[a.action] - ACTION_ORDER[b.action] ||
       a.address.localeCompare(b.address),
   );
+  const finalStatus = status === 'changed' && ordered.length === 0 ? 'unchanged' : status;
+  return { stack, status: finalStatus, changes: ordered, counts: resourceCounts(ordered) };
+}
+
+/** What becomes of an item of the base: deleted (or left unmanaged with its stack), changed, or nothing. */
+function changeOf(
+  stack: string,
+  address: string,
+  old: Item,
+  next: Item | undefined,
+  status: StackDiff['status'],
+  protectedBy: ProtectedBy,
+): ResourceChange | undefined {
+  if (!next)
+    return {
+      stack,
+      address,
+      kind: old.kind,
+      // A stack that disappears is no longer planned at all: its resources stay, unmanaged.
+      action: status === 'removed' ? 'unmanaged' : 'delete',
+      protectedBy: old.kind === 'resource' ? protectedBy(address, old) : [],
+      changes: [],
+      replaceReasons: [],
+      protectionRemoved: false,
+    };
+  const attrs = compareItem(old, next);
+  if (attrs.length === 0) return undefined;
+  const effective = attrs.filter((a) => !a.ignored);
+  const forcing = effective.filter((a) => a.forcesReplacement);
+  return {
+    stack,
+    address,
+    kind: old.kind,
+    action: effective.length === 0 ? 'ignored' : forcing.length > 0 ? 'replace' : 'update',
+    protectedBy: old.kind === 'resource' ? protectedBy(address, old, next) : [],
+    changes: attrs,
+    replaceReasons: forcing.map((a) => `\`${a.path}\` forces replacement`),
+    protectionRemoved: preventDestroy(old.value) && !preventDestroy(next.value),
+  };
+}
+
+/** A new item: every attribute shows as added. */
+function creation(stack: string, address: string, next: Item): ResourceChange {
+  return {
+    stack,
+    address,
+    kind: next.kind,
+    action: 'create',
+    protectedBy: [],
+    changes: [...flatten(next.value)].map(([path, value]) => ({
+      path,
+      kind: 'added' as const,
+      after: value,
+      sensitive: isSensitivePath(path) || isSensitiveValue(value),
+    })),
+    replaceReasons: [],
+    protectionRemoved: false,
+  };
+}
+
+/** How many resources (not data sources or settings) are created, updated, replaced and deleted. */
+function resourceCounts(changes: readonly ResourceChange[]): Counts {
   const counts = emptyCounts();
-  for (const c of ordered) {
+  for (const c of changes) {
     if (c.kind !== 'resource') continue;
     if (c.action === 'create' || c.action === 'update' || c.action === 'replace' || c.action === 'delete') {
       counts[c.action]++;
     }
   }
-  const finalStatus = status === 'changed' && ordered.length === 0 ? 'unchanged' : status;
-  return { stack, status: finalStatus, changes: ordered, counts };
+  return counts;
 }
 
 /** What a change of a hashicorp/dns resource does to the records themselves; undefined for other types. */
@@ -302,7 +327,7 @@ function propagateReplacements(
   beforeItems: ReadonlyMap<string, Item>,
   afterItems: ReadonlyMap<string, Item>,
   changes: Map<string, ResourceChange>,
-  protectedBy: (address: string, ...sides: (Item | undefined)[]) => string[],
+  protectedBy: ProtectedBy,
 ): void {
   for (let round = 0; round < afterItems.size; round++) {
     const replaced = new Set(

@@ -1,6 +1,7 @@
 // Which VM runs which service instance, and the facts derived from it: names, addresses, who it depends on.
 import { fqdn } from '../inventory/names.ts';
 import type { Inventory } from '../inventory/inventory.ts';
+import { type Family, hostPrefix, parseAddress, type Prefix } from '../inventory/net.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { CATALOG, DATABASE_KIND, PROXY_KIND } from './catalog.ts';
 import type { InstanceContext, ServiceKind } from './types.ts';
@@ -183,9 +184,10 @@ export function vmAddresses(services: ServiceModel, vm: Vm): VmAddresses {
 }
 
 /** Host prefixes (/128, /32) of every address of a VM: firewall sources. */
-export function hostPrefixes(services: ServiceModel, vm: Vm): string[] {
+export function hostPrefixes(services: ServiceModel, vm: Vm): Prefix[] {
   const a = vmAddresses(services, vm);
-  return [...a.ipv6.map((x) => `${x}/128`), ...a.ipv4.map((x) => `${x}/32`)];
+  const host = (family: Family) => (x: string) => hostPrefix(parseAddress(x, family)!, family);
+  return [...a.ipv6.map(host(6)), ...a.ipv4.map(host(4))];
 }
 
 type Lookups = Pick<ServiceModel, 'siteOf' | 'vmByName' | 'position' | 'running'>;

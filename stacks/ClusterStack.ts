@@ -6,7 +6,7 @@ import { AntiAffinityRule } from '../constructs/AntiAffinityRule.ts';
 import { ClusterFoundation } from '../constructs/ClusterFoundation.ts';
 import { ClusterMembers } from '../constructs/ClusterMembers.ts';
 import { DebianImage } from '../constructs/DebianImage.ts';
-import { DebianVm, type VmFirewallRule, type VmNic } from '../constructs/DebianVm.ts';
+import { DebianVm, type DebianVmProps, type VmFirewallRule, type VmNic } from '../constructs/DebianVm.ts';
 import { ProxmoxClusterProvider } from '../constructs/ProxmoxClusterProvider.ts';
 import { type Cluster, SHARED_STORAGE_TYPES } from '../inventory/clusters.schema.ts';
 import { type DebianRelease, imageFileName } from '../inventory/images.schema.ts';
@@ -53,7 +53,7 @@ export function proxmoxFirewallRules(model: Model, vm: Vm): VmFirewallRule[] {
     ...factsOf(model, vm).firewall.map((rule) => ({
       proto: rule.proto,
       dport: rule.dport,
-      ...(rule.source !== undefined ? { source: rule.source } : {}),
+      ...(rule.source !== undefined ? { source: rule.source.text } : {}),
       comment: rule.comment,
     })),
   ];
@@ -99,20 +99,7 @@ export class ClusterStack extends TerraformStack {
     const vms = inventory.vms
       .filter((vm) => vm.cluster === cluster.name)
       .sort((a, b) => a.name.localeCompare(b.name));
-
-    const foundation = new ClusterFoundation(this, 'foundation', {
-      cluster: cluster.name,
-      managementPrefixes: managementPrefixes(inventory, cluster.site),
-      pools: vms.map(vmPool).filter((p): p is string => p !== undefined),
-      ceph: cluster.ceph !== undefined,
-      backup: {
-        storage: cluster.backup.storage,
-        schedule: cluster.backup.schedule,
-        keepDaily: cluster.backup.keep_daily,
-        keepWeekly: cluster.backup.keep_weekly,
-        keepMonthly: cluster.backup.keep_monthly,
-      },
-    });
+    const foundation = clusterFoundation(this, inventory, cluster, vms);
 
     // Members' Proxmox users, groups and ACLs live with the cluster they are for: this stack already holds
     // that cluster's API endpoint and token, and an unreachable cluster then holds up only its own accounts.
@@ -122,69 +109,131 @@ export class ClusterStack extends TerraformStack {
       pools: foundation.pools,
     });
 
-    // One download per node and storage; a shared storage is one place, so one download for the cluster.
-    const imageStorage = cluster.storages.find((s) => s.name === cluster.snippets)!;
-    const shared = (SHARED_STORAGE_TYPES as readonly string[]).includes(imageStorage.type);
-    const images = new Map<string, DebianImage>();
-    const imageFor = (vm: Vm): DebianImage | undefined => {
-      const pinned = bootImage(inventory, vm);
-      if (!pinned) return undefined;
-      const release: DebianRelease = pinned.release;
-      const where = shared ? cluster.nodes[0]!.name : vm.node;
-      // Named after the release, not the build: a new build replaces this download instead of adding one.
-      const id = shared ? `${release}-${imageStorage.name}` : `${release}-${where}-${imageStorage.name}`;
-      let image = images.get(id);
-      if (!image) {
-        image = new DebianImage(this, id, {
-          node: where,
-          storage: imageStorage.name,
-          url: pinned.url,
-          sha512: pinned.sha512,
-          fileName: imageFileName(pinned),
-        });
-        images.set(id, image);
-      }
-      return image;
-    };
-
+    const imageFor = imageDownloads(this, inventory, cluster);
     const cloudConfigs = props.cloudConfigs ?? renderCloudConfigs(model, vms);
     const deployed = new Map<string, DebianVm>();
     for (const vm of vms) {
       const image = imageFor(vm);
-      const node = new DebianVm(this, vm.name, {
-        name: vm.name,
-        vmId: vm.id,
-        node: vm.node,
-        cores: vm.cores,
-        memoryGiB: vm.memory,
-        disks: vm.disks,
-        nics: vmNics(model, vm),
-        ...(image ? { bootImage: image.volumeId } : {}),
-        ...(uploadsSnippet(vm) ? { userData: cloudConfigText(cloudConfigs, vm) } : {}),
-        snippetStorage: cluster.snippets,
-        // On shared storage through the cluster's first node, as the images: moving a VM keeps its snippet.
-        snippetNode: shared ? cluster.nodes[0]!.name : vm.node,
-        domain: inventory.org.domain,
-        tags: vm.tags,
-        pool: vmPool(vm),
-        poolResource: foundation.pools.get(vmPool(vm) ?? ''),
-        description: [`${fqdn(inventory, vm)}`, vm.notes].filter(Boolean).join('\n\n'),
-        ha: vm.ha,
-        protected: vm.protected,
-        firewallRules: proxmoxFirewallRules(model, vm),
-      });
-      deployed.set(vm.name, node);
+      const placed = { cluster, cloudConfigs, foundation, ...(image ? { image } : {}) };
+      deployed.set(vm.name, new DebianVm(this, vm.name, debianVmProps(model, vm, placed)));
     }
+    antiAffinityRules(this, vms, deployed);
+  }
+}
 
-    // Redundant VMs never share a node, also after a failover: a negative resource-affinity rule per group.
-    const groups = new Map<string, DebianVm[]>();
-    for (const vm of vms) {
-      const target = deployed.get(vm.name);
-      if (!vm.anti_affinity || !target?.haResource) continue;
-      groups.set(vm.anti_affinity, [...(groups.get(vm.anti_affinity) ?? []), target]);
+/** The cluster's own resources: the management ipset, the VMs' pools, the backup job. */
+function clusterFoundation(
+  scope: Construct,
+  inventory: Inventory,
+  cluster: Cluster,
+  vms: readonly Vm[],
+): ClusterFoundation {
+  return new ClusterFoundation(scope, 'foundation', {
+    cluster: cluster.name,
+    managementPrefixes: managementPrefixes(inventory, cluster.site),
+    pools: vms.map(vmPool).filter((p): p is string => p !== undefined),
+    ceph: cluster.ceph !== undefined,
+    backup: {
+      storage: cluster.backup.storage,
+      schedule: cluster.backup.schedule,
+      keepDaily: cluster.backup.keep_daily,
+      keepWeekly: cluster.backup.keep_weekly,
+      keepMonthly: cluster.backup.keep_monthly,
+    },
+  });
+}
+
+/** Whether the cluster's snippets storage (which also holds the images) is one place for every node. */
+function sharedImageStorage(cluster: Cluster): boolean {
+  const imageStorage = cluster.storages.find((s) => s.name === cluster.snippets)!;
+  return (SHARED_STORAGE_TYPES as readonly string[]).includes(imageStorage.type);
+}
+
+/**
+ * The boot image download of a VM, made on first use: one download per node and storage; a shared storage
+ * is one place, so one download for the cluster.
+ */
+function imageDownloads(
+  scope: Construct,
+  inventory: Inventory,
+  cluster: Cluster,
+): (vm: Vm) => DebianImage | undefined {
+  const storage = cluster.snippets;
+  const shared = sharedImageStorage(cluster);
+  const images = new Map<string, DebianImage>();
+  return (vm) => {
+    const pinned = bootImage(inventory, vm);
+    if (!pinned) return undefined;
+    const release: DebianRelease = pinned.release;
+    const where = shared ? cluster.nodes[0]!.name : vm.node;
+    // Named after the release, not the build: a new build replaces this download instead of adding one.
+    const id = shared ? `${release}-${storage}` : `${release}-${where}-${storage}`;
+    let image = images.get(id);
+    if (!image) {
+      image = new DebianImage(scope, id, {
+        node: where,
+        storage,
+        url: pinned.url,
+        sha512: pinned.sha512,
+        fileName: imageFileName(pinned),
+      });
+      images.set(id, image);
     }
-    for (const [group, members] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-      if (members.length >= 2) new AntiAffinityRule(this, { group, members });
-    }
+    return image;
+  };
+}
+
+/** What a VM's construct needs from its cluster's stack. */
+interface Placement {
+  readonly cluster: Cluster;
+  readonly cloudConfigs: ReadonlyMap<string, string>;
+  readonly foundation: ClusterFoundation;
+  readonly image?: DebianImage;
+}
+
+function debianVmProps(
+  model: Model,
+  vm: Vm,
+  { cluster, cloudConfigs, foundation, image }: Placement,
+): DebianVmProps {
+  const { inventory } = model;
+  return {
+    name: vm.name,
+    vmId: vm.id,
+    node: vm.node,
+    cores: vm.cores,
+    memoryGiB: vm.memory,
+    disks: vm.disks,
+    nics: vmNics(model, vm),
+    ...(image ? { bootImage: image.volumeId } : {}),
+    ...(uploadsSnippet(vm) ? { userData: cloudConfigText(cloudConfigs, vm) } : {}),
+    snippetStorage: cluster.snippets,
+    // On shared storage through the cluster's first node, as the images: moving a VM keeps its snippet.
+    snippetNode: sharedImageStorage(cluster) ? cluster.nodes[0]!.name : vm.node,
+    domain: inventory.org.domain,
+    tags: vm.tags,
+    pool: vmPool(vm),
+    poolResource: foundation.pools.get(vmPool(vm) ?? ''),
+    description: [`${fqdn(inventory, vm)}`, vm.notes].filter(Boolean).join('\n\n'),
+    ha: vm.ha,
+    protected: vm.protected,
+    firewallRules: proxmoxFirewallRules(model, vm),
+  };
+}
+
+/** Redundant VMs never share a node, also after a failover: a negative resource-affinity rule per group. */
+function antiAffinityRules(
+  scope: Construct,
+  vms: readonly Vm[],
+  deployed: ReadonlyMap<string, DebianVm>,
+): void {
+  const groups = new Map<string, DebianVm[]>();
+  for (const vm of vms) {
+    const target = deployed.get(vm.name);
+    if (!vm.anti_affinity || !target?.haResource) continue;
+    groups.set(vm.anti_affinity, [...(groups.get(vm.anti_affinity) ?? []), target]);
+  }
+  for (const [group, members] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+    if (members.length >= 2) new AntiAffinityRule(scope, { group, members });
   }
 }

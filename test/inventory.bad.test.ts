@@ -60,6 +60,12 @@ const BAD: Readonly<Record<string, { what: string; lines: readonly string[] }>> 
       'networks.yaml:22:11  networks[2].ipv4  "198.51.100.5/28" has host bits set; expected the network address, 198.51.100.0/28',
     ],
   },
+  'source-prefix-host-bits': {
+    what: 'points at the one bad source prefix of a firewall port, in its flow sequence, with the prefix meant',
+    lines: [
+      'vms.yaml:43:62  vms[2].extra_ports[0].sources[1]  "2001:db8:3::f/64" has host bits set; expected the network address, 2001:db8:3::/64',
+    ],
+  },
   'vm-id-too-small': {
     what: 'rejects a VM id below 100 (ids under 100 are reserved by Proxmox)',
     lines: ['vms.yaml:59:9  vms[4].id  99 is too small; expected at least 100'],

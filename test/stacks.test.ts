@@ -349,7 +349,7 @@ describe('VM firewalls', () => {
         }[];
         // The Proxmox firewall writes a range FROM:TO.
         const expected = factsOf(model, vm).firewall.map(
-          (r) => `${r.proto} ${proxmoxPorts(r.dport)} ${r.source ?? 'any'}`,
+          (r) => `${r.proto} ${proxmoxPorts(r.dport)} ${r.source?.text ?? 'any'}`,
         );
         const got = rules
           .filter((r) => r.dport !== undefined)

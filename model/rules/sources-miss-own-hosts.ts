@@ -1,6 +1,7 @@
 // Rule: the sources in org.yaml let our own machines in: the monitoring servers, the jump hosts, and every
 // backup client where a VM runs the borg repository.
 import type { Path } from '../../inventory/findings.ts';
+import type { Prefix } from '../../inventory/net.ts';
 import type { Vm } from '../../inventory/vms.schema.ts';
 import { BACKUP_REPO_KIND, JUMP_KIND, MONITORING_KINDS } from '../../services/catalog.ts';
 import { vmAddresses } from '../../services/instances.ts';
@@ -15,7 +16,7 @@ export const sourcesMissOwnHosts = modelRule('sources-miss-own-hosts', ({ invent
   const runningAnywhere = new Set(inv.vms.flatMap((vm) => vm.services.map((s) => s.kind)));
 
   // The sources in org.yaml must let our own machines in.
-  const coverage = (kinds: readonly string[], list: readonly string[], field: Path, what: string): void => {
+  const coverage = (kinds: readonly string[], list: readonly Prefix[], field: Path, what: string): void => {
     for (const vm of inv.vms.filter((v) => v.services.some((s) => kinds.includes(s.kind)))) {
       const a = vmAddresses(services, vm);
       const missing = [...a.ipv6, ...a.ipv4].filter((x) => !covered(x, list));

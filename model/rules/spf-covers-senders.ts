@@ -1,6 +1,12 @@
 // Each domain our VMs send mail for has one SPF record, and it authorises every address they send from.
 import { zoneRule } from './rule.ts';
-import { contains, type Family, parseAddress, parsePrefix } from '../../inventory/net.ts';
+import {
+  contains,
+  type Family,
+  parseAddress,
+  parseAddressOrPrefix,
+  splitLength,
+} from '../../inventory/net.ts';
 import type { DnsModel } from '../../dns/model.ts';
 import { valuesOf, atOrigin, type ZoneFinding } from '../../dns/lookups.ts';
 
@@ -27,13 +33,12 @@ export function spfPasses(model: DnsModel, domain: string, spf: string, address:
     if (mechanism === 'all') matches = true;
     else if (mechanism === 'ip4' || mechanism === 'ip6') {
       const fam: Family = mechanism === 'ip4' ? 4 : 6;
-      const text = arg?.includes('/') ? arg : `${arg}/${fam === 4 ? 32 : 128}`;
-      const prefix = fam === family ? parsePrefix(text, fam) : undefined;
+      const prefix = fam === family && arg !== undefined ? parseAddressOrPrefix(arg, fam) : undefined;
       matches = prefix !== undefined && contains(prefix, value);
     } else if (mechanism === 'a') {
-      matches = addressesOf((arg ?? domain).split('/')[0]!).includes(address);
+      matches = addressesOf(splitLength(arg ?? domain).head).includes(address);
     } else if (mechanism === 'mx') {
-      const hosts = valuesOf(model, (arg ?? domain).split('/')[0]!, 'MX').map((v) => v.split(' ')[1]!);
+      const hosts = valuesOf(model, splitLength(arg ?? domain).head, 'MX').map((v) => v.split(' ')[1]!);
       matches = hosts.some((h) => addressesOf(h).includes(address));
     }
     if (matches) return pass;

@@ -132,25 +132,64 @@ type Handler = (request: Record<string, unknown>) => Record<string, unknown>;
 const bytesOf = (v: unknown): Uint8Array | undefined =>
   isObjectValue(v as Value) ? ((v as { msgpack?: Uint8Array }).msgpack ?? undefined) : undefined;
 
+/** What every handler of one served provider shares: its schemas, semantics, world file and current endpoint. */
+interface Served {
+  readonly provider: ServedProvider;
+  readonly options: SimulatorOptions;
+  readonly semantics: Readonly<Record<string, ResourceSemantics>>;
+  /** The API the provider was configured for (ConfigureProvider sets it). */
+  endpoint: string;
+  readonly blockOf: (type: string) => SchemaBlock | undefined;
+  readonly legacy: (type: string) => boolean;
+  /** The objects of one type at the endpoint, for a read-back that looks at other objects. */
+  readonly neighbours: (type: string) => Record<string, Record<string, unknown>>;
+  readonly unknownType: (type: string) => Diagnostic;
+  readonly count: (name: string) => void;
+}
+
+function served(provider: ServedProvider, options: SimulatorOptions, calls: Record<string, number>): Served {
+  const resources = provider.schema.resource_schemas ?? {};
+  const semantics = options.semantics ?? pinnedSemantics();
+  const ctx: Served = {
+    provider,
+    options,
+    semantics,
+    endpoint: endpointOf(provider.address, null),
+    blockOf: (type) => resources[type]?.block,
+    legacy: (type) => semantics[type]?.sdk === 'sdkv2',
+    // Looking, not creating: a read must not add empty types to the world file.
+    neighbours: (type) => sharedWorld(options.worldFile).endpoints[ctx.endpoint]?.[type] ?? {},
+    unknownType: (type) =>
+      error(`Unknown resource type ${type}`, `${provider.file} does not describe ${type}`),
+    count: (name) => {
+      calls[name] = (calls[name] ?? 0) + 1;
+    },
+  };
+  return ctx;
+}
+
 function handlers(
   provider: ServedProvider,
   options: SimulatorOptions,
   calls: Record<string, number>,
 ): Record<string, Handler> {
+  const ctx = served(provider, options, calls);
+  return {
+    ...configHandlers(ctx),
+    ReadResource: (r) => readResource(ctx, r),
+    PlanResourceChange: (r) => planResourceChange(ctx, r),
+    ApplyResourceChange: (r) => applyResourceChange(ctx, r),
+    ImportResourceState: (r) => importResourceState(ctx, r),
+    ReadDataSource: (r) => readDataSource(ctx, r),
+    StopProvider: () => ({ Error: '' }),
+  };
+}
+
+/** The schema, the checks of configurations and the provider's own configuration. */
+function configHandlers(ctx: Served): Record<string, Handler> {
+  const { provider } = ctx;
   const resources = provider.schema.resource_schemas ?? {};
   const dataSources = provider.schema.data_source_schemas ?? {};
-  let endpoint = endpointOf(provider.address, null);
-  const blockOf = (type: string): SchemaBlock | undefined => resources[type]?.block;
-  const semantics = options.semantics ?? pinnedSemantics();
-  const legacy = (type: string): boolean => semantics[type]?.sdk === 'sdkv2';
-  // Looking, not creating: a read must not add empty types to the world file.
-  const neighbours = (type: string) => sharedWorld(options.worldFile).endpoints[endpoint]?.[type] ?? {};
-  const unknownType = (type: string): Diagnostic =>
-    error(`Unknown resource type ${type}`, `${provider.file} does not describe ${type}`);
-  const count = (name: string): void => {
-    calls[name] = (calls[name] ?? 0) + 1;
-  };
-
   return {
     GetProviderSchema: () => {
       const map = (record: typeof resources) =>
@@ -168,13 +207,13 @@ function handlers(
     }),
     ValidateResourceConfig: (r) => {
       const type = String(r.type_name);
-      if (!blockOf(type)) return { diagnostics: [unknownType(type)] };
+      if (!ctx.blockOf(type)) return { diagnostics: [ctx.unknownType(type)] };
       return {
-        diagnostics: validateConfig(semantics[type], decodeValue(bytesOf(r.config))).map(onAttribute),
+        diagnostics: validateConfig(ctx.semantics[type], decodeValue(bytesOf(r.config))).map(onAttribute),
       };
     },
     ValidateDataResourceConfig: (r) => ({
-      diagnostics: dataSources[String(r.type_name)] ? [] : [unknownType(String(r.type_name))],
+      diagnostics: dataSources[String(r.type_name)] ? [] : [ctx.unknownType(String(r.type_name))],
     }),
     // The state was written by this same schema version: Terraform's JSON goes back unchanged, which
     // keeps numbers exact (a JSON.parse round trip would round them and show false changes).
@@ -184,111 +223,119 @@ function handlers(
     }),
     ConfigureProvider: (r) => {
       const config = decodeValue(bytesOf(r.config));
-      endpoint = endpointOf(provider.address, config);
+      ctx.endpoint = endpointOf(provider.address, config);
       return { diagnostics: configureProvider(provider.address, config) };
     },
-    ReadResource: (r) => {
-      const type = String(r.type_name);
-      const block = blockOf(type);
-      const current = decodeValue(bytesOf(r.current_state));
-      if (!block) return { diagnostics: [unknownType(type)] };
-      count('ReadResource');
-      const id = isObjectValue(current) ? current.id : null;
-      const stored =
-        typeof id === 'string' ? objectsOf(sharedWorld(options.worldFile), endpoint, type)[id] : undefined;
-      const read = stored
-        ? readBack(
-            semantics[type],
-            storedWithDefaults(semantics[type], conformToBlock(block, stored) as ObjectValue),
-            neighbours,
-          )
-        : null;
-      // Gone from the API: Terraform drops it from state and plans to create it again.
-      return {
-        new_state: dynamic(read),
-        diagnostics: [],
-        private: r.private,
-      };
-    },
-    PlanResourceChange: (r) => {
-      const type = String(r.type_name);
-      const block = blockOf(type);
-      if (!block) return { diagnostics: [unknownType(type)] };
-      count('PlanResourceChange');
-      const plan = planChange(
-        type,
-        block,
-        decodeValue(bytesOf(r.prior_state)),
-        decodeValue(bytesOf(r.proposed_new_state)),
-        decodeValue(bytesOf(r.config)),
-        semantics[type],
-      );
-      return {
-        planned_state: dynamic(plan.planned),
-        requires_replace: plan.requiresReplace.map((steps) => ({ steps })),
-        planned_private: r.prior_private,
-        diagnostics: [],
-        legacy_type_system: legacy(type),
-      };
-    },
-    ApplyResourceChange: (r) => {
-      const type = String(r.type_name);
-      const block = blockOf(type);
-      if (!block) return { diagnostics: [unknownType(type)] };
-      const prior = decodeValue(bytesOf(r.prior_state));
-      const planned = decodeValue(bytesOf(r.planned_state));
-      const world = sharedWorld(options.worldFile);
-      const objects = objectsOf(world, endpoint, type);
-      if (!isObjectValue(planned)) {
-        if (isObjectValue(prior) && typeof prior.id === 'string') delete objects[prior.id];
-        writeWorldSoon(options.worldFile, world);
-        count('ApplyResourceChange');
-        return { new_state: dynamic(null), diagnostics: [] };
-      }
-      const refused = apiFindings(semantics[type], planned);
-      if (refused.length > 0) return { diagnostics: refused.map(onAttribute) };
-      const id =
-        isObjectValue(prior) && typeof prior.id === 'string'
-          ? prior.id
-          : objectId(type, planned, semantics[type]);
-      const exists =
-        !isObjectValue(prior) && objects[id]
-          ? existingRefusal(type, id, planned, semantics[type])
-          : undefined;
-      if (exists) return { diagnostics: [exists] };
-      const filled = fillComputed(type, block, planned, id, endpoint);
-      objects[id] = toJson(filled) as Record<string, unknown>;
-      writeWorldSoon(options.worldFile, world);
-      count('ApplyResourceChange');
-      const created = readBack(semantics[type], filled, neighbours);
-      return {
-        new_state: dynamic(created),
-        private: r.planned_private,
-        diagnostics: [],
-        legacy_type_system: legacy(type),
-      };
-    },
-    ImportResourceState: (r) => {
-      const type = String(r.type_name);
-      const block = blockOf(type);
-      if (!block) return { diagnostics: [unknownType(type)] };
-      const objects = objectsOf(sharedWorld(options.worldFile), endpoint, type);
-      const found = importObject(type, String(r.id), objects, semantics[type]);
-      if ('refused' in found) return { diagnostics: [error(found.refused, found.detail)] };
-      const state = readBack(semantics[type], conformToBlock(block, found.object) as ObjectValue, neighbours);
-      return { imported_resources: [{ type_name: type, state: dynamic(state) }], diagnostics: [] };
-    },
-    ReadDataSource: (r) => {
-      const type = String(r.type_name);
-      const schema = dataSources[type];
-      if (!schema) return { diagnostics: [unknownType(type)] };
-      const config = decodeValue(bytesOf(r.config));
-      return {
-        state: dynamic(fillComputed(type, schema.block, config as ObjectValue, type, endpoint)),
-        diagnostics: [],
-      };
-    },
-    StopProvider: () => ({ Error: '' }),
+  };
+}
+
+type Request = Record<string, unknown>;
+type Answer = Record<string, unknown>;
+
+/** Refresh: what the API holds now, read back as the provider would; gone, Terraform plans to create it again. */
+function readResource(ctx: Served, r: Request): Answer {
+  const type = String(r.type_name);
+  const block = ctx.blockOf(type);
+  const current = decodeValue(bytesOf(r.current_state));
+  if (!block) return { diagnostics: [ctx.unknownType(type)] };
+  ctx.count('ReadResource');
+  const id = isObjectValue(current) ? current.id : null;
+  const stored =
+    typeof id === 'string'
+      ? objectsOf(sharedWorld(ctx.options.worldFile), ctx.endpoint, type)[id]
+      : undefined;
+  const semantics = ctx.semantics[type];
+  const read = stored
+    ? readBack(
+        semantics,
+        storedWithDefaults(semantics, conformToBlock(block, stored) as ObjectValue),
+        ctx.neighbours,
+      )
+    : null;
+  return { new_state: dynamic(read), diagnostics: [], private: r.private };
+}
+
+function planResourceChange(ctx: Served, r: Request): Answer {
+  const type = String(r.type_name);
+  const block = ctx.blockOf(type);
+  if (!block) return { diagnostics: [ctx.unknownType(type)] };
+  ctx.count('PlanResourceChange');
+  const plan = planChange(
+    type,
+    block,
+    decodeValue(bytesOf(r.prior_state)),
+    decodeValue(bytesOf(r.proposed_new_state)),
+    decodeValue(bytesOf(r.config)),
+    ctx.semantics[type],
+  );
+  return {
+    planned_state: dynamic(plan.planned),
+    requires_replace: plan.requiresReplace.map((steps) => ({ steps })),
+    planned_private: r.prior_private,
+    diagnostics: [],
+    legacy_type_system: ctx.legacy(type),
+  };
+}
+
+/** Create, update or delete one object in the world file, refused where the real API would refuse it. */
+function applyResourceChange(ctx: Served, r: Request): Answer {
+  const type = String(r.type_name);
+  const block = ctx.blockOf(type);
+  if (!block) return { diagnostics: [ctx.unknownType(type)] };
+  const semantics = ctx.semantics[type];
+  const prior = decodeValue(bytesOf(r.prior_state));
+  const planned = decodeValue(bytesOf(r.planned_state));
+  const world = sharedWorld(ctx.options.worldFile);
+  const objects = objectsOf(world, ctx.endpoint, type);
+  if (!isObjectValue(planned)) {
+    if (isObjectValue(prior) && typeof prior.id === 'string') delete objects[prior.id];
+    writeWorldSoon(ctx.options.worldFile, world);
+    ctx.count('ApplyResourceChange');
+    return { new_state: dynamic(null), diagnostics: [] };
+  }
+  const refused = apiFindings(semantics, planned);
+  if (refused.length > 0) return { diagnostics: refused.map(onAttribute) };
+  const id =
+    isObjectValue(prior) && typeof prior.id === 'string' ? prior.id : objectId(type, planned, semantics);
+  const exists =
+    !isObjectValue(prior) && objects[id] ? existingRefusal(type, id, planned, semantics) : undefined;
+  if (exists) return { diagnostics: [exists] };
+  const filled = fillComputed(type, block, planned, id, ctx.endpoint);
+  objects[id] = toJson(filled) as Record<string, unknown>;
+  writeWorldSoon(ctx.options.worldFile, world);
+  ctx.count('ApplyResourceChange');
+  const created = readBack(semantics, filled, ctx.neighbours);
+  return {
+    new_state: dynamic(created),
+    private: r.planned_private,
+    diagnostics: [],
+    legacy_type_system: ctx.legacy(type),
+  };
+}
+
+function importResourceState(ctx: Served, r: Request): Answer {
+  const type = String(r.type_name);
+  const block = ctx.blockOf(type);
+  if (!block) return { diagnostics: [ctx.unknownType(type)] };
+  const objects = objectsOf(sharedWorld(ctx.options.worldFile), ctx.endpoint, type);
+  const found = importObject(type, String(r.id), objects, ctx.semantics[type]);
+  if ('refused' in found) return { diagnostics: [error(found.refused, found.detail)] };
+  const state = readBack(
+    ctx.semantics[type],
+    conformToBlock(block, found.object) as ObjectValue,
+    ctx.neighbours,
+  );
+  return { imported_resources: [{ type_name: type, state: dynamic(state) }], diagnostics: [] };
+}
+
+function readDataSource(ctx: Served, r: Request): Answer {
+  const type = String(r.type_name);
+  const schema = ctx.provider.schema.data_source_schemas?.[type];
+  if (!schema) return { diagnostics: [ctx.unknownType(type)] };
+  const config = decodeValue(bytesOf(r.config));
+  return {
+    state: dynamic(fillComputed(type, schema.block, config as ObjectValue, type, ctx.endpoint)),
+    diagnostics: [],
   };
 }
 
