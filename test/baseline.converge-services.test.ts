@@ -94,7 +94,7 @@ describe('knot.conf of the DNS VMs', () => {
 
 describe('Prosody virtual hosts', () => {
   it('gives each XMPP domain its VirtualHost with the certificate the deploy hook imports', () => {
-    const part = prosodyPart(vm(servicesOrg, 'chat'), servicesOrg.services.instances);
+    const part = prosodyPart(servicesOrg, vm(servicesOrg, 'chat'));
     const host = part?.files?.find((f) => f.path === '/etc/prosody/conf.d/test.example.org.cfg.lua');
     expect(host?.content).toContain('VirtualHost "test.example.org"');
     expect(host?.content).toContain('certificate = "/etc/prosody/certs/test.example.org.crt";');
@@ -103,7 +103,23 @@ describe('Prosody virtual hosts', () => {
     expect(hook?.content).toContain(
       "  'test.example.org')\n    prosodyctl --root cert import /etc/letsencrypt/live\n",
     );
-    expect(prosodyPart(vm(servicesOrg, 'db'), servicesOrg.services.instances)).toBeUndefined();
+    expect(prosodyPart(servicesOrg, vm(servicesOrg, 'db'))).toBeUndefined();
+  });
+
+  it("runs the deploy hook once where Prosody's copy of a certificate certbot keeps is missing", () => {
+    expect(prosodyPart(dnsOrg, vm(dnsOrg, 'chat'))?.once).toEqual([
+      {
+        name: 'Hand the certificate of test.example.org to prosody',
+        argv: ['env', 'RENEWED_LINEAGE=/etc/letsencrypt/live/test.example.org', DEPLOY_HOOK],
+        creates: '/etc/prosody/certs/test.example.org.crt',
+      },
+    ]);
+    // After certbot's own steps, which obtain the certificate and write the hook.
+    const names = convergeModel(dnsOrg, vm(dnsOrg, 'chat')).once.map((o) => o.name);
+    expect(names.indexOf('Hand the certificate of test.example.org to prosody')).toBeGreaterThan(
+      names.indexOf('Certificate for test.example.org by ACME DNS-01'),
+    );
+    expect(names).toContain('Certificate for test.example.org by ACME DNS-01');
   });
 });
 
