@@ -31,6 +31,15 @@ export function virtualHost(domain: string): string {
   );
 }
 
+/**
+ * Debian's prosody.cfg.lua serves `localhost`, with no certificate: `prosodyctl check certs` fails on it, and
+ * the VM is there for the inventory's domains only. A later section of the same host switches it off.
+ */
+export const LOCALHOST_OFF = generated(
+  '--',
+  ['VirtualHost "localhost"', '    enabled = false', ''].join('\n'),
+);
+
 /** The XMPP domains of the prosody instances on a VM, each with its file; undefined for any other VM. */
 export function prosodyPart(model: Model, vm: Vm): Part | undefined {
   const instances = model.services.onVm.get(vm.name) ?? [];
@@ -43,6 +52,13 @@ export function prosodyPart(model: Model, vm: Vm): Part | undefined {
     defer: true,
     reload: 'reload prosody',
   }));
+  files.push({
+    path: '/etc/prosody/conf.d/localhost.cfg.lua',
+    content: LOCALHOST_OFF,
+    permissions: '0644',
+    defer: true,
+    reload: 'reload prosody',
+  });
   // Where each domain's copy is (`prosodyctl cert import` names it after the domain).
   const { once } = handOver(model, vm, KIND, PROSODY_CERTS, (name) => `${PROSODY_CERTS}/${name}.crt`);
   return { name: `prosody: virtual hosts ${domains.join(', ')}`, files, once };
