@@ -115,9 +115,10 @@ beforeAll(async () => {
   console.info(`first run: repository ${repo.seconds.toFixed(1)} s, client ${client.seconds.toFixed(1)} s`);
 }, 1_200_000);
 
+// Powering the containers off and removing their roots takes minutes on a loaded machine.
 afterAll(() => {
   runCleanups(cleanups, work);
-});
+}, 600_000);
 
 describe.skipIf(UNAVAILABLE)('borg backups between real Debian roots booted with systemd', () => {
   it('converges the repository and the client without a failure', () => {
