@@ -134,6 +134,8 @@ function handlers(used: ReadonlySet<Reload>): Task[] {
     'reload postgresql': [service('Reload postgresql', 'postgresql', 'reloaded')],
     'restart postgresql': [service('Restart postgresql', 'postgresql', 'restarted')],
     'reload knot': [service('Reload knot', 'knot', 'reloaded')],
+    // Knot reads its `server` section (where it listens) only when it starts: a reload keeps the old sockets.
+    'restart knot': [service('Restart knot', 'knot', 'restarted')],
     'reload prosody': [service('Reload prosody', 'prosody', 'reloaded')],
     'reload postfix': [service('Reload postfix', 'postfix', 'reloaded')],
     'restart dovecot': [service('Restart dovecot', 'dovecot', 'restarted')],

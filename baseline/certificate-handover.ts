@@ -1,4 +1,4 @@
-// Hands a certificate certbot already keeps to a program that reads its own copy (coturn, Mumble): the
+// Hands a certificate certbot already keeps to a program that reads its own copy (coturn, Mumble, Prosody): the
 // deploy hook copies it on issuance and renewal only, so a program added later, or a VM whose copy was lost,
 // gets it at the next converge by the same hook.
 import type { Model } from '../model/derive.ts';
@@ -16,12 +16,14 @@ export function certificateCopy(dir: string, name: string): { cert: string; key:
  * The certificate names of the VM that `consumer` serves, and for those in a zone of ours (certbot obtains
  * them at converge), the command that runs the deploy hook once when the program's copy is missing. Without a
  * DNS primary of ours there is no certbot and no hook (certificatesPart): the copy is then the operator's.
+ * `copyOf` says where the program's copy of a name's certificate is (@default `certificateCopy(dir, name)`).
  */
 export function handOver(
   model: Model,
   vm: Vm,
   consumer: CertificateConsumer,
   dir: string,
+  copyOf: (name: string) => string = (name) => certificateCopy(dir, name).cert,
 ): { names: string[]; once: OnceCommand[] } {
   const certificates = vmCertificates(model, vm).filter((c) => c.consumers.includes(consumer));
   const once = certificates
@@ -29,7 +31,7 @@ export function handOver(
     .map((c) => ({
       name: `Hand the certificate of ${c.name} to ${consumer}`,
       argv: ['env', `RENEWED_LINEAGE=/etc/letsencrypt/live/${c.name}`, DEPLOY_HOOK],
-      creates: certificateCopy(dir, c.name).cert,
+      creates: copyOf(c.name),
     }));
   return { names: certificates.map((c) => c.name), once };
 }

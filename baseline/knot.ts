@@ -219,7 +219,9 @@ export function knotPart(model: Model, vm: Vm): Part | undefined {
         // After the package made the knot user; a configuration Knot refuses never replaces a working one.
         defer: true,
         validate: '/usr/sbin/knotc -c %s conf-check',
-        reload: 'reload knot',
+        // A restart, not a reload: Knot 3.2 binds `listen` only at start, so after the package's own file
+        // (no listen at all) a reload would leave it answering nowhere. Its zones survive in the journal.
+        reload: 'restart knot',
       },
     ],
   };

@@ -31,6 +31,7 @@ export type Reload =
   | 'reload postgresql'
   | 'restart postgresql'
   | 'reload knot'
+  | 'restart knot'
   | 'reload prosody'
   | 'reload postfix'
   | 'restart dovecot'

@@ -117,8 +117,6 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   parts.push(...upstreamKindParts(model, vm));
   const knot = knotPart(model, vm);
   if (knot) parts.push(knot);
-  const prosody = prosodyPart(vm, services.instances);
-  if (prosody) parts.push(prosody);
   for (const part of [mailPart(model, vm), mailRelayPart(model, vm), mailmanPart(model, vm)])
     if (part) parts.push(part);
   const sites = staticSitesPart(vm, services.instances);
@@ -129,7 +127,8 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   const certificates = certificatesPart(model, vm);
   if (certificates) parts.push(certificates);
   // After certbot's part: their certificate copies come from its deploy hook, once it obtained them.
-  for (const part of [coturnPart(model, vm), mumblePart(model, vm)]) if (part) parts.push(part);
+  for (const part of [coturnPart(model, vm), mumblePart(model, vm), prosodyPart(model, vm)])
+    if (part) parts.push(part);
   const postgres = postgresqlPart(model, vm);
   if (postgres) parts.push(postgres);
   const roles = databasesPart(model, vm);

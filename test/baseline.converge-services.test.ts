@@ -65,6 +65,18 @@ describe('knot.conf of the DNS VMs', () => {
     for (const zone of zones) expect(conf).toContain(`  - domain: ${zone}\n    master: ns1\n`);
   });
 
+  it('restarts Knot when knot.conf changes (where it listens is read at start only), reloads it for a key', () => {
+    const files = knotPart(dnsOrg, vm(dnsOrg, 'ns1'))?.files ?? [];
+    expect(files.find((f) => f.path === KNOT_CONF)?.reload).toBe('restart knot');
+    expect(files.filter((f) => f.path !== KNOT_CONF).map((f) => f.reload)).toEqual(
+      files.filter((f) => f.path !== KNOT_CONF).map(() => 'reload knot'),
+    );
+    const playbook = renderPlaybook(convergeModel(dnsOrg, vm(dnsOrg, 'ns1')));
+    expect(playbook).toMatch(
+      /- name: !unsafe "Restart knot"\n\s+ansible\.builtin\.systemd_service:\n\s+name: !unsafe "knot"\n\s+state: !unsafe "restarted"\n\s+listen: !unsafe "restart knot"/,
+    );
+  });
+
   it('gives no other VM a knot.conf', () => {
     expect(knotPart(dnsOrg, vm(dnsOrg, 'mail'))).toBeUndefined();
   });
@@ -94,7 +106,7 @@ describe('knot.conf of the DNS VMs', () => {
 
 describe('Prosody virtual hosts', () => {
   it('gives each XMPP domain its VirtualHost with the certificate the deploy hook imports', () => {
-    const part = prosodyPart(vm(servicesOrg, 'chat'), servicesOrg.services.instances);
+    const part = prosodyPart(servicesOrg, vm(servicesOrg, 'chat'));
     const host = part?.files?.find((f) => f.path === '/etc/prosody/conf.d/test.example.org.cfg.lua');
     expect(host?.content).toContain('VirtualHost "test.example.org"');
     expect(host?.content).toContain('certificate = "/etc/prosody/certs/test.example.org.crt";');
@@ -103,7 +115,30 @@ describe('Prosody virtual hosts', () => {
     expect(hook?.content).toContain(
       "  'test.example.org')\n    prosodyctl --root cert import /etc/letsencrypt/live\n",
     );
-    expect(prosodyPart(vm(servicesOrg, 'db'), servicesOrg.services.instances)).toBeUndefined();
+    expect(prosodyPart(servicesOrg, vm(servicesOrg, 'db'))).toBeUndefined();
+  });
+
+  it("switches off Debian's localhost host, which has no certificate", () => {
+    const file = prosodyPart(servicesOrg, vm(servicesOrg, 'chat'))?.files?.find(
+      (f) => f.path === '/etc/prosody/conf.d/localhost.cfg.lua',
+    );
+    expect(file?.content).toMatch(/^VirtualHost "localhost"\n {4}enabled = false\n/m);
+  });
+
+  it("runs the deploy hook once where Prosody's copy of a certificate certbot keeps is missing", () => {
+    expect(prosodyPart(dnsOrg, vm(dnsOrg, 'chat'))?.once).toEqual([
+      {
+        name: 'Hand the certificate of test.example.org to prosody',
+        argv: ['env', 'RENEWED_LINEAGE=/etc/letsencrypt/live/test.example.org', DEPLOY_HOOK],
+        creates: '/etc/prosody/certs/test.example.org.crt',
+      },
+    ]);
+    // After certbot's own steps, which obtain the certificate and write the hook.
+    const names = convergeModel(dnsOrg, vm(dnsOrg, 'chat')).once.map((o) => o.name);
+    expect(names.indexOf('Hand the certificate of test.example.org to prosody')).toBeGreaterThan(
+      names.indexOf('Certificate for test.example.org by ACME DNS-01'),
+    );
+    expect(names).toContain('Certificate for test.example.org by ACME DNS-01');
   });
 });
 
