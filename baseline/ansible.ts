@@ -551,6 +551,23 @@ export function convergeTasks(model: VmModel): Task[] {
     ...model.releases.flatMap(releaseTasks),
     ...commandTasks(model),
     ...managedFileTasks(model),
+    ...startTasks(model),
+  ];
+}
+
+/**
+ * Starts the units that must run, last (after their files, secrets and commands), where systemd runs; a changed
+ * file's handler still reloads or restarts its unit after this. Nothing to start in a chroot or an image build.
+ */
+function startTasks(model: VmModel): Task[] {
+  if (model.started.length === 0) return [];
+  return [
+    {
+      name: 'Start the services',
+      'ansible.builtin.systemd_service': { name: ITEM, state: 'started' },
+      loop: [...model.started],
+      when: SYSTEMD_RUNS,
+    },
   ];
 }
 

@@ -63,6 +63,8 @@ export interface VmModel {
   readonly directories: readonly VmDirectory[];
   /** systemd units that must be enabled, without duplicates. */
   readonly services: readonly string[];
+  /** The units of `services` the playbook also starts where systemd runs (Part.startedByMachine). */
+  readonly started: readonly string[];
   readonly once: readonly OnceCommand[];
   /** Upstream apt repositories (Synapse, Jitsi, Collabora) and their packages. */
   readonly repositories: readonly AptRepository[];
@@ -143,11 +145,13 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
     name: 'time and sudo: chrony, sudo',
     packages: ['chrony', 'sudo'],
     services: ['chrony'],
+    startedByMachine: true,
     convergeOnly: true,
   });
   parts.push({
     name: 'guest agent',
     services: ['qemu-guest-agent'],
+    startedByMachine: true,
     runcmd: [['systemctl', 'enable', '--now', 'qemu-guest-agent']],
   });
   return parts;
@@ -191,6 +195,7 @@ export function modelFromParts(
     files: parts.flatMap((p) => p.files ?? []),
     directories: parts.flatMap((p) => p.directories ?? []),
     services: unique(parts.flatMap((p) => p.services ?? [])),
+    started: unique(parts.flatMap((p) => (p.startedByMachine ? [] : (p.services ?? [])))),
     once: parts.flatMap((p) => p.once ?? []),
     commands: parts.flatMap((p) => p.commands ?? []),
     secretFiles: parts.flatMap((p) => p.secretFiles ?? []),
