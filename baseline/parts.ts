@@ -124,17 +124,14 @@ export interface Part {
   readonly files?: readonly VmFile[];
   /** Commands for the end of first boot, after every package is installed; run in part order. */
   readonly runcmd?: readonly Command[];
-  /**
-   * systemd units that must be enabled and running: the playbook enables them, and starts them where systemd
-   * runs (a package installed under a policy that starts nothing, as in an image build, is started all the
-   * same); at first boot, runcmd does it.
-   */
+  /** systemd units that must be enabled and running (the playbook enables and starts them; at first boot, runcmd does). */
   readonly services?: readonly string[];
   /**
-   * Its units are only enabled: what starts them is the machine, not the playbook (the guest agent waits for
-   * its virtio port, chrony for the right to set the clock; a container has neither). @default started too
+   * Units the playbook enables but leaves to systemd to start: they run only where their condition holds
+   * (chrony needs the right to set the clock, the guest agent its virtio port), so a start would fail there
+   * or report a change on every run.
    */
-  readonly startedByMachine?: true;
+  readonly enabledOnly?: readonly string[];
   readonly directories?: readonly VmDirectory[];
   /** What the playbook makes once; at first boot runcmd makes the same things. */
   readonly once?: readonly OnceCommand[];

@@ -83,18 +83,20 @@ describe('Mailman from the model', () => {
     expect(Object.values(admin.secretEnv ?? {})).toEqual([`${scope}/web-admin-password`]);
   });
 
-  it('has the playbook start core, the web UI, Postfix and nginx', () => {
-    expect(convergeModel(model, vm).started).toEqual(
+  it('has the playbook start core, the web UI, Postfix and nginx after its commands, where systemd runs', () => {
+    const vmModel = convergeModel(model, vm);
+    expect(vmModel.services).toEqual(
       expect.arrayContaining(['mailman3', 'mailman3-web', 'postfix', 'nginx']),
     );
-    expect(convergeModel(model, vm).started).not.toContain('qemu-guest-agent');
-    // Last, after the files and commands, and only where systemd runs (not in a chroot or an image build).
-    const play = (
-      parse(renderPlaybook(convergeModel(model, vm))) as { tasks: Record<string, unknown>[] }[]
-    )[0]!;
-    const start = play.tasks.at(-1)!;
-    expect(start.name).toBe('Start the services');
+    const play = (parse(renderPlaybook(vmModel)) as { tasks: Record<string, unknown>[] }[])[0]!;
+    const names = play.tasks.map((t) => t.name);
+    const start = play.tasks.find((t) => t.name === 'Start the services')!;
+    // Only where systemd runs (not in a chroot or an image build), and after the web set-up it needs.
     expect(start.when).toBe('infra_systemd_booted.stat.exists');
+    expect(start.loop).toEqual(expect.arrayContaining(['mailman3', 'mailman3-web']));
+    expect(names.indexOf('Start the services')).toBeGreaterThan(
+      names.indexOf(`Mailman web has its superuser admin`),
+    );
   });
 
   it('leaves its configuration to converge: cloud-init has no secret and no Mailman file', () => {
