@@ -24,12 +24,12 @@ import {
   runCleanups,
   writeChrootPlaybooks,
 } from './helpers/converge-roots.ts';
-import { bootRoot, type BootedRoot, bootUnavailable } from './helpers/booted-root.ts';
+import { type BootedRoot, bootUnavailable } from './helpers/booted-root.ts';
 import {
   disableBeforeBoot,
-  failedUnits,
+  bootForConverge,
+  daemonReport,
   startInNetwork,
-  unitStates,
   waitInRoot,
 } from './helpers/booted-services.ts';
 import { debianRoot, hostRoot } from './helpers/debian-root.ts';
@@ -125,13 +125,8 @@ function prepare(): void {
 beforeAll(async () => {
   if (UNAVAILABLE) return;
   prepare();
-  let started = performance.now();
-  booted = await bootRoot(root, 'infra-mail', { work });
-  // First on the list: the container stops before its root is unmounted.
-  cleanups.unshift(() => booted.stop());
-  console.info(`booted in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  before = unitStates(booted, DAEMONS);
-  started = performance.now();
+  ({ booted, before } = await bootForConverge(root, 'infra-mail', work, DAEMONS, cleanups));
+  const started = performance.now();
   cleanups.unshift(startInNetwork(booted, ['knotd', '-c', writeZone()], join(work, 'knot.log')));
   const dkim = `${DKIM_SELECTOR}._domainkey.${MAIL_DOMAIN}`;
   waitInRoot(booted, 'knot', [
@@ -170,10 +165,9 @@ describe.skipIf(UNAVAILABLE)('the mail server converged into a real Debian root 
   it('runs Postfix, Dovecot and rspamd because the playbook enabled and started them', () => {
     expect(before).toEqual(DAEMONS.map((d) => `${d}=inactive/disabled`));
     expect(first.changed.get(MAIL_VM)).toContain('Start the services');
-    for (const unit of DAEMONS) expect(booted.waitActive(unit), unit).toBe('active');
-    expect(unitStates(booted, DAEMONS)).toEqual(DAEMONS.map((d) => `${d}=active/enabled`));
-    const failed = failedUnits(booted);
-    for (const unit of DAEMONS) expect(failed.filter((f) => f.startsWith(unit))).toEqual([]);
+    const report = daemonReport(booted, DAEMONS);
+    expect(report.states).toEqual(DAEMONS.map((d) => `${d}=active/enabled`));
+    expect(report.failed).toEqual([]);
   });
 
   it("passes Postfix's, Dovecot's and rspamd's own checks", () => {

@@ -17,8 +17,8 @@ import { secretVarsFile } from '../baseline/secret-vars.ts';
 import { convergeModel } from '../baseline/vm-model.ts';
 import { deriveModel, type Model } from '../model/derive.ts';
 import { secretKey, secretNeeds } from '../model/secret-needs.ts';
-import { bootRoot, type BootedRoot, bootUnavailable } from './helpers/booted-root.ts';
-import { disableBeforeBoot, failedUnits, unitStates, waitInRoot } from './helpers/booted-services.ts';
+import { type BootedRoot, bootUnavailable } from './helpers/booted-root.ts';
+import { bootForConverge, daemonReport, disableBeforeBoot, waitInRoot } from './helpers/booted-services.ts';
 import {
   convergeRoots,
   failedHosts,
@@ -121,13 +121,8 @@ function prepare(): void {
 beforeAll(async () => {
   if (UNAVAILABLE) return;
   prepare();
-  let started = performance.now();
-  booted = await bootRoot(root, 'infra-lists', { work });
-  // First on the list: the container stops before its root is unmounted.
-  cleanups.unshift(() => booted.stop());
-  console.info(`booted in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  before = unitStates(booted, DAEMONS);
-  started = performance.now();
+  ({ booted, before } = await bootForConverge(root, 'infra-lists', work, DAEMONS, cleanups));
+  const started = performance.now();
   createDatabases();
   console.info(`database ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const vm = convergeModel(model, vmNamed(model.inventory, LISTS_VM));
@@ -181,10 +176,9 @@ describe.skipIf(UNAVAILABLE)('Mailman converged into a real Debian root booted w
   it('runs core, the web UI, Postfix and nginx because the playbook enabled and started them', () => {
     expect(before).toEqual(DAEMONS.map((d) => `${d}=inactive/disabled`));
     expect(first.changed.get(LISTS_VM)).toContain('Start the services');
-    for (const unit of DAEMONS) expect(booted.waitActive(unit), unit).toBe('active');
-    expect(unitStates(booted, DAEMONS)).toEqual(DAEMONS.map((d) => `${d}=active/enabled`));
-    const failed = failedUnits(booted);
-    for (const unit of DAEMONS) expect(failed.filter((f) => f.startsWith(unit))).toEqual([]);
+    const report = daemonReport(booted, DAEMONS);
+    expect(report.states).toEqual(DAEMONS.map((d) => `${d}=active/enabled`));
+    expect(report.failed).toEqual([]);
   });
 
   it('runs core on PostgreSQL (mailman info), and Postfix and nginx accept their files', () => {

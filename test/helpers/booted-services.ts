@@ -3,7 +3,7 @@
 // test itself (Knot) run in a booted root's network namespace.
 import { spawn, spawnSync } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
-import type { BootedRoot } from './booted-root.ts';
+import { bootRoot, type BootedRoot } from './booted-root.ts';
 import { inRoot } from './debian-root.ts';
 
 /**
@@ -61,5 +61,38 @@ export function startInNetwork(booted: BootedRoot, argv: readonly string[], log:
   closeSync(fd);
   return () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+}
+
+/**
+ * Boots a test's root, puts its stop first among the cleanups (before the root is unmounted), and records the
+ * daemons' states before any converge (`unitStates`).
+ */
+export async function bootForConverge(
+  root: string,
+  name: string,
+  work: string,
+  daemons: readonly string[],
+  cleanups: (() => void)[],
+): Promise<{ booted: BootedRoot; before: string[] }> {
+  const started = performance.now();
+  const booted = await bootRoot(root, name, { work });
+  cleanups.unshift(() => booted.stop());
+  console.info(`booted in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return { booted, before: unitStates(booted, daemons) };
+}
+
+/** After a converge: each daemon's states once it settled (`unit=active/enabled`), and those systemd lists as failed. */
+export function daemonReport(
+  booted: BootedRoot,
+  daemons: readonly string[],
+): { states: string[]; failed: string[] } {
+  for (const unit of daemons) booted.waitActive(unit);
+  const failed = failedUnits(booted);
+  return {
+    states: unitStates(booted, daemons),
+    failed: daemons.filter((d) =>
+      failed.some((f) => f === d || f.startsWith(`${d}@`) || f === `${d}.service`),
+    ),
   };
 }
