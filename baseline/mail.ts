@@ -293,6 +293,7 @@ export function mailPart(model: Model, vm: Vm): Part | undefined {
     name: `mail: ${mailDomains(instance.ctx).join(', ')} (${boxes.length} mailboxes)`,
     // openssl checks the DKIM key against the published record before it is used.
     packages: ['openssl'],
+    services: ['postfix', 'dovecot', 'rspamd'],
     users: [
       {
         name: 'vmail',

@@ -22,9 +22,14 @@ function databaseUrl(model: Model, instance: ServiceInstance, index: number): st
   return `postgresql://${db.user}:${secretRef(db.secret)}@${host}/${db.name}`;
 }
 
+/** Who Mailman names as the site's owner: postmaster of the first list domain. */
+function siteOwner(instance: ServiceInstance): string {
+  return `postmaster@${listParam(instance.ctx, 'list_domains')[0] ?? instance.ctx.domain}`;
+}
+
 function mailmanCfg(model: Model, instance: ServiceInstance): string {
   const scope = instanceScope(model, instance);
-  const owner = `postmaster@${listParam(instance.ctx, 'list_domains')[0] ?? instance.ctx.domain}`;
+  const owner = siteOwner(instance);
   return generated(
     '#',
     `[mailman]
@@ -143,7 +148,10 @@ function postfixMainCf(model: Model, instance: ServiceInstance): string {
   return generated('#', `${lines.join('\n')}\n`);
 }
 
-/** nginx on the VM serves Postorius and HyperKitty (uwsgi) to the proxies on port 80. */
+/**
+ * nginx on the VM serves Postorius and HyperKitty (uwsgi) under /mailman3/ to the proxies on port 80, where
+ * the catalog's health check, the static files and core's archiver (`localhost`) expect them.
+ */
 function nginxSite(instance: ServiceInstance): string {
   return generated(
     '#',
@@ -153,14 +161,20 @@ function nginxSite(instance: ServiceInstance): string {
 server {
     listen 80;
     listen [::]:80;
-    server_name ${instance.ctx.webNames.join(' ')};
+    server_name ${[...instance.ctx.webNames, 'localhost'].join(' ')};
     server_tokens off;
-    location / {
-        uwsgi_pass mailman3;
-        include /etc/nginx/uwsgi_params;
+    location = / {
+        return 302 /mailman3/;
     }
     location /mailman3/static {
         alias /var/lib/mailman3/web/static;
+    }
+    location /mailman3/ {
+        # Django sees its own paths (/postorius/...) and writes its links under /mailman3.
+        rewrite ^/mailman3(/.*)$ $1 break;
+        uwsgi_pass mailman3;
+        include /etc/nginx/uwsgi_params;
+        uwsgi_param SCRIPT_NAME /mailman3;
     }
 }
 `,
@@ -184,6 +198,58 @@ for name in sys.argv[1:]:
         print('added', name)
 config.db.commit()
 `;
+
+/** Django as Debian's mailman-web runs it (manage.py beside its settings), for the scripts below. */
+const DJANGO = `import os, sys
+sys.path.insert(0, '/usr/share/mailman3-web')
+os.environ['DJANGO_SETTINGS_MODULE'] = 'settings'
+import django
+django.setup()
+`;
+
+/**
+ * Brings the web database's schema up to date (what Debian's postinst does only for its own SQLite file);
+ * prints only the migrations it applied.
+ */
+const MIGRATE = `${DJANGO}from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+executor = MigrationExecutor(connection)
+plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+if plan:
+    call_command('migrate', interactive=False, verbosity=0)
+    print('applied', len(plan), 'migrations')
+`;
+
+/** The environment variable the superuser's password reaches the script in (never its command line). */
+const ADMIN_PASSWORD_ENV = 'MAILMAN_WEB_ADMIN_PASSWORD';
+
+/**
+ * The web UI's superuser with the store's password and a verified address (allauth lets nobody in with an
+ * unconfirmed one); prints only what it changed.
+ */
+const SUPERUSER = `${DJANGO}from django.contrib.auth.models import User
+from allauth.account.models import EmailAddress
+name, email = sys.argv[1:3]
+password = os.environ['${ADMIN_PASSWORD_ENV}']
+user = User.objects.filter(username=name).first()
+if user is None:
+    user = User.objects.create_superuser(name, email, password)
+    print('created', name)
+elif not (user.is_superuser and user.is_staff and user.is_active and user.email == email
+          and user.check_password(password)):
+    user.is_superuser = user.is_staff = user.is_active = True
+    user.email = email
+    user.set_password(password)
+    user.save()
+    print('updated', name)
+if not EmailAddress.objects.filter(user=user, email=email, verified=True, primary=True).exists():
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={'verified': True, 'primary': True})
+    print('verified', email)
+`;
+
+/** The web UI's superuser: `admin`, at the site owner's address (mailman.cfg's site_owner). */
+export const WEB_ADMIN = 'admin';
 
 /** The Mailman VM's files; undefined on a VM without `mailman`. */
 export function mailmanPart(model: Model, vm: Vm): Part | undefined {
@@ -231,6 +297,8 @@ export function mailmanPart(model: Model, vm: Vm): Part | undefined {
     },
   ];
   const domains = listParam(instance.ctx, 'list_domains');
+  // As www-data, like Debian's mailman-web: the web log and search index belong to it.
+  const asWeb = ['runuser', '-u', 'www-data', '--', 'python3', '-'];
   return {
     name: `mailman: ${domains.join(', ')}`,
     files,
@@ -240,7 +308,16 @@ export function mailmanPart(model: Model, vm: Vm): Part | undefined {
         argv: ['runuser', '-u', 'list', '--', 'python3', '-', ...domains],
         stdin: ADD_DOMAINS,
       },
+      { name: "Mailman web's database has every migration", argv: asWeb, stdin: MIGRATE },
+      {
+        name: `Mailman web has its superuser ${WEB_ADMIN}`,
+        argv: [...asWeb, WEB_ADMIN, siteOwner(instance)],
+        stdin: SUPERUSER,
+        secretEnv: { [ADMIN_PASSWORD_ENV]: `${scope}/web-admin-password` },
+      },
     ],
+    // Core, the web UI (uwsgi), Postfix for the list domains and nginx in front of the web UI.
+    services: ['mailman3', 'mailman3-web', 'postfix', 'nginx'],
     convergeOnly: true,
   };
 }

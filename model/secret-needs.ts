@@ -71,6 +71,8 @@ const KIND_SECRETS: Readonly<Record<string, readonly Omit<SecretNeed, 'scope' | 
     { name: 'rest-password', alphabet: 'password', length: 32 },
     { name: 'hyperkitty-api-key', alphabet: 'password', length: 32 },
     { name: 'django-secret-key', alphabet: 'password', length: 64 },
+    // The web UI's superuser (baseline/mailman.ts WEB_ADMIN).
+    { name: 'web-admin-password', alphabet: 'password', length: 32 },
   ],
   moinmoin: [{ name: 'secret-key', alphabet: 'password', length: 64 }],
   'icinga2-master': [{ name: 'api-password', alphabet: 'password', length: 32 }],

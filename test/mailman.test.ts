@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { renderPlaybook } from '../baseline/ansible.ts';
 import { renderCloudConfig } from '../baseline/cloud-config.ts';
 import { convergeModel } from '../baseline/vm-model.ts';
 import { deriveModel } from '../model/derive.ts';
@@ -52,9 +53,49 @@ describe('Mailman from the model', () => {
     expect(command.argv).toEqual(['runuser', '-u', 'list', '--', 'python3', '-', LIST_DOMAIN]);
   });
 
-  it('serves the web UI to the proxies from nginx on the VM, for its web names', () => {
-    expect(fileOf('/etc/nginx/sites-enabled/mailman3')!.content).toContain(
-      `server_name mailman.${MAIL_DOMAIN};`,
+  it('serves the web UI to the proxies from nginx on the VM under /mailman3/, for its web names and core', () => {
+    const site = fileOf('/etc/nginx/sites-enabled/mailman3')!.content;
+    expect(site).toContain(`server_name mailman.${MAIL_DOMAIN} localhost;`);
+    // Where the catalog's health check and HyperKitty's base_url (core's archiver on localhost) look.
+    const web = model.services.instances.find((i) => i.vm.name === LISTS_VM)!.def.web!;
+    expect(site).toContain(`location ${web.health.path} {`);
+    expect(fileOf('/etc/mailman3/mailman-hyperkitty.cfg')!.content).toContain(
+      'base_url: http://localhost/mailman3/hyperkitty/',
+    );
+  });
+
+  it("migrates the web database and keeps its superuser, the password only in the task's environment", () => {
+    const commands = convergeModel(model, vm).commands;
+    const migrate = commands.find((c) => c.name.includes('migration'))!;
+    expect(migrate.argv).toEqual(['runuser', '-u', 'www-data', '--', 'python3', '-']);
+    expect(migrate.stdin).toContain("call_command('migrate'");
+    const admin = commands.find((c) => c.name.includes('superuser'))!;
+    expect(admin.argv).toEqual([
+      'runuser',
+      '-u',
+      'www-data',
+      '--',
+      'python3',
+      '-',
+      'admin',
+      `postmaster@${LIST_DOMAIN}`,
+    ]);
+    expect(Object.values(admin.secretEnv ?? {})).toEqual([`${scope}/web-admin-password`]);
+  });
+
+  it('has the playbook start core, the web UI, Postfix and nginx after its commands, where systemd runs', () => {
+    const vmModel = convergeModel(model, vm);
+    expect(vmModel.services).toEqual(
+      expect.arrayContaining(['mailman3', 'mailman3-web', 'postfix', 'nginx']),
+    );
+    const play = (parse(renderPlaybook(vmModel)) as { tasks: Record<string, unknown>[] }[])[0]!;
+    const names = play.tasks.map((t) => t.name);
+    const start = play.tasks.find((t) => t.name === 'Start the services')!;
+    // Only where systemd runs (not in a chroot or an image build), and after the web set-up it needs.
+    expect(start.when).toBe('infra_systemd_booted.stat.exists');
+    expect(start.loop).toEqual(expect.arrayContaining(['mailman3', 'mailman3-web']));
+    expect(names.indexOf('Start the services')).toBeGreaterThan(
+      names.indexOf(`Mailman web has its superuser admin`),
     );
   });
 
