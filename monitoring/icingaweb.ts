@@ -8,6 +8,7 @@ import type { Model } from '../model/derive.ts';
 import { icingawebRoles, icingawebUsers, webPasswordName } from '../model/icingaweb-users.ts';
 import { instanceScope } from '../model/instance-names.ts';
 import { MONITORING_KINDS } from '../services/catalog.ts';
+import { ICINGA_DATABASES } from '../services/kinds/icinga2-master.ts';
 import type { ServiceInstance } from '../services/instances.ts';
 import {
   GENERATED_NOTE,
@@ -19,8 +20,8 @@ import {
 import { databaseScript, PSQL_AS_POSTGRES, VERIFIER_ENV } from '../baseline/postgresql-roles.ts';
 
 /** The databases on the master's PostgreSQL, each owned by a role of the same name. */
-export const IDO_DB = { name: 'icinga2_ido', user: 'icinga2_ido' } as const;
-export const WEB_DB = { name: 'icingaweb2', user: 'icingaweb2' } as const;
+export const IDO_DB = { name: ICINGA_DATABASES.ido, user: ICINGA_DATABASES.ido } as const;
+export const WEB_DB = { name: ICINGA_DATABASES.web, user: ICINGA_DATABASES.web } as const;
 /** The ApiUser Icinga Web 2 sends commands as (its password: the master's `api-password`). */
 export const API_USER = 'icingaweb2';
 const IDO_SCHEMA = '/usr/share/icinga2-ido-pgsql/schema/pgsql.sql';

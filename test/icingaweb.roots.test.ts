@@ -24,7 +24,8 @@ import {
   writeChrootPlaybooks,
 } from './helpers/converge-roots.ts';
 import { debianRoot, hostRoot, rootUnavailable } from './helpers/debian-root.ts';
-import { FIXTURE, validInventory, vmNamed } from './helpers/inventories.ts';
+import { icingawebFixture } from './helpers/icingaweb-org.ts';
+import { validInventory, vmNamed } from './helpers/inventories.ts';
 
 const UNAVAILABLE = rootUnavailable() ?? bootUnavailable();
 if (UNAVAILABLE) console.warn(`skipping the Icinga Web 2 booted-root test: ${UNAVAILABLE}`);
@@ -71,7 +72,8 @@ function sql(database: string, query: string): string {
 
 beforeAll(async () => {
   if (UNAVAILABLE) return;
-  model = deriveModel(validInventory(FIXTURE));
+  icingawebFixture(join(work, 'org'));
+  model = deriveModel(validInventory(join(work, 'org')));
   const mon = vmConvergeModel(model, vmNamed(model.inventory, HOST));
   const packages = ['python3', 'systemd', 'systemd-sysv', 'dbus', ...mon.packages].filter(
     (p) => !LATER.includes(p),
@@ -170,6 +172,27 @@ describe.skipIf(UNAVAILABLE)('Icinga Web 2 on the master, converged into a boote
     expect(good).toMatch(/dashboard 200/);
     const bad = loginAs(user!, 'not-the-password');
     expect(bad).toMatch(/dashboard 302 .*authentication\/login/);
+  });
+
+  it("passes the kind's own checks on the VM (icinga2 running, the login form rendered)", () => {
+    const instance = model.services.instances.find((i) => i.vm.name === HOST && i.kind === 'icinga2-master')!;
+    const checks = instance.def.checks?.(instance.ctx) ?? [];
+    expect(checks.length).toBeGreaterThan(1);
+    for (const check of checks) {
+      if (check.type !== 'local') continue;
+      const r = booted.run(check.command);
+      expect(r.status, `${check.name}: ${r.output}`).toBe(0);
+    }
+  });
+
+  it('dumps both databases as the backup runs it (borgmatic as root, pg_dump as postgres)', () => {
+    for (const db of ['icinga2_ido', 'icingaweb2']) {
+      const r = sh(
+        `runuser -u postgres -- pg_dump --no-password --clean --if-exists --format custom ${db} > /tmp/${db}.dump && pg_restore --list /tmp/${db}.dump | grep -c 'TABLE '`,
+      );
+      expect(r.status, r.output).toBe(0);
+      expect(Number(r.output.trim())).toBeGreaterThan(5);
+    }
   });
 
   it('changes nothing on a second run', async () => {
