@@ -156,7 +156,8 @@ describe.skipIf(UNAVAILABLE)('Icinga Web 2 on the master, converged into a boote
       const script = [
         'set -e',
         `rm -f ${jar}`,
-        `token=$(curl -sf -c ${jar} -H 'Host: localhost' ${url} | sed -n 's/.*name="CSRFToken" value="\\([^"]*\\)".*/\\1/p' | head -1)`,
+        // Icinga Web 2 first redirects to see that the client keeps cookies.
+        `token=$(curl -sfL -b ${jar} -c ${jar} -H 'Host: localhost' ${url} | sed -n 's/.*name="CSRFToken" value="\\([^"]*\\)".*/\\1/p' | head -1)`,
         '[ -n "$token" ] || { echo "no CSRF token"; exit 1; }',
         `curl -s -o /dev/null -w 'login %{http_code} %{redirect_url}\\n' -b ${jar} -c ${jar} -H 'Host: localhost'` +
           ' --data-urlencode "username=$U" --data-urlencode "password=$P" --data-urlencode "CSRFToken=$token"' +

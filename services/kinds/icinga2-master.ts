@@ -27,11 +27,13 @@ export const icinga2Master = defineKind({
   params: ['domain', 'aliases'],
   checks: () => [
     local('icinga2 running', 'check_procs', '-C', 'icinga2', '-c', '1:'),
-    // nginx, php-fpm and Icinga Web 2's configuration together render the login form with its CSRF token.
+    // nginx, php-fpm and Icinga Web 2's configuration together render the login form with its CSRF token
+    // (with the cookie its cookie check sets first; without it the form is a redirect).
     local(
       'Icinga Web 2 login form',
       'check_http',
-      ...['-H', 'localhost', '-u', '/icingaweb2/authentication/login', '-s', 'CSRFToken'],
+      ...['-H', 'localhost', '-k', 'Cookie: _chc=1', '-u', '/icingaweb2/authentication/login'],
+      ...['-s', 'CSRFToken'],
     ),
   ],
   backup: {
