@@ -218,16 +218,26 @@ function startUnits(units: readonly string[]): ConvergeCommand {
   };
 }
 
+/**
+ * Runs argv where the master's PostgreSQL can answer: where systemd runs (startUnits started it; a server
+ * that is down fails the task), or where one answers anyway; in a chroot without one (an image build) the
+ * database steps wait for the first converge of the running VM, as the handlers do.
+ */
+function withPostgres(argv: readonly string[]): string[] {
+  const guard = '[ -d /run/systemd/system ] || pg_isready -q || exit 0\nexec "$@"';
+  return ['sh', '-c', guard, 'with-postgres', ...argv];
+}
+
 /** Imports a schema as the database's owner, only while `table` is missing; prints only when it imported. */
 function importSchema(db: { name: string; user: string }, table: string, schema: string): ConvergeCommand {
   const psql = `runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d ${db.name}`;
   return {
     name: `Schema of ${db.name} (${schema}) when ${table} is missing`,
-    argv: [
+    argv: withPostgres([
       'sh',
       '-c',
       `set -e\n[ "$(${psql} -t -A -c "SELECT to_regclass('public.${table}') IS NULL")" = t ] || exit 0\n${psql} -c 'SET ROLE ${db.user}' -f ${schema} >/dev/null\necho "imported ${schema}"`,
-    ],
+    ]),
   };
 }
 
@@ -267,7 +277,7 @@ function loginsCommand(model: Model, scope: string): ConvergeCommand {
   const users = icingawebUsers(model.inventory);
   return {
     name: `Icinga Web 2 logins of ${users.length > 0 ? users.join(', ') : 'nobody'} (passwords from the store)`,
-    argv: ['runuser', '-u', 'postgres', '--', 'php', '--', ...users],
+    argv: withPostgres(['runuser', '-u', 'postgres', '--', 'php', '--', ...users]),
     stdin: LOGINS,
     secretEnv: Object.fromEntries(users.map((u, n) => [loginEnv(n), `${scope}/${webPasswordName(u)}`])),
   };
@@ -276,7 +286,7 @@ function loginsCommand(model: Model, scope: string): ConvergeCommand {
 function roleCommand(db: { name: string; user: string }, scope: string, secret: string): ConvergeCommand {
   return {
     name: `PostgreSQL role ${db.user} and database ${db.name} (Icinga on the master)`,
-    argv: PSQL_AS_POSTGRES,
+    argv: withPostgres(PSQL_AS_POSTGRES),
     stdin: databaseScript(db, true),
     secretEnv: { [VERIFIER_ENV]: `${scope}/${secret}.scram` },
   };
