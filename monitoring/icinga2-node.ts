@@ -102,6 +102,21 @@ function apiConf(master: { salt: string; apiPassword: string } | undefined): str
   ].join('\n');
 }
 
+/** features-available/api.conf: on the master a template of the store's salt and API password. */
+function apiFile(master: { salt: string; apiPassword: string } | undefined): VmFile {
+  return {
+    path: '/etc/icinga2/features-available/api.conf',
+    content: apiConf(
+      master ? { salt: secretRef(master.salt), apiPassword: secretRef(master.apiPassword) } : undefined,
+    ),
+    permissions: '0640',
+    owner: 'root:nagios',
+    defer: true,
+    ...(master ? { secret: true as const } : {}),
+    reload: 'restart icinga2',
+  };
+}
+
 /** The checksum list of the deployed files, as `sha256sum --check` reads it, sorted by path. */
 export function checksums(layout: ReadonlyMap<string, string>): string {
   return [...layout.keys()]
@@ -244,25 +259,11 @@ export function icinga2NodeParts(model: Model, vm: Vm, context?: Icinga2Context)
   const masterInstance = model.services.instances.find(
     (i) => i.vm.name === master.name && i.kind === MONITORING_KINDS[0],
   )!;
-  const salt = secretKey({ scope: instanceScope(model, masterInstance), name: 'ticket-salt' });
-  const api: VmFile = {
-    path: '/etc/icinga2/features-available/api.conf',
-    content: apiConf(
-      isMaster
-        ? {
-            salt: secretRef(salt),
-            apiPassword: secretRef(
-              secretKey({ scope: instanceScope(model, masterInstance), name: 'api-password' }),
-            ),
-          }
-        : undefined,
-    ),
-    permissions: '0640',
-    owner: 'root:nagios',
-    defer: true,
-    ...(isMaster ? { secret: true as const } : {}),
-    reload: 'restart icinga2',
-  };
+  const scope = instanceScope(model, masterInstance);
+  const salt = secretKey({ scope, name: 'ticket-salt' });
+  const api = apiFile(
+    isMaster ? { salt, apiPassword: secretKey({ scope, name: 'api-password' }) } : undefined,
+  );
   const once = isMaster
     ? [...masterPki(fqdn), ENABLE_API]
     : [

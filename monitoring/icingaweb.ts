@@ -115,6 +115,46 @@ server {
 `;
 }
 
+/** The monitoring module's files: the IDO as its backend, commands through the Icinga2 API. */
+function monitoringModuleFiles(scope: string): [path: string, content: string, secret: boolean][] {
+  return [
+    [
+      'modules/monitoring/backends.ini',
+      icingaIni([
+        [
+          'icinga',
+          [
+            ['type', 'ido'],
+            ['resource', 'icinga_ido'],
+          ],
+        ],
+      ]),
+      false,
+    ],
+    [
+      'modules/monitoring/commandtransports.ini',
+      icingaIni([
+        [
+          'icinga2',
+          [
+            ['transport', 'api'],
+            ['host', 'localhost'],
+            ['port', '5665'],
+            ['username', API_USER],
+            ['password', secretRef(`${scope}/api-password`)],
+          ],
+        ],
+      ]),
+      true,
+    ],
+    [
+      'modules/monitoring/config.ini',
+      icingaIni([['security', [['protected_customvars', '*pw*,*pass*,community']]]]),
+      false,
+    ],
+  ];
+}
+
 /** Icinga Web 2's own files: which may hold a store reference (then written with no_log). */
 function webFiles(model: Model, scope: string): VmFile[] {
   const file = (path: string, content: string, secret = false): VmFile => ({
@@ -169,38 +209,7 @@ function webFiles(model: Model, scope: string): VmFile[] {
         ]),
       ),
     ),
-    file(
-      'modules/monitoring/backends.ini',
-      icingaIni([
-        [
-          'icinga',
-          [
-            ['type', 'ido'],
-            ['resource', 'icinga_ido'],
-          ],
-        ],
-      ]),
-    ),
-    file(
-      'modules/monitoring/commandtransports.ini',
-      icingaIni([
-        [
-          'icinga2',
-          [
-            ['transport', 'api'],
-            ['host', 'localhost'],
-            ['port', '5665'],
-            ['username', API_USER],
-            ['password', secretRef(`${scope}/api-password`)],
-          ],
-        ],
-      ]),
-      true,
-    ),
-    file(
-      'modules/monitoring/config.ini',
-      icingaIni([['security', [['protected_customvars', '*pw*,*pass*,community']]]]),
-    ),
+    ...monitoringModuleFiles(scope).map(([path, content, secret]) => file(path, content, secret)),
   ];
 }
 
