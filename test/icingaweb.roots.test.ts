@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PSQL_AS_POSTGRES } from '../baseline/postgresql-roles.ts';
 import { secretVarsFile } from '../baseline/secret-vars.ts';
 import { deriveModel, type Model } from '../model/derive.ts';
 import { icingawebUsers } from '../model/icingaweb-users.ts';
@@ -50,22 +51,9 @@ function sh(script: string, timeoutMs?: number): { status: number; output: strin
   return booted.run(['sh', '-c', script], timeoutMs);
 }
 
-/** psql as postgres in the container, unaligned rows. */
+/** psql as postgres in the container (the playbook's own invocation; the last -d wins), unaligned rows. */
 function sql(database: string, query: string): string {
-  const r = booted.run([
-    'runuser',
-    '-u',
-    'postgres',
-    '--',
-    'psql',
-    '-X',
-    '-t',
-    '-A',
-    '-d',
-    database,
-    '-c',
-    query,
-  ]);
+  const r = booted.run([...PSQL_AS_POSTGRES, '-d', database, '-c', query]);
   if (r.status !== 0) throw new Error(`psql failed: ${r.output}`);
   return r.output.trim();
 }
