@@ -32,6 +32,8 @@ const UNAVAILABLE = rootUnavailable() ?? bootUnavailable();
 if (UNAVAILABLE) console.warn(`skipping the Icinga Web 2 booted-root test: ${UNAVAILABLE}`);
 
 const HOST = 'mon';
+/** The units Icinga Web 2 and the IDO need on the master. */
+const UNITS = (): string[] => ['postgresql', phpFpm(vmNamed(model.inventory, HOST)), 'nginx', 'icinga2'];
 /** Installed by the playbook after its debconf answers (the package would otherwise make its own database). */
 const LATER = ['icinga2-ido-pgsql'];
 /** Every secret's throwaway value: letters and digits, as `secrets generate` makes them. */
@@ -77,6 +79,9 @@ beforeAll(async () => {
   booted = await bootRoot(root, 'icingaweb', { work });
   cleanups.unshift(() => booted.stop());
   console.info(`booted in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  // As after an install whose daemons were kept from starting: the playbook must enable and start them.
+  const stopped = booted.run(['systemctl', 'disable', '--now', ...UNITS()]);
+  if (stopped.status !== 0) throw new Error(`could not stop the units: ${stopped.output}`);
   writeChrootPlaybooks(
     model,
     [mon],
@@ -98,10 +103,13 @@ afterAll(() => runCleanups(cleanups, work));
 describe.skipIf(UNAVAILABLE)('Icinga Web 2 on the master, converged into a booted Debian root', () => {
   const scope = 'service/icinga2-master-mon';
 
-  it('converges without a failure, with PostgreSQL, php-fpm, nginx and icinga2 running', () => {
+  it('converges without a failure, enabling and starting PostgreSQL, php-fpm, nginx and icinga2', () => {
     expect(failedHosts(first), first.output.slice(-8000)).toBe('');
-    for (const unit of ['postgresql', phpFpm(vmNamed(model.inventory, HOST)), 'nginx', 'icinga2'])
+    for (const unit of UNITS()) {
       expect(booted.waitActive(unit), unit).toBe('active');
+      expect(booted.run(['systemctl', 'is-enabled', unit]).output.trim(), unit).toBe('enabled');
+    }
+    expect(first.changed.get(HOST)).toContain('Start postgresql where systemd runs');
   });
 
   it("icinga2's IDO writes the generated hosts into the master's PostgreSQL", () => {
