@@ -13,6 +13,10 @@ export const BORGMATIC_CONFIG = '/etc/borgmatic/config.yaml';
 
 export type { BackupPlan } from '../model/backup-plan.ts';
 
+/** How borgmatic (which runs as root) dumps and restores a database of the VM's own PostgreSQL. */
+const LOCAL_PG_DUMP = 'runuser -u postgres -- pg_dump';
+const LOCAL_PSQL = 'runuser -u postgres -- psql';
+
 function borgmaticConfig(inventory: Inventory, vm: Vm, plan: BackupPlan): string {
   const backup = inventory.org.backup!;
   const retention = {
@@ -29,11 +33,12 @@ function borgmaticConfig(inventory: Inventory, vm: Vm, plan: BackupPlan): string
   const hooks = {
     ...(plan.databases.length > 0
       ? {
-          postgresql_databases: plan.databases.map((d) => ({
-            name: d.name,
-            hostname: d.hostname,
-            username: d.username,
-          })),
+          postgresql_databases: plan.databases.map((d) =>
+            d.hostname
+              ? { name: d.name, hostname: d.hostname, username: d.username }
+              : // The VM's own server: as its superuser over the socket (peer), which needs no password.
+                { name: d.name, pg_dump_command: LOCAL_PG_DUMP, psql_command: LOCAL_PSQL },
+          ),
         }
       : {}),
     after_backup: [`date --utc +%Y-%m-%dT%H:%M:%SZ > ${LAST_BACKUP_FILE}`],

@@ -19,8 +19,12 @@ export interface SecretFile {
   readonly mode: '0600' | '0640';
 }
 
+const ICINGAWEB_APPLIED = /^(web-password-.+|ido-db-password|web-db-password)$/;
+
 /** Secrets the PostgreSQL server applies through SQL (a SCRAM verifier), so it needs no file of them. */
 function appliedBySql(model: Model, need: SecretNeed, vm: Vm): boolean {
+  // Icinga Web 2's logins and the master's own database roles: set in its PostgreSQL, read by templates.
+  if (ICINGAWEB_APPLIED.test(need.name)) return true;
   if (need.name === 'db-password')
     return !(model.services.onVm.get(vm.name) ?? []).some((i) => instanceScope(model, i) === need.scope);
   return need.name === 'replication-password' && need.scope === `service/postgresql-${vm.name}`;

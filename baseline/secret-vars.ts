@@ -5,7 +5,7 @@ import { dovecotHash, isMailboxSecret } from './mail.ts';
 import { scramVerifier } from './postgresql-roles.ts';
 
 /** Names of secrets PostgreSQL gets as a SCRAM verifier too (`<key>.scram` in the dict). */
-const PASSWORDS = /\/(db-password|replication-password)$/;
+const PASSWORDS = /\/([a-z]+-)?(db-password|replication-password)$/;
 
 /**
  * The vars file's text for these values (by key), with the derived `.scram` entries and the `.hash` of each

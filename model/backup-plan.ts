@@ -12,7 +12,8 @@ export const BASELINE_BACKUP_PATHS = ['/etc', '/root', '/home', '/var/spool/cron
 export interface BackupPlan {
   readonly repository: string;
   readonly paths: readonly string[];
-  readonly databases: readonly { name: string; hostname: string; username: string }[];
+  /** Each database to dump: on a database VM (its host and role), or on the VM's own PostgreSQL (neither). */
+  readonly databases: readonly { name: string; hostname?: string; username?: string }[];
 }
 
 /** What borgmatic saves for a VM, or undefined when it gets no backup (no backup section, or it is the repository). */
@@ -24,12 +25,13 @@ export function backupPlan(model: Derived, vm: Vm, own: readonly ServiceInstance
   const all = [...new Set([...BASELINE_BACKUP_PATHS, ...own.flatMap((i) => i.def.backup.paths)])];
   // A path inside another one (/etc/postfix in /etc) is saved already.
   const paths = all.filter((p) => !all.some((q) => q !== p && p.startsWith(`${q}/`)));
-  const databases = own.flatMap((i) =>
-    instanceDatabases(model, i).map((db) => ({
+  const databases = own.flatMap((i) => [
+    ...instanceDatabases(model, i).map((db) => ({
       name: db.name,
       hostname: fqdn(inventory, services.vmByName.get(db.server)!),
       username: db.user,
     })),
-  );
+    ...(i.def.backup.localDatabases ?? []).map((name) => ({ name })),
+  ]);
   return { repository: backup.repository.replaceAll('{vm}', vm.name), paths, databases };
 }

@@ -4,6 +4,7 @@ import type { Model } from './derive.ts';
 import { BACKUP_REPO_KIND, DATABASE_KIND, PROXY_KIND } from '../services/catalog.ts';
 import { dependencyTargets, type ServiceInstance } from '../services/instances.ts';
 import { instanceDatabases, instanceScope } from './instance-names.ts';
+import { icingawebUsers, webPasswordName } from './icingaweb-users.ts';
 import { MAIL_KIND, mailboxes, mailboxSecretName } from './mailboxes.ts';
 
 /**
@@ -75,7 +76,13 @@ const KIND_SECRETS: Readonly<Record<string, readonly Omit<SecretNeed, 'scope' | 
     { name: 'web-admin-password', alphabet: 'password', length: 32 },
   ],
   moinmoin: [{ name: 'secret-key', alphabet: 'password', length: 64 }],
-  'icinga2-master': [{ name: 'api-password', alphabet: 'password', length: 32 }],
+  'icinga2-master': [
+    // Icinga Web 2 sends commands through the API as the ApiUser `icingaweb2` with it.
+    { name: 'api-password', alphabet: 'password', length: 32 },
+    // The roles of the IDO and Icinga Web 2 databases on the master's own PostgreSQL (monitoring/icingaweb.ts).
+    { name: 'ido-db-password', alphabet: 'password', length: 32 },
+    { name: 'web-db-password', alphabet: 'password', length: 32 },
+  ],
   'drone-server': [
     // Drone encrypts the secrets of repositories in its database with it: 32 characters.
     { name: 'database-secret', alphabet: 'hex', length: 32 },
@@ -165,6 +172,10 @@ function instanceNeeds(model: ModelWithoutSecrets): SecretNeed[] {
       const { with: _peer, ...spec } = shared;
       add({ ...spec, vms: sorted([instance.vm.name, ...peers]) });
     }
+    // Each member with an Icinga Web 2 login has a password of their own (docs/services.md).
+    if (instance.kind === 'icinga2-master')
+      for (const user of icingawebUsers(model.inventory))
+        add({ name: webPasswordName(user), alphabet: 'password', length: 24, vms: [instance.vm.name] });
     if (instance.kind === MAIL_KIND) {
       add({ name: 'dkim-key', alphabet: 'rsa-2048', length: 0, vms: [instance.vm.name] });
       for (const box of mailboxes(model, instance))

@@ -12,6 +12,7 @@ import { MONITORING_KINDS } from '../services/catalog.ts';
 import { GENERATED_NOTE, type OnceCommand, type Part, secretRef, type VmFile } from '../baseline/parts.ts';
 import { convergeModel, type VmModel } from '../baseline/vm-model.ts';
 import { GLOBAL_ZONE, icingaString as q, MASTER_ZONE, renderIcinga2 } from './icinga2.ts';
+import { API_USER, icingawebPart } from './icingaweb.ts';
 import { monitoringNodes } from './model.ts';
 
 /** Where converge stages the configuration (laid out as under /etc/icinga2) before it is checked and deployed. */
@@ -78,12 +79,42 @@ function satelliteZones(master: { fqdn: string }, sat: { name: string; fqdn: str
   ].join('\n');
 }
 
-/** The API listener: the master signs requests whose ticket matches its salt; a satellite takes config and commands. */
-function apiConf(salt: string | undefined): string {
-  const body = salt
-    ? ['accept_config = false', 'accept_commands = false', `ticket_salt = "${salt}"`]
-    : ['accept_config = true', 'accept_commands = true'];
-  return `// ${GENERATED_NOTE}\nobject ApiListener "api" {\n${body.map((l) => `  ${l}`).join('\n')}\n}\n`;
+/**
+ * The API listener: the master signs requests whose ticket matches its salt, and lets Icinga Web 2 in as its
+ * ApiUser (monitoring/icingaweb.ts); a satellite takes config and commands.
+ */
+function apiConf(master: { salt: string; apiPassword: string } | undefined): string {
+  const block = (head: string, body: readonly string[]): string =>
+    `${head} {\n${body.map((l) => `  ${l}`).join('\n')}\n}\n`;
+  if (!master)
+    return `// ${GENERATED_NOTE}\n${block('object ApiListener "api"', ['accept_config = true', 'accept_commands = true'])}`;
+  return [
+    `// ${GENERATED_NOTE}`,
+    block('object ApiListener "api"', [
+      'accept_config = false',
+      'accept_commands = false',
+      `ticket_salt = "${master.salt}"`,
+    ]),
+    block(`object ApiUser ${q(API_USER)}`, [
+      `password = "${master.apiPassword}"`,
+      'permissions = [ "status/query", "actions/*", "objects/modify/*", "objects/query/*" ]',
+    ]),
+  ].join('\n');
+}
+
+/** features-available/api.conf: on the master a template of the store's salt and API password. */
+function apiFile(master: { salt: string; apiPassword: string } | undefined): VmFile {
+  return {
+    path: '/etc/icinga2/features-available/api.conf',
+    content: apiConf(
+      master ? { salt: secretRef(master.salt), apiPassword: secretRef(master.apiPassword) } : undefined,
+    ),
+    permissions: '0640',
+    owner: 'root:nagios',
+    defer: true,
+    ...(master ? { secret: true as const } : {}),
+    reload: 'restart icinga2',
+  };
 }
 
 /** The checksum list of the deployed files, as `sha256sum --check` reads it, sorted by path. */
@@ -228,16 +259,11 @@ export function icinga2NodeParts(model: Model, vm: Vm, context?: Icinga2Context)
   const masterInstance = model.services.instances.find(
     (i) => i.vm.name === master.name && i.kind === MONITORING_KINDS[0],
   )!;
-  const salt = secretKey({ scope: instanceScope(model, masterInstance), name: 'ticket-salt' });
-  const api: VmFile = {
-    path: '/etc/icinga2/features-available/api.conf',
-    content: apiConf(isMaster ? secretRef(salt) : undefined),
-    permissions: '0640',
-    owner: 'root:nagios',
-    defer: true,
-    ...(isMaster ? { secret: true as const } : {}),
-    reload: 'restart icinga2',
-  };
+  const scope = instanceScope(model, masterInstance);
+  const salt = secretKey({ scope, name: 'ticket-salt' });
+  const api = apiFile(
+    isMaster ? { salt, apiPassword: secretKey({ scope, name: 'api-password' }) } : undefined,
+  );
   const once = isMaster
     ? [...masterPki(fqdn), ENABLE_API]
     : [
@@ -286,9 +312,13 @@ export function icinga2NodeParts(model: Model, vm: Vm, context?: Icinga2Context)
   ];
 }
 
-/** What the playbook keeps on a VM: the baseline's parts and, on the monitoring VMs, the Icinga2 node's. */
+/**
+ * What the playbook keeps on a VM: the baseline's parts and, on the monitoring VMs, the Icinga2 node's (and
+ * on the master Icinga Web 2 with the IDO).
+ */
 export function vmConvergeModel(model: Model, vm: Vm, context?: Icinga2Context): VmModel {
-  return convergeModel(model, vm, icinga2NodeParts(model, vm, context));
+  const web = icingawebPart(model, vm);
+  return convergeModel(model, vm, [...icinga2NodeParts(model, vm, context), ...(web ? [web] : [])]);
 }
 
 /** The same for many VMs, with the organisation-wide part worked out once (synth stays linear in the VMs). */

@@ -268,6 +268,8 @@ export interface ServiceKind {
     readonly paths: readonly string[];
     /** Its PostgreSQL databases, dumped from the database VM it uses. */
     readonly databases?: readonly DatabaseSpec[];
+    /** Databases on the VM's own PostgreSQL, dumped as the postgres user over its socket. @default none */
+    readonly localDatabases?: readonly string[];
     /** The VM holds the backups of the others: it is not backed up itself. */
     readonly none?: true;
   };

@@ -43,8 +43,9 @@ describe('renderIcinga2', () => {
     expect(counts.hosts).toBe(inventory.vms.length + nodes);
     expect(counts.hosts).toBe(20);
     // Each proxy of the pair is asked for each of its 4 certificates (+8); mail and XMPP no longer open
-    // port 80 for HTTP-01 (-4); the Matrix server name delegated to the proxies is a fifth certificate (+2).
-    expect(counts.services).toBe(206);
+    // port 80 for HTTP-01 (-4); the Matrix server name delegated to the proxies is a fifth certificate (+2);
+    // the master's Icinga Web 2 login form (+1).
+    expect(counts.services).toBe(207);
     const hosts = files.get('hosts.conf') ?? '';
     for (const vm of inventory.vms) expect(hosts).toContain(`object Host "${vm.name}" {`);
     for (const c of inventory.clusters)

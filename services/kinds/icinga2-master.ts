@@ -3,6 +3,9 @@ import { portRange } from '../../inventory/ports.ts';
 import { defineKind } from '../types.ts';
 import { local } from './_helpers.ts';
 
+/** The databases on the master's own PostgreSQL, each owned by a role of the same name (monitoring/icingaweb.ts). */
+export const ICINGA_DATABASES = { ido: 'icinga2_ido', web: 'icingaweb2' } as const;
+
 export const icinga2Master = defineKind({
   kind: 'icinga2-master',
   title: 'Icinga2 master (monitoring) with Icinga Web 2',
@@ -22,8 +25,22 @@ export const icinga2Master = defineKind({
     health: { path: '/icingaweb2/authentication/login' },
   },
   params: ['domain', 'aliases'],
-  checks: () => [local('icinga2 running', 'check_procs', '-C', 'icinga2', '-c', '1:')],
-  backup: { paths: ['/etc/icinga2', '/var/lib/icinga2', '/etc/icingaweb2'] },
+  checks: () => [
+    local('icinga2 running', 'check_procs', '-C', 'icinga2', '-c', '1:'),
+    // nginx, php-fpm and Icinga Web 2's configuration together render the login form with its CSRF token
+    // (with the cookie its cookie check sets first; without it the form is a redirect).
+    local(
+      'Icinga Web 2 login form',
+      'check_http',
+      ...['-H', 'localhost', '-k', 'Cookie: _chc=1', '-u', '/icingaweb2/authentication/login'],
+      ...['-s', 'CSRFToken'],
+    ),
+  ],
+  backup: {
+    paths: ['/etc/icinga2', '/var/lib/icinga2', '/etc/icingaweb2'],
+    // The IDO (history) and Icinga Web 2's database, on the master's own PostgreSQL (monitoring/icingaweb.ts).
+    localDatabases: [ICINGA_DATABASES.ido, ICINGA_DATABASES.web],
+  },
   packages: [
     'icinga2',
     'icingaweb2',
