@@ -9,6 +9,7 @@ import { deriveModel } from '../model/derive.ts';
 import { synthClusters, synthDnsApp, synthForgeApp } from './app.ts';
 import { BACKEND_CONFIG_EXIT, BackendConfigError } from './backend-error.ts';
 import type { StackJob } from './stack-child.ts';
+import type { VmFacts } from '../model/vm-facts.ts';
 
 if (process.argv[2] !== '--stdin') {
   process.stderr.write('usage: synth-child.ts --stdin  (a StackJob as JSON on stdin)\n');
@@ -22,16 +23,23 @@ const job = JSON.parse(text) as StackJob;
 const input = JSON.parse(readFileSync(job.input, 'utf8'), inventoryReviver) as {
   inventory: Inventory;
   cloudConfigs: Record<string, string>;
+  facts: Record<string, Pick<VmFacts, 'nics' | 'firewall'>>;
 };
 // See synthesize(): cdktf's per-token stack traces are expensive through source maps.
 process.setSourceMapsEnabled(false);
 try {
-  // This process's one derivation of the model: the parent's holds references a JSON copy cannot keep.
-  const model = deriveModel(input.inventory);
-  synthClusters(model, new Map(Object.entries(input.cloudConfigs)), job.clusters, job.apps, process.env);
+  const cloudConfigs = new Map(Object.entries(input.cloudConfigs));
   if (job.shared) {
+    // This process's one derivation of the model, for the dns and forge stacks: the parent's holds references
+    // a JSON copy cannot keep.
+    const model = deriveModel(input.inventory);
+    synthClusters(model, cloudConfigs, job.clusters, job.apps, process.env);
     synthDnsApp(model, join(job.apps, '_dns'), process.env);
     synthForgeApp(model, join(job.apps, '_forge'), process.env);
+  } else {
+    // The clusters alone need no model: the parent sent what they read of it.
+    const model = { inventory: input.inventory, vms: new Map(Object.entries(input.facts)) };
+    synthClusters(model, cloudConfigs, job.clusters, job.apps, process.env);
   }
 } catch (err) {
   if (!(err instanceof BackendConfigError)) throw err;
