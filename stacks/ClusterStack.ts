@@ -1,5 +1,5 @@
 // One TerraformStack per Proxmox cluster: its foundation, images and every VM the inventory puts on it.
-import { TerraformStack } from 'cdktf';
+import { IndependentStack } from '../constructs/IndependentStack.ts';
 import type { Construct } from 'constructs';
 import { fqdn } from '../baseline/cloud-config.ts';
 import { AntiAffinityRule } from '../constructs/AntiAffinityRule.ts';
@@ -127,7 +127,7 @@ function cloudConfigText(cloudConfigs: ReadonlyMap<string, string>, vm: Vm): str
   return text;
 }
 
-export class ClusterStack extends TerraformStack {
+export class ClusterStack extends IndependentStack {
   constructor(scope: Construct, props: ClusterStackProps) {
     const { model, cluster } = props;
     const { inventory } = model;
