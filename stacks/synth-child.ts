@@ -1,7 +1,7 @@
 // Child process of `synthesize`: synthesizes the stacks it is given into an apps folder, then exits (and so frees
 // what cdktf kept). Usage: synth-child.ts --stdin, its job (stack-child.ts StackJob) one JSON text on stdin:
 // started before its parent has read the inventory, it loads cdktf meanwhile.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Inventory } from '../inventory/inventory.ts';
 import { inventoryReviver } from '../inventory/json.ts';
@@ -11,11 +11,28 @@ import { BACKEND_CONFIG_EXIT, BackendConfigError } from './backend-error.ts';
 import type { StackJob } from './stack-child.ts';
 import type { VmFacts } from '../model/vm-facts.ts';
 
+/**
+ * The job: stdin up to its first newline (or its end). Not up to its end alone: the parent writes the job and
+ * then renders the artifacts synchronously, and closes the pipe only when its event loop runs again, so a
+ * child that waited for the end synthesized the stacks after the artifacts instead of beside them.
+ */
+function readJobLine(): string {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(1 << 16);
+  for (;;) {
+    const n = readSync(0, buffer, 0, buffer.length, null);
+    if (n === 0) break;
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+    if (buffer.subarray(0, n).includes(10)) break;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 if (process.argv[2] !== '--stdin') {
   process.stderr.write('usage: synth-child.ts --stdin  (a StackJob as JSON on stdin)\n');
   process.exit(2);
 }
-const text = readFileSync(0, 'utf8');
+const text = readJobLine();
 // An empty job: the parent stopped before it had one (bad inventory) or found none for this child.
 if (text.trim() === '') process.exit(0);
 const job = JSON.parse(text) as StackJob;
