@@ -52,7 +52,7 @@ function clients(model: Model): { vm: Vm; key: string }[] {
  */
 export function borgRepoPart(model: Model, vm: Vm): Part | undefined {
   const { backup } = model.inventory.org;
-  const runs = model.services.instances.some((i) => i.vm.name === vm.name && i.kind === BACKUP_REPO_KIND);
+  const runs = (model.services.onVm.get(vm.name) ?? []).some((i) => i.kind === BACKUP_REPO_KIND);
   if (!backup || !runs) return undefined;
   const lines = clients(model)
     .filter((c) => c.vm.name !== vm.name)

@@ -66,7 +66,7 @@ export function coolwsdXml(model: Model, vm: Vm, publicName: string): string {
 
 /** coolwsd.xml on each Collabora VM (converge only: the package must be there first, its file is replaced). */
 export function collaboraPart(model: Model, vm: Vm): Part | undefined {
-  const instance = model.services.instances.find((i) => i.vm.name === vm.name && i.kind === KIND);
+  const instance = (model.services.onVm.get(vm.name) ?? []).find((i) => i.kind === KIND);
   if (!instance) return undefined;
   return {
     name: `collabora: ${COOLWSD_CONFIG} (WOPI from ${wopiClients(model, vm).length} Nextcloud instances)`,

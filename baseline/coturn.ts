@@ -86,7 +86,7 @@ export function turnserverConf(
 
 /** coturn's configuration on a VM that runs it, or undefined for any other VM. */
 export function coturnPart(model: Model, vm: Vm): Part | undefined {
-  const instance = model.services.instances.find((i) => i.vm.name === vm.name && i.kind === KIND);
+  const instance = (model.services.onVm.get(vm.name) ?? []).find((i) => i.kind === KIND);
   if (!instance) return undefined;
   const { names, once } = handOver(model, vm, KIND, COTURN_CERTS);
   const name = names[0] ?? instance.ctx.names[0] ?? instance.ctx.fqdn;

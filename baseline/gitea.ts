@@ -191,7 +191,7 @@ function adminBootstrap(model: Model, instance: ServiceInstance, spec: ReleaseAp
  * store to take the secrets from; undefined otherwise (the catalog's rules say what is missing).
  */
 export function giteaPart(model: Model, vm: Vm): Part | undefined {
-  const instance = model.services.instances.find((i) => i.vm.name === vm.name && i.kind === GITEA_KIND);
+  const instance = (model.services.onVm.get(vm.name) ?? []).find((i) => i.kind === GITEA_KIND);
   const spec = instance?.def.release;
   if (!instance || !spec || !model.inventory.releases[GITEA_KIND] || !model.inventory.org.secrets)
     return undefined;

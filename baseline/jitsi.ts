@@ -18,7 +18,7 @@ const meetDomain = (meet: ServiceInstance): string => meet.ctx.webNames[0] ?? me
 /** The settings of a videobridge as an object (HOCON is a superset of JSON): what the sample test checks. */
 export function jvbSettings(model: Model, bridge: ServiceInstance): Record<string, unknown> {
   const meets = dependencyTargets(model.services, bridge, 'jitsi-meet').flatMap((vm) =>
-    model.services.instances.filter((i) => i.vm.name === vm.name && i.kind === 'jitsi-meet'),
+    (model.services.onVm.get(vm.name) ?? []).filter((i) => i.kind === 'jitsi-meet'),
   );
   const turn = model.services.instances.find((i) => i.kind === 'coturn' && i.site === bridge.site);
   const configs = Object.fromEntries(
@@ -86,9 +86,7 @@ export function meetTurnConfig(domain: string, turnName: string, secret: string)
 }
 
 function bridgeFiles(model: Model, vm: Vm): VmFile[] {
-  const bridge = model.services.instances.find(
-    (i) => i.vm.name === vm.name && i.kind === 'jitsi-videobridge',
-  );
+  const bridge = (model.services.onVm.get(vm.name) ?? []).find((i) => i.kind === 'jitsi-videobridge');
   if (!bridge) return [];
   return [
     {
@@ -149,7 +147,7 @@ export function jitsiParts(model: Model, vm: Vm): Part[] {
   const files = bridgeFiles(model, vm);
   if (files.length > 0)
     parts.push({ name: `jitsi-videobridge: ${JVB_CONFIG} (converge only)`, files, convergeOnly: true });
-  for (const meet of model.services.instances.filter((i) => i.vm.name === vm.name && i.kind === 'jitsi-meet'))
+  for (const meet of (model.services.onVm.get(vm.name) ?? []).filter((i) => i.kind === 'jitsi-meet'))
     parts.push(meetPart(model, meet));
   return parts;
 }

@@ -189,8 +189,8 @@ function acmeKeyFile(vm: Vm): VmFile {
 /** knot.conf for a VM running dns-primary or dns-secondary, or undefined for any other VM. */
 export function knotPart(model: Model, vm: Vm): Part | undefined {
   const { services } = model;
-  const own = services.instances.find(
-    (i) => i.vm.name === vm.name && (i.kind === PRIMARY_KIND || i.kind === SECONDARY_KIND),
+  const own = (services.onVm.get(vm.name) ?? []).find(
+    (i) => i.kind === PRIMARY_KIND || i.kind === SECONDARY_KIND,
   );
   if (!own) return undefined;
   const zones = model.dns.zones.map((z) => z.name);

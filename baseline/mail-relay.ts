@@ -13,7 +13,7 @@ import { generated, type Part, type VmFile } from './parts.ts';
 export function mailRelayPart(model: Model, vm: Vm): Part | undefined {
   const relay = mailRelay(model);
   if (!relay || vm.os === 'other') return undefined;
-  const own = model.services.instances.filter((i) => i.vm.name === vm.name);
+  const own = model.services.onVm.get(vm.name) ?? [];
   if (own.some((i) => i.def.packages.includes('postfix'))) return undefined;
   const postmaster = `postmaster@${mailDomains(relay.ctx)[0]!}`;
   const file = (path: string, text: string): VmFile => ({

@@ -252,7 +252,7 @@ function dkimFiles(model: Model, instance: ServiceInstance): VmFile[] {
 
 /** The mail server's files, its mail user and mail directory; undefined on a VM without `mail`. */
 export function mailPart(model: Model, vm: Vm): Part | undefined {
-  const instance = model.services.instances.find((i) => i.vm.name === vm.name && i.kind === MAIL_KIND);
+  const instance = (model.services.onVm.get(vm.name) ?? []).find((i) => i.kind === MAIL_KIND);
   if (!instance) return undefined;
   const boxes = mailboxes(model, instance);
   const postfix = (path: string, content: string): VmFile => ({

@@ -253,7 +253,7 @@ export const WEB_ADMIN = 'admin';
 
 /** The Mailman VM's files; undefined on a VM without `mailman`. */
 export function mailmanPart(model: Model, vm: Vm): Part | undefined {
-  const instance = model.services.instances.find((i) => i.vm.name === vm.name && i.kind === KIND);
+  const instance = (model.services.onVm.get(vm.name) ?? []).find((i) => i.kind === KIND);
   if (!instance || instanceDatabases(model, instance).length < 2) return undefined;
   const scope = instanceScope(model, instance);
   const secretFile = (path: string, content: string, owner: string, reload: VmFile['reload']): VmFile => ({

@@ -79,7 +79,7 @@ echo "SuperUser password set"
 
 /** Mumble's configuration on a VM that runs it, or undefined for any other VM. */
 export function mumblePart(model: Model, vm: Vm): Part | undefined {
-  const instance = model.services.instances.find((i) => i.vm.name === vm.name && i.kind === KIND);
+  const instance = (model.services.onVm.get(vm.name) ?? []).find((i) => i.kind === KIND);
   if (!instance) return undefined;
   const { names, once } = handOver(model, vm, KIND, MUMBLE_CERTS);
   const name = names[0] ?? instance.ctx.fqdn;

@@ -53,7 +53,7 @@ export function standbyScript(version: number, host: string, port = 5432): strin
 /** The replication part of a PostgreSQL VM; undefined without a store, or when it has no replica and is none. */
 export function replicationPart(model: Model, vm: Vm): Part | undefined {
   if (!model.inventory.org.secrets) return undefined;
-  const own = model.services.instances.find((i) => i.vm.name === vm.name && i.kind === DATABASE_KIND);
+  const own = (model.services.onVm.get(vm.name) ?? []).find((i) => i.kind === DATABASE_KIND);
   if (!own) return undefined;
   const primary = typeof own.params.primary === 'string' ? own.params.primary : undefined;
   if (primary !== undefined) {

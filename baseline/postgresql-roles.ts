@@ -94,7 +94,7 @@ function databaseCommand(db: InstanceDatabase, withPassword: boolean): ConvergeC
  * none. Not on a streaming replica: it is read-only and receives its primary's roles by replication.
  */
 export function databasesPart(model: Model, vm: Vm): Part | undefined {
-  const own = model.services.instances.find((i) => i.vm.name === vm.name && i.kind === DATABASE_KIND);
+  const own = model.services.onVm.get(vm.name)?.find((i) => i.kind === DATABASE_KIND);
   if (!own || typeof own.params.primary === 'string') return undefined;
   const databases = serviceDatabases(model, vm);
   if (databases.length === 0) return undefined;

@@ -26,7 +26,9 @@ export const REPLICATION_ROLE = 'replicator';
 export function pgHba(model: Model, vm: Vm): string {
   const { services } = model;
   const primary = services.vmByName.get(services.primaries.get(vm.name) ?? vm.name) ?? vm;
-  const replicas = services.instances
+  // The PostgreSQL instances, VM by VM in vms.yaml order: not every instance of the organisation.
+  const replicas = (services.running.get(DATABASE_KIND) ?? [])
+    .flatMap((pg) => services.onVm.get(pg.name) ?? [])
     .filter((i) => i.kind === DATABASE_KIND && i.params.primary === primary.name && i.vm.name !== vm.name)
     .map((i) => i.vm);
   const lines = [

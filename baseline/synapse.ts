@@ -93,7 +93,7 @@ export function synapseSettings(model: Model, instance: ServiceInstance): Record
 /** The configuration file of each Synapse on the VM (converge only: it holds secrets from the store). */
 export function synapsePart(model: Model, vm: Vm): Part | undefined {
   if (!model.inventory.org.secrets) return undefined;
-  const own = model.services.instances.filter((i) => i.vm.name === vm.name && i.kind === KIND);
+  const own = (model.services.onVm.get(vm.name) ?? []).filter((i) => i.kind === KIND);
   const instance = own[0];
   if (!instance) return undefined;
   const file: VmFile = {

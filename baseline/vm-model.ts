@@ -97,7 +97,7 @@ export const BASE_PACKAGES = [
 
 /** What a Debian VM's cloud-config is made of, part by part; exported for tests and the docs. */
 export function baselineParts(model: Model, vm: Vm): Part[] {
-  const { inventory, services } = model;
+  const { inventory } = model;
   const facts = factsOf(model, vm);
   const containers = facts.instances.some((i) => i.def.containers);
   const parts: Part[] = [
@@ -110,7 +110,7 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   ];
   const members = membersPart(inventory, vm);
   if (members) parts.push(members);
-  const own = servicesPart(vm, services.instances, inventory.aptKeys);
+  const own = servicesPart(vm, facts.instances, inventory.aptKeys);
   if (own) parts.push(own);
   if (facts.backup) parts.push(backupPart(inventory, vm, facts.backup));
   if (facts.backup && inventory.org.secrets) parts.push(borgInitPart(vm));
@@ -121,7 +121,7 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
   if (knot) parts.push(knot);
   for (const part of [mailPart(model, vm), mailRelayPart(model, vm), mailmanPart(model, vm)])
     if (part) parts.push(part);
-  const sites = staticSitesPart(vm, services.instances);
+  const sites = staticSitesPart(vm, facts.instances);
   if (sites) parts.push(sites);
   parts.push(...releaseParts(model, vm, APP_KINDS), ...appParts(model, vm), ...applicationParts(model, vm));
   const proxy = proxyPart(model, vm);

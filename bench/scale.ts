@@ -129,7 +129,7 @@ function copyCluster(c: Data, copy: number): Data {
 
 // A larger organisation still has one jump host, one monitoring master and satellite and one backup
 // repository: copies do not run those again (else every VM's firewall would grow with the copies).
-const ORG_WIDE = new Set(['ssh-jump', 'icinga2-master', 'icinga2-satellite', 'borg-repo']);
+const ORG_WIDE = new Set(['ssh-jump', 'icinga2-master', 'icinga2-satellite', 'borg-repo', 'dns-primary']);
 
 const kindOf = (service: unknown): string =>
   typeof service === 'string' ? service : String((service as Data).kind);

@@ -44,8 +44,10 @@ export interface InstanceDatabase extends DatabaseSpec {
  * `_`, so no identifier needs quoting): two Nextclouds on one database VM get two of each.
  */
 export function instanceDatabases(model: ModelServices, instance: ServiceInstance): InstanceDatabase[] {
+  // The kind first: serviceDatabases asks this of every instance for every PostgreSQL VM.
+  if (!instance.def.dependsOn.includes(DATABASE_KIND)) return [];
   const server = dependencyTargets(model.services, instance, DATABASE_KIND)[0];
-  if (!server || !instance.def.dependsOn.includes(DATABASE_KIND)) return [];
+  if (!server) return [];
   const suffix = instanceSuffix(model, instance).replaceAll('-', '_');
   return (instance.def.backup.databases ?? []).map((db) => ({
     ...db,

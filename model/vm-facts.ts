@@ -1,7 +1,7 @@
 // What the model knows of each VM, computed once by model/derive.ts: its site, addresses with their prefixes,
 // service instances, firewall rules, backup plan and reboot turn. Every renderer reads these instead of
 // computing them again (test/model.facts-once.test.ts keeps it so).
-import type { Inventory } from '../inventory/inventory.ts';
+import type { Network } from '../inventory/networks.schema.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { type ServiceInstance, type VmAddresses, vmAddresses } from '../services/instances.ts';
 import { backupPlan, type BackupPlan } from './backup-plan.ts';
@@ -35,8 +35,7 @@ export interface VmFacts {
 }
 
 /** Each NIC's addresses written with its network's prefix length. */
-function nicAddresses(inventory: Inventory, vm: Vm): NicAddresses[] {
-  const networks = new Map(inventory.networks.map((n) => [n.name, n]));
+function nicAddresses(networks: ReadonlyMap<string, Network>, vm: Vm): NicAddresses[] {
   return vm.nics.map((nic) => {
     const net = networks.get(nic.network);
     const len6 = net?.ipv6?.length;
@@ -58,6 +57,7 @@ export function vmFacts(
   const own = new Map<string, ServiceInstance[]>(inventory.vms.map((vm) => [vm.name, []]));
   for (const instance of services.instances) own.get(instance.vm.name)?.push(instance);
   const facts = new Map<string, VmFacts>();
+  const networks = new Map(inventory.networks.map((n) => [n.name, n]));
   for (const vm of inventory.vms) {
     const instances = own.get(vm.name) ?? [];
     const backup = backupPlan(model, vm, instances);
@@ -65,7 +65,7 @@ export function vmFacts(
       vm,
       site: services.siteOf.get(vm.name) ?? '',
       addresses: vmAddresses(services, vm),
-      nics: nicAddresses(inventory, vm),
+      nics: nicAddresses(networks, vm),
       instances,
       firewall: vmFirewallRules(model, vm, instances),
       ...(backup ? { backup } : {}),

@@ -238,8 +238,8 @@ export interface Icinga2Context {
 
 /** What an Icinga2 node needs on the VM (the master or a satellite), or an empty list for any other VM. */
 export function icinga2NodeParts(model: Model, vm: Vm, context?: Icinga2Context): Part[] {
-  const own = model.services.instances.find(
-    (i) => i.vm.name === vm.name && MONITORING_KINDS.some((k) => k === i.kind),
+  const own = (model.services.onVm.get(vm.name) ?? []).find((i) =>
+    MONITORING_KINDS.some((k) => k === i.kind),
   );
   if (!own) return [];
   const monitoring = context?.nodes ?? monitoringNodes(model);

@@ -316,9 +316,7 @@ function vmHost(model: Model, vm: Vm): MonitoredHost {
     backup: backup !== undefined,
     runbooks: [
       ...new Set(
-        model.services.instances.flatMap((i) =>
-          i.vm.name === vm.name && i.def.runbook ? [i.def.runbook] : [],
-        ),
+        (model.services.onVm.get(vm.name) ?? []).flatMap((i) => (i.def.runbook ? [i.def.runbook] : [])),
       ),
     ],
     services: kinds,

@@ -36,6 +36,8 @@ export interface ServiceModel {
   readonly position: ReadonlyMap<string, number>;
   /** The VMs running each kind, in vms.yaml order. */
   readonly running: ReadonlyMap<string, readonly Vm[]>;
+  /** The VMs running each kind in each site, by kind then site, in vms.yaml order. */
+  readonly runningInSite: ReadonlyMap<string, ReadonlyMap<string, readonly Vm[]>>;
   /** The instances on each VM, by VM name, in vms.yaml order. */
   readonly onVm: ReadonlyMap<string, readonly ServiceInstance[]>;
   /** The instances of each site, by site, in vms.yaml order: what a site's proxies may serve. */
@@ -66,6 +68,7 @@ export function deriveServices(inventory: Inventory): ServiceModel {
   const siteOfCluster = new Map(inventory.clusters.map((c) => [c.name, c.site]));
   const siteOf = new Map<string, string>();
   const running = new Map<string, Vm[]>();
+  const runningInSite = new Map<string, Map<string, Vm[]>>();
   const purpose = new Map(inventory.networks.map((n) => [n.name, n.purpose]));
   const addresses = new Map<string, VmAddresses>();
   for (const vm of inventory.vms) {
@@ -75,6 +78,12 @@ export function deriveServices(inventory: Inventory): ServiceModel {
       const list = running.get(kind);
       if (list) list.push(vm);
       else running.set(kind, [vm]);
+      if (site === undefined) continue;
+      const bySite = runningInSite.get(kind) ?? new Map<string, Vm[]>();
+      runningInSite.set(kind, bySite);
+      const near = bySite.get(site);
+      if (near) near.push(vm);
+      else bySite.set(site, [vm]);
     }
     addresses.set(vm.name, addressesOf(vm, purpose));
   }
@@ -83,6 +92,7 @@ export function deriveServices(inventory: Inventory): ServiceModel {
     vmByName: new Map(inventory.vms.map((vm) => [vm.name, vm])),
     position: new Map(inventory.vms.map((vm, i) => [vm.name, i])),
     running,
+    runningInSite,
     addresses,
   };
   const instances = instancesOf(inventory, siteOf);
@@ -190,21 +200,25 @@ export function hostPrefixes(services: ServiceModel, vm: Vm): Prefix[] {
   return [...a.ipv6.map(host(6)), ...a.ipv4.map(host(4))];
 }
 
-type Lookups = Pick<ServiceModel, 'siteOf' | 'vmByName' | 'position' | 'running'>;
+type Lookups = Pick<ServiceModel, 'siteOf' | 'vmByName' | 'position' | 'running' | 'runningInSite'>;
 
-/** The VMs running a kind: those in `site` when there are any, else all of them. */
+/**
+ * The VMs running a kind: those in `site` when there are any, else all of them. Read from the per-site index,
+ * so a call costs the size of one site, not of the organisation (it runs for every instance).
+ */
 export function vmsRunning(services: Lookups, kinds: readonly string[], site: string): Vm[] {
-  const found = new Set<Vm>();
-  for (const kind of kinds) for (const vm of services.running.get(kind) ?? []) found.add(vm);
-  // One kind's list is in vms.yaml order already; several kinds' are merged back into it.
-  const all =
-    kinds.length === 1
+  const union = (lists: readonly (readonly Vm[] | undefined)[]): Vm[] => {
+    const found = new Set<Vm>();
+    for (const list of lists) for (const vm of list ?? []) found.add(vm);
+    // One kind's list is in vms.yaml order already; several kinds' are merged back into it.
+    return kinds.length === 1
       ? [...found]
       : [...found].sort(
           (a, b) => (services.position.get(a.name) ?? 0) - (services.position.get(b.name) ?? 0),
         );
-  const near = all.filter((vm) => services.siteOf.get(vm.name) === site);
-  return near.length > 0 ? near : all;
+  };
+  const near = union(kinds.map((kind) => services.runningInSite.get(kind)?.get(site)));
+  return near.length > 0 ? near : union(kinds.map((kind) => services.running.get(kind)));
 }
 
 /** The reverse proxies a web instance sits behind: the VM itself if it is a proxy, else its site's. */

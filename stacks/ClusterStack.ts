@@ -1,5 +1,5 @@
 // One TerraformStack per Proxmox cluster: its foundation, images and every VM the inventory puts on it.
-import { TerraformStack } from 'cdktf';
+import { IndependentStack } from '../constructs/IndependentStack.ts';
 import type { Construct } from 'constructs';
 import { fqdn } from '../baseline/cloud-config.ts';
 import { AntiAffinityRule } from '../constructs/AntiAffinityRule.ts';
@@ -11,7 +11,9 @@ import { ProxmoxClusterProvider } from '../constructs/ProxmoxClusterProvider.ts'
 import { type Cluster, SHARED_STORAGE_TYPES } from '../inventory/clusters.schema.ts';
 import { type DebianRelease, imageFileName } from '../inventory/images.schema.ts';
 import type { Inventory } from '../inventory/inventory.ts';
-import { factsOf, type Model } from '../model/derive.ts';
+import type { Network } from '../inventory/networks.schema.ts';
+import type { Model } from '../model/derive.ts';
+import type { VmFacts } from '../model/vm-facts.ts';
 import { vmPool } from '../inventory/pools.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { proxmoxMembersPlan } from '../members/proxmox-users.ts';
@@ -21,15 +23,33 @@ import { renderCloudConfigs } from './cloud-configs.ts';
 import { clusterStackName } from './naming.ts';
 import { sshNodes, uploadsSnippet } from './node-ssh.ts';
 
-export interface ClusterStackProps {
-  /** The derived model of the validated inventory (model/derive.ts). */
-  readonly model: Model;
+/**
+ * What a cluster stack reads of the derived model (model/derive.ts): the inventory, and each VM's NICs and
+ * firewall. A Model is one; a stack child gets only its own VMs' facts, so it need not derive the model again.
+ */
+export interface ClusterModel {
+  readonly inventory: Inventory;
+  readonly vms: ReadonlyMap<string, Pick<VmFacts, 'nics' | 'firewall'>>;
+}
+
+/**
+ * The whole model, or the part of it this stack reads with the cloud-configs it cannot render from that part.
+ */
+export type ClusterStackProps = ClusterStackBase &
+  (
+    | {
+        readonly model: Model;
+        /**
+         * The cloud-config of each VM by name, rendered once by the synth for the snippets and the artifacts.
+         * @default rendered here from the model for this cluster's VMs
+         */
+        readonly cloudConfigs?: ReadonlyMap<string, string>;
+      }
+    | { readonly model: ClusterModel; readonly cloudConfigs: ReadonlyMap<string, string> }
+  );
+
+interface ClusterStackBase {
   readonly cluster: Cluster;
-  /**
-   * The cloud-config of each VM by name, rendered once by the synth for the snippets and the artifacts.
-   * @default rendered here from the model for this cluster's VMs
-   */
-  readonly cloudConfigs?: ReadonlyMap<string, string>;
   /** Environment the backend settings come from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -45,12 +65,12 @@ export function managementPrefixes(inventory: Inventory, site: string): string[]
  * The Proxmox firewall of a VM: the same inbound rules as its own nftables (services, SSH from the jump and
  * monitoring hosts, extra ports), after ping. Two filters, one source of truth.
  */
-export function proxmoxFirewallRules(model: Model, vm: Vm): VmFirewallRule[] {
+export function proxmoxFirewallRules(model: ClusterModel, vm: Vm): VmFirewallRule[] {
   // Ping first: a service added later appends its rules instead of shifting these in the diff.
   return [
     { proto: 'icmp', comment: 'ping (IPv4)' },
     { proto: 'ipv6-icmp', comment: 'ping and neighbour discovery (IPv6)' },
-    ...factsOf(model, vm).firewall.map((rule) => ({
+    ...factsOfVm(model, vm).firewall.map((rule) => ({
       proto: rule.proto,
       dport: rule.dport,
       ...(rule.source !== undefined ? { source: rule.source.text } : {}),
@@ -59,10 +79,16 @@ export function proxmoxFirewallRules(model: Model, vm: Vm): VmFirewallRule[] {
   ];
 }
 
-/** The VM's NICs: its addresses with their prefixes (the model's), on its networks' bridges and gateways. */
-export function vmNics(model: Model, vm: Vm): VmNic[] {
-  const networks = new Map(model.inventory.networks.map((n) => [n.name, n]));
-  return factsOf(model, vm).nics.map((nic) => {
+/**
+ * The VM's NICs: its addresses with their prefixes (the model's), on its networks' bridges and gateways.
+ * `networks` by name, built once per stack by the caller. @default from the model's inventory
+ */
+export function vmNics(
+  model: ClusterModel,
+  vm: Vm,
+  networks: ReadonlyMap<string, Network> = new Map(model.inventory.networks.map((n) => [n.name, n])),
+): VmNic[] {
+  return factsOfVm(model, vm).nics.map((nic) => {
     const net = networks.get(nic.network)!;
     return {
       bridge: net.bridge,
@@ -75,6 +101,23 @@ export function vmNics(model: Model, vm: Vm): VmNic[] {
   });
 }
 
+/** A VM's facts in the model; a VM the model does not hold is a bug of the caller. */
+function factsOfVm(model: ClusterModel, vm: Vm): Pick<VmFacts, 'nics' | 'firewall'> {
+  const facts = model.vms.get(vm.name);
+  if (!facts)
+    throw new Error(`ClusterStack: the model holds no VM "${vm.name}"; expected one per VM of the cluster`);
+  return facts;
+}
+
+/** The cloud-configs the synth rendered, else this cluster's rendered from the whole model. */
+function stackCloudConfigs(props: ClusterStackProps, vms: readonly Vm[]): ReadonlyMap<string, string> {
+  if (props.cloudConfigs !== undefined) return props.cloudConfigs;
+  // The types let only a whole Model come without cloud-configs.
+  if (!('services' in props.model))
+    throw new Error('ClusterStack: no cloudConfigs given with a partial model');
+  return renderCloudConfigs(props.model, vms);
+}
+
 function cloudConfigText(cloudConfigs: ReadonlyMap<string, string>, vm: Vm): string {
   const text = cloudConfigs.get(vm.name);
   if (text === undefined)
@@ -84,7 +127,7 @@ function cloudConfigText(cloudConfigs: ReadonlyMap<string, string>, vm: Vm): str
   return text;
 }
 
-export class ClusterStack extends TerraformStack {
+export class ClusterStack extends IndependentStack {
   constructor(scope: Construct, props: ClusterStackProps) {
     const { model, cluster } = props;
     const { inventory } = model;
@@ -110,11 +153,12 @@ export class ClusterStack extends TerraformStack {
     });
 
     const imageFor = imageDownloads(this, inventory, cluster);
-    const cloudConfigs = props.cloudConfigs ?? renderCloudConfigs(model, vms);
+    const cloudConfigs = stackCloudConfigs(props, vms);
+    const networks = new Map(inventory.networks.map((n) => [n.name, n]));
     const deployed = new Map<string, DebianVm>();
     for (const vm of vms) {
       const image = imageFor(vm);
-      const placed = { cluster, cloudConfigs, foundation, ...(image ? { image } : {}) };
+      const placed = { cluster, cloudConfigs, foundation, networks, ...(image ? { image } : {}) };
       deployed.set(vm.name, new DebianVm(this, vm.name, debianVmProps(model, vm, placed)));
     }
     antiAffinityRules(this, vms, deployed);
@@ -188,13 +232,15 @@ interface Placement {
   readonly cluster: Cluster;
   readonly cloudConfigs: ReadonlyMap<string, string>;
   readonly foundation: ClusterFoundation;
+  /** The inventory's networks by name, built once per stack. */
+  readonly networks: ReadonlyMap<string, Network>;
   readonly image?: DebianImage;
 }
 
 function debianVmProps(
-  model: Model,
+  model: ClusterModel,
   vm: Vm,
-  { cluster, cloudConfigs, foundation, image }: Placement,
+  { cluster, cloudConfigs, foundation, networks, image }: Placement,
 ): DebianVmProps {
   const { inventory } = model;
   return {
@@ -204,7 +250,7 @@ function debianVmProps(
     cores: vm.cores,
     memoryGiB: vm.memory,
     disks: vm.disks,
-    nics: vmNics(model, vm),
+    nics: vmNics(model, vm, networks),
     ...(image ? { bootImage: image.volumeId } : {}),
     ...(uploadsSnippet(vm) ? { userData: cloudConfigText(cloudConfigs, vm) } : {}),
     snippetStorage: cluster.snippets,

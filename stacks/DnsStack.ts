@@ -1,5 +1,5 @@
 // The dns stack: every record set of every zone we own, pushed to the hidden primary by RFC 2136.
-import { TerraformStack } from 'cdktf';
+import { IndependentStack } from '../constructs/IndependentStack.ts';
 import type { Construct } from 'constructs';
 import { DnsRecordSet, type PushedType } from '../constructs/DnsRecordSet.ts';
 import { DnsUpdateProvider } from '../constructs/DnsUpdateProvider.ts';
@@ -14,7 +14,7 @@ export interface DnsStackProps {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-export class DnsStack extends TerraformStack {
+export class DnsStack extends IndependentStack {
   constructor(scope: Construct, props: DnsStackProps) {
     super(scope, DNS_STACK);
     const { model } = props;

@@ -1,5 +1,5 @@
 // The forge stack: the forge organisation's teams (from roles.yaml) and their members (from members.yaml), and Drone's OAuth application in Gitea.
-import { TerraformStack } from 'cdktf';
+import { IndependentStack } from '../constructs/IndependentStack.ts';
 import type { Construct } from 'constructs';
 import { DroneOauthApp } from '../constructs/DroneOauthApp.ts';
 import { GiteaTeams } from '../constructs/GiteaTeams.ts';
@@ -21,7 +21,7 @@ export interface ForgeStackProps {
  * A stack of its own, not part of a cluster stack: the forge is one API with its own token, so a forge that
  * is down holds up no Proxmox access change, and a broken cluster holds up no team change.
  */
-export class ForgeStack extends TerraformStack {
+export class ForgeStack extends IndependentStack {
   constructor(scope: Construct, props: ForgeStackProps) {
     super(scope, FORGE_STACK);
     const { plan } = props;

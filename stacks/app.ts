@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InfraApp } from '../constructs/InfraApp.ts';
 import type { Model } from '../model/derive.ts';
-import { ClusterStack, type ClusterStackProps } from './ClusterStack.ts';
+import { type ClusterModel, ClusterStack, type ClusterStackProps } from './ClusterStack.ts';
 import { DnsStack } from './DnsStack.ts';
 import { ForgeStack } from './ForgeStack.ts';
 import { DRONE_LOGIN_PATH, DRONE_SERVER } from '../baseline/drone.ts';
@@ -15,14 +15,15 @@ import { forgePlan } from '../members/forge.ts';
  * them one at a time keeps memory flat and time linear in the size of the organisation.
  */
 export function synthClusters(
-  model: Model,
+  model: ClusterModel,
   cloudConfigs: ReadonlyMap<string, string>,
   clusters: readonly string[],
   apps: string,
   env: NodeJS.ProcessEnv,
 ): void {
+  const byName = new Map(model.inventory.clusters.map((c) => [c.name, c]));
   for (const name of clusters) {
-    const cluster = model.inventory.clusters.find((c) => c.name === name);
+    const cluster = byName.get(name);
     if (cluster) synthClusterApp({ model, cluster, cloudConfigs, env }, join(apps, name));
   }
 }

@@ -46,7 +46,9 @@ export function startStackChild(env: NodeJS.ProcessEnv): StackChild {
   return {
     async run(job) {
       sent = true;
-      child.stdin.end(JSON.stringify(job));
+      // One line: the child reads up to the newline, which reaches it at once; the end of the pipe waits for
+      // this process's event loop (synth-child.ts).
+      child.stdin.end(`${JSON.stringify(job)}\n`);
       const code = await exited;
       if (code === BACKEND_CONFIG_EXIT) throw new BackendConfigError(stderr.trim());
       if (code !== 0)

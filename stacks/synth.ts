@@ -3,10 +3,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { inventoryToJson } from '../inventory/json.ts';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { Model } from '../model/derive.ts';
+import { factsOf, type Model } from '../model/derive.ts';
 import { type MonitoringModel, monitoringModel } from '../monitoring/model.ts';
 import { artifacts, cloudConfigsOf, clustersInOrder } from './artifacts.ts';
-import { type StackChild, synthInChild } from './stack-child.ts';
+import { type StackChild, type StackJob, synthInChild } from './stack-child.ts';
 import type { StackJson } from './stack-json.ts';
 
 export interface StackSummary {
@@ -16,11 +16,17 @@ export interface StackSummary {
 }
 
 /**
- * Up to this many clusters are synthesized in this process. cdktf keeps every token it ever made in a
- * process-wide map, so one process synthesizing hundreds of stacks slows down as its heap fills; larger
- * inventories go to child processes of at most this many clusters each, run side by side.
+ * Up to this many clusters are synthesized in one process (this one, or the child started early); larger
+ * inventories go to several children side by side.
  */
 const CLUSTERS_PER_PROCESS = 24;
+
+/**
+ * At most this many clusters per child. cdktf keeps every token it ever made in a process-wide map (about
+ * 1 MiB per cluster of the example), so a child's heap grows with its clusters; but each child pays Node's
+ * start-up and cdktf's loading again (0.5-0.8 s of CPU), which 17 children of 24 clusters paid at 100x.
+ */
+const CLUSTERS_PER_CHILD = 50;
 
 export interface SynthOptions {
   /** Child processes that synthesize stacks side by side. @default the machine's available parallelism */
@@ -124,17 +130,13 @@ async function synthStacks(input: StacksInput, options: SynthOptions): Promise<v
   const size =
     clusters.length <= CLUSTERS_PER_PROCESS
       ? Math.max(1, clusters.length)
-      : Math.min(CLUSTERS_PER_PROCESS, Math.ceil(clusters.length / parallel));
+      : Math.min(CLUSTERS_PER_CHILD, Math.ceil(clusters.length / parallel));
   const chunks: (readonly string[])[] = [];
   for (let i = 0; i < clusters.length; i += size) chunks.push(clusters.slice(i, i + size));
   if (chunks.length === 0) chunks.push([]);
-  // The children derive the model from the inventory themselves (it holds no functions to pass along),
-  // and take the cloud-configs already rendered: each only its own clusters' VMs', in a file of its own
-  // (all of them in one JSON string exceeded V8's string length at 100x the example).
-  const inventoryJson = inventoryToJson(model.inventory);
   await runPool(chunks.entries(), parallel, ([i, chunk]) => {
     const job = { input: join(scratch, `input-${i}.json`), apps, clusters: chunk, shared: i === 0 };
-    writeChildInput(job.input, inventoryJson, chunk, model, cloudConfigs);
+    writeChildInput(job, model, cloudConfigs);
     const run = i === 0 && options.stackChild ? options.stackChild.run(job) : synthInChild(job, env);
     return run.finally(() => rmSync(job.input, { force: true }));
   });
@@ -154,21 +156,29 @@ function writeArtifacts(
   }
 }
 
-/** The input of one child: the inventory, and the cloud-configs of its clusters' VMs only. */
-function writeChildInput(
-  file: string,
-  inventoryJson: string,
-  clusters: readonly string[],
-  model: Model,
-  cloudConfigs: ReadonlyMap<string, string>,
-): void {
-  const own = new Set(clusters);
-  const configs = model.inventory.vms
-    .filter((vm) => own.has(vm.cluster) && cloudConfigs.has(vm.name))
-    .map((vm) => [vm.name, cloudConfigs.get(vm.name)!] as const);
+/**
+ * The input of one child (synth-child.ts), in a file of its own: each child takes only its own clusters' VMs'
+ * cloud-configs, NICs and firewall rules, already rendered here (all cloud-configs in one JSON string exceeded
+ * V8's string length at 100x the example). A child of clusters only gets the inventory without the other
+ * clusters' VMs and derives no model: deriving it in every child made synth grow with the square of the
+ * inventory. The child of the dns and forge stacks gets the whole inventory and derives the model itself (it
+ * holds functions, which JSON cannot carry).
+ */
+function writeChildInput(job: StackJob, model: Model, cloudConfigs: ReadonlyMap<string, string>): void {
+  const own = new Set(job.clusters);
+  const vms = model.inventory.vms.filter((vm) => own.has(vm.cluster));
+  const configs = vms.flatMap((vm) => {
+    const text = cloudConfigs.get(vm.name);
+    return text === undefined ? [] : [[vm.name, text] as const];
+  });
+  const facts = vms.map((vm) => {
+    const { nics, firewall } = factsOf(model, vm);
+    return [vm.name, { nics, firewall }] as const;
+  });
+  const inventory = inventoryToJson(job.shared ? model.inventory : { ...model.inventory, vms });
   writeFileSync(
-    file,
-    `{"inventory":${inventoryJson},"cloudConfigs":${JSON.stringify(Object.fromEntries(configs))}}`,
+    job.input,
+    `{"inventory":${inventory},"cloudConfigs":${JSON.stringify(Object.fromEntries(configs))},"facts":${JSON.stringify(Object.fromEntries(facts))}}`,
   );
 }
 

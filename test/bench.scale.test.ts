@@ -24,5 +24,12 @@ describe('scaleInventory', () => {
     expect(new Set(inv.vms.map((vm) => vm.id)).size).toBe(3 * example.vms.length);
     const addresses = inv.vms.flatMap((vm) => vm.nics.flatMap((n) => [n.ipv6, n.ipv4])).filter(Boolean);
     expect(new Set(addresses).size).toBe(addresses.length);
+    // The organisation-wide kinds run once however large it grows: no second jump host, monitoring master,
+    // backup repository or DNS primary, whose files would list every copy.
+    for (const kind of ['ssh-jump', 'icinga2-master', 'borg-repo', 'dns-primary']) {
+      const running = (vms: typeof inv.vms): number =>
+        vms.filter((vm) => vm.services.some((s) => s.kind === kind)).length;
+      expect(running(inv.vms), kind).toBe(running(example.vms));
+    }
   });
 });

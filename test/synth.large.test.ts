@@ -8,6 +8,8 @@ import { scaleInventory } from '../bench/scale.ts';
 import { loadInventory } from '../model/load.ts';
 import { exampleInventory } from './helpers/inventories.ts';
 import { synthesize } from '../stacks/synth.ts';
+import { synthClusterApp } from '../stacks/app.ts';
+import { cloudConfigsOf, clustersInOrder } from '../stacks/artifacts.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'synth-large-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -21,7 +23,8 @@ describe('synthesize on more clusters than one process takes (more than 24)', ()
     expect(inventory.clusters.length).toBeGreaterThan(24);
     expect(inventory.clusters).toHaveLength(7 * example.clusters.length);
     const out = join(work, 'out');
-    const summaries = await synthesize(deriveModel(inventory), out, {}, { parallel: 2 });
+    const model = deriveModel(inventory);
+    const summaries = await synthesize(model, out, {}, { parallel: 2 });
     // Every cluster stack, then the one dns stack and the one forge stack of the whole organisation.
     expect(summaries.map((s) => s.stack)).toEqual([
       ...inventory.clusters.map((c) => `cluster-${c.name}`).sort(),
@@ -37,5 +40,17 @@ describe('synthesize on more clusters than one process takes (more than 24)', ()
     expect(vms).toBe(7 * example.vms.length);
     expect(readdirSync(out).sort()).toEqual(['artifacts', 'manifest.json', 'stacks']);
     expect(readdirSync(work).filter((f) => f.includes('.tmp-'))).toEqual([]);
-  }, 180_000);
+
+    // A child of clusters alone gets only its VMs' facts, not the model: its stack is the one the whole model
+    // gives in this process, byte for byte (the last cluster is in such a child, the first in the shared one).
+    const cloudConfigs = cloudConfigsOf(model);
+    for (const cluster of [clustersInOrder(inventory)[0]!, clustersInOrder(inventory).at(-1)!]) {
+      const alone = join(work, `alone-${cluster.name}`);
+      synthClusterApp({ model, cluster, cloudConfigs, env: {} }, alone);
+      const stack = `cluster-${cluster.name}`;
+      expect(readFileSync(join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8')).toBe(
+        readFileSync(join(alone, 'stacks', stack, 'cdk.tf.json'), 'utf8'),
+      );
+    }
+  }, 300_000);
 });
