@@ -364,15 +364,33 @@ function fileTasks(model: VmModel): Task[] {
       'ansible.builtin.command': { argv: [...once.argv], creates: once.creates },
     });
   }
-  if (model.services.length > 0) {
+  const enabled = [...model.services, ...model.enabledOnly];
+  if (enabled.length > 0) {
     // One task over the units: a task costs Ansible far more than an item of a loop.
     tasks.push({
       name: 'Enable the services',
       'ansible.builtin.systemd_service': { name: ITEM, enabled: true },
-      loop: [...model.services],
+      loop: enabled,
     });
   }
   return tasks;
+}
+
+/**
+ * Starts the services after their files, secrets and commands are in place (a daemon's first start reads
+ * them; the handlers restart it for a later change). Where systemd does not run (a chroot, an image build)
+ * there is nothing to start; at first boot the packages start their own daemons.
+ */
+function startTasks(model: VmModel): Task[] {
+  if (model.services.length === 0) return [];
+  return [
+    {
+      name: 'Start the services',
+      'ansible.builtin.systemd_service': { name: ITEM, state: 'started' },
+      loop: [...model.services],
+      when: SYSTEMD_RUNS,
+    },
+  ];
 }
 
 /**
@@ -550,6 +568,7 @@ export function convergeTasks(model: VmModel): Task[] {
     ...secretFileTasks(model),
     ...model.releases.flatMap(releaseTasks),
     ...commandTasks(model),
+    ...startTasks(model),
     ...managedFileTasks(model),
   ];
 }

@@ -124,8 +124,14 @@ export interface Part {
   readonly files?: readonly VmFile[];
   /** Commands for the end of first boot, after every package is installed; run in part order. */
   readonly runcmd?: readonly Command[];
-  /** systemd units that must be enabled (the playbook enables them; at first boot, runcmd does). */
+  /** systemd units that must be enabled and running (the playbook enables and starts them; at first boot, runcmd does). */
   readonly services?: readonly string[];
+  /**
+   * Units the playbook enables but leaves to systemd to start: they run only where their condition holds
+   * (chrony needs the right to set the clock, the guest agent its virtio port), so a start would fail there
+   * or report a change on every run.
+   */
+  readonly enabledOnly?: readonly string[];
   readonly directories?: readonly VmDirectory[];
   /** What the playbook makes once; at first boot runcmd makes the same things. */
   readonly once?: readonly OnceCommand[];

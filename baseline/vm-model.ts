@@ -61,8 +61,10 @@ export interface VmModel {
   readonly users: readonly CloudUser[];
   readonly files: readonly VmFile[];
   readonly directories: readonly VmDirectory[];
-  /** systemd units that must be enabled, without duplicates. */
+  /** systemd units that must be enabled and running, without duplicates. */
   readonly services: readonly string[];
+  /** systemd units that must be enabled; systemd starts them where they can run (Part.enabledOnly). */
+  readonly enabledOnly: readonly string[];
   readonly once: readonly OnceCommand[];
   /** Upstream apt repositories (Synapse, Jitsi, Collabora) and their packages. */
   readonly repositories: readonly AptRepository[];
@@ -142,12 +144,12 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
     // cloud-init installs chrony through its ntp module, and sudo comes with Debian's cloud image.
     name: 'time and sudo: chrony, sudo',
     packages: ['chrony', 'sudo'],
-    services: ['chrony'],
+    enabledOnly: ['chrony'],
     convergeOnly: true,
   });
   parts.push({
     name: 'guest agent',
-    services: ['qemu-guest-agent'],
+    enabledOnly: ['qemu-guest-agent'],
     runcmd: [['systemctl', 'enable', '--now', 'qemu-guest-agent']],
   });
   return parts;
@@ -191,6 +193,7 @@ export function modelFromParts(
     files: parts.flatMap((p) => p.files ?? []),
     directories: parts.flatMap((p) => p.directories ?? []),
     services: unique(parts.flatMap((p) => p.services ?? [])),
+    enabledOnly: unique(parts.flatMap((p) => p.enabledOnly ?? [])),
     once: parts.flatMap((p) => p.once ?? []),
     commands: parts.flatMap((p) => p.commands ?? []),
     secretFiles: parts.flatMap((p) => p.secretFiles ?? []),

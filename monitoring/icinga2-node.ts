@@ -274,6 +274,8 @@ export function icinga2NodeParts(model: Model, vm: Vm, context?: Icinga2Context)
       files: [...stagedFiles(layout), api],
       directories: [{ path: CERTS, mode: '0700', owner: 'nagios:nagios' }],
       once,
+      // Started after the deploy, so its first start reads the deployed configuration.
+      services: ['icinga2'],
       commands: [
         ...join,
         {
