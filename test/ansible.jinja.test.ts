@@ -104,6 +104,7 @@ function payloadModel(root: string, payload: string): VmModel {
     packages: [],
     repositories: [],
     services: [],
+    enabledOnly: [],
     once: [],
     groups: [],
     users: [{ name: 'root', gecos: payload, shell: '/bin/bash', homedir: home, lock_passwd: true }],

@@ -68,6 +68,7 @@ function repositoryOnly(url: string, fingerprint: string): VmModel {
     users: [],
     directories: [],
     services: [],
+    enabledOnly: [],
     once: [],
     debconf: [],
     releases: [],
