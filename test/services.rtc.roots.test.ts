@@ -159,12 +159,16 @@ function wire(): void {
   }
 }
 
-/** Boots every host's root, with its daemon disabled first so that only the playbook can start it. */
+/**
+ * Boots every host's root with the four daemons disabled first: its own, so that only the playbook can start
+ * it, and the others, which the one root shared by the hosts has installed but their VMs would not have.
+ */
 async function bootAll(): Promise<void> {
+  const daemons = [...new Set(Object.values(DAEMON))];
   for (const host of HOSTS) {
-    const disable = inRoot(root(host), ['systemctl', 'disable', '--quiet', DAEMON[host]]);
+    const disable = inRoot(root(host), ['systemctl', 'disable', '--quiet', ...daemons]);
     if (disable.status !== 0)
-      throw new Error(`could not disable ${DAEMON[host]} in ${host}: ${disable.output}`);
+      throw new Error(`could not disable ${daemons.join(', ')} in ${host}: ${disable.output}`);
   }
   const started = performance.now();
   await Promise.all(
