@@ -41,8 +41,10 @@ export function bootUnavailable(): string | undefined {
 export async function bootRoot(root: string, name: string, options: BootOptions): Promise<BootedRoot> {
   const unique = `${name}-${process.pid}`.slice(0, 60);
   const log = openSync(join(options.work, `${unique}.console.log`), 'w');
+  // --private-network keeps CAP_NET_ADMIN for the container's own namespace; a named one needs it said, or
+  // nftables.service (and fail2ban) cannot load their rules there.
   const network = options.netns
-    ? [`--network-namespace-path=/run/netns/${options.netns}`]
+    ? [`--network-namespace-path=/run/netns/${options.netns}`, '--capability=CAP_NET_ADMIN']
     : ['--private-network'];
   const nspawn = spawn(
     'systemd-nspawn',
