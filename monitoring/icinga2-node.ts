@@ -172,7 +172,12 @@ if ! out=$(runuser -u nagios -- icinga2 pki request --host "$parent" --port ${AP
   echo "the master did not sign the certificate of $cn" >&2
   exit 1
 fi
-if [ -d /run/systemd/system ]; then systemctl restart icinga2; fi
+# A daemon already running as this node takes the new certificate now; on the first join the deploy, the
+# start and the restart handler that follow start it with the deployed configuration (before the deploy,
+# Debian's constants.conf names another node, whose certificate does not exist).
+if [ -d /run/systemd/system ] && grep -qxF "const NodeName = \\"$cn\\"" /etc/icinga2/constants.conf 2>/dev/null; then
+  systemctl try-restart icinga2
+fi
 echo "certificate of $cn signed by the master's CA"
 `;
 
@@ -300,6 +305,8 @@ export function icinga2NodeParts(model: Model, vm: Vm, context?: Icinga2Context)
       files: [...stagedFiles(layout), api],
       directories: [{ path: CERTS, mode: '0700', owner: 'nagios:nagios' }],
       once,
+      // Started after the deploy, so its first start reads the deployed configuration.
+      services: ['icinga2'],
       commands: [
         ...join,
         {

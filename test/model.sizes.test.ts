@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { formatFinding } from '../inventory/findings.ts';
 import { loadInventory } from '../model/load.ts';
 import { CATALOG } from '../services/catalog.ts';
-import { FIXTURE, vmNamed } from './helpers/inventories.ts';
+import { declareStore, FIXTURE, vmNamed } from './helpers/inventories.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'sizes-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -66,6 +66,8 @@ describe('catalog sizes', () => {
         'services: [{ kind: prosody, domain: fixture.example.org }, mumble]',
       ],
     ]);
+    // Mumble's SuperUser password comes from the store (model/rules/secrets-without-store.ts).
+    declareStore(dir);
     const result = loadInventory(dir);
     expect(result.errors.map(formatFinding)).toEqual([]);
     expect(vmNamed(result.inventory!, 'chat')).toMatchObject({ cores: 2, memory: 4 });
@@ -73,15 +75,15 @@ describe('catalog sizes', () => {
       `${dir}/vms.yaml:206:15  vms[13].services  warning: runs kinds of different default sizes (prosody (2 cores, 4 GiB), mumble (1 core, 1 GiB)) and gives no cores or memory; took the larger of each (2 cores, 4 GiB); expected cores and memory in vms.yaml`,
     ]);
     // Saying it silences the warning: the explicit size wins.
-    const said = loadInventory(
-      fixtureWith('two-kinds-said', [
-        ['id: 205\n    cores: 2\n    memory: 4\n', 'id: 205\n    cores: 1\n    memory: 2\n'],
-        [
-          'services: [{ kind: prosody, domain: fixture.example.org }]',
-          'services: [{ kind: prosody, domain: fixture.example.org }, mumble]',
-        ],
-      ]),
-    );
+    const saidDir = fixtureWith('two-kinds-said', [
+      ['id: 205\n    cores: 2\n    memory: 4\n', 'id: 205\n    cores: 1\n    memory: 2\n'],
+      [
+        'services: [{ kind: prosody, domain: fixture.example.org }]',
+        'services: [{ kind: prosody, domain: fixture.example.org }, mumble]',
+      ],
+    ]);
+    declareStore(saidDir);
+    const said = loadInventory(saidDir);
     expect(said.warnings.map(formatFinding)).toEqual([]);
     expect(vmNamed(said.inventory!, 'chat')).toMatchObject({ cores: 1, memory: 2 });
   });

@@ -45,6 +45,7 @@ describe('the catalog check', () => {
       `${BROKEN}/vms.yaml:27:20  vms[1].reboot_window  reboot turn 2 of group "proxy" falls 30 minutes into a window of 20; expected a window of at least 31 minutes for 2 VMs 30 minutes apart`,
       `${BROKEN}/vms.yaml:40:15  vms[2].services[0].kind  unknown service kind "gittea"; did you mean "gitea"?`,
       `${BROKEN}/vms.yaml:55:9  vms[3].services[1].kind  coturn needs a public IPv4 address (3478/udp: STUN/TURN), but VM "db" has none; expected an ipv4 on a nic in a public network`,
+      `${BROKEN}/vms.yaml:55:9  vms[3].services[1].kind  coturn takes the site's TURN secret (static-auth-secret, shared with Jitsi, Synapse and BigBlueButton) from the secrets store, but org.yaml declares no store; expected secrets.deploy_key in org.yaml (docs/secrets.md)`,
       `${BROKEN}/vms.yaml:67:17  vms[4].services[0].kind  nextcloud needs collabora, which no VM runs; expected a VM with "collabora" in its services`,
       `${BROKEN}/vms.yaml:67:36  vms[4].services[0].domain  name "cloud.test.example.org" is the FQDN of VM "cloud" but would point at the proxies; expected a name that is not a VM's own`,
       `${BROKEN}/vms.yaml:79:26  vms[5].services[0].domian  prosody has no parameter "domian"; did you mean "domain"?`,
@@ -59,7 +60,7 @@ describe('the catalog check', () => {
     expect(run.stdout).toContain(
       `${BROKEN}/vms.yaml:40:15  vms[2].services[0].kind  unknown service kind "gittea"`,
     );
-    expect(run.stdout).toMatch(/^7 errors, 0 warnings$/m);
+    expect(run.stdout).toMatch(/^8 errors, 0 warnings$/m);
   });
 });
 

@@ -16,6 +16,7 @@ import { portClaimedTwice } from './port-claimed-twice.ts';
 import { publicNameClash } from './public-name-clash.ts';
 import { rebootTurnsClash } from './reboot-turns-clash.ts';
 import { releaseNotPinned } from './release-not-pinned.ts';
+import { secretsWithoutStore } from './secrets-without-store.ts';
 import { sourcesMissOwnHosts } from './sources-miss-own-hosts.ts';
 import { spfCoversSenders } from './spf-covers-senders.ts';
 import { targetsHaveAddresses } from './targets-have-addresses.ts';
@@ -34,6 +35,7 @@ export const MODEL_RULES: readonly ModelRule[] = [
   databaseInAnotherSite,
   databaseIsReplica,
   releaseNotPinned,
+  secretsWithoutStore,
   aptKeyNotPinned,
   rebootTurnsClash,
   cnameAlone,

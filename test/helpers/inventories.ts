@@ -1,9 +1,10 @@
 // The inventories tests run on: the fixture organisation (exact values) and the shipped example (invariants).
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Inventory } from '../../inventory/inventory.ts';
 import { loadInventory } from '../../model/load.ts';
 import { contains, formatIPv6 } from '../../inventory/net.ts';
+import { throwawayKey } from './ssh-keys.ts';
 
 /** The shipped example: tests assert invariants on it only, so the example can grow. */
 export const EXAMPLE = 'inventory';
@@ -74,4 +75,15 @@ export function copyWithAddedVm(from: string, to: string): string {
     return name;
   }
   throw new Error(`${from} has no cluster with a public network and an images storage`);
+}
+
+/** Declares a secrets store in the organisation copied to `dir`: a throwaway deploy key in `dir`.keys. */
+export function declareStore(dir: string): void {
+  const keys = `${dir}.keys`;
+  mkdirSync(keys, { recursive: true });
+  const deploy = throwawayKey(keys, 'deploy');
+  appendFileSync(
+    join(dir, 'org.yaml'),
+    `\nsecrets:\n  deploy_key: ${readFileSync(`${deploy}.pub`, 'utf8').trim()}\n`,
+  );
 }

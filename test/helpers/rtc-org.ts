@@ -1,16 +1,21 @@
-// The fixture organisation with a TURN server and a Mumble server added (it runs neither itself), copied into
-// a test's own directory: for the tests of coturn's, Mumble's and the Icinga2 master's configuration.
+// The fixture organisation with a secrets store, a TURN server and a Mumble server added (it has none of them
+// itself), copied into a test's own directory: for the tests of coturn's, Mumble's and the Icinga2 master's
+// configuration. Both kinds take secrets from the store, so an organisation without one is refused.
 import { appendFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURE } from './inventories.ts';
+import { declareStore, FIXTURE } from './inventories.ts';
 
 /** The TURN name and the Mumble welcome text the copy sets (the text quotes, escapes and leaves ASCII). */
 export const TURN_NAME = 'turn.fixture.example.org';
 export const MUMBLE_WELCOME = 'Welcome, "friends" & <guests>; C:\\ #1 = ünïcode';
 
-/** Copies the fixture organisation to `dir` and adds `turn` (coturn) and `voice` (Mumble) in site one. */
+/**
+ * Copies the fixture organisation to `dir`, declares a store (its deploy key goes to `dir`.keys) and adds
+ * `turn` (coturn) and `voice` (Mumble) in site one.
+ */
 export function rtcFixture(dir: string): void {
   cpSync(FIXTURE, dir, { recursive: true });
+  declareStore(dir);
   appendFileSync(
     join(dir, 'vms.yaml'),
     `  - name: turn

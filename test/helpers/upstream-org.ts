@@ -1,9 +1,8 @@
 // The fixture organisation with a secrets store and the upstream kinds it does not run itself: a TURN
 // server, Jitsi Meet with a stand-alone videobridge, and Nextcloud with Collabora, all in site one.
-import { appendFileSync, cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURE } from './inventories.ts';
-import { throwawayKey } from './ssh-keys.ts';
+import { declareStore, FIXTURE } from './inventories.ts';
 
 function vm(name: string, id: number, host: number, services: string): string {
   return `  - name: ${name}
@@ -20,16 +19,10 @@ function vm(name: string, id: number, host: number, services: string): string {
 `;
 }
 
-/** Copies the fixture to `dir` (the inventory; keys go to `dir`/../keys) with the upstream kinds and a store. */
+/** Copies the fixture to `dir` with the upstream kinds and a store (its deploy key in `dir`.keys). */
 export function upstreamFixture(dir: string): void {
   cpSync(FIXTURE, dir, { recursive: true });
-  const keys = join(dir, '..', 'keys');
-  mkdirSync(keys, { recursive: true });
-  const deploy = throwawayKey(keys, 'deploy');
-  appendFileSync(
-    join(dir, 'org.yaml'),
-    `\nsecrets:\n  deploy_key: ${readFileSync(`${deploy}.pub`, 'utf8').trim()}\n`,
-  );
+  declareStore(dir);
   appendFileSync(
     join(dir, 'vms.yaml'),
     [
