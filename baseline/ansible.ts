@@ -353,6 +353,40 @@ function fileTask(file: VmModel['files'][number]): Task {
   };
 }
 
+/**
+ * Starts each unit given that is not active and prints the ones that run afterwards (the task's change).
+ * Packages do not start their daemons where a policy-rc.d forbids it (image builds), and a unit the
+ * playbook enables runs only after a reboot, so the playbook starts them itself. A unit whose conditions do
+ * not hold here (chrony without the right to set the clock) stays inactive, with no change; a unit bound to
+ * a device that is not there (the guest agent without its virtio port) is left to the device; a unit that
+ * fails to start fails the task.
+ */
+const START_UNITS = [
+  'set -e',
+  'for unit; do',
+  '  systemctl is-active --quiet "$unit" && continue',
+  '  for dev in $(systemctl show -P BindsTo "$unit"); do',
+  '    case $dev in *.device) systemctl is-active --quiet "$dev" || continue 2 ;; esac',
+  '  done',
+  '  systemctl start "$unit"',
+  '  if systemctl is-active --quiet "$unit"; then echo "$unit"; fi',
+  'done',
+].join('\n');
+
+/** Starts the units the model enables, once their files and secret files are written; only where systemd runs. */
+function startTasks(model: VmModel): Task[] {
+  if (model.services.length === 0) return [];
+  return [
+    {
+      name: 'Start the services that are not running',
+      'ansible.builtin.command': { argv: ['sh', '-c', START_UNITS, 'start-units', ...model.services] },
+      register: 'infra_command',
+      changed_when: COMMAND_PRINTED,
+      when: SYSTEMD_RUNS,
+    },
+  ];
+}
+
 /** Whole files, commands run once, and the units to enable. */
 function fileTasks(model: VmModel): Task[] {
   const tasks: Task[] = [];
@@ -548,6 +582,7 @@ export function convergeTasks(model: VmModel): Task[] {
     ...directoryTasks(model),
     ...fileTasks(model),
     ...secretFileTasks(model),
+    ...startTasks(model),
     ...model.releases.flatMap(releaseTasks),
     ...commandTasks(model),
     ...managedFileTasks(model),
