@@ -365,7 +365,8 @@ const START_UNITS = [
   'set -e',
   'for unit; do',
   '  systemctl is-active --quiet "$unit" && continue',
-  '  for dev in $(systemctl show -P BindsTo "$unit"); do',
+  // systemctl quotes a name that holds a backslash escape (dev-virtio\x2dports-...): the quotes go.
+  '  for dev in $(systemctl show -P BindsTo "$unit" | tr -d \'"\'); do',
   '    case $dev in *.device) systemctl is-active --quiet "$dev" || continue 2 ;; esac',
   '  done',
   '  systemctl start "$unit"',

@@ -120,6 +120,11 @@ beforeAll(async () => {
     // Before the roots' unmounting: a container is powered off before its root goes away.
     cleanups.unshift(container.stop);
     booted.set(host, container);
+    // The shared root has every host's packages, and systemd started what they enabled at boot; stopped
+    // again, each kind's units are as a package installed under a policy-rc.d leaves them: only the playbook
+    // can start them.
+    const stopped = container.run(['systemctl', 'stop', ...KIND_UNITS[host]]);
+    if (stopped.status !== 0) throw new Error(`${host}: ${stopped.output}`);
     console.info(`${host} booted in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   writeChrootPlaybooks(model, [...byVm.values()], root, playbooks, (vm) => booted.get(vm)?.exe);
