@@ -263,10 +263,12 @@ describe.skipIf(UNAVAILABLE)('services converged into booted Debian roots', () =
     const run = shIn(
       'cache',
       [
-        'systemd-run --unit=test-mirror --quiet python3 -m http.server 8080 --bind 127.0.0.1 --directory /srv/repo',
-        'i=0; until curl -s http://127.0.0.1:8080/ >/dev/null; do i=$((i+1)); [ $i -lt 300 ] || exit 1; sleep 0.1; done',
+        // apt-cacher-ng fetches from port 80 only (AllowUserPorts), which the shared root's nginx holds here.
+        'systemctl stop nginx',
+        'systemd-run --unit=test-mirror --quiet python3 -m http.server 80 --bind 127.0.0.1 --directory /srv/repo',
+        'i=0; until curl -s http://127.0.0.1/ >/dev/null; do i=$((i+1)); [ $i -lt 300 ] || exit 1; sleep 0.1; done',
         `echo "report=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:3142/acng-report.html)"`,
-        'curl -sf -x http://127.0.0.1:3142 http://127.0.0.1:8080/debian/dists/bookworm/Release',
+        'curl -sf -x http://127.0.0.1:3142 http://127.0.0.1/debian/dists/bookworm/Release',
       ].join('\n'),
     );
     expect(run.status, run.output).toBe(0);
