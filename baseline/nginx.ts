@@ -293,11 +293,11 @@ export function proxyPart(model: Model, vm: Vm): Part | undefined {
   };
 }
 
-/** A first page, so the health check passes until maintainers publish the real one. */
-const PLACEHOLDER = '<!doctype html><title>Status</title><p>Nothing published yet.</p>';
+/** A first page, so the health check passes until maintainers (or the website's pipeline) publish the real one. */
+const PLACEHOLDER = '<!doctype html><title>Nothing published yet</title><p>Nothing published yet.</p>';
 
 /**
- * nginx on a VM whose kind serves static files behind the proxies (the status page): one server per
+ * nginx on a VM whose kind serves static files behind the proxies (a status page, a static website): one server per
  * instance for its web names, on its web port, from its root; undefined for any other VM.
  */
 export function staticSitesPart(vm: Vm, instances: readonly ServiceInstance[]): Part | undefined {

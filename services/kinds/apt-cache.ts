@@ -13,5 +13,6 @@ export const aptCache = defineKind({
   params: [],
   backup: { paths: ['/etc/apt-cacher-ng'] },
   packages: ['apt-cacher-ng'],
+  units: ['apt-cacher-ng'],
   dependsOn: [],
 });
