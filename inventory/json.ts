@@ -7,7 +7,12 @@ const BIGINT = '$bigint';
 const MAP = '$map';
 
 export function inventoryToJson(inventory: Inventory): string {
-  return JSON.stringify(inventory, (_key, value: unknown) => {
+  return taggedJson(inventory);
+}
+
+/** Any value of the model (a VM's facts carry prefixes) as JSON that `inventoryReviver` reads back. */
+export function taggedJson(data: unknown): string {
+  return JSON.stringify(data, (_key, value: unknown) => {
     if (typeof value === 'bigint') return { [BIGINT]: value.toString() };
     if (value instanceof Map) return { [MAP]: [...(value as Map<unknown, unknown>)] };
     return value;

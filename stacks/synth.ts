@@ -1,6 +1,6 @@
 // Synthesizes every stack and artifact into an output directory atomically: built aside, then swapped in.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { inventoryToJson } from '../inventory/json.ts';
+import { inventoryToJson, taggedJson } from '../inventory/json.ts';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { factsOf, type Model } from '../model/derive.ts';
@@ -178,7 +178,7 @@ function writeChildInput(job: StackJob, model: Model, cloudConfigs: ReadonlyMap<
   const inventory = inventoryToJson(job.shared ? model.inventory : { ...model.inventory, vms });
   writeFileSync(
     job.input,
-    `{"inventory":${inventory},"cloudConfigs":${JSON.stringify(Object.fromEntries(configs))},"facts":${JSON.stringify(Object.fromEntries(facts))}}`,
+    `{"inventory":${inventory},"cloudConfigs":${JSON.stringify(Object.fromEntries(configs))},"facts":${taggedJson(Object.fromEntries(facts))}}`,
   );
 }
 
