@@ -2,7 +2,7 @@
 // inside it: Ansible converges through the container's namespaces, so its service tasks talk to the root's
 // own systemd, and a test runs each service's checker there. See ../shared/notes/booting-a-debian-root.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { openSync, closeSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface BootedRoot {
@@ -46,10 +46,24 @@ export async function bootRoot(root: string, name: string, options: BootOptions)
   const network = options.netns
     ? [`--network-namespace-path=/run/netns/${options.netns}`, '--capability=CAP_NET_ADMIN']
     : ['--private-network'];
+  // Each container's supervisor and payload in cgroups of its own: with --keep-unit, systemd-nspawn makes
+  // `supervisor` and `payload` below the caller's cgroup, which on a host without systemd is the root that
+  // every process shares, so two containers shared one payload and stopping one killed far more than itself.
+  const cgroups = ownCgroups(`${unique}-${Math.random().toString(36).slice(2, 8)}`);
   const nspawn = spawn(
-    'systemd-nspawn',
-    ['-D', root, '--boot', '-M', unique, '--register=no', '--keep-unit', '--console=pipe', ...network],
-    { detached: true, stdio: ['ignore', log, log] },
+    'sh',
+    [
+      '-c',
+      'for d in $INFRA_CGROUPS; do mkdir -p "$d" && echo $$ > "$d/cgroup.procs"; done; exec "$@"',
+      'boot',
+      'systemd-nspawn',
+      ...['-D', root, '--boot', '-M', unique, '--register=no', '--keep-unit', '--console=pipe', ...network],
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, INFRA_CGROUPS: cgroups.join(' ') },
+    },
   );
   closeSync(log);
   const exited = new Promise<void>((done) => nspawn.once('exit', () => done()));
@@ -64,6 +78,7 @@ export async function bootRoot(root: string, name: string, options: BootOptions)
     }
     if (spawnSync('kill', ['-0', String(nspawn.pid)]).status === 0)
       spawnSync('kill', ['-KILL', `-${nspawn.pid}`]);
+    for (const dir of cgroups) spawnSync('find', [dir, '-depth', '-type', 'd', '-exec', 'rmdir', '{}', '+']);
   };
   try {
     const pid = await containerInit(nspawn.pid!, exited, options.seconds ?? 300);
@@ -78,6 +93,27 @@ export async function bootRoot(root: string, name: string, options: BootOptions)
     stop();
     throw e;
   }
+}
+
+/**
+ * New cgroup folders for a container, one per hierarchy that tracks processes (cgroup v1's name=systemd and
+ * the unified one; on a pure v2 host only the latter), below the cgroup this process is in.
+ */
+function ownCgroups(name: string): string[] {
+  const mounts: Record<string, string> = {
+    'name=systemd': '/sys/fs/cgroup/systemd',
+    '': existsSync('/sys/fs/cgroup/unified/cgroup.procs') ? '/sys/fs/cgroup/unified' : '/sys/fs/cgroup',
+  };
+  return readFileSync('/proc/self/cgroup', 'utf8')
+    .trim()
+    .split('\n')
+    .flatMap((line) => {
+      const [, controllers = '', path = '/'] = line.split(':');
+      const mount = mounts[controllers];
+      return mount && existsSync(join(mount, 'cgroup.procs'))
+        ? [join(mount, path, `infra-nspawn-${name}`)]
+        : [];
+    });
 }
 
 /** The container's systemd: the child of systemd-nspawn named systemd. */
