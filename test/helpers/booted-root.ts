@@ -2,7 +2,7 @@
 // inside it: Ansible converges through the container's namespaces, so its service tasks talk to the root's
 // own systemd, and a test runs each service's checker there. See ../shared/notes/booting-a-debian-root.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface BootedRoot {
@@ -132,9 +132,16 @@ async function containerInit(nspawnPid: number, exited: Promise<void>, seconds: 
 function reach(name: string, pid: number, work: string, stop: () => void): BootedRoot {
   const enter = ['nsenter', '-t', String(pid), '-a', '--'];
   const exe = join(work, `${name}.enter`);
+  // The container's mount namespace, as it was at boot. PIDs wrap quickly on a busy machine (pid_max 32768):
+  // once the container is gone, its PID may name a process of the host, and entering that would run the
+  // playbook or a checker on the host itself. Both ways in refuse unless the PID is still the container's.
+  const mnt = readlinkSync(`/proc/${pid}/ns/mnt`);
+  const same = `[ "$(readlink /proc/${pid}/ns/mnt)" = '${mnt}' ] || { echo '${name} is gone' >&2; exit 125; }`;
   // Called as `chroot ROOT CMD...` by Ansible's chroot connection: the root is the container's own `/`.
-  writeFileSync(exe, `#!/bin/sh\nshift\nexec ${enter.join(' ')} "$@"\n`, { mode: 0o755 });
+  writeFileSync(exe, `#!/bin/sh\n${same}\nshift\nexec ${enter.join(' ')} "$@"\n`, { mode: 0o755 });
   const run = (argv: readonly string[], timeoutMs = 300_000): { status: number; output: string } => {
+    if (!existsSync(`/proc/${pid}`) || readlinkSync(`/proc/${pid}/ns/mnt`) !== mnt)
+      return { status: 125, output: `${name} is gone` };
     const r = spawnSync(enter[0]!, [...enter.slice(1), ...argv], {
       encoding: 'utf8',
       timeout: timeoutMs,
