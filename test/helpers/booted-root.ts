@@ -1,7 +1,7 @@
 // Boots a test's Debian root with systemd (systemd-nspawn, in a network namespace of its own) and reaches
 // inside it: Ansible converges through the container's namespaces, so its service tasks talk to the root's
 // own systemd, and a test runs each service's checker there. See ../shared/notes/booting-a-debian-root.md.
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,6 +12,11 @@ export interface BootedRoot {
   readonly pid: number;
   /** An executable that Ansible's chroot connection uses as `chroot`: it runs the command inside the container. */
   readonly exe: string;
+  /**
+   * The argv prefix that runs a command in some of the container's namespaces (nsenter's flags, `-n` for its
+   * network only), refusing with exit 125 once the PID no longer names the container.
+   */
+  enter(nsenterFlags: readonly string[]): string[];
   /** Runs argv inside the container (all its namespaces); returns the exit status and output. */
   run(argv: readonly string[], timeoutMs?: number): { status: number; output: string };
   /** Waits until a unit is active (up to `seconds`); returns its state, `active` on success. */
@@ -68,16 +73,7 @@ export async function bootRoot(root: string, name: string, options: BootOptions)
   closeSync(log);
   const exited = new Promise<void>((done) => nspawn.once('exit', () => done()));
   const stop = (): void => {
-    if (nspawn.exitCode !== null || nspawn.signalCode !== null) return;
-    nspawn.kill('SIGTERM');
-    // A clean power-off takes a second or two; a container that hangs is killed with its whole group.
-    const deadline = Date.now() + 30_000;
-    while (nspawn.exitCode === null && nspawn.signalCode === null && Date.now() < deadline) {
-      if (spawnSync('kill', ['-0', String(nspawn.pid)]).status !== 0) break;
-      spawnSync('sleep', ['0.2']);
-    }
-    if (spawnSync('kill', ['-0', String(nspawn.pid)]).status === 0)
-      spawnSync('kill', ['-KILL', `-${nspawn.pid}`]);
+    stopGroup(nspawn, 30_000);
     for (const dir of cgroups) spawnSync('find', [dir, '-depth', '-type', 'd', '-exec', 'rmdir', '{}', '+']);
   };
   try {
@@ -158,7 +154,40 @@ function reach(name: string, pid: number, work: string, stop: () => void): Boote
     }
     return state;
   };
-  return { name, pid, exe, run, waitActive, stop };
+  const enterSome = (flags: readonly string[]): string[] => [
+    'sh',
+    '-c',
+    `${same}\nexec nsenter -t ${pid} ${flags.join(' ')} -- "$@"`,
+    'enter',
+  ];
+  return { name, pid, exe, enter: enterSome, run, waitActive, stop };
+}
+
+/**
+ * Stops a detached child and its process group: SIGTERM, a wait of up to `graceMs` (a clean power-off takes
+ * a second or two), then SIGKILL to the group. Synchronous, so Node cannot reap the child meanwhile: an exited
+ * child stays a zombie, which counts as stopped (and keeps its PID from being reused until Node reaps it).
+ */
+export function stopGroup(child: ChildProcess, graceMs: number): void {
+  const pid = child.pid;
+  if (pid === undefined || child.exitCode !== null || child.signalCode !== null || !alive(pid)) return;
+  child.kill('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (alive(pid) && Date.now() < deadline) spawnSync('sleep', ['0.1']);
+  // Node's own kill(2) of the group. Never /usr/bin/kill for this: procps-ng 4.0.2 reads `kill -KILL -17843`
+  // as kill(-1, SIGKILL), every process of the machine, which ended whole test runs here.
+  if (alive(pid)) process.kill(-pid, 'SIGKILL');
+}
+
+/** Whether a process runs: it exists and is not a zombie waiting to be reaped. */
+export function alive(pid: number): boolean {
+  try {
+    // The state follows the command name in parentheses, which may itself hold spaces or parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 /** Polls `check` every 100 ms until it returns a value, for up to `seconds`; undefined on timeout. */

@@ -51,11 +51,13 @@ export function waitInRoot(booted: BootedRoot, what: string, ready: readonly str
 
 /**
  * Starts a host program (knotd) inside the booted root's network namespace only (its files stay the host's),
- * with its output in `log`; returns what stops it.
+ * with its output in `log`; returns what stops it. Like every way in, it refuses once the PID is not the
+ * container's (a stale PID would put knotd in the host's network).
  */
 export function startInNetwork(booted: BootedRoot, argv: readonly string[], log: string): () => void {
   const fd = openSync(log, 'w');
-  const child = spawn('nsenter', ['-t', String(booted.pid), '-n', '--', ...argv], {
+  const [command, ...args] = booted.enter(['-n']);
+  const child = spawn(command!, [...args, ...argv], {
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
