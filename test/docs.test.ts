@@ -10,8 +10,7 @@ import ts from 'typescript';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthOrExit, type SynthRun } from '../cli/synth-run.ts';
-import { inventorySummary, printFindings } from '../cli/report.ts';
-import { loadInventory } from '../model/load.ts';
+import { inventorySummary } from '../cli/report.ts';
 import { icingaCounts } from '../monitoring/icinga2.ts';
 import { type DiffReport, diffSynthOutputs } from '../review/diff.ts';
 import { protectedResources } from '../stacks/naming.ts';
@@ -380,18 +379,24 @@ describe('figures and pasted outputs agree with the example', () => {
     expect(named.filter((n) => !stacks.has(n.stack))).toEqual([]);
   });
 
-  /** What `npm run check` prints for a copy of the example whose vms.yaml had one line edited. */
+  /**
+   * What `npm run check` prints for a copy of the example whose vms.yaml had one line edited, run as a
+   * maintainer runs it: from the folder that holds `inventory/`, so the file names (and where a long line is
+   * cut) are the ones the docs show, whatever the test's own folder is called.
+   */
   function checkAfter(name: string, edit: (line: string) => string | undefined): string[] {
-    const dir = join(tmp, name);
+    const dir = join(tmp, name, 'inventory');
     cpSync(EXAMPLE, dir, { recursive: true });
     const lines = readFileSync(join(dir, 'vms.yaml'), 'utf8').split('\n');
     const at = lines.findIndex((line) => edit(line) !== undefined);
     expect(at, `${name}: the line to edit is in vms.yaml`).toBeGreaterThanOrEqual(0);
     lines[at] = edit(lines[at]!)!;
     writeFileSync(join(dir, 'vms.yaml'), lines.join('\n'));
-    const out: string[] = [];
-    printFindings(loadInventory(dir), (line) => out.push(line.replaceAll(`${dir}/`, 'inventory/')));
-    return out;
+    const run = spawnSync(process.execPath, [join(ROOT, 'dist/cli/check.js'), '--inventory', 'inventory'], {
+      cwd: join(tmp, name),
+      encoding: 'utf8',
+    });
+    return run.stdout.split('\n').filter((line) => line.startsWith('inventory/'));
   }
 
   it('pastes the real check errors of the documented mistakes', () => {
