@@ -176,7 +176,11 @@ export function stopGroup(child: ChildProcess, graceMs: number): void {
   while (alive(pid) && Date.now() < deadline) spawnSync('sleep', ['0.1']);
   // Node's own kill(2) of the group. Never /usr/bin/kill for this: procps-ng 4.0.2 reads `kill -KILL -17843`
   // as kill(-1, SIGKILL), every process of the machine, which ended whole test runs here.
-  if (alive(pid)) process.kill(-pid, 'SIGKILL');
+  if (!alive(pid)) return;
+  process.kill(-pid, 'SIGKILL');
+  // SIGKILL is delivered, not awaited: the caller unmounts the root next, so wait until the leader is gone.
+  const killed = Date.now() + 10_000;
+  while (alive(pid) && Date.now() < killed) spawnSync('sleep', ['0.05']);
 }
 
 /** Whether a process runs: it exists and is not a zombie waiting to be reaped. */
