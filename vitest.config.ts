@@ -35,7 +35,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup-cdktf.ts'],
-    globalSetup: ['test/build-dist.ts', 'test/run-tmpdir.ts'],
+    globalSetup: ['test/build-dist.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Vitest's default is one worker per core less one: a single worker on a 2-core machine, which leaves

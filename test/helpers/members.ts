@@ -1,8 +1,8 @@
 // Builds the fixture organisation with members (test/fixtures/inventory/base + test/fixtures/members) in a
-// scratch directory, optionally edited, for tests that pin exact values.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// scratch directory (removed after the test file), optionally edited, for tests that pin exact values.
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchDir } from './scratch.ts';
 
 export const FIXTURE_TODAY = '2036-01-15';
 
@@ -17,7 +17,7 @@ export function replace(from: string, to: string): Edit {
 }
 
 export function fixtureOrg(edits: { members?: Edit; roles?: Edit; vms?: Edit; org?: Edit } = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'members-fixture-'));
+  const dir = scratchDir('members-fixture-');
   cpSync('test/fixtures/inventory/base', dir, { recursive: true });
   cpSync('test/fixtures/members', dir, { recursive: true });
   for (const [file, edit] of Object.entries(edits)) {
