@@ -5,7 +5,7 @@ import type { Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { fqdn } from '../inventory/names.ts';
 import type { CloudUser } from './parts.ts';
-import { adminUser, firstBootModel, type VmModel } from './vm-model.ts';
+import { adminUser, firstBootModel, type PartsOf, type VmModel } from './vm-model.ts';
 
 export { fqdn } from '../inventory/names.ts';
 export { BASE_PACKAGES, baselineParts } from './vm-model.ts';
@@ -44,9 +44,10 @@ function header(lines: readonly string[]): string {
 /**
  * The `#cloud-config` document for one VM. Debian VMs get the whole baseline; `os: other` VMs get no
  * Debian baseline (their packages, firewall and upgrades are not Debian's), only their name and the
- * bootstrap admin, and rely on the Proxmox firewall.
+ * bootstrap admin, and rely on the Proxmox firewall. `partsOf` gives a Debian VM's parts when the caller
+ * worked them out already (@default baselineParts).
  */
-export function renderCloudConfig(model: Model, vm: Vm): string {
+export function renderCloudConfig(model: Model, vm: Vm, partsOf?: PartsOf): string {
   const { inventory } = model;
   const identity = {
     hostname: vm.name,
@@ -65,7 +66,7 @@ export function renderCloudConfig(model: Model, vm: Vm): string {
     return `${header([`${identity.fqdn}: os "other", so no Debian baseline: name and bootstrap admin only.`])}${stringify(config, { lineWidth: 0 })}`;
   }
 
-  return renderFirstBoot(firstBootModel(model, vm));
+  return renderFirstBoot(firstBootModel(model, vm, partsOf));
 }
 
 /** The cloud-config of a Debian VM's model. */

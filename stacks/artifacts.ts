@@ -5,6 +5,7 @@ import type { Inventory } from '../inventory/inventory.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import type { Model } from '../model/derive.ts';
 import { renderAnsible } from '../baseline/ansible.ts';
+import type { PartsOf } from '../baseline/vm-model.ts';
 import { publishedKeys, renderAccessReport } from '../members/report.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
 import { vmConvergeModels } from '../monitoring/icinga2-node.ts';
@@ -25,19 +26,21 @@ export function vmsByName(inventory: Inventory): Vm[] {
 }
 
 /** Every VM's cloud-config by name, rendered once for the stacks' snippets and the artifacts. */
-export function cloudConfigsOf(model: Model): Map<string, string> {
-  return renderCloudConfigs(model, vmsByName(model.inventory));
+export function cloudConfigsOf(model: Model, partsOf?: PartsOf): Map<string, string> {
+  return renderCloudConfigs(model, vmsByName(model.inventory), partsOf);
 }
 
 /**
  * Text files written next to the stacks under `artifacts/`, by path relative to it. `cloudConfigs` are the
  * texts the stacks upload (cloudConfigsOf), so the artifact is the snippet byte for byte; `monitoring` is the
- * monitoring model the synth summary counts too.
+ * monitoring model the synth summary counts too; `partsOf` gives each VM's baseline parts when the caller
+ * worked them out already for the cloud-configs (partsOnce).
  */
 export function artifacts(
   model: Model,
   cloudConfigs: ReadonlyMap<string, string> = cloudConfigsOf(model),
   monitoring: MonitoringModel = monitoringModel(model),
+  partsOf?: PartsOf,
 ): Map<string, string> {
   const { inventory } = model;
   const files = new Map<string, string>();
@@ -51,6 +54,7 @@ export function artifacts(
     model,
     vmsByName(inventory).filter((vm) => vm.os !== 'other'),
     icinga2,
+    partsOf,
   );
   for (const [name, text] of renderAnsible(model, debian)) files.set(`ansible/${name}`, text);
   // The zones exactly as the dns stack pushes them, for review and for the tests' Knot server.
