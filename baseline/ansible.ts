@@ -613,14 +613,27 @@ export function renderAnsible(
   models: readonly VmModel[],
   text: AnsibleText = ansibleText,
 ): Map<string, string> {
-  const { inventory } = model;
   const files = new Map<string, string>();
-  const byName = new Map(inventory.vms.map((vm) => [vm.name, vm]));
+  const byName = new Map(model.inventory.vms.map((vm) => [vm.name, vm]));
   const vms = models.map((m) => byName.get(m.name)).filter((vm): vm is Vm => vm !== undefined);
-  files.set('inventory.yml', text(inventoryYaml(model, vms)));
-  files.set('.ansible-lint', LINT_CONFIG);
-  for (const vmModel of models) files.set(`vms/${vmModel.name}.yml`, renderPlaybook(vmModel, text));
+  eachAnsibleFile(model, vms, models, (path, content) => files.set(path, content), text);
   return files;
+}
+
+/**
+ * The same files, in the same order, each handed to `sink` as soon as it is written: `models` are the
+ * playbooks' VM models, of `vms` and in their order, and may be made one at a time as they are asked for.
+ */
+export function eachAnsibleFile(
+  model: Model,
+  vms: readonly Vm[],
+  models: Iterable<VmModel>,
+  sink: (path: string, text: string) => void,
+  text: AnsibleText = ansibleText,
+): void {
+  sink('inventory.yml', text(inventoryYaml(model, vms)));
+  sink('.ansible-lint', LINT_CONFIG);
+  for (const vmModel of models) sink(`vms/${vmModel.name}.yml`, renderPlaybook(vmModel, text));
 }
 
 /** One VM's playbook: one play, its tasks, the handlers its files notify. */

@@ -336,6 +336,16 @@ export function vmConvergeModels(
   files?: ReadonlyMap<string, string>,
   partsOf?: PartsOf,
 ): VmModel[] {
+  return [...eachVmConvergeModel(model, vms, files, partsOf)];
+}
+
+/** The same, one VM at a time as they are asked for, so a caller can let each go once it is rendered. */
+export function* eachVmConvergeModel(
+  model: Model,
+  vms: readonly Vm[],
+  files?: ReadonlyMap<string, string>,
+  partsOf?: PartsOf,
+): Generator<VmModel> {
   const context: Icinga2Context = { nodes: monitoringNodes(model), ...(files ? { files } : {}) };
-  return vms.map((vm) => vmConvergeModel(model, vm, context, partsOf));
+  for (const vm of vms) yield vmConvergeModel(model, vm, context, partsOf);
 }

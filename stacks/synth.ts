@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { factsOf, type Model } from '../model/derive.ts';
 import { type MonitoringModel, monitoringModel } from '../monitoring/model.ts';
-import { artifacts, cloudConfigsOf, clustersInOrder } from './artifacts.ts';
+import { cloudConfigsOf, clustersInOrder, eachArtifact } from './artifacts.ts';
 import { type StackChild, type StackJob, synthInChild } from './stack-child.ts';
 import type { StackJson } from './stack-json.ts';
 import { partsOnce, type PartsOf } from '../baseline/vm-model.ts';
@@ -153,11 +153,14 @@ function writeArtifacts(
   monitoring: MonitoringModel,
   partsOf: PartsOf,
 ): void {
-  for (const [path, text] of artifacts(model, cloudConfigs, monitoring, partsOf)) {
+  const made = new Set<string>();
+  eachArtifact(model, cloudConfigs, monitoring, partsOf, (path, text) => {
     const file = join(scratch, 'artifacts', path);
-    mkdirSync(dirname(file), { recursive: true });
+    const dir = dirname(file);
+    if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+    made.add(dir);
     writeFileSync(file, text);
-  }
+  });
 }
 
 /**
