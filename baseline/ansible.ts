@@ -4,13 +4,7 @@
 // writes whole files, never lines, and records the files it manages on the VM, so a file the inventory no
 // longer produces (a removed service, a removed virtual host) is deleted on the next run.
 import { literal, type Task, UNSAFE_TAG } from './ansible-text.ts';
-import {
-  type AnsibleYaml,
-  emitAnsibleYaml,
-  libraryNodes,
-  libraryText,
-  type PlainOf,
-} from './ansible-yaml.ts';
+import { type AnsibleYaml, emitAnsibleYaml, libraryNodes, libraryText, type PlainOf } from './yaml-text.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import type { Model } from '../model/derive.ts';
 import { vmSite } from '../services/instances.ts';
@@ -108,7 +102,7 @@ export function ansibleValue(value: unknown): unknown {
 /** How a generated Ansible file becomes text. */
 export type AnsibleText = (file: AnsibleYaml) => string;
 
-/** What synth uses: the fast emitter (ansible-yaml.ts), the same text as documentText, byte for byte. */
+/** What synth uses: the fast emitter (yaml-text.ts), the same text as documentText, byte for byte. */
 export const ansibleText: AnsibleText = (file) => emitAnsibleYaml(file, jinjaText);
 
 /** The yaml library's Document (ansibleValue's nodes): the reference ansibleText is tested against. */

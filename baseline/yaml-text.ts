@@ -1,12 +1,14 @@
-// Writes the generated Ansible YAML fast: byte for byte what the yaml library's Document writes with
-// lineWidth 0, for every shape the generator makes, and an error for any other shape.
+// Writes generated YAML fast (the Ansible playbooks and inventory, the cloud-configs, borgmatic's config): byte
+// for byte what the yaml library's Document writes with lineWidth 0, for every shape the generators make, and
+// an error for any other shape.
 //
-// Synth writes one playbook per VM; building a yaml Document of Scalar nodes and stringifying it was half of
-// synth's work at 10x the example. The yaml library stays the reader (tests parse the output with it) and
-// the reference: libraryText() is the old path, and test/ansible-yaml.test.ts holds both to the same bytes.
-// The functions below follow yaml 2's stringifyString.js, stringifyPair.js and stringifyCollection.js step by
-// step, for block collections only (no flow collections, comments inside the document, anchors or tags but
-// `!unsafe`), so a difference in yaml's rules shows as a failing comparison, not as a silent drift.
+// Synth writes one playbook and one cloud-config per VM; building a yaml Document of nodes and stringifying it
+// was half of synth's work at 10x the example. The yaml library stays the reader (tests parse the output with
+// it) and the reference: libraryText() and libraryPlainText() are the old paths, and test/yaml-text.test.ts
+// holds both to the same bytes. The functions below follow yaml 2's stringifyString.js, stringifyPair.js and
+// stringifyCollection.js step by step, for block collections and flow lists of scalars only (no comments
+// inside the document, anchors, aliases or tags but `!unsafe`), so a difference in yaml's rules shows as a
+// failing comparison, not as a silent drift.
 import { Document, Scalar } from 'yaml';
 import { literal, UNSAFE_TAG } from './ansible-text.ts';
 
@@ -57,6 +59,11 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
 const OTHER_TYPES: readonly RegExp[] = new Document().schema.tags.flatMap((tag) =>
   'test' in tag && tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test ? [tag.test] : [],
 );
+
+/** A list of scalars written in flow style, `[ a, b ]`, as yaml writes a YAMLSeq whose `flow` is set. */
+export class FlowList {
+  constructor(readonly items: readonly unknown[]) {}
+}
 
 function refuse(what: string): never {
   throw new Error(`the Ansible YAML emitter does not write ${what}`);
@@ -168,6 +175,14 @@ function plainScalar(value: string, indent: string, implicitKey: boolean): strin
   return OTHER_TYPES.some((t) => t.test(value)) ? quoted(value, indent, implicitKey) : value;
 }
 
+/** A string yaml would write plain, as an item of a flow list (yaml's plainString with ctx.inFlow). */
+function flowString(value: string, indent: string): string {
+  if (CONTROL_OR_SURROGATE.test(value) && CONTROL.test(value)) return doubleQuoted(value, indent, false);
+  if (/[[\]{},]/.test(value) || NOT_PLAIN.test(value)) return quoted(value, indent, false);
+  const str = value.replace(/\n+/g, `$&\n${indent}`);
+  return OTHER_TYPES.some((t) => t.test(str)) ? quoted(value, indent, false) : str;
+}
+
 function stringScalar(value: string, kind: Kind, indent: string, implicitKey: boolean): string {
   const forced = kind !== 'QUOTE_DOUBLE' && CONTROL_OR_SURROGATE.test(value) && CONTROL.test(value);
   const type = forced ? 'QUOTE_DOUBLE' : kind;
@@ -194,22 +209,36 @@ function unsafeNode(node: Scalar): string | undefined {
   return node.tag === UNSAFE_TAG && typeof node.value === 'string' && plainNode && kind ? kind : undefined;
 }
 
+/** How the emitter writes a string: `!unsafe` (Ansible), or as yaml writes a plain JS string. */
+type Strings = 'unsafe' | 'plain';
+
 class Emitter {
+  /** Collections written so far, with plain strings: yaml would write an alias for one seen twice. */
+  private readonly seen = new Set<object>();
+
   constructor(
     private readonly plainOf: PlainOf,
     private readonly nullStr: string,
+    private readonly strings: Strings,
   ) {}
 
   /** A value's text, its lines after the first indented by `indent` (yaml's ctx.indent for the node). */
   node(value: unknown, indent: string): string {
     if (typeof value === 'string') {
+      if (this.strings === 'plain') return stringScalar(value, 'PLAIN', indent, false);
       const kind = value.includes('\n') ? 'BLOCK_LITERAL' : 'QUOTE_DOUBLE';
       return `${UNSAFE_TAG} ${stringScalar(value, kind, indent, false)}`;
     }
     if (typeof value === 'number') return numberText(value);
     if (typeof value === 'boolean') return value ? 'true' : 'false';
     if (value === null) return this.nullStr;
+    if (typeof value === 'object' && this.strings === 'plain') {
+      // The Ansible path clones every collection first (libraryNodes), so only here would yaml alias one.
+      if (this.seen.has(value)) refuse('the same object twice (yaml would write an alias)');
+      this.seen.add(value);
+    }
     if (Array.isArray(value)) return this.seq(value, indent);
+    if (value instanceof FlowList) return this.flow(value.items, indent);
     if (typeof value === 'object') {
       const plain = this.plainOf(value);
       if (plain !== undefined) return stringScalar(plain, 'PLAIN', indent, false);
@@ -238,6 +267,24 @@ class Emitter {
     return str;
   }
 
+  /** yaml's stringifyFlowCollection for a list of scalars: one line, or one item a line if any has a break. */
+  private flow(items: readonly unknown[], indent: string): string {
+    if (items.length === 0) return '[]';
+    const itemIndent = indent + INDENT_STEP + INDENT_STEP;
+    const lines = items.map(
+      (item, i) => `${this.flowItem(item, itemIndent)}${i < items.length - 1 ? ',' : ''}`,
+    );
+    if (!lines.some((line) => line.includes('\n'))) return `[ ${lines.join(' ')} ]`;
+    return `[${lines.map((line) => `\n${INDENT_STEP}${indent}${line}`).join('')}\n${indent}]`;
+  }
+
+  private flowItem(item: unknown, indent: string): string {
+    if (typeof item === 'string' && this.strings === 'plain') return flowString(item, indent);
+    if (typeof item === 'number' || typeof item === 'boolean' || item === null)
+      return this.node(item, indent);
+    return refuse(`${typeof item === 'string' ? 'an !unsafe string' : 'a non-scalar'} in a flow list`);
+  }
+
   private map(object: Record<string, unknown>, indent: string): string {
     const pairIndent = indent + INDENT_STEP;
     let str = '';
@@ -262,7 +309,9 @@ class Emitter {
         value !== null &&
         !(value instanceof Scalar) &&
         this.plainOf(value) === undefined);
-    // An empty collection is written in flow style (`[]`, `{}`) on the key's line.
+    // An empty collection is written in flow style (`[]`, `{}`) on the key's line, a flow list too unless
+    // it spans lines.
+    if (value instanceof FlowList) return text.includes('\n') ? `\n${pairIndent}` : ' ';
     if (collection) return text === '[]' || text === '{}' ? ' ' : `\n${pairIndent}`;
     return text === '' || text.startsWith('\n') ? '' : ' ';
   }
@@ -284,8 +333,37 @@ export function emitAnsibleYaml(doc: AnsibleYaml, plainOf: PlainOf): string {
       isPlainObject(contents) &&
       plainOf(contents) === undefined);
   if (!collection) refuse('a document that is not a map or a list');
-  const body = new Emitter(plainOf, doc.nullStr ?? 'null').node(contents, '');
+  const body = new Emitter(plainOf, doc.nullStr ?? 'null', 'unsafe').node(contents, '');
   return doc.comment ? `${commentText(doc.comment)}\n\n${body}\n` : `${body}\n`;
+}
+
+const noPlainScalars: PlainOf = () => undefined;
+
+/**
+ * Plain data (strings written as yaml writes JS strings, FlowList for a flow list) as yaml's
+ * `stringify(contents, { lineWidth: 0 })` writes it (libraryPlainText), only faster.
+ */
+export function emitPlainYaml(contents: Readonly<Record<string, unknown>>): string {
+  if (!isPlainObject(contents)) refuse('a document that is not a map');
+  return `${new Emitter(noPlainScalars, 'null', 'plain').node(contents, '')}\n`;
+}
+
+/** The same through the yaml library's Document: the reference emitPlainYaml is tested against. */
+export function libraryPlainText(contents: Readonly<Record<string, unknown>>): string {
+  const doc = new Document();
+  const convert = (value: unknown): unknown => {
+    if (value instanceof FlowList) {
+      const seq = doc.createNode(value.items.map(convert));
+      seq.flow = true;
+      return seq;
+    }
+    if (Array.isArray(value)) return value.map(convert);
+    if (value !== null && typeof value === 'object' && isPlainObject(value))
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v)]));
+    return value;
+  };
+  doc.contents = doc.createNode(convert(contents));
+  return doc.toString({ lineWidth: 0 });
 }
 
 /**

@@ -1,6 +1,6 @@
-// The fast Ansible YAML emitter (baseline/ansible-yaml.ts) writes what the yaml library's Document writes, byte
-// for byte: every playbook and inventory of the example and of the fixture organisations, random data of every
-// shape the generator makes, hostile strings of both kinds; and it refuses any other shape.
+// The fast YAML emitter (baseline/yaml-text.ts) writes what the yaml library's Document writes, byte for byte:
+// every playbook, Ansible inventory and cloud-config of the example and of the fixture organisations, random
+// data of every shape the generators make, hostile strings of every kind; and it refuses any other shape.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, Scalar } from 'yaml';
 import { ansibleText, documentText, renderAnsible } from '../baseline/ansible.ts';
 import { ANSIBLE_YAML_TAGS, literal } from '../baseline/ansible-text.ts';
-import { type AnsibleYaml, emitAnsibleYaml, libraryText, type PlainOf } from '../baseline/ansible-yaml.ts';
+import { renderCloudConfig } from '../baseline/cloud-config.ts';
+import {
+  type AnsibleYaml,
+  emitAnsibleYaml,
+  emitPlainYaml,
+  FlowList,
+  libraryPlainText,
+  libraryText,
+  type PlainOf,
+} from '../baseline/yaml-text.ts';
 import type { Model } from '../model/derive.ts';
 import { loadInventory } from '../model/load.ts';
 import { renderIcinga2 } from '../monitoring/icinga2.ts';
@@ -22,7 +31,7 @@ import { rtcFixture } from './helpers/rtc-org.ts';
 import { servicesFixture } from './helpers/services-org.ts';
 import { upstreamFixture } from './helpers/upstream-org.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'ansible-yaml-'));
+const work = mkdtempSync(join(tmpdir(), 'yaml-text-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function modelOf(dir: string): Model {
@@ -72,8 +81,13 @@ describe('the generated Ansible of every organisation', () => {
       const written = artifacts(model);
       for (const [path, text] of reference)
         expect(written.get(`ansible/${path}`), `${name}: ${path}`).toBe(text);
+      for (const vm of model.inventory.vms) {
+        const text = renderCloudConfig(model, vm, undefined, libraryPlainText);
+        expect(renderCloudConfig(model, vm), `${name}: cloud-config of ${vm.name}`).toBe(text);
+        compared++;
+      }
     }
-    expect(compared).toBeGreaterThan(50);
+    expect(compared).toBeGreaterThan(100);
   }, 120_000);
 });
 
@@ -237,7 +251,49 @@ describe('the fast emitter against the yaml library', () => {
     );
   }, 120_000);
 
+  it('writes plain data, flow lists included, as yaml stringify does (the cloud-configs, borgmatic)', () => {
+    const scalar = fc.oneof(hostile, fc.integer(), fc.boolean(), fc.constant(null));
+    const { plainTree } = fc.letrec<{ plainTree: unknown }>((tie) => ({
+      plainTree: fc.oneof(
+        { depthSize: 'small' },
+        scalar,
+        fc.array(scalar, { maxLength: 5 }).map((items) => new FlowList(items)),
+        fc.array(tie('plainTree'), { maxLength: 4 }),
+        fc.dictionary(
+          hostile.filter((k) => k.length < 200),
+          tie('plainTree'),
+          { maxKeys: 4 },
+        ),
+      ),
+    }));
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), plainTree, { maxKeys: 5 }), (contents) => {
+        expect(emitPlainYaml(contents)).toBe(libraryPlainText(contents));
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(hostile, (text) => {
+        const contents = {
+          a: text,
+          b: [text],
+          c: new FlowList([text, text]),
+          d: { [text.slice(0, 100)]: text },
+        };
+        expect(emitPlainYaml(contents)).toBe(libraryPlainText(contents));
+      }),
+      { numRuns: 2000 },
+    );
+  }, 120_000);
+
   it('refuses a shape it does not write instead of guessing', () => {
+    const twice = ['x'];
+    for (const contents of [
+      { a: twice, b: twice },
+      { a: new FlowList([['nested']]) },
+      { a: new FlowList([{}]) },
+    ])
+      expect(() => emitPlainYaml(contents)).toThrow(/does not write/);
     const refused = [
       new Map([['a', 1]]),
       new Set(['a']),
