@@ -3,8 +3,8 @@
 // Builtin modules only, every task named, reloads through handlers. Convergence by removal: the playbook
 // writes whole files, never lines, and records the files it manages on the VM, so a file the inventory no
 // longer produces (a removed service, a removed virtual host) is deleted on the next run.
-import { Document, Scalar } from 'yaml';
 import { literal, type Task, UNSAFE_TAG } from './ansible-text.ts';
+import { type AnsibleYaml, emitAnsibleYaml, libraryNodes, libraryText, type PlainOf } from './yaml-text.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import type { Model } from '../model/derive.ts';
 import { vmSite } from '../services/instances.ts';
@@ -88,19 +88,25 @@ export function isSecretTemplate(text: string): boolean {
   );
 }
 
+const jinjaText: PlainOf = (value) => (value instanceof Jinja ? value.expression : undefined);
+
 /**
- * The one way a value reaches a generated Ansible file: every string becomes a `!unsafe` literal, except a
- * generator's own Jinja expression. Keys stay plain: they are module and parameter names of this file.
+ * The one way a value reaches a generated Ansible file, as yaml library nodes: every string becomes a
+ * `!unsafe` literal, except a generator's own Jinja expression. Keys stay plain: they are module and
+ * parameter names of this file.
  */
 export function ansibleValue(value: unknown): unknown {
-  if (typeof value === 'string') return literal(value);
-  if (value instanceof Jinja) return new Scalar(value.expression);
-  if (value instanceof Scalar) return value;
-  if (Array.isArray(value)) return value.map(ansibleValue);
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ansibleValue(v)]));
-  return value;
+  return libraryNodes(value, jinjaText);
 }
+
+/** How a generated Ansible file becomes text. */
+export type AnsibleText = (file: AnsibleYaml) => string;
+
+/** What synth uses: the fast emitter (yaml-text.ts), the same text as documentText, byte for byte. */
+export const ansibleText: AnsibleText = (file) => emitAnsibleYaml(file, jinjaText);
+
+/** The yaml library's Document (ansibleValue's nodes): the reference ansibleText is tested against. */
+export const documentText: AnsibleText = (file) => libraryText(file, jinjaText);
 
 /** What each handler does; `reload systemd` and the restarts only where systemd runs (not in a chroot). */
 function handlers(used: ReadonlySet<Reload>): Task[] {
@@ -592,20 +598,40 @@ skip_list:
   - yaml[line-length]
 `;
 
-/** Every file under artifacts/ansible/, by path relative to it: the inventory, one playbook per Debian VM. */
-export function renderAnsible(model: Model, models: readonly VmModel[]): Map<string, string> {
-  const { inventory } = model;
+/**
+ * Every file under artifacts/ansible/, by path relative to it: the inventory, one playbook per Debian VM.
+ * `text` writes each file (the reference documentText in the test that compares both).
+ */
+export function renderAnsible(
+  model: Model,
+  models: readonly VmModel[],
+  text: AnsibleText = ansibleText,
+): Map<string, string> {
   const files = new Map<string, string>();
-  const byName = new Map(inventory.vms.map((vm) => [vm.name, vm]));
+  const byName = new Map(model.inventory.vms.map((vm) => [vm.name, vm]));
   const vms = models.map((m) => byName.get(m.name)).filter((vm): vm is Vm => vm !== undefined);
-  files.set('inventory.yml', renderInventory(model, vms));
-  files.set('.ansible-lint', LINT_CONFIG);
-  for (const vmModel of models) files.set(`vms/${vmModel.name}.yml`, renderPlaybook(vmModel));
+  eachAnsibleFile(model, vms, models, (path, content) => files.set(path, content), text);
   return files;
 }
 
+/**
+ * The same files, in the same order, each handed to `sink` as soon as it is written: `models` are the
+ * playbooks' VM models, of `vms` and in their order, and may be made one at a time as they are asked for.
+ */
+export function eachAnsibleFile(
+  model: Model,
+  vms: readonly Vm[],
+  models: Iterable<VmModel>,
+  sink: (path: string, text: string) => void,
+  text: AnsibleText = ansibleText,
+): void {
+  sink('inventory.yml', text(inventoryYaml(model, vms)));
+  sink('.ansible-lint', LINT_CONFIG);
+  for (const vmModel of models) sink(`vms/${vmModel.name}.yml`, renderPlaybook(vmModel, text));
+}
+
 /** One VM's playbook: one play, its tasks, the handlers its files notify. */
-export function renderPlaybook(model: VmModel): string {
+export function renderPlaybook(model: VmModel, text: AnsibleText = ansibleText): string {
   const tasks = convergeTasks(model);
   const used = usedReloads(model);
   const play = {
@@ -616,9 +642,8 @@ export function renderPlaybook(model: VmModel): string {
     tasks,
     ...(used.size > 0 ? { handlers: handlers(used) } : {}),
   };
-  const doc = new Document([ansibleValue(play)]);
-  doc.commentBefore = ` ${GENERATED_NOTE}\n ${model.fqdn}: ${model.partNames.join('; ')}`;
-  return `---\n${doc.toString({ lineWidth: 0 })}`;
+  const comment = ` ${GENERATED_NOTE}\n ${model.fqdn}: ${model.partNames.join('; ')}`;
+  return `---\n${text({ contents: [play], comment })}`;
 }
 
 /** Group names Ansible accepts: letters, digits and underscores. */
@@ -627,15 +652,21 @@ export function groupName(prefix: string, name: string): string {
 }
 
 /** The Ansible inventory: every Debian VM by its FQDN, grouped by site, cluster, service kind, anti-affinity group. */
-export function renderInventory(model: Model, vms: readonly Vm[]): string {
+export function renderInventory(model: Model, vms: readonly Vm[], text: AnsibleText = ansibleText): string {
+  return text(inventoryYaml(model, vms));
+}
+
+function inventoryYaml(model: Model, vms: readonly Vm[]): AnsibleYaml {
   const { inventory, services } = model;
   const groups = new Map<string, string[]>();
   const add = (group: string, vm: string): void => {
-    groups.set(group, [...(groups.get(group) ?? []), vm]);
+    const members = groups.get(group);
+    if (members) members.push(vm);
+    else groups.set(group, [vm]);
   };
-  const hosts: Record<string, { ansible_host: unknown }> = {};
+  const hosts: Record<string, { ansible_host: string }> = {};
   for (const vm of vms) {
-    hosts[vm.name] = { ansible_host: ansibleValue(`${vm.name}.${inventory.org.domain}`) };
+    hosts[vm.name] = { ansible_host: `${vm.name}.${inventory.org.domain}` };
     add(groupName('site', vmSite(services, vm) ?? 'none'), vm.name);
     add(groupName('cluster', vm.cluster), vm.name);
     for (const kind of new Set(vm.services.map((s) => s.kind))) add(groupName('kind', kind), vm.name);
@@ -644,7 +675,5 @@ export function renderInventory(model: Model, vms: readonly Vm[]): string {
   const children: Record<string, { hosts: Record<string, null> }> = {};
   for (const name of [...groups.keys()].sort())
     children[name] = { hosts: Object.fromEntries(groups.get(name)!.map((h) => [h, null])) };
-  const doc = new Document({ all: { hosts, children } });
-  doc.commentBefore = ` ${GENERATED_NOTE}`;
-  return doc.toString({ lineWidth: 0, nullStr: '' });
+  return { contents: { all: { hosts, children } }, comment: ` ${GENERATED_NOTE}`, nullStr: '' };
 }

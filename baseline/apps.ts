@@ -29,10 +29,10 @@ export const APP_KINDS: ReadonlySet<string> = new Set(Object.keys(APPS));
 export function appParts(model: Model, vm: Vm): Part[] {
   const seen = new Set<string>();
   const parts: Part[] = [];
-  for (const instance of model.services.instances) {
+  for (const instance of model.services.onVm.get(vm.name) ?? []) {
     const render = APPS[instance.kind];
     const release = model.inventory.releases[instance.kind];
-    if (instance.vm.name !== vm.name || !render || !release || seen.has(instance.kind)) continue;
+    if (!render || !release || seen.has(instance.kind)) continue;
     seen.add(instance.kind);
     parts.push(...render(model, appFacts(model, instance, release)));
   }

@@ -1,11 +1,11 @@
 // Backups: borgmatic pushes the VM's files and its services' database dumps to the Borg repository every night.
-import { stringify } from 'yaml';
 import type { Inventory } from '../inventory/inventory.ts';
 import type { BackupPlan } from '../model/backup-plan.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { fqdn } from '../inventory/names.ts';
 import { borgSecretPaths } from './borg.ts';
 import { generated, type Part, sh } from './parts.ts';
+import { emitPlainYaml } from './yaml-text.ts';
 
 /** Written after every successful backup; the monitoring checks its age. */
 export const LAST_BACKUP_FILE = '/var/lib/borgmatic-status/last-success';
@@ -67,7 +67,7 @@ function borgmaticConfig(inventory: Inventory, vm: Vm, plan: BackupPlan): string
           ...consistency,
           ...hooks,
         };
-  return generated('#', stringify(config, { lineWidth: 0 }));
+  return generated('#', emitPlainYaml(config));
 }
 
 /**

@@ -1,11 +1,14 @@
 // Renders a VM's cloud-config (the user data of its cloud-init snippet) from the inventory: the Debian baseline
 // composed of typed parts, in a stable key order, so the same inventory always gives the same bytes.
-import { Document, isSeq, stringify } from 'yaml';
 import type { Model } from '../model/derive.ts';
 import type { Vm } from '../inventory/vms.schema.ts';
 import { fqdn } from '../inventory/names.ts';
 import type { CloudUser } from './parts.ts';
-import { adminUser, firstBootModel, type VmModel } from './vm-model.ts';
+import { adminUser, firstBootModel, type PartsOf, type VmModel } from './vm-model.ts';
+import { emitPlainYaml, FlowList } from './yaml-text.ts';
+
+/** How a cloud-config's data becomes YAML: emitPlainYaml, or the yaml library's libraryPlainText in a test. */
+export type PlainText = (contents: Readonly<Record<string, unknown>>) => string;
 
 export { fqdn } from '../inventory/names.ts';
 export { BASE_PACKAGES, baselineParts } from './vm-model.ts';
@@ -25,18 +28,6 @@ function userEntry(u: CloudUser): Record<string, unknown> {
   return out;
 }
 
-/** YAML for people: one line per command and for short lists, blocks for everything else. */
-function toYaml(config: Record<string, unknown>): string {
-  const doc = new Document(config);
-  const runcmd = doc.get('runcmd', true);
-  if (isSeq(runcmd)) for (const item of runcmd.items) if (isSeq(item)) item.flow = true;
-  for (const key of ['groups', 'ssh_genkeytypes']) {
-    const node = doc.get(key, true);
-    if (isSeq(node)) node.flow = true;
-  }
-  return doc.toString({ lineWidth: 0 });
-}
-
 function header(lines: readonly string[]): string {
   return `#cloud-config\n${lines.map((l) => `# ${l}`).join('\n')}\n`;
 }
@@ -44,9 +35,15 @@ function header(lines: readonly string[]): string {
 /**
  * The `#cloud-config` document for one VM. Debian VMs get the whole baseline; `os: other` VMs get no
  * Debian baseline (their packages, firewall and upgrades are not Debian's), only their name and the
- * bootstrap admin, and rely on the Proxmox firewall.
+ * bootstrap admin, and rely on the Proxmox firewall. `partsOf` gives a Debian VM's parts when the caller
+ * worked them out already (@default baselineParts); `text` writes the YAML (@default emitPlainYaml).
  */
-export function renderCloudConfig(model: Model, vm: Vm): string {
+export function renderCloudConfig(
+  model: Model,
+  vm: Vm,
+  partsOf?: PartsOf,
+  text: PlainText = emitPlainYaml,
+): string {
   const { inventory } = model;
   const identity = {
     hostname: vm.name,
@@ -62,14 +59,17 @@ export function renderCloudConfig(model: Model, vm: Vm): string {
       ssh_pwauth: false,
       disable_root: true,
     };
-    return `${header([`${identity.fqdn}: os "other", so no Debian baseline: name and bootstrap admin only.`])}${stringify(config, { lineWidth: 0 })}`;
+    return `${header([`${identity.fqdn}: os "other", so no Debian baseline: name and bootstrap admin only.`])}${text(config)}`;
   }
 
-  return renderFirstBoot(firstBootModel(model, vm));
+  return renderFirstBoot(firstBootModel(model, vm, partsOf), text);
 }
 
-/** The cloud-config of a Debian VM's model. */
-export function renderFirstBoot(model: VmModel): string {
+/**
+ * The cloud-config of a Debian VM's model: YAML for people, one line per command and for short lists (flow
+ * lists), blocks for everything else.
+ */
+export function renderFirstBoot(model: VmModel, text: PlainText = emitPlainYaml): string {
   const config = {
     hostname: model.name,
     fqdn: model.fqdn,
@@ -78,12 +78,12 @@ export function renderFirstBoot(model: VmModel): string {
     timezone: model.timezone,
     locale: model.locale,
     ntp: { enabled: true, ntp_client: 'chrony' },
-    groups: model.groups,
+    groups: new FlowList(model.groups),
     users: model.users.map(userEntry),
     ssh_pwauth: false,
     disable_root: true,
     ssh_deletekeys: true,
-    ssh_genkeytypes: ['ed25519', 'ecdsa', 'rsa'],
+    ssh_genkeytypes: new FlowList(['ed25519', 'ecdsa', 'rsa']),
     package_update: true,
     package_upgrade: true,
     packages: model.packages,
@@ -94,11 +94,11 @@ export function renderFirstBoot(model: VmModel): string {
       permissions: f.permissions ?? '0644',
       ...(f.defer ? { defer: true } : {}),
     })),
-    runcmd: model.runcmd.map((c) => [...c]),
+    runcmd: model.runcmd.map((c) => new FlowList([...c])),
   };
   const lines = [
     `${model.fqdn}: Debian baseline (${model.os}), made of:`,
     ...model.partNames.map((p) => `- ${p}`),
   ];
-  return `${header(lines)}${toYaml(config)}`;
+  return `${header(lines)}${text(config)}`;
 }

@@ -73,8 +73,8 @@ export function droneRunnerEnv(model: Model, instance: ServiceInstance): [string
 export function droneParts(model: Model, vm: Vm): Part[] {
   if (!model.inventory.org.secrets) return [];
   const parts: Part[] = [];
-  for (const instance of model.services.instances) {
-    if (instance.vm.name !== vm.name || !instance.def.container) continue;
+  for (const instance of model.services.onVm.get(vm.name) ?? []) {
+    if (!instance.def.container) continue;
     const image = model.inventory.containers?.[instance.kind];
     const env =
       instance.kind === DRONE_SERVER

@@ -18,7 +18,14 @@ export const VERIFIER_ENV = 'INFRA_ROLE_VERIFIER';
 
 /** The databases the service instances keep on this VM, in vms.yaml order. */
 export function serviceDatabases(model: Model, vm: Vm): InstanceDatabase[] {
-  return model.services.instances
+  // Only the VM itself and the VMs whose instances chose it for their databases (services.users) can keep one
+  // here: asking every instance of the organisation for every PostgreSQL VM made synth quadratic.
+  const clients = model.services.users.get(DATABASE_KIND)?.get(vm.name)?.keys() ?? [];
+  return [vm.name, ...clients]
+    .map((name) => model.services.onVm.get(name) ?? [])
+    .filter((own) => own.length > 0)
+    .sort((a, b) => a[0]!.vmIndex - b[0]!.vmIndex)
+    .flat()
     .flatMap((i) => instanceDatabases(model, i))
     .filter((d) => d.server === vm.name);
 }

@@ -136,8 +136,8 @@ export function releaseAppPart(app: string, spec: ReleaseApp, release: Release):
 export function releaseParts(model: Model, vm: Vm, own: ReadonlySet<string> = new Set()): Part[] {
   const parts: Part[] = [];
   const seen = new Set<string>();
-  for (const i of model.services.instances) {
-    if (i.vm.name !== vm.name || !i.def.release || seen.has(i.kind) || own.has(i.kind)) continue;
+  for (const i of model.services.onVm.get(vm.name) ?? []) {
+    if (!i.def.release || seen.has(i.kind) || own.has(i.kind)) continue;
     seen.add(i.kind);
     // The catalog's rule release-not-pinned reports a kind that needs a release and has none.
     const release = model.inventory.releases[i.kind];

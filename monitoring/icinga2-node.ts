@@ -10,7 +10,7 @@ import { instanceScope } from '../model/instance-names.ts';
 import { secretKey } from '../model/secret-needs.ts';
 import { MONITORING_KINDS } from '../services/catalog.ts';
 import { GENERATED_NOTE, type OnceCommand, type Part, secretRef, type VmFile } from '../baseline/parts.ts';
-import { convergeModel, type VmModel } from '../baseline/vm-model.ts';
+import { convergeModel, type PartsOf, type VmModel } from '../baseline/vm-model.ts';
 import { GLOBAL_ZONE, icingaString as q, MASTER_ZONE, renderIcinga2 } from './icinga2.ts';
 import { API_USER, icingawebPart } from './icingaweb.ts';
 import { monitoringNodes } from './model.ts';
@@ -321,11 +321,12 @@ export function icinga2NodeParts(model: Model, vm: Vm, context?: Icinga2Context)
 
 /**
  * What the playbook keeps on a VM: the baseline's parts and, on the monitoring VMs, the Icinga2 node's (and
- * on the master Icinga Web 2 with the IDO).
+ * on the master Icinga Web 2 with the IDO). `partsOf` as for convergeModel.
  */
-export function vmConvergeModel(model: Model, vm: Vm, context?: Icinga2Context): VmModel {
+export function vmConvergeModel(model: Model, vm: Vm, context?: Icinga2Context, partsOf?: PartsOf): VmModel {
   const web = icingawebPart(model, vm);
-  return convergeModel(model, vm, [...icinga2NodeParts(model, vm, context), ...(web ? [web] : [])]);
+  const more = [...icinga2NodeParts(model, vm, context), ...(web ? [web] : [])];
+  return convergeModel(model, vm, more, partsOf);
 }
 
 /** The same for many VMs, with the organisation-wide part worked out once (synth stays linear in the VMs). */
@@ -333,7 +334,18 @@ export function vmConvergeModels(
   model: Model,
   vms: readonly Vm[],
   files?: ReadonlyMap<string, string>,
+  partsOf?: PartsOf,
 ): VmModel[] {
+  return [...eachVmConvergeModel(model, vms, files, partsOf)];
+}
+
+/** The same, one VM at a time as they are asked for, so a caller can let each go once it is rendered. */
+export function* eachVmConvergeModel(
+  model: Model,
+  vms: readonly Vm[],
+  files?: ReadonlyMap<string, string>,
+  partsOf?: PartsOf,
+): Generator<VmModel> {
   const context: Icinga2Context = { nodes: monitoringNodes(model), ...(files ? { files } : {}) };
-  return vms.map((vm) => vmConvergeModel(model, vm, context));
+  for (const vm of vms) yield vmConvergeModel(model, vm, context, partsOf);
 }

@@ -303,9 +303,7 @@ function roleCommand(db: { name: string; user: string }, scope: string, secret: 
 
 /** Icinga Web 2 and the IDO on the master, or undefined on any other VM. */
 export function icingawebPart(model: Model, vm: Vm): Part | undefined {
-  const instance = model.services.instances.find(
-    (i) => i.vm.name === vm.name && i.kind === MONITORING_KINDS[0],
-  );
+  const instance = model.services.onVm.get(vm.name)?.find((i) => i.kind === MONITORING_KINDS[0]);
   if (!instance) return undefined;
   const scope = instanceScope(model, instance);
   const fpm = phpFpm(vm);

@@ -5,9 +5,10 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { factsOf, type Model } from '../model/derive.ts';
 import { type MonitoringModel, monitoringModel } from '../monitoring/model.ts';
-import { artifacts, cloudConfigsOf, clustersInOrder } from './artifacts.ts';
+import { cloudConfigsOf, clustersInOrder, eachArtifact } from './artifacts.ts';
 import { type StackChild, type StackJob, synthInChild } from './stack-child.ts';
 import type { StackJson } from './stack-json.ts';
+import { partsOnce, type PartsOf } from '../baseline/vm-model.ts';
 
 export interface StackSummary {
   readonly stack: string;
@@ -60,12 +61,14 @@ export async function synthesize(
   try {
     const clusters = clustersInOrder(model.inventory).map((c) => c.name);
     const apps = join(scratch, '.apps');
-    const cloudConfigs = cloudConfigsOf(model);
+    // Each VM's baseline parts, worked out once for its cloud-config and its playbook.
+    const partsOf = partsOnce(model);
+    const cloudConfigs = cloudConfigsOf(model, partsOf);
     mkdirSync(scratch, { recursive: true });
     const stacks = synthStacks({ model, cloudConfigs, clusters, scratch, apps, env }, options);
     // Children synthesize the stacks meanwhile, if any do (a failure there is reported by the await below).
     stacks.catch(() => undefined);
-    writeArtifacts(scratch, model, cloudConfigs, options.monitoring ?? monitoringModel(model));
+    writeArtifacts(scratch, model, cloudConfigs, options.monitoring ?? monitoringModel(model), partsOf);
     await stacks;
 
     // `_dns` and `_forge` cannot clash with a cluster's app directory: cluster names start with a letter.
@@ -148,12 +151,16 @@ function writeArtifacts(
   model: Model,
   cloudConfigs: ReadonlyMap<string, string>,
   monitoring: MonitoringModel,
+  partsOf: PartsOf,
 ): void {
-  for (const [path, text] of artifacts(model, cloudConfigs, monitoring)) {
+  const made = new Set<string>();
+  eachArtifact(model, cloudConfigs, monitoring, partsOf, (path, text) => {
     const file = join(scratch, 'artifacts', path);
-    mkdirSync(dirname(file), { recursive: true });
+    const dir = dirname(file);
+    if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+    made.add(dir);
     writeFileSync(file, text);
-  }
+  });
 }
 
 /**
