@@ -26,6 +26,7 @@ import { vmConvergeModels } from '../monitoring/icinga2-node.ts';
 import { artifacts, vmsByName } from '../stacks/artifacts.ts';
 import { appsFixture } from './helpers/apps-org.ts';
 import { icingawebFixture } from './helpers/icingaweb-org.ts';
+import { mailOrg, withMailman } from './helpers/mail-org.ts';
 import { EXAMPLE, FIXTURE } from './helpers/inventories.ts';
 import { rtcFixture } from './helpers/rtc-org.ts';
 import { servicesFixture } from './helpers/services-org.ts';
@@ -60,6 +61,8 @@ function organisations(): [string, Model][] {
     made('rtc', rtcFixture),
     made('icingaweb', icingawebFixture),
     made('upstream', upstreamFixture),
+    // The mail server with Mailman beside it, as mail.roots and mailman.roots converge them.
+    ['mail', modelOf(withMailman(mailOrg(mkdirSync(join(work, 'mail'), { recursive: true })!)).inventory)],
   ];
 }
 
