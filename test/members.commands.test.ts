@@ -1,9 +1,9 @@
 // onboard / offboard / access as a person runs them: real child processes on a scratch copy of the fixture org.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scratchDir } from './helpers/scratch.ts';
 import { FIXTURE_TODAY, fixtureOrg } from './helpers/members.ts';
 import { throwawayKey } from './helpers/ssh-keys.ts';
 
@@ -25,7 +25,7 @@ describe('onboard, offboard, access', () => {
   beforeAll(() => {
     dir = fixtureOrg();
     original = readFileSync(join(dir, 'members.yaml'), 'utf8');
-    const keys = mkdtempSync(join(tmpdir(), 'onboard-key-'));
+    const keys = scratchDir('onboard-key-');
     key = `${throwawayKey(keys, 'dora')}.pub`;
   });
 
@@ -78,7 +78,7 @@ describe('onboard, offboard, access', () => {
   });
 
   it('a bad key file writes nothing and says why in one line', () => {
-    const bad = join(mkdtempSync(join(tmpdir(), 'onboard-bad-')), 'dsa.pub');
+    const bad = join(scratchDir('onboard-bad-'), 'dsa.pub');
     writeFileSync(bad, 'ssh-dss AAAAB3NzaC1kc3MAAACBAP dora@old\n');
     const r = run('onboard', [
       ...['--inventory', dir, '--user', 'dora', '--name', 'Dora Maar', '--email', 'dora@test.example.org'],
@@ -92,7 +92,7 @@ describe('onboard, offboard, access', () => {
   });
 
   it('--key reads only a public key file and never prints what else it was given', () => {
-    const scratch = mkdtempSync(join(tmpdir(), 'onboard-key-'));
+    const scratch = scratchDir('onboard-key-');
     const secret = throwawayKey(scratch, 'leak');
     const passwd = join(scratch, 'passwd');
     writeFileSync(

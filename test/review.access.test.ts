@@ -1,10 +1,10 @@
 // The review's access section and the proof of key possession, on a real git repository with real SSH-signed
 // commits (git commit -S, gpg.format ssh) made with throwaway keys; and the deploy gate refusing an unproven key.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { scratchDir } from './helpers/scratch.ts';
 import { loadInventory } from '../model/load.ts';
 import { renderAccessReview, reviewAccess } from '../review/access-review.ts';
 import { allowedSigners } from '../review/key-proof.ts';
@@ -12,7 +12,7 @@ import { addMember } from '../members/edit.ts';
 import { FIXTURE_TODAY, fixtureOrg } from './helpers/members.ts';
 import { throwawayKey } from './helpers/ssh-keys.ts';
 
-const keys = mkdtempSync(join(tmpdir(), 'review-keys-'));
+const keys = scratchDir('review-keys-');
 const env = {
   ...process.env,
   GIT_AUTHOR_NAME: 'Alice Liddell',
@@ -31,7 +31,7 @@ function git(repo: string, ...args: string[]): string {
 
 /** A repository whose main holds the fixture org, and a branch that onboards alice, committed as `sign` says. */
 function onboardingRepo(sign: string | undefined): string {
-  const repo = mkdtempSync(join(tmpdir(), 'review-access-repo-'));
+  const repo = scratchDir('review-access-repo-');
   git(repo, 'init', '--quiet', '--initial-branch=main');
   cpSync(fixtureOrg(), join(repo, 'inventory'), { recursive: true });
   git(repo, 'add', '.');
