@@ -1,7 +1,16 @@
 // A minimal Debian bookworm root built with mmdebstrap from the machine's own mirror, cached between runs.
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { holdLock } from './lock.ts';
@@ -150,10 +159,61 @@ export function hostRoot(root: string, target: string): () => void {
   mkdirSync(join(target, 'var/lib/apt/periodic'), { recursive: true });
   writeFileSync(join(target, 'var/lib/apt/periodic/update-success-stamp'), '');
   return () => {
-    if (overlay.status === 0) spawnSync('umount', [target]);
+    if (overlay.status === 0) unmountRoot(target);
     rmSync(target, { recursive: true, force: true });
     rmSync(layers, { recursive: true, force: true });
   };
+}
+
+/** Whether `path` is a mount point now, read from the kernel's own table (octal escapes decoded). */
+export function mounted(path: string): boolean {
+  const unescape = (field: string): string =>
+    field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .some((line) => unescape(line.split(' ')[4] ?? '') === path);
+}
+
+/** The processes whose root or working folder is `dir` or inside it: what keeps a host root's mount busy. */
+export function processesIn(dir: string): number[] {
+  const inside = (link: string): boolean => link === dir || link.startsWith(`${dir}/`);
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (inside(readlinkSync(`/proc/${entry}/root`)) || inside(readlinkSync(`/proc/${entry}/cwd`)))
+        found.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}
+
+/**
+ * Unmounts a host root, waiting for the condition (no longer mounted), not a time: a daemon of the test that is
+ * still exiting gets SIGTERM, then SIGKILL after 10 s; after 30 s the mount is detached lazily. Throws rather
+ * than let the caller delete through a mount that is still there.
+ */
+export function unmountRoot(target: string): void {
+  const started = Date.now();
+  while (mounted(target)) {
+    if (spawnSync('umount', [target]).status === 0) continue;
+    const waited = Date.now() - started;
+    if (waited > 30_000) {
+      spawnSync('umount', ['-l', target]);
+      break;
+    }
+    for (const pid of processesIn(target)) {
+      try {
+        process.kill(pid, waited > 10_000 ? 'SIGKILL' : 'SIGTERM');
+      } catch {
+        // Gone already.
+      }
+    }
+    spawnSync('sleep', ['0.2']);
+  }
+  if (mounted(target)) throw new Error(`${target} is still mounted, so it was not removed`);
 }
 
 /** Runs a command inside a root; returns its exit status and output. */
@@ -214,6 +274,13 @@ export function runCleanups(cleanups: readonly (() => void)[], work?: string): v
       failed.push(error);
     }
   }
-  if (work) rmSync(work, { recursive: true, force: true });
+  if (work) {
+    try {
+      rmSync(work, { recursive: true, force: true });
+    } catch (error) {
+      failed.push(error);
+    }
+  }
+  // The first failure is the cause; a folder that could not be removed after it is its consequence.
   if (failed.length > 0) throw failed[0];
 }
