@@ -1,10 +1,13 @@
-// The applications Debian does not package whose configuration the model writes (Nextcloud, Etherpad, PeerTube,
-// MoinMoin, accounts): the parts of each pinned one on its VM, after its release (docs/services.md).
+// The applications Debian does not package whose configuration the model writes, the hook vm-model.ts calls:
+// Nextcloud, Etherpad, PeerTube, MoinMoin and accounts install their pinned release themselves; Gitea and Drone
+// get their configuration and bootstrap beyond the release releases.ts installs (docs/services.md).
 import type { Vm } from '../inventory/vms.schema.ts';
 import type { Model } from '../model/derive.ts';
 import { accountsParts, ACCOUNTS } from './accounts.ts';
 import { appFacts, type AppFacts } from './app-facts.ts';
+import { droneParts } from './drone.ts';
 import { ETHERPAD, etherpadParts } from './etherpad.ts';
+import { giteaPart } from './gitea.ts';
 import { MOINMOIN, moinParts } from './moinmoin.ts';
 import { NEXTCLOUD, nextcloudPart } from './nextcloud.ts';
 import type { Part } from './parts.ts';
@@ -22,9 +25,9 @@ const APPS: Readonly<Record<string, (model: Model, facts: AppFacts) => Part[]>> 
 export const APP_KINDS: ReadonlySet<string> = new Set(Object.keys(APPS));
 
 /**
- * The parts of the applications on this VM that releases.yaml pins. One instance per kind and VM: a release
- * lives in /opt/<app>, so a second instance of a kind on the same VM would share it (the first one's settings
- * win). An application without a pin gets nothing: there is no release to configure.
+ * The parts of the applications on this VM that releases.yaml pins, then Gitea's and Drone's. One instance per
+ * kind and VM: a release lives in /opt/<app>, so a second instance of a kind on the same VM would share it (the
+ * first one's settings win). An application without a pin gets nothing: there is no release to configure.
  */
 export function appParts(model: Model, vm: Vm): Part[] {
   const seen = new Set<string>();
@@ -36,5 +39,6 @@ export function appParts(model: Model, vm: Vm): Part[] {
     seen.add(instance.kind);
     parts.push(...render(model, appFacts(model, instance, release)));
   }
-  return parts;
+  const gitea = giteaPart(model, vm);
+  return [...parts, ...(gitea ? [gitea] : []), ...droneParts(model, vm)];
 }

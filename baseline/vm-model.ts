@@ -25,7 +25,6 @@ import { mailPart } from './mail.ts';
 import { mailRelayPart } from './mail-relay.ts';
 import { mailmanPart } from './mailman.ts';
 import { type ReleaseInstall, releaseParts } from './releases.ts';
-import { applicationParts } from './applications.ts';
 import { APP_KINDS, appParts } from './apps.ts';
 import { postgresqlPart } from './postgresql.ts';
 import { databasesPart } from './postgresql-roles.ts';
@@ -123,7 +122,7 @@ export function baselineParts(model: Model, vm: Vm): Part[] {
     if (part) parts.push(part);
   const sites = staticSitesPart(vm, facts.instances);
   if (sites) parts.push(sites);
-  parts.push(...releaseParts(model, vm, APP_KINDS), ...appParts(model, vm), ...applicationParts(model, vm));
+  parts.push(...releaseParts(model, vm, APP_KINDS), ...appParts(model, vm));
   const proxy = proxyPart(model, vm);
   if (proxy) parts.push(proxy);
   const certificates = certificatesPart(model, vm);
