@@ -15,11 +15,16 @@ export function disableBeforeBoot(root: string, units: readonly string[]): void 
   if (r.status !== 0) throw new Error(`systemctl disable ${units.join(' ')} in ${root}:\n${r.output}`);
 }
 
-/** `systemctl is-active` and `is-enabled` of each unit, as `unit=active/enabled` lines. */
+/**
+ * `systemctl is-active` and `is-enabled` of each unit, as `unit=active/enabled` lines. stdout only: for a unit
+ * systemd generates from a SysV script, systemctl adds a note on stderr that is not the state.
+ */
 export function unitStates(booted: BootedRoot, units: readonly string[]): string[] {
+  const state = (verb: string, unit: string): string =>
+    booted.run(['sh', '-c', `systemctl ${verb} "$1" 2>/dev/null`, 'sh', unit]).output.trim();
   return units.map((u) => {
-    const active = booted.run(['systemctl', 'is-active', u]).output.trim();
-    const enabled = booted.run(['systemctl', 'is-enabled', u]).output.trim();
+    const active = state('is-active', u);
+    const enabled = state('is-enabled', u);
     return `${u}=${active}/${enabled}`;
   });
 }
