@@ -5,7 +5,7 @@ import type { Model } from '../model/derive.ts';
 import { loadInventory, type ModelLoadResult } from '../model/load.ts';
 import { type MonitoringModel, monitoringModel } from '../monitoring/model.ts';
 import { BackendConfigError } from '../stacks/backend-error.ts';
-import { startStackChild } from '../stacks/stack-child.ts';
+import { type StackChild, startStackChild } from '../stacks/stack-child.ts';
 import { type StackSummary, synthesize } from '../stacks/synth.ts';
 import { inventorySummary, printFindings } from './report.ts';
 
@@ -22,10 +22,14 @@ export interface SynthRun {
  * Validates the inventory in `dir` and synthesizes it into `outdir`. On bad input or a bad backend setting
  * it prints why on stderr, writes nothing and exits 1.
  */
-export async function synthOrExit(dir: string, outdir: string, env: NodeJS.ProcessEnv): Promise<SynthRun> {
+export async function synthOrExit(
+  dir: string,
+  outdir: string,
+  env: NodeJS.ProcessEnv,
   // Started first, the stacks' child loads cdktf while this process reads the inventory; it synthesizes the
-  // stacks while this one renders the artifacts.
-  const stackChild = startStackChild(env);
+  // stacks while this one renders the artifacts. cli/synth.ts starts it before loading this module at all.
+  stackChild: StackChild = startStackChild(env),
+): Promise<SynthRun> {
   const result = loadInventory(dir);
   if (!result.model) {
     stackChild.close();
