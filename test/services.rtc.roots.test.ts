@@ -84,10 +84,13 @@ function inNs(host: Host, script: string): { status: number; output: string } {
   return { status: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
 }
 
-/** The subject of the certificate a TLS server in the namespace of `host` serves on loopback. */
+/** The subject of the certificate a TLS server in the namespace of `host` serves on loopback (grep -a: murmurd may
+ * already have sent its first binary message when s_client prints). */
 const servedSubject = (host: Host, port: number): string =>
-  inNs(host, `echo | timeout 10 openssl s_client -connect 127.0.0.1:${port} 2>/dev/null | grep "^subject="`)
-    .output;
+  inNs(
+    host,
+    `echo | timeout 10 openssl s_client -connect 127.0.0.1:${port} 2>/dev/null | grep -a "^subject="`,
+  ).output;
 
 /** A throwaway self-signed certificate where certbot keeps the real one (no ACME server here). */
 function preIssue(host: string): void {
