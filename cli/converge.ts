@@ -4,7 +4,8 @@
 // accepted blindly). Each VM gets its own ansible-playbook run, so one failing VM never stops the others;
 // the replicas of an anti-affinity group take turns, and a failed replica leaves the next one untouched.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { groupName } from '../baseline/ansible.ts';
 import { convergeWaves } from '../baseline/converge-waves.ts';
@@ -14,6 +15,13 @@ import { JUMP_KIND } from '../services/catalog.ts';
 import { commonOptions, STORE_OPTIONS } from './args.ts';
 import { secretsForConverge } from './converge-secrets.ts';
 import { inventorySummary, printFindings } from './report.ts';
+import {
+  CONNECTIONS,
+  MITOGEN_STRATEGY,
+  mitogenMissing,
+  STRATEGIES,
+  writeConnectionPlugins,
+} from './mitogen.ts';
 import { playbookArgs, shellJoin } from './ssh-command.ts';
 
 const options = commonOptions(process.argv.slice(2), {
@@ -42,6 +50,12 @@ const options = commonOptions(process.argv.slice(2), {
       help: 'the SSH account (default: $CONVERGE_USER, else org.yaml admin.user)',
     },
     parallel: { type: 'string', default: '4', arg: 'N', help: 'VMs converged at once within a wave' },
+    strategy: {
+      type: 'string',
+      default: MITOGEN_STRATEGY,
+      arg: STRATEGIES.join('|'),
+      help: "Ansible's strategy: Mitogen's (Debian's ansible-mitogen; a sixth of the CPU), or plain Ansible's",
+    },
     'dry-run': {
       type: 'boolean',
       default: false,
@@ -58,6 +72,16 @@ const fail = (line: string): never => {
   process.stderr.write(`${line}\n`);
   process.exit(1);
 };
+
+const strategy = String(v.strategy);
+if (!(STRATEGIES as readonly string[]).includes(strategy)) {
+  process.stderr.write(`--strategy ${strategy}: expected one of ${STRATEGIES.join(', ')}\n`);
+  process.exit(2);
+}
+if (strategy === MITOGEN_STRATEGY && !v['dry-run']) {
+  const missing = mitogenMissing();
+  if (missing) fail(`${missing}, or run with --strategy linear; nothing converged`);
+}
 
 const result = loadInventory(options.inventory);
 if (!result.model) {
@@ -105,6 +129,8 @@ function run(vm: string): Promise<boolean> {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
+        ANSIBLE_STRATEGY: strategy,
+        ...mitogenEnv,
         ANSIBLE_NOCOLOR: '1',
         ANSIBLE_PIPELINING: '1',
         ANSIBLE_RETRY_FILES_ENABLED: '0',
@@ -153,8 +179,16 @@ const secrets = secretsForConverge(
   fail,
 );
 process.once('exit', () => secrets.cleanup());
+// Mitogen's SSH connection, which hands Mitogen plain strings (cli/mitogen.ts), in a folder of this run's own.
+const plugins =
+  strategy === MITOGEN_STRATEGY && !v['dry-run']
+    ? writeConnectionPlugins(mkdtempSync(join(tmpdir(), 'converge-')))
+    : undefined;
+if (plugins) process.once('exit', () => rmSync(plugins, { recursive: true, force: true }));
+const mitogenEnv = plugins ? { ANSIBLE_CONNECTION_PLUGINS: plugins, ANSIBLE_TRANSPORT: CONNECTIONS.ssh } : {};
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 const outcome = new Map<string, string>();
+if (v['dry-run']) say(`each ansible-playbook runs with ANSIBLE_STRATEGY=${strategy}`);
 for (const { site, waves } of sites) {
   const failedGroups = new Set<string>();
   for (const [i, wave] of waves.entries()) {

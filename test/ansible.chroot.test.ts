@@ -1,4 +1,4 @@
-// The generated playbooks run for real against a Debian bookworm root (Ansible's chroot connection): files,
+// The generated playbooks run for real against a Debian bookworm root (through Mitogen, as converge runs them): files,
 // modes, users, `sshd -t`, `nft -c`, `nginx -t`; a second run changes nothing; an inventory change (apt-cache
 // added, a port and a web service removed) changes exactly that. Skipped with a printed reason where the
 // tools or root are missing (.ci/run installs them and CI runs as root).
@@ -53,7 +53,7 @@ function models(inventory: Inventory): Map<string, VmModel> {
   );
 }
 
-/** Writes the playbooks and an inventory that reaches each host's root through the chroot connection. */
+/** Writes the playbooks and an inventory that reaches each host's root. */
 function writePlaybooks(inventory: Inventory, dir: string): void {
   writeChrootPlaybooks(deriveModel(inventory), [...models(inventory).values()], root, dir);
 }

@@ -166,6 +166,9 @@ beforeAll(async () => {
   const started = performance.now();
   const built = debianRoot([
     'python3',
+    // On a VM it comes with unattended-upgrades at first boot. Ansible's apt module needs it, and under
+    // Mitogen it cannot install it and start again under another Python as it does without.
+    'python3-apt',
     'systemd',
     'php-cli',
     'php-fpm',

@@ -80,6 +80,19 @@ describe('npm run converge', () => {
     expect(commands[0]).toContain(`vms/${vm}.yml`);
   });
 
+  it("runs Ansible with Mitogen's strategy unless told --strategy linear, and refuses another", () => {
+    const vm = fixtureInventory().vms.find((v) => v.os !== 'other')!.name;
+    expect(converge('--dry-run', '--limit', vm, '--known-hosts', '/dev/null').out).toContain(
+      'each ansible-playbook runs with ANSIBLE_STRATEGY=mitogen_linear',
+    );
+    expect(
+      converge('--dry-run', '--strategy', 'linear', '--limit', vm, '--known-hosts', '/dev/null').out,
+    ).toContain('each ansible-playbook runs with ANSIBLE_STRATEGY=linear');
+    const other = converge('--dry-run', '--strategy', 'free', '--known-hosts', '/dev/null');
+    expect(other.status).toBe(2);
+    expect(other.out).toContain('--strategy free: expected one of mitogen_linear, linear');
+  });
+
   it('refuses to run without a known_hosts file, saying where it looked', () => {
     const { status, out } = converge('--known-hosts', join(work, 'missing'));
     expect(status).toBe(1);

@@ -4,7 +4,7 @@
 // live in private copies of /etc/passwd (useradd --prefix), and the controller's ~/.ssh and /etc/hosts are
 // mounted in its own mount namespace, so nothing on the machine changes.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,8 @@ describe.skipIf(why !== undefined)('npm run converge over real SSH through the j
   let targetLog: string;
   let mark: string;
   let converge: { status: number; out: string };
+  /** The same converge with plain Ansible's strategy (`--strategy linear`), after the mark was deleted. */
+  let linear: { status: number; out: string; marked: boolean };
 
   beforeAll(async () => {
     lab = new Lab();
@@ -130,31 +132,39 @@ describe.skipIf(why !== undefined)('npm run converge over real SSH through the j
     }
     writeFileSync(knownHosts, pinned);
 
-    const argv = lab.command(controller, { '/etc/hosts': hosts, [homedir()]: ctlHome }, [
-      'npm',
-      'run',
-      '--silent',
-      'converge',
-      '--',
-      '--inventory',
-      resolve(FIXTURE),
-      '--out',
-      out,
-      '--limit',
-      TARGET,
-      '--known-hosts',
-      knownHosts,
-    ]);
-    const r = spawnSync(argv[0]!, argv.slice(1), {
-      encoding: 'utf8',
-      env: { ...process.env, CONVERGE_USER: '', CONVERGE_KNOWN_HOSTS: '' },
-      timeout: 120_000,
-    });
-    // The daemons' logs go with the command's output, so a failure says which hop refused.
-    const logs = [JUMP, TARGET].map(
-      (h) => `--- sshd ${h}:\n${readFileSync(join(lab.dir, `${h}.sshd.log`), 'utf8')}`,
-    );
-    converge = { status: r.status ?? -1, out: [`${r.stdout}${r.stderr}`, ...logs].join('\n') };
+    const run = (extra: readonly string[]): { status: number; out: string } => {
+      const argv = lab.command(controller, { '/etc/hosts': hosts, [homedir()]: ctlHome }, [
+        'npm',
+        'run',
+        '--silent',
+        'converge',
+        '--',
+        '--inventory',
+        resolve(FIXTURE),
+        '--out',
+        out,
+        '--limit',
+        TARGET,
+        '--known-hosts',
+        knownHosts,
+        ...extra,
+      ]);
+      const r = spawnSync(argv[0]!, argv.slice(1), {
+        encoding: 'utf8',
+        env: { ...process.env, CONVERGE_USER: '', CONVERGE_KNOWN_HOSTS: '' },
+        timeout: 120_000,
+      });
+      // The daemons' logs go with the command's output, so a failure says which hop refused.
+      const logs = [JUMP, TARGET].map(
+        (h) => `--- sshd ${h}:\n${readFileSync(join(lab.dir, `${h}.sshd.log`), 'utf8')}`,
+      );
+      return { status: r.status ?? -1, out: [`${r.stdout}${r.stderr}`, ...logs].join('\n') };
+    };
+    converge = run([]);
+    const addresses = existsSync(mark) ? readFileSync(mark, 'utf8') : '';
+    rmSync(mark, { force: true });
+    linear = { ...run(['--strategy', 'linear']), marked: existsSync(mark) };
+    writeFileSync(mark, addresses);
   }, 180_000);
 
   afterAll(() => lab?.close());
@@ -173,6 +183,12 @@ describe.skipIf(why !== undefined)('npm run converge over real SSH through the j
     const log = readFileSync(targetLog, 'utf8');
     expect(log).toMatch(new RegExp(`Accepted publickey for ${user} from fd24:2::1 `));
     expect(log).not.toContain('fd24:1::1');
+  });
+
+  it('runs the same way with plain Ansible (--strategy linear), the way back from Mitogen', () => {
+    expect(linear.status, linear.out).toBe(0);
+    expect(linear.out).toContain('all 1 VMs converged');
+    expect(linear.marked).toBe(true);
   });
 
   it('checks host keys against the generated known_hosts only: nothing was learned on the way', () => {

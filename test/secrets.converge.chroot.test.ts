@@ -29,6 +29,7 @@ import {
 import { validInventory } from './helpers/inventories.ts';
 import { loadInventory } from '../model/load.ts';
 import { command, type SecretsOrg, secretsOrg } from './helpers/secrets-org.ts';
+import { ansibleEnv, chrootHostVars } from './helpers/playbook.ts';
 
 const UNAVAILABLE = rootUnavailable();
 if (UNAVAILABLE) console.warn(`skipping the secrets converge test: ${UNAVAILABLE}`);
@@ -51,14 +52,7 @@ function playbook(host: string, extra: readonly string[]): Promise<{ status: num
     const child = spawn(
       'ansible-playbook',
       ['-i', join(work, 'chroot.yml'), ...extra, join(work, 'out/artifacts/ansible/vms', `${host}.yml`)],
-      {
-        env: {
-          ...process.env,
-          ANSIBLE_NOCOLOR: '1',
-          ANSIBLE_PIPELINING: '1',
-          ANSIBLE_RETRY_FILES_ENABLED: '0',
-        },
-      },
+      { env: { ...ansibleEnv(), ANSIBLE_STDOUT_CALLBACK: 'default' } },
     );
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
@@ -104,10 +98,7 @@ beforeAll(async () => {
   );
   for (const host of HOSTS) cleanups.push(hostRoot(built.dir, root(host)));
   cleanups.unshift(startPostgresInRoot(root('db'), 15));
-  const hosts = HOSTS.map(
-    (h) =>
-      `    ${h}:\n      ansible_connection: community.general.chroot\n      ansible_host: ${root(h)}\n      ansible_python_interpreter: /usr/bin/python3`,
-  );
+  const hosts = HOSTS.map((h) => `    ${h}:\n${chrootHostVars(root(h))}`);
   writeFileSync(join(work, 'chroot.yml'), `all:\n  hosts:\n${hosts.join('\n')}\n`);
   secrets = convergeSecrets(model, org.store, org.keys.deploy, HOSTS);
   cleanups.push(() => secrets.cleanup());

@@ -99,7 +99,9 @@ function repositoryOnly(url: string, fingerprint: string): VmModel {
 beforeAll(async () => {
   if (UNAVAILABLE) return;
   model = deriveModel(fixtureInventory());
-  const built = debianRoot(['python3', 'gnupg', 'apt-utils']);
+  // python3-apt: on a VM it comes with unattended-upgrades at first boot; Ansible's apt module needs it, and
+  // under Mitogen it cannot install it and start again under another Python as it does without.
+  const built = debianRoot(['python3', 'python3-apt', 'gnupg', 'apt-utils']);
   console.info(
     built.builtSeconds === undefined
       ? `debian root from the cache (${built.dir})`

@@ -10,7 +10,7 @@ export interface BootedRoot {
   readonly name: string;
   /** The PID (on the host) of the container's systemd. */
   readonly pid: number;
-  /** An executable that Ansible's chroot connection uses as `chroot`: it runs the command inside the container. */
+  /** An executable used as `chroot` (`EXE ROOT CMD...`): it runs the command inside the container. */
   readonly exe: string;
   /**
    * The argv prefix that runs a command in some of the container's namespaces (nsenter's flags, `-n` for its
@@ -133,7 +133,7 @@ function reach(name: string, pid: number, work: string, stop: () => void): Boote
   // playbook or a checker on the host itself. Both ways in refuse unless the PID is still the container's.
   const mnt = readlinkSync(`/proc/${pid}/ns/mnt`);
   const same = `[ "$(readlink /proc/${pid}/ns/mnt)" = '${mnt}' ] || { echo '${name} is gone' >&2; exit 125; }`;
-  // Called as `chroot ROOT CMD...` by Ansible's chroot connection: the root is the container's own `/`.
+  // Called as `chroot ROOT CMD...` (the roots' Python under Mitogen): the root is the container's own `/`.
   writeFileSync(exe, `#!/bin/sh\n${same}\nshift\nexec ${enter.join(' ')} "$@"\n`, { mode: 0o755 });
   const run = (argv: readonly string[], timeoutMs = 300_000): { status: number; output: string } => {
     if (!existsSync(`/proc/${pid}`) || readlinkSync(`/proc/${pid}/ns/mnt`) !== mnt)

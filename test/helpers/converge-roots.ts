@@ -1,4 +1,4 @@
-// Runs generated playbooks into Debian roots through Ansible's chroot connection, one ansible-playbook per
+// Runs generated playbooks into Debian roots (through Mitogen, `chrootHostVars`), one ansible-playbook per
 // host side by side (as `npm run converge` runs them), and reports what each task changed.
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { renderAnsible } from '../../baseline/ansible.ts';
 import type { VmModel } from '../../baseline/vm-model.ts';
 import type { Model } from '../../model/derive.ts';
-import { ansibleEnv } from './playbook.ts';
+import { ansibleEnv, chrootHostVars } from './playbook.ts';
 
 export interface RunResult {
   readonly status: number;
@@ -38,13 +38,7 @@ export function writeChrootPlaybooks(
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  const hosts = vms.map((vm) => {
-    const exe = exeOf(vm.name);
-    return (
-      `    ${vm.name}:\n      ansible_connection: community.general.chroot\n      ansible_host: ${rootOf(vm.name)}\n` +
-      `      ansible_python_interpreter: /usr/bin/python3${exe ? `\n      ansible_chroot_exe: ${exe}` : ''}`
-    );
-  });
+  const hosts = vms.map((vm) => `    ${vm.name}:\n${chrootHostVars(rootOf(vm.name), exeOf(vm.name))}`);
   writeFileSync(join(dir, 'chroot.yml'), `all:\n  hosts:\n${hosts.join('\n')}\n`);
 }
 

@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { mitogenMissing } from '../../cli/mitogen.ts';
 import { holdLock } from './lock.ts';
 
 /** Why the real-root tests cannot run here, or undefined when they can. */
@@ -22,6 +23,9 @@ export function rootUnavailable(): string | undefined {
     if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
       return `${tool} is not installed (.ci/run installs it)`;
   }
+  // Ansible reaches the roots through Mitogen's strategy (test/helpers/playbook.ts), as converge reaches VMs.
+  const mitogen = mitogenMissing();
+  if (mitogen) return `${mitogen} (.ci/run installs it)`;
   if (!debianMirror())
     return 'no Debian mirror in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list';
   return undefined;

@@ -1,7 +1,9 @@
 // Runs one generated playbook against a chroot with ansible-playbook's JSON report: status, changed tasks, output.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CONNECTIONS, MITOGEN_STRATEGY, writeConnectionPlugins } from '../../cli/mitogen.ts';
 
 export interface PlaybookRun {
   readonly status: number;
@@ -23,20 +25,46 @@ interface JsonReport {
   stats: PlaybookRun['stats'];
 }
 
-/** An inventory in `dir` that reaches `host` as the root at `root` through the chroot connection. */
+let plugins: string | undefined;
+
+/** This process's folder of the connections (cli/mitogen.ts), made once and removed when the process ends. */
+function pluginFolder(): string {
+  if (plugins) return plugins;
+  const dir = writeConnectionPlugins(mkdtempSync(join(tmpdir(), 'ansible-plugins-')));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  plugins = dir;
+  return dir;
+}
+
+/**
+ * An inventory host's variables that reach the Debian root at `root` (through `exe`, a booted root's way in,
+ * where given): Mitogen starts one Python inside the root and runs every module in it, as `npm run converge`
+ * runs them on a VM over SSH. The test runs as root, so there is nothing to become: sudo under Mitogen would
+ * need a terminal, which a plain chroot has not.
+ */
+export function chrootHostVars(root: string, exe = 'chroot'): string {
+  return (
+    `      ansible_connection: ${CONNECTIONS.chroot}\n      ansible_become: false\n` +
+    `      ansible_python_interpreter: ${exe} ${root} /usr/bin/python3`
+  );
+}
+
+/** An inventory in `dir` that reaches `host` as the root at `root`. */
 export function chrootInventory(dir: string, host: string, root: string): string {
   const path = join(dir, 'chroot.yml');
-  writeFileSync(
-    path,
-    `all:\n  hosts:\n    ${host}:\n      ansible_connection: community.general.chroot\n      ansible_host: ${root}\n      ansible_python_interpreter: /usr/bin/python3\n`,
-  );
+  writeFileSync(path, `all:\n  hosts:\n    ${host}:\n${chrootHostVars(root)}\n`);
   return path;
 }
 
-/** The environment of a test's ansible-playbook: a JSON report on stdout, no colours, no retry files. */
+/**
+ * The environment of a test's ansible-playbook: Mitogen's strategy (as `npm run converge` uses it) with the
+ * connection plugin of the roots, a JSON report on stdout, no colours, no retry files.
+ */
 export function ansibleEnv(): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    ANSIBLE_STRATEGY: MITOGEN_STRATEGY,
+    ANSIBLE_CONNECTION_PLUGINS: pluginFolder(),
     ANSIBLE_STDOUT_CALLBACK: 'json',
     ANSIBLE_NOCOLOR: '1',
     ANSIBLE_PIPELINING: '1',
