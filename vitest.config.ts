@@ -10,32 +10,32 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * name here an existing file.
  */
 export const LONGEST_FIRST = [
-  // Their seconds in a fresh-clone .ci/run (roots built cold): the real-root files are most of the suite's time,
-  // and the longest of them, started last, would run alone at the end on one core.
-  'test/services.rtc.roots.test.ts', // 657
-  'test/services.roots.test.ts', // 458
-  'test/ansible.chroot.test.ts', // 217
-  'test/mailman.roots.test.ts', // 211
-  'test/backup.roots.test.ts', // 211
-  'test/icingaweb.roots.test.ts', // 183
-  'test/mail.roots.test.ts', // 158
-  'test/services.chat-dns.roots.test.ts', // 157
-  'test/secrets.converge.chroot.test.ts', // 146
-  'test/releases.roots.test.ts', // 96
-  'test/apps.roots.test.ts', // 80
-  'test/forge.roots.test.ts', // 52
-  'test/upstream-apt.roots.test.ts', // 35
-  'test/review.main-tooling.test.ts', // 31
-  'test/review.attacks.test.ts', // 26
-  'test/docs.test.ts', // 25
-  'test/certificates.acme.test.ts', // 21
+  // Their seconds in a fresh-clone .ci/run with the roots cached, Ansible under Mitogen: the real-root files
+  // are most of the suite's time, and the longest of them, started last, would run alone at the end.
+  'test/services.rtc.roots.test.ts', // 354
+  'test/services.roots.test.ts', // 264
+  'test/ansible.chroot.test.ts', // 136
+  'test/backup.roots.test.ts', // 133
+  'test/mailman.roots.test.ts', // 106
+  'test/mail.roots.test.ts', // 83
+  'test/secrets.converge.chroot.test.ts', // 67
+  'test/services.chat-dns.roots.test.ts', // 65
+  'test/icingaweb.roots.test.ts', // 64
+  'test/releases.roots.test.ts', // 55
+  'test/apps.roots.test.ts', // 46
+  'test/review.main-tooling.test.ts', // 34
+  'test/rehearse.cli.test.ts', // 32
+  'test/baseline.ansible.test.ts', // 31
+  'test/upstream-apt.roots.test.ts', // 29
+  'test/review.attacks.test.ts', // 27
+  'test/rehearse.pg.test.ts', // 23
+  'test/forge.roots.test.ts', // 21
+  'test/pipeline.drone.test.ts', // 20
   'test/members.commands.test.ts', // 19
-  'test/rehearse.cli.test.ts', // 17
-  'test/baseline.ansible.test.ts', // 13
-  'test/rehearse.pg.test.ts', // 13
-  'test/synth.paths.test.ts', // 11
-  'test/synth.test.ts', // 9
-  'test/pipeline.drone.test.ts', // 8
+  'test/synth.test.ts', // 19
+  'test/docs.test.ts', // 18
+  'test/certificates.acme.test.ts', // 14
+  'test/synth.paths.test.ts', // 10
   'test/postgresql.replica.chroot.test.ts', // 8
 ];
 
