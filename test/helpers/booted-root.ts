@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rootEnv } from './debian-root.ts';
 
 export interface BootedRoot {
   /** The container's name (`-M`), unique per test run. */
@@ -141,6 +142,7 @@ function reach(name: string, pid: number, work: string, stop: () => void): Boote
     const r = spawnSync(enter[0]!, [...enter.slice(1), ...argv], {
       encoding: 'utf8',
       timeout: timeoutMs,
+      env: rootEnv(),
     });
     return { status: r.status ?? 1, output: `${r.stdout ?? ''}${r.stderr ?? ''}` };
   };

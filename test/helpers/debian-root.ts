@@ -31,6 +31,15 @@ export function rootUnavailable(): string | undefined {
   return undefined;
 }
 
+/**
+ * The environment of a command inside a root: the machine's, without its XDG base directories. A cache or
+ * config folder of the host means nothing inside a root: with XDG_CACHE_HOME set (where the roots are cached),
+ * borg inside a booted root took it for its own cache folder and stopped with "Permission denied".
+ */
+export function rootEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('XDG_')));
+}
+
 /** The machine's Debian mirror, read from its apt sources at run time (no host is written in the repository). */
 export function debianMirror(): string | undefined {
   const uris: string[] = [];

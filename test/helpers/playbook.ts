@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONNECTIONS, MITOGEN_STRATEGY, writeConnectionPlugins } from '../../cli/mitogen.ts';
+import { rootEnv } from './debian-root.ts';
 
 export interface PlaybookRun {
   readonly status: number;
@@ -62,7 +63,8 @@ export function chrootInventory(dir: string, host: string, root: string): string
  */
 export function ansibleEnv(): NodeJS.ProcessEnv {
   return {
-    ...process.env,
+    // Mitogen hands its environment to the Python it starts inside the root.
+    ...rootEnv(),
     ANSIBLE_STRATEGY: MITOGEN_STRATEGY,
     ANSIBLE_CONNECTION_PLUGINS: pluginFolder(),
     ANSIBLE_STDOUT_CALLBACK: 'json',
