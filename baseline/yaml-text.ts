@@ -128,6 +128,10 @@ function blockLiteral(text: string, indent: string): string {
   // A block cannot end in whitespace after its last line break (yaml's /\n[\t ]+$/): yaml quotes it instead.
   const lastBreak = text.lastIndexOf('\n');
   if (lastBreak !== -1 && /^[\t ]+$/.test(text.slice(lastBreak + 1))) return quoted(text, indent, false);
+  // Only blank lines, some with spaces ("  \n\n"): a block has no line to take its indentation from, so a
+  // reader takes the spaces for indentation and drops them. yaml writes such a block anyway (it reads back
+  // as "\n\n"); quoted, it reads back as it is.
+  if (lastBreak !== -1 && /^[\t\n ]*$/.test(text) && text.includes(' ')) return quoted(text, indent, false);
   if (!text) return '|\n';
   let value = text;
   let endStart = value.length;

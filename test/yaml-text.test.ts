@@ -99,6 +99,13 @@ class Plain {
   constructor(readonly text: string) {}
 }
 const plainOf: PlainOf = (value) => (value instanceof Plain ? value.text : undefined);
+/**
+ * Only blank lines, some with spaces: yaml writes a block that reads back without the spaces (its line of
+ * spaces is taken for indentation); the emitter quotes it instead (found by the property below).
+ */
+const yamlLosesIt = (text: string): boolean =>
+  text.includes('\n') && /^[\t\n ]*$/.test(text) && text.includes(' ');
+
 const bothWays = (doc: AnsibleYaml): [string, string] => [
   emitAnsibleYaml(doc, plainOf),
   libraryText(doc, plainOf),
@@ -218,18 +225,30 @@ describe('the fast emitter against the yaml library', () => {
       fc.property(hostile, (text) => {
         const contents = [text, { key: text }, [[text]]];
         const [fast, reference] = bothWays({ contents, comment: text });
-        expect(fast).toBe(reference);
+        if (!yamlLosesIt(text)) expect(fast).toBe(reference);
         // Without the comment (a carriage return ends a comment line early, in yaml's output as in ours).
         expect(parse(emitAnsibleYaml({ contents }, plainOf), { customTags: ANSIBLE_YAML_TAGS })).toEqual(
           contents,
         );
         const plain = { contents: { a: new Plain(text), b: [new Plain(text)], c: { d: new Plain(text) } } };
         const [fastPlain, referencePlain] = bothWays(plain);
-        expect(fastPlain).toBe(referencePlain);
+        if (!yamlLosesIt(text)) expect(fastPlain).toBe(referencePlain);
       }),
       { numRuns: 3000 },
     );
   }, 120_000);
+
+  it("quotes a text of blank lines with spaces, which yaml's own block loses", () => {
+    for (const text of ['  \n\n', ' \n', '\n  \n\n', ' \t\n \n']) {
+      const contents = [text, { key: text }, [[text]]];
+      expect(parse(libraryText({ contents }, plainOf), { customTags: ANSIBLE_YAML_TAGS })).not.toEqual(
+        contents,
+      );
+      const fast = emitAnsibleYaml({ contents }, plainOf);
+      expect(parse(fast, { customTags: ANSIBLE_YAML_TAGS })).toEqual(contents);
+      expect(parse(emitPlainYaml({ a: text }))).toEqual({ a: text });
+    }
+  });
 
   it('writes hostile keys as yaml does', () => {
     fc.assert(
