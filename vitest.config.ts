@@ -51,9 +51,11 @@ class LongestFirst extends BaseSequencer {
   }
 }
 
+/** The files that mock a module: only they need a fresh copy of every module (vitest's isolation). */
+export const MOCKING = ['test/model.derive-once.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup-cdktf.ts'],
     globalSetup: ['test/build-dist.ts'],
     testTimeout: 60_000,
@@ -62,9 +64,21 @@ export default defineConfig({
     // a core idle while a test waits on terraform, ansible or PostgreSQL. Most of the long files wait on
     // such child processes, so two workers keep both cores busy.
     maxWorkers: 2,
-    // isolate: false (files sharing a worker's loaded modules) cut the suite's CPU by ~15%, but a file that
-    // mocks a module (test/model.derive-once.test.ts) then sees another file's copy: every file stays
-    // isolated.
     sequence: { sequencer: LongestFirst },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'shared',
+          include: ['test/**/*.test.ts'],
+          exclude: MOCKING,
+          // The files of a worker share its loaded modules (cdktf, the constructs, the renderers): each
+          // file would otherwise load and transform them again.
+          isolate: false,
+        },
+      },
+      // A file that mocks a module would see another file's unmocked copy, and leave its mock to the next.
+      { extends: true, test: { name: 'isolated', include: MOCKING } },
+    ],
   },
 });
