@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ANSIBLE_YAML_TAGS } from '../baseline/ansible-text.ts';
 import { renderAnsible } from '../baseline/ansible.ts';
 import { renderCloudConfig } from '../baseline/cloud-config.ts';
 import { dovecotHash } from '../baseline/mail.ts';
@@ -56,7 +57,9 @@ describe('the mail server from the model', () => {
     expect(fileOf(MAIL_VM, '/etc/postfix/mailboxes')).toContain(`bob@${MAIL_DOMAIN} bob@${MAIL_DOMAIN}\n`);
     const users = fileOf(MAIL_VM, '/etc/dovecot/users')!;
     expect(users).toContain(`ada@${MAIL_DOMAIN}:{{ secrets['${scope}/mailbox-ada.hash'] }}::::::`);
-    const vars = parse(secretVarsFile(new Map([[`${scope}/mailbox-ada`, 'pw1']]))) as {
+    const vars = parse(secretVarsFile(new Map([[`${scope}/mailbox-ada`, 'pw1']])), {
+      customTags: ANSIBLE_YAML_TAGS,
+    }) as {
       secrets: Record<string, string>;
     };
     expect(vars.secrets[`${scope}/mailbox-ada.hash`]).toBe(dovecotHash('pw1'));

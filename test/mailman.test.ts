@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ANSIBLE_YAML_TAGS } from '../baseline/ansible-text.ts';
 import { renderPlaybook } from '../baseline/ansible.ts';
 import { renderCloudConfig } from '../baseline/cloud-config.ts';
 import { convergeModel } from '../baseline/vm-model.ts';
@@ -88,7 +89,11 @@ describe('Mailman from the model', () => {
     expect(vmModel.services).toEqual(
       expect.arrayContaining(['mailman3', 'mailman3-web', 'postfix', 'nginx']),
     );
-    const play = (parse(renderPlaybook(vmModel)) as { tasks: Record<string, unknown>[] }[])[0]!;
+    const play = (
+      parse(renderPlaybook(vmModel), { customTags: ANSIBLE_YAML_TAGS }) as {
+        tasks: Record<string, unknown>[];
+      }[]
+    )[0]!;
     const names = play.tasks.map((t) => t.name);
     const start = play.tasks.find((t) => t.name === 'Start the services')!;
     // Only where systemd runs (not in a chroot or an image build), and after the web set-up it needs.
