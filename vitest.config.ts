@@ -10,33 +10,35 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * name here an existing file.
  */
 export const LONGEST_FIRST = [
-  // Their seconds in a fresh-clone .ci/run with the roots cached, Ansible under Mitogen: the real-root files
-  // are most of the suite's time, and the longest of them, started last, would run alone at the end.
-  'test/services.rtc.roots.test.ts', // 354
-  'test/services.roots.test.ts', // 264
-  'test/ansible.chroot.test.ts', // 136
-  'test/backup.roots.test.ts', // 133
-  'test/mailman.roots.test.ts', // 106
-  'test/mail.roots.test.ts', // 83
-  'test/secrets.converge.chroot.test.ts', // 67
+  // Their seconds in a whole-suite run with the roots cached (Ansible under Mitogen, files as loops, modules
+  // shared within a worker): the real-root files are most of the suite's time, and the longest of them,
+  // started last, would run alone at the end.
+  'test/services.rtc.roots.test.ts', // 346
+  'test/services.roots.test.ts', // 234
+  'test/backup.roots.test.ts', // 158
+  'test/ansible.chroot.test.ts', // 144
+  'test/mailman.roots.test.ts', // 78
+  'test/mail.roots.test.ts', // 69
+  'test/secrets.converge.chroot.test.ts', // 69
+  'test/icingaweb.roots.test.ts', // 69
   'test/services.chat-dns.roots.test.ts', // 65
-  'test/icingaweb.roots.test.ts', // 64
-  'test/releases.roots.test.ts', // 55
-  'test/apps.roots.test.ts', // 46
-  'test/review.main-tooling.test.ts', // 34
+  'test/apps.roots.test.ts', // 50
+  'test/releases.roots.test.ts', // 40
+  'test/review.main-tooling.test.ts', // 38
   'test/rehearse.cli.test.ts', // 32
-  'test/baseline.ansible.test.ts', // 31
-  'test/upstream-apt.roots.test.ts', // 29
+  'test/baseline.ansible.test.ts', // 32
   'test/review.attacks.test.ts', // 27
-  'test/rehearse.pg.test.ts', // 23
-  'test/forge.roots.test.ts', // 21
-  'test/pipeline.drone.test.ts', // 20
-  'test/members.commands.test.ts', // 19
-  'test/synth.test.ts', // 19
-  'test/docs.test.ts', // 18
-  'test/certificates.acme.test.ts', // 14
-  'test/synth.paths.test.ts', // 10
-  'test/postgresql.replica.chroot.test.ts', // 8
+  'test/docs.test.ts', // 27
+  'test/upstream-apt.roots.test.ts', // 22
+  'test/rehearse.pg.test.ts', // 21
+  'test/members.commands.test.ts', // 21
+  'test/secrets.store.test.ts', // 21
+  'test/synth.test.ts', // 20
+  'test/forge.roots.test.ts', // 19
+  'test/certificates.acme.test.ts', // 17
+  'test/pipeline.drone.test.ts', // 16
+  'test/synth.paths.test.ts', // 11
+  'test/postgresql.replica.chroot.test.ts', // 9
 ];
 
 class LongestFirst extends BaseSequencer {
