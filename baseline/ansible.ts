@@ -32,35 +32,6 @@ class Jinja {
 const jinja = (expression: string): Jinja => new Jinja(expression);
 
 const ITEM = jinja('{{ item }}');
-/**
- * A file of a files loop (fileRunTasks). `| string` keeps the content text: Ansible reads a plain
- * `{{ item.content }}` that starts with `[` or `{` as a Python literal and would write a list or dict back as
- * JSON. The item itself is `!unsafe`, so none of its text is read as a template.
- */
-const ITEM_FILE = {
-  dest: jinja('{{ item.dest }}'),
-  content: jinja('{{ item.content | string }}'),
-  owner: jinja('{{ item.owner }}'),
-  group: jinja('{{ item.group }}'),
-  mode: jinja('{{ item.mode }}'),
-};
-/** A directory of a directories loop. */
-const ITEM_DIRECTORY = {
-  path: jinja('{{ item.path }}'),
-  owner: ITEM_FILE.owner,
-  group: ITEM_FILE.group,
-  mode: ITEM_FILE.mode,
-};
-/**
- * Each loop's label: what its item would be called as a task of its own, so the output (and the JSON report's
- * `_ansible_item_label`) names every file, directory and key file that changed as before.
- */
-export const ITEM_LABELS = {
-  file: jinja('File {{ item.dest }}'),
-  directory: jinja('Directory {{ item.path }}'),
-  sshDirectory: jinja('SSH directory of {{ item.owner }}'),
-  sshKeys: jinja('SSH keys of {{ item.owner }}'),
-};
 const SYSTEMD_RUNS = jinja('infra_systemd_booted.stat.exists');
 const COMMAND_PRINTED = jinja('infra_command.stdout | trim | length > 0');
 const SECRETS_DEFINED = jinja('secrets is defined');
@@ -78,9 +49,6 @@ const STALE_FILES = jinja(
 export const JINJA_EXPRESSIONS: ReadonlySet<string> = new Set(
   [
     ITEM,
-    ...Object.values(ITEM_FILE),
-    ...Object.values(ITEM_DIRECTORY),
-    ...Object.values(ITEM_LABELS),
     SYSTEMD_RUNS,
     COMMAND_PRINTED,
     SECRETS_DEFINED,
@@ -240,39 +208,29 @@ function userTasks(model: VmModel): Task[] {
         password_lock: true,
       },
     });
-  }
-  // After every account, one task each over them (an item costs Ansible far less than a task).
-  const withKeys = model.users.filter((u) => u.ssh_authorized_keys && u.ssh_authorized_keys.length > 0);
-  if (withKeys.length > 0) {
-    tasks.push(
-      {
-        name: 'SSH directories of the accounts with keys',
-        'ansible.builtin.file': {
-          path: ITEM_DIRECTORY.path,
-          state: 'directory',
-          owner: ITEM_FILE.owner,
-          mode: '0700',
+    if (user.ssh_authorized_keys && user.ssh_authorized_keys.length > 0) {
+      tasks.push(
+        {
+          name: `SSH directory of ${user.name}`,
+          'ansible.builtin.file': {
+            path: `${homeOf(user)}/.ssh`,
+            state: 'directory',
+            owner: user.name,
+            mode: '0700',
+          },
         },
-        loop: withKeys.map((user) => ({ path: `${homeOf(user)}/.ssh`, owner: user.name })),
-        loop_control: { label: ITEM_LABELS.sshDirectory },
-      },
-      {
-        // The whole file: a key taken out of the inventory is taken off the VM.
-        name: 'SSH keys of the accounts',
-        'ansible.builtin.copy': {
-          dest: ITEM_FILE.dest,
-          content: ITEM_FILE.content,
-          owner: ITEM_FILE.owner,
-          mode: '0600',
+        {
+          // The whole file: a key taken out of the inventory is taken off the VM.
+          name: `SSH keys of ${user.name}`,
+          'ansible.builtin.copy': {
+            dest: `${homeOf(user)}/.ssh/authorized_keys`,
+            content: `${user.ssh_authorized_keys.join('\n')}\n`,
+            owner: user.name,
+            mode: '0600',
+          },
         },
-        loop: withKeys.map((user) => ({
-          dest: `${homeOf(user)}/.ssh/authorized_keys`,
-          content: `${user.ssh_authorized_keys!.join('\n')}\n`,
-          owner: user.name,
-        })),
-        loop_control: { label: ITEM_LABELS.sshKeys },
-      },
-    );
+      );
+    }
   }
   tasks.push(...offboardTasks(model));
   return tasks;
@@ -368,38 +326,33 @@ function directoryTasks(model: VmModel): Task[] {
       loop: parents,
     });
   }
-  const dirs = model.directories.map((dir) => {
+  for (const dir of model.directories) {
     const [owner, group] = (dir.owner ?? 'root:root').split(':');
-    return { path: dir.path, owner: owner!, group: group ?? owner!, mode: dir.mode };
-  });
-  if (dirs.length > 0) {
-    // One task over them, in their order (a parent before its children).
     tasks.push({
-      name: 'Directories with their owners and modes',
-      'ansible.builtin.file': { ...ITEM_DIRECTORY, state: 'directory' },
-      loop: dirs,
-      loop_control: { label: ITEM_LABELS.directory },
+      name: `Directory ${dir.path}`,
+      'ansible.builtin.file': {
+        path: dir.path,
+        state: 'directory',
+        owner,
+        group: group ?? owner,
+        mode: dir.mode,
+      },
     });
   }
   return tasks;
 }
 
-type File = VmModel['files'][number];
-
-function ownerOf(file: File): { owner: string; group: string } {
-  const [owner, group] = (file.owner ?? 'root:root').split(':');
-  return { owner: owner!, group: group ?? owner! };
-}
-
 /** One whole file, checked first when it has a check, notifying what must follow a change. */
-function fileTask(file: File): Task {
+function fileTask(file: VmModel['files'][number]): Task {
+  const [owner, group] = (file.owner ?? 'root:root').split(':');
   return {
     name: `File ${file.path}`,
     'ansible.builtin.copy': {
       dest: file.path,
       // A secret file is a template whose only Jinja is its secretRef()s; the rest stays {% raw %} text.
       content: file.secret ? secretTemplate(file.content) : file.content,
-      ...ownerOf(file),
+      owner,
+      group: group ?? owner,
       mode: file.permissions ?? '0644',
       ...(file.validate ? { validate: file.validate } : {}),
     },
@@ -408,56 +361,11 @@ function fileTask(file: File): Task {
   };
 }
 
-/** The prefix of a files loop's name; each of its items is reported as `File <path>` (loop_control's label). */
-export const FILES_TASK = 'Files';
-
-/**
- * Whole files. Between two files with a check of their own (`validate` is a task's, and what it checks may
- * need the files before it) or secret templates, which stay tasks of their own, the files that notify the same
- * handler are one task looping over them, in their order: a task costs Ansible several times an item of a
- * loop (under Mitogen about 0.12 s of CPU per file as tasks, 0.05 s as items). Nothing runs between them, and
- * the handlers run after all of them, so the order within a stretch changes nothing on the VM.
- */
-export function fileRunTasks(files: readonly File[]): Task[] {
-  const tasks: Task[] = [];
-  let stretch = new Map<Reload | undefined, File[]>();
-  const flush = (): void => {
-    for (const run of stretch.values()) {
-      if (run.length === 1) tasks.push(fileTask(run[0]!));
-      else tasks.push(filesTask(run));
-    }
-    stretch = new Map();
-  };
-  for (const file of files) {
-    if (file.validate || file.secret) {
-      flush();
-      tasks.push(fileTask(file));
-    } else stretch.set(file.reload, [...(stretch.get(file.reload) ?? []), file]);
-  }
-  flush();
-  return tasks;
-}
-
-/** Files of one handler as one task: the loop's items are `!unsafe` text, reported by their path. */
-function filesTask(run: readonly File[]): Task {
-  return {
-    name: `${FILES_TASK} ${run[0]!.path} to ${run.at(-1)!.path}`,
-    'ansible.builtin.copy': ITEM_FILE,
-    loop: run.map((file) => ({
-      dest: file.path,
-      content: file.content,
-      ...ownerOf(file),
-      mode: file.permissions ?? '0644',
-    })),
-    loop_control: { label: ITEM_LABELS.file },
-    ...(run[0]!.reload ? { notify: run[0]!.reload } : {}),
-  };
-}
-
 /** Whole files, commands run once, and the units to enable. */
 function fileTasks(model: VmModel): Task[] {
+  const tasks: Task[] = [];
   const sources = new Set(model.repositories.map((r) => r.sources));
-  const tasks = fileRunTasks(model.files.filter((file) => !sources.has(file.path)));
+  for (const file of model.files) if (!sources.has(file.path)) tasks.push(fileTask(file));
   for (const once of model.once) {
     tasks.push({
       name: once.name,

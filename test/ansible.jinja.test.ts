@@ -2,14 +2,12 @@
 // or one of the generator's own expressions, and a real `ansible-playbook --check` of a playbook whose
 // inventory text carries a Jinja payload never runs it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isScalar, parseAllDocuments, visit } from 'yaml';
 import {
-  ansibleText,
-  fileRunTasks,
   isSecretTemplate,
   JINJA_EXPRESSIONS,
   renderAnsible,
@@ -140,44 +138,6 @@ describe.skipIf(!ANSIBLE)('ansible-playbook --check of a playbook with a Jinja p
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     // The payload reached Ansible as text: the task with it in its name ran.
     expect(run.stdout).toContain(`Command ${payloads[0]}`);
-    expect(existsSync(marker)).toBe(false);
-  });
-});
-
-describe.skipIf(!ANSIBLE)('a files loop writes every text byte for byte', () => {
-  it('keeps text that Ansible would read as a literal or a template, with its blank lines and spaces', () => {
-    const dir = join(work, 'loop');
-    const marker = join(work, 'loop-marker');
-    // Each would come back changed through a plain `{{ item.content }}`: Ansible reads text that starts with `[`
-    // or `{` (or is True) as a Python literal and writes a list or dict back as JSON.
-    const texts = [
-      '[1, 2]',
-      '{"a": null}\n\n',
-      'True',
-      `{{ lookup('pipe', 'touch ${marker}') }}\n`,
-      '{% raw %}x{% endraw %} {# c #}\n',
-      '  \n\n',
-      '',
-      '[Unit]\nDescription=é 雪 tab\tend  \n',
-    ];
-    const files = texts.map((content, i) => ({ path: join(dir, `f${i}`), content, permissions: '0600' }));
-    const tasks = fileRunTasks(files);
-    expect(tasks.map((t) => (t.loop as unknown[] | undefined)?.length)).toEqual([texts.length]);
-    mkdirSync(dir, { recursive: true });
-    const playbook = join(work, 'loop.yml');
-    writeFileSync(
-      playbook,
-      `---\n${ansibleText({ contents: [{ name: 'Files', hosts: 'localhost', gather_facts: false, tasks: tasks.map((t) => ({ ...t, 'ansible.builtin.copy': { ...(t['ansible.builtin.copy'] as object), owner: null, group: null } })) }] })}`,
-    );
-    const run = spawnSync('ansible-playbook', ['-c', 'local', '-i', 'localhost,', playbook], {
-      encoding: 'utf8',
-      env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0' },
-    });
-    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
-    for (const [i, content] of texts.entries()) {
-      expect(readFileSync(join(dir, `f${i}`), 'utf8'), JSON.stringify(content)).toBe(content);
-      expect(statSync(join(dir, `f${i}`)).mode & 0o777).toBe(0o600);
-    }
     expect(existsSync(marker)).toBe(false);
   });
 });

@@ -7,16 +7,15 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ANSIBLE_YAML_TAGS } from '../baseline/ansible-text.ts';
-import { fileRunTasks, renderAnsible, renderPlaybook } from '../baseline/ansible.ts';
+import { renderAnsible, renderPlaybook } from '../baseline/ansible.ts';
 import { renderCloudConfig } from '../baseline/cloud-config.ts';
 import { convergeWaves } from '../baseline/converge-waves.ts';
-import { convergeModel, type VmModel } from '../baseline/vm-model.ts';
+import { convergeModel } from '../baseline/vm-model.ts';
 import { vmConvergeModels } from '../monitoring/icinga2-node.ts';
 import { loadInventory } from '../model/load.ts';
 import { deriveModel } from '../model/derive.ts';
 import type { Inventory } from '../inventory/inventory.ts';
 import { exampleInventory, fixtureInventory } from './helpers/inventories.ts';
-import { madeDirectories, writtenFiles } from './helpers/playbook-files.ts';
 
 const example = exampleInventory();
 const exampleModel = deriveModel(example);
@@ -47,10 +46,9 @@ describe('playbooks and cloud-configs render one model', () => {
         write_files: { path: string; content: string; permissions: string }[];
       };
       const copies = new Map(
-        [...writtenFiles(tasksOf(renderPlaybook(convergeModel(exampleModel, vm))))].map(([path, f]) => [
-          path,
-          f.copy as { content: string; mode: string },
-        ]),
+        tasksOf(renderPlaybook(convergeModel(exampleModel, vm)))
+          .flatMap((t) => (t['ansible.builtin.copy'] ? [t['ansible.builtin.copy']] : []))
+          .map((c) => [c.dest, c]),
       );
       expect(cloud.write_files.length).toBeGreaterThan(0);
       for (const file of cloud.write_files) {
@@ -71,7 +69,12 @@ describe('playbooks and cloud-configs render one model', () => {
         runcmd: string[][];
       };
       const tasks = tasksOf(renderPlaybook(convergeModel(exampleModel, vm)));
-      const directories = madeDirectories(tasks);
+      const directories = new Set(
+        tasks.flatMap((t) => {
+          const file = t['ansible.builtin.file'] as { path: string; state: string } | undefined;
+          return file?.state === 'directory' ? [file.path] : [];
+        }),
+      );
       const groups = tasks.find((t) => t.name === 'Groups')?.loop as string[] | undefined;
       for (const g of cloud.groups ?? []) expect(groups, `${vm.name}: group ${g}`).toContain(g);
       for (const u of cloud.users) {
@@ -114,55 +117,6 @@ describe('playbooks and cloud-configs render one model', () => {
           expect(JSON.stringify(task)).toMatch(/creates|changed_when/);
       }
     }
-  });
-
-  it('writes the files of one handler between two checked files as one loop, in their order', () => {
-    const file = (path: string, extra: Partial<VmModel['files'][number]> = {}): VmModel['files'][number] => ({
-      path,
-      content: `${path}\n`,
-      ...extra,
-    });
-    const tasks = fileRunTasks([
-      file('/etc/a', { reload: 'reload ssh' }),
-      file('/etc/b'),
-      file('/etc/c', { reload: 'reload ssh', permissions: '0600', owner: 'root:adm' }),
-      file('/etc/d', { validate: '/usr/sbin/sshd -t -f %s', reload: 'reload ssh' }),
-      file('/etc/e', { reload: 'reload ssh' }),
-      file('/etc/f', { secret: true }),
-      file('/etc/g'),
-      file('/etc/h'),
-    ]);
-    const shape = tasks.map((t) => [
-      t.name,
-      t.notify ?? null,
-      (t.loop as unknown[] | undefined)?.length ?? 0,
-    ]);
-    expect(shape).toEqual([
-      ['Files /etc/a to /etc/c', 'reload ssh', 2],
-      ['File /etc/b', null, 0],
-      ['File /etc/d', 'reload ssh', 0],
-      ['File /etc/e', 'reload ssh', 0],
-      ['File /etc/f', null, 0],
-      ['Files /etc/g to /etc/h', null, 2],
-    ]);
-    // Each item keeps its owner, group and mode; the loop reads them back by name.
-    expect(tasks[0]!.loop).toEqual([
-      { dest: '/etc/a', content: '/etc/a\n', owner: 'root', group: 'root', mode: '0644' },
-      { dest: '/etc/c', content: '/etc/c\n', owner: 'root', group: 'adm', mode: '0600' },
-    ]);
-    const files = writtenFiles(tasks);
-    expect([...files.keys()]).toEqual([
-      '/etc/a',
-      '/etc/c',
-      '/etc/b',
-      '/etc/d',
-      '/etc/e',
-      '/etc/f',
-      '/etc/g',
-      '/etc/h',
-    ]);
-    expect(files.get('/etc/c')!.task.name).toBe('File /etc/c');
-    expect(files.get('/etc/c')!.task.notify).toBe('reload ssh');
   });
 
   it('keeps Jinja in inventory text from being evaluated', () => {

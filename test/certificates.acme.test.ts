@@ -42,7 +42,6 @@ import {
   type TsigKey,
 } from './helpers/knot.ts';
 import { type Pebble, startPebble } from './helpers/pebble.ts';
-import { writtenFiles } from './helpers/playbook-files.ts';
 import { removeVariants, variantDir } from './helpers/variant.ts';
 
 const DNS_ORG = resolve('test/fixtures/dns/org');
@@ -89,11 +88,11 @@ function fileTasks(
   paths: readonly string[],
   root: string,
 ): Record<string, unknown>[] {
-  const files = writtenFiles(convergeTasks(convergeModel(model, vmNamed(model.inventory, vm))));
+  const tasks = convergeTasks(convergeModel(model, vmNamed(model.inventory, vm)));
   return paths.map((path) => {
-    const written = files.get(path);
-    if (!written) throw new Error(`no task writes ${path} on ${vm}`);
-    const { task, copy } = written;
+    const task = tasks.find((t) => t.name === `File ${path}`);
+    if (!task) throw new Error(`no task writes ${path} on ${vm}`);
+    const copy = task['ansible.builtin.copy'] as Record<string, unknown>;
     const { notify: _notify, ...rest } = task;
     return { ...rest, 'ansible.builtin.copy': { ...copy, dest: join(root, path) } };
   });

@@ -18,7 +18,6 @@ import { diffSynthOutputs } from '../review/diff.ts';
 import { renderMarkdown, renderText } from '../review/diff-render.ts';
 import type { SynthOutput } from '../review/synth-output.ts';
 import { PINNED_RELEASES, pinnedReleasesReport } from '../stacks/pinned-releases.ts';
-import { writtenFiles } from './helpers/playbook-files.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'releases-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -138,8 +137,10 @@ describe('the playbook of a VM running a release', () => {
     expect(handlers.find((h) => h.listen === 'restart release gitea')).toMatchObject({
       'ansible.builtin.systemd_service': { name: 'gitea', state: 'restarted' },
     });
-    const unit = writtenFiles(tasks).get('/etc/systemd/system/gitea.service')!;
-    expect(String(unit.copy.content)).toContain('ExecStart=/opt/gitea/current/gitea web');
+    const unit = tasks.find((t) => t.name === 'File /etc/systemd/system/gitea.service')!;
+    expect(String((unit['ansible.builtin.copy'] as Task).content)).toContain(
+      'ExecStart=/opt/gitea/current/gitea web',
+    );
   });
 
   it('reports a release application that releases.yaml does not pin, at the service entry', () => {

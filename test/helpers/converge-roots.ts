@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { renderAnsible } from '../../baseline/ansible.ts';
 import type { VmModel } from '../../baseline/vm-model.ts';
 import type { Model } from '../../model/derive.ts';
-import { ansibleEnv, changedNames, chrootHostVars, type HostResult } from './playbook.ts';
+import { ansibleEnv, chrootHostVars } from './playbook.ts';
 
 export interface RunResult {
   readonly status: number;
@@ -18,7 +18,7 @@ export interface RunResult {
 }
 
 interface JsonReport {
-  plays: { tasks: { task: { name: string }; hosts: Record<string, HostResult> }[] }[];
+  plays: { tasks: { task: { name: string }; hosts: Record<string, { changed?: boolean }> }[] }[];
   stats: RunResult['stats'];
 }
 
@@ -73,10 +73,8 @@ function changedTasks(report: JsonReport): Map<string, string[]> {
   const changed = new Map<string, string[]>();
   for (const play of report.plays) {
     for (const task of play.tasks) {
-      for (const [h, result] of Object.entries(task.hosts)) {
-        const names = changedNames(task.task.name, result);
-        if (names.length > 0) changed.set(h, [...(changed.get(h) ?? []), ...names]);
-      }
+      for (const [h, result] of Object.entries(task.hosts))
+        if (result.changed) changed.set(h, [...(changed.get(h) ?? []), task.task.name]);
     }
   }
   return changed;

@@ -19,29 +19,11 @@ export interface PlaybookRun {
   readonly output: string;
 }
 
-/** One host's result of a task in ansible-playbook's JSON report; a loop's has one result per item. */
-export interface HostResult {
-  changed?: boolean;
-  failed?: boolean;
-  results?: { changed?: boolean; item?: unknown; _ansible_item_label?: unknown }[];
-}
-
 interface JsonReport {
-  plays: { tasks: { task: { name: string }; hosts: Record<string, HostResult> }[] }[];
+  plays: {
+    tasks: { task: { name: string }; hosts: Record<string, { changed?: boolean; failed?: boolean }> }[];
+  }[];
   stats: PlaybookRun['stats'];
-}
-
-/**
- * What a task changed on a host, by name: the task's own name, or for a loop whose label names each item
- * (`File /etc/x`, as the generated files loops label theirs) the labels of the items that changed.
- */
-export function changedNames(task: string, result: HostResult): string[] {
-  if (!result.changed) return [];
-  const labelled = (result.results ?? []).filter(
-    (r) => typeof r.item === 'object' && r.item !== null && typeof r._ansible_item_label === 'string',
-  );
-  if (labelled.length === 0) return [task];
-  return labelled.filter((r) => r.changed).map((r) => r._ansible_item_label as string);
 }
 
 let plugins: string | undefined;
@@ -119,10 +101,9 @@ export function runPlaybook(
       for (const play of report.plays)
         for (const task of play.tasks)
           for (const [host, result] of Object.entries(task.hosts)) {
-            const names = changedNames(task.task.name, result);
-            if (names.length > 0) {
-              changed.push(...names);
-              changedByHost.set(host, [...(changedByHost.get(host) ?? []), ...names]);
+            if (result.changed) {
+              changed.push(task.task.name);
+              changedByHost.set(host, [...(changedByHost.get(host) ?? []), task.task.name]);
             }
             if (result.failed) failed.push(task.task.name);
           }
