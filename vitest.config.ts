@@ -10,9 +10,9 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * name here an existing file.
  */
 export const LONGEST_FIRST = [
-  // Their seconds in a whole-suite run with the roots cached (Ansible under Mitogen, files as loops, modules
-  // shared within a worker): the real-root files are most of the suite's time, and the longest of them,
-  // started last, would run alone at the end.
+  // Their seconds in a whole-suite run with the roots cached (Ansible under Mitogen, modules shared within a
+  // worker): the real-root files are most of the suite's time, and the longest of them, started last, would
+  // run alone at the end.
   'test/services.rtc.roots.test.ts', // 346
   'test/services.roots.test.ts', // 234
   'test/backup.roots.test.ts', // 158
