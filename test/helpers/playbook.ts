@@ -1,10 +1,10 @@
 // Runs one generated playbook against a chroot with ansible-playbook's JSON report: status, changed tasks, output.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONNECTIONS, MITOGEN_STRATEGY, writeConnectionPlugins } from '../../cli/mitogen.ts';
 import { rootEnv } from './debian-root.ts';
+import { scratchDir } from './scratch.ts';
 
 export interface PlaybookRun {
   readonly status: number;
@@ -28,13 +28,14 @@ interface JsonReport {
 
 let plugins: string | undefined;
 
-/** This process's folder of the connections (cli/mitogen.ts), made once and removed when the process ends. */
-function pluginFolder(): string {
-  if (plugins) return plugins;
-  const dir = writeConnectionPlugins(mkdtempSync(join(tmpdir(), 'ansible-plugins-')));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  plugins = dir;
-  return dir;
+/**
+ * The folder of the connections (cli/mitogen.ts) for this test file: a scratch folder, removed by the worker
+ * setup after the file. A process 'exit' handler never ran in vitest's workers: every worker left one behind.
+ */
+export function pluginFolder(): string {
+  if (plugins && existsSync(plugins)) return plugins;
+  plugins = writeConnectionPlugins(scratchDir('ansible-plugins-'));
+  return plugins;
 }
 
 /**
