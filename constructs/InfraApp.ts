@@ -10,7 +10,19 @@ import {
   TerraformStack,
 } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import { createRequire } from 'node:module';
 import { escapeLiterals } from './terraform-literal.ts';
+
+/**
+ * cdktf captures a full stack trace (Error.stackTraceLimit lifted to the maximum) for every token it creates,
+ * whatever `stackTraces` says, and keeps it only to print in an error about that token. At 100x the example
+ * that was a twelfth of the stack children's CPU and their largest strings. Tokens made after this module is
+ * loaded carry none; the error messages still name the token and its path.
+ */
+const tokenTraces = createRequire(import.meta.url)('cdktf/lib/tokens/private/stack-trace.js') as {
+  captureStackTrace: (below?: unknown) => string[];
+};
+tokenTraces.captureStackTrace = () => [];
 
 /**
  * Wraps each Terraform element's JSON in `escapeLiterals`. It runs on every element of every stack at

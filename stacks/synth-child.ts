@@ -42,17 +42,7 @@ const input = JSON.parse(readFileSync(job.input, 'utf8'), inventoryReviver) as {
   cloudConfigs: Record<string, string>;
   facts: Record<string, Pick<VmFacts, 'nics' | 'firewall'>>;
 };
-// See synthesize(): cdktf's per-token stack traces are expensive through source maps.
-process.setSourceMapsEnabled(false);
-// cdktf records where each token and each block of a resource was created (Error.captureStackTrace on a plain
-// object, whose text it reads back at once and keeps for an error message nobody sees here): formatting those
-// traces was a tenth of a stack's synth. This process synthesizes and exits, so it formats only real errors'.
-const formatTrace = Error.prepareStackTrace;
-Error.prepareStackTrace = (target: unknown, frames: NodeJS.CallSite[]): unknown => {
-  if (!(target instanceof Error)) return '';
-  if (formatTrace) return formatTrace(target as Error, frames);
-  return `${String(target)}${frames.map((frame) => `\n    at ${String(frame)}`).join('')}`;
-};
+// cdktf's per-token stack traces are not taken at all (constructs/InfraApp.ts, loaded with app.ts above).
 try {
   const cloudConfigs = new Map(Object.entries(input.cloudConfigs));
   if (job.shared) {
