@@ -5,7 +5,9 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { factsOf, type Model } from '../model/derive.ts';
 import { type MonitoringModel, monitoringModel } from '../monitoring/model.ts';
-import { cloudConfigsOf, clustersInOrder, eachArtifact } from './artifacts.ts';
+import { clustersInOrder, eachArtifact } from './artifacts.ts';
+import { renderCloudConfigs } from './cloud-configs.ts';
+import type { Vm } from '../inventory/vms.schema.ts';
 import { type StackChild, type StackJob, synthInChild } from './stack-child.ts';
 import type { StackJson } from './stack-json.ts';
 import { partsOnce, type PartsOf } from '../baseline/vm-model.ts';
@@ -63,12 +65,12 @@ export async function synthesize(
     const apps = join(scratch, '.apps');
     // Each VM's baseline parts, worked out once for its cloud-config and its playbook.
     const partsOf = partsOnce(model);
-    const cloudConfigs = cloudConfigsOf(model, partsOf);
+    const cloudConfigs = new CloudConfigs(model, partsOf);
     mkdirSync(scratch, { recursive: true });
     const stacks = synthStacks({ model, cloudConfigs, clusters, scratch, apps, env }, options);
     // Children synthesize the stacks meanwhile, if any do (a failure there is reported by the await below).
     stacks.catch(() => undefined);
-    writeArtifacts(scratch, model, cloudConfigs, options.monitoring ?? monitoringModel(model), partsOf);
+    writeArtifacts(scratch, model, cloudConfigs.all(), options.monitoring ?? monitoringModel(model), partsOf);
     await stacks;
 
     // `_dns` and `_forge` cannot clash with a cluster's app directory: cluster names start with a letter.
@@ -106,9 +108,36 @@ export async function synthesize(
   }
 }
 
+/**
+ * The VMs' cloud-configs, each rendered once when first asked for: a child of a few clusters gets its own as
+ * soon as they are rendered, not after every VM's (at 100x the example that kept the second core idle for
+ * the first several seconds).
+ */
+class CloudConfigs {
+  private readonly texts = new Map<string, string>();
+
+  constructor(
+    private readonly model: Model,
+    private readonly partsOf: PartsOf,
+  ) {}
+
+  /** The cloud-configs of `vms`, rendering those not rendered yet. */
+  of(vms: readonly Vm[]): ReadonlyMap<string, string> {
+    const missing = vms.filter((vm) => !this.texts.has(vm.name));
+    for (const [name, text] of renderCloudConfigs(this.model, missing, this.partsOf))
+      this.texts.set(name, text);
+    return this.texts;
+  }
+
+  /** Every VM's cloud-config. */
+  all(): ReadonlyMap<string, string> {
+    return this.of(this.model.inventory.vms);
+  }
+}
+
 interface StacksInput {
   readonly model: Model;
-  readonly cloudConfigs: ReadonlyMap<string, string>;
+  readonly cloudConfigs: CloudConfigs;
   readonly clusters: readonly string[];
   readonly scratch: string;
   readonly apps: string;
@@ -117,32 +146,48 @@ interface StacksInput {
 
 /**
  * Synthesizes every stack into `<apps>/<name>/`: in this process when the inventory is small and no child was
- * started, else in children (the one started early first, with the dns and forge stacks).
+ * started; in the child started early when it is small; else the child started early takes the dns and forge
+ * stacks and children of their own take the clusters, `parallel` at a time.
  */
 async function synthStacks(input: StacksInput, options: SynthOptions): Promise<void> {
   const { model, cloudConfigs, clusters, scratch, apps, env } = input;
   if (clusters.length <= CLUSTERS_PER_PROCESS && !options.stackChild) {
     // Loaded only here: a process that leaves the stacks to children never loads cdktf.
     const { synthClusters, synthDnsApp, synthForgeApp } = await import('./app.ts');
-    synthClusters(model, cloudConfigs, clusters, apps, env);
+    synthClusters(model, cloudConfigs.all(), clusters, apps, env);
     synthDnsApp(model, join(apps, '_dns'), env);
     synthForgeApp(model, join(apps, '_forge'), env);
     return;
   }
+  const run = (job: StackJob, child?: StackChild): Promise<void> => {
+    writeChildInput(job, model, cloudConfigs);
+    return (child ? child.run(job) : synthInChild(job, env)).finally(() =>
+      rmSync(job.input, { force: true }),
+    );
+  };
+  if (clusters.length <= CLUSTERS_PER_PROCESS) {
+    // One child for everything: another would pay Node's start and cdktf's loading again.
+    await run({ input: join(scratch, 'input-0.json'), apps, clusters, shared: true }, options.stackChild);
+    return;
+  }
+  // The child started early takes the dns and forge stacks at once: they need no cloud-config, so it works
+  // while this process renders the first clusters' ones. The clusters go to children of their own.
+  const shared = options.stackChild
+    ? run({ input: join(scratch, 'input-shared.json'), apps, clusters: [], shared: true }, options.stackChild)
+    : undefined;
   const parallel = Math.max(1, options.parallel ?? availableParallelism());
-  const size =
-    clusters.length <= CLUSTERS_PER_PROCESS
-      ? Math.max(1, clusters.length)
-      : Math.min(CLUSTERS_PER_CHILD, Math.ceil(clusters.length / parallel));
+  const size = Math.min(CLUSTERS_PER_CHILD, Math.ceil(clusters.length / parallel));
   const chunks: (readonly string[])[] = [];
   for (let i = 0; i < clusters.length; i += size) chunks.push(clusters.slice(i, i + size));
-  if (chunks.length === 0) chunks.push([]);
-  await runPool(chunks.entries(), parallel, ([i, chunk]) => {
-    const job = { input: join(scratch, `input-${i}.json`), apps, clusters: chunk, shared: i === 0 };
-    writeChildInput(job, model, cloudConfigs);
-    const run = i === 0 && options.stackChild ? options.stackChild.run(job) : synthInChild(job, env);
-    return run.finally(() => rmSync(job.input, { force: true }));
-  });
+  const pool = runPool(chunks.entries(), parallel, ([i, chunk]) =>
+    run({
+      input: join(scratch, `input-${i}.json`),
+      apps,
+      clusters: chunk,
+      shared: i === 0 && !options.stackChild,
+    }),
+  );
+  await Promise.all(shared ? [shared, pool] : [pool]);
 }
 
 /** Writes every artifact (stacks/artifacts.ts) under `<scratch>/artifacts/`. */
@@ -171,9 +216,10 @@ function writeArtifacts(
  * inventory. The child of the dns and forge stacks gets the whole inventory and derives the model itself (it
  * holds functions, which JSON cannot carry).
  */
-function writeChildInput(job: StackJob, model: Model, cloudConfigs: ReadonlyMap<string, string>): void {
+function writeChildInput(job: StackJob, model: Model, rendered: CloudConfigs): void {
   const own = new Set(job.clusters);
   const vms = model.inventory.vms.filter((vm) => own.has(vm.cluster));
+  const cloudConfigs = rendered.of(vms);
   const configs = vms.flatMap((vm) => {
     const text = cloudConfigs.get(vm.name);
     return text === undefined ? [] : [[vm.name, text] as const];

@@ -1,6 +1,6 @@
 // Large inventories synthesize in child processes; the output must be the same as for any other synth.
 import { deriveModel } from '../model/derive.ts';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { exampleInventory } from './helpers/inventories.ts';
 import { synthesize } from '../stacks/synth.ts';
 import { synthClusterApp } from '../stacks/app.ts';
 import { cloudConfigsOf, clustersInOrder } from '../stacks/artifacts.ts';
+import { type StackChild, type StackJob, startStackChild } from '../stacks/stack-child.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'synth-large-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -53,4 +54,35 @@ describe('synthesize on more clusters than one process takes (more than 24)', ()
       );
     }
   }, 300_000);
+
+  it('hands the child started early the dns and forge stacks at once, with no cloud-config to wait for, and writes the same files', async () => {
+    const model = deriveModel(loadInventory(join(work, 'inventory')).inventory!);
+    const jobs: { job: StackJob; cloudConfigs: number }[] = [];
+    const early = startStackChild({});
+    const child: StackChild = {
+      run(job) {
+        const input = JSON.parse(readFileSync(job.input, 'utf8')) as { cloudConfigs: object };
+        jobs.push({ job, cloudConfigs: Object.keys(input.cloudConfigs).length });
+        return early.run(job);
+      },
+      close: () => early.close(),
+    };
+    const out = join(work, 'out-early');
+    await synthesize(model, out, {}, { parallel: 2, stackChild: child });
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]!.job).toMatchObject({ clusters: [], shared: true });
+    expect(jobs[0]!.cloudConfigs).toBe(0);
+    // Byte for byte what the same synth writes with the dns and forge stacks in the first clusters' child.
+    expect(tree(out)).toEqual(tree(join(work, 'out')));
+  }, 300_000);
 });
+
+/** Every file under `dir` by its relative path, with its text. */
+function tree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const path of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
+    const file = join(dir, path);
+    if (statSync(file).isFile()) files[path] = readFileSync(file, 'utf8');
+  }
+  return files;
+}
