@@ -106,6 +106,16 @@ const plainOf: PlainOf = (value) => (value instanceof Plain ? value.text : undef
 const yamlLosesIt = (text: string): boolean =>
   text.includes('\n') && /^[\t\n ]*$/.test(text) && text.includes(' ');
 
+/** Whether a text yaml loses (yamlLosesIt) is anywhere in `value`, as a key, an item or a value. */
+function anyLost(value: unknown): boolean {
+  if (typeof value === 'string') return yamlLosesIt(value);
+  if (value instanceof FlowList) return value.items.some(anyLost);
+  if (Array.isArray(value)) return value.some(anyLost);
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).some(([key, item]) => yamlLosesIt(key) || anyLost(item));
+  return false;
+}
+
 const bothWays = (doc: AnsibleYaml): [string, string] => [
   emitAnsibleYaml(doc, plainOf),
   libraryText(doc, plainOf),
@@ -239,14 +249,16 @@ describe('the fast emitter against the yaml library', () => {
   }, 120_000);
 
   it("quotes a text of blank lines with spaces, which yaml's own block loses", () => {
-    for (const text of ['  \n\n', ' \n', '\n  \n\n', ' \t\n \n']) {
+    for (const text of ['  \n\n', ' \n', '  \n', '\n  \n\n', ' \t\n \n']) {
       const contents = [text, { key: text }, [[text]]];
       expect(parse(libraryText({ contents }, plainOf), { customTags: ANSIBLE_YAML_TAGS })).not.toEqual(
         contents,
       );
       const fast = emitAnsibleYaml({ contents }, plainOf);
       expect(parse(fast, { customTags: ANSIBLE_YAML_TAGS })).toEqual(contents);
-      expect(parse(emitPlainYaml({ a: text }))).toEqual({ a: text });
+      // Plain data too, at the top and nested in lists and maps (a CI run's counterexample: "  \n" there).
+      const plain = { a: text, '': [[{ '': { '': text } }]] };
+      expect(parse(emitPlainYaml(plain))).toEqual(plain);
     }
   });
 
@@ -255,8 +267,9 @@ describe('the fast emitter against the yaml library', () => {
       fc.property(
         hostile.filter((k) => k.length < 200),
         (key) => {
-          const [fast, reference] = bothWays({ contents: { [key]: 'value', nested: { [key]: [key] } } });
-          expect(fast).toBe(reference);
+          const contents = { [key]: 'value', nested: { [key]: [key] } };
+          const [fast, reference] = bothWays({ contents });
+          if (!anyLost(contents)) expect(fast).toBe(reference);
         },
       ),
       { numRuns: 2000 },
@@ -267,7 +280,7 @@ describe('the fast emitter against the yaml library', () => {
     fc.assert(
       fc.property(document, (doc) => {
         const [fast, reference] = bothWays(doc);
-        expect(fast).toBe(reference);
+        if (!anyLost(doc.contents)) expect(fast).toBe(reference);
       }),
       { numRuns: 1500 },
     );
@@ -290,7 +303,8 @@ describe('the fast emitter against the yaml library', () => {
     }));
     fc.assert(
       fc.property(fc.dictionary(fc.string(), plainTree, { maxKeys: 5 }), (contents) => {
-        expect(emitPlainYaml(contents)).toBe(libraryPlainText(contents));
+        const fast = emitPlainYaml(contents);
+        if (!anyLost(contents)) expect(fast).toBe(libraryPlainText(contents));
       }),
       { numRuns: 2000 },
     );
@@ -302,7 +316,7 @@ describe('the fast emitter against the yaml library', () => {
           c: new FlowList([text, text]),
           d: { [text.slice(0, 100)]: text },
         };
-        expect(emitPlainYaml(contents)).toBe(libraryPlainText(contents));
+        if (!anyLost(contents)) expect(emitPlainYaml(contents)).toBe(libraryPlainText(contents));
       }),
       { numRuns: 2000 },
     );
