@@ -57,9 +57,6 @@ export async function synthesize(
   const scratch = `${target}.tmp-${process.pid}`;
   const old = `${target}.old-${process.pid}`;
   rmSync(scratch, { recursive: true, force: true });
-  // cdktf records a full stack trace for every token it creates; mapping each through tsx's source maps
-  // made synth several times slower. Nobody reads those traces.
-  process.setSourceMapsEnabled(false);
   try {
     const clusters = clustersInOrder(model.inventory).map((c) => c.name);
     const apps = join(scratch, '.apps');
@@ -103,7 +100,6 @@ export async function synthesize(
     return summaries;
   } finally {
     options.stackChild?.close();
-    process.setSourceMapsEnabled(true);
     rmSync(scratch, { recursive: true, force: true });
   }
 }
